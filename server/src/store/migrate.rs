@@ -1,0 +1,39 @@
+//! The numbered SQL migrations of both stores, embedded in the binary from `migrations/`.
+//! Each store applies the ones its `schema_migrations` table lacks, each in its own
+//! transaction, so running them twice is harmless.
+
+/// One migration file.
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+/// `migrations/sqlite/*.sql`, in order.
+pub const SQLITE: &[Migration] = &[Migration {
+    version: 1,
+    name: "0001_init",
+    sql: include_str!("../../../migrations/sqlite/0001_init.sql"),
+}];
+
+/// `migrations/postgis/*.sql`, in order.
+pub const POSTGIS: &[Migration] = &[Migration {
+    version: 1,
+    name: "0001_init",
+    sql: include_str!("../../../migrations/postgis/0001_init.sql"),
+}];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_numbered_in_order_without_gaps() {
+        for list in [SQLITE, POSTGIS] {
+            for (i, m) in list.iter().enumerate() {
+                assert_eq!(m.version, i as i64 + 1, "{}", m.name);
+                assert!(m.name.starts_with(&format!("{:04}_", m.version)));
+            }
+        }
+    }
+}

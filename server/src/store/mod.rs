@@ -1,0 +1,240 @@
+//! Persistence: one [`Store`] trait, two implementations.
+//!
+//! - [`sqlite`]: the embedded default (bundled SQLite, WAL, `synchronous=FULL`), so the demo
+//!   needs no server.
+//! - [`postgis`]: production and the reference, with real `geometry(…,4326)` columns and GiST
+//!   indexes so the data can be queried with SQL and opened in QGIS.
+//!
+//! The store is the truth: every write is durable when a method returns. Both implementations
+//! pass the same conformance suite (`tests/tests/conformance.rs`).
+
+pub mod migrate;
+pub mod postgis;
+mod rows;
+pub mod sqlite;
+pub mod wkb;
+
+use crate::domain::{
+    Bbox, Building, Category, Compound, FeatureId, Grid, GridCode, Incident, IncidentStatus,
+    Level, NewIncident, Officer, ServiceCentre, StatusCounts,
+};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// Why a store operation failed. Messages carry the context a user needs.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("store URL {0:?} is not understood; use sqlite:PATH or postgres://USER@HOST:PORT/DB")]
+    BadUrl(String),
+    #[error("cannot open the store: {0}")]
+    Open(String),
+    #[error("the PostgreSQL server at {url} cannot be used: {reason}")]
+    NoPostgis { url: String, reason: String },
+    #[error("migration {version} ({name}) failed: {reason}")]
+    Migration {
+        version: i64,
+        name: String,
+        reason: String,
+    },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("stored data is unreadable: {0}")]
+    Corrupt(String),
+    #[error("database error while {context}: {reason}")]
+    Db { context: String, reason: String },
+}
+
+impl StoreError {
+    pub fn db(context: impl Into<String>, e: impl std::fmt::Display) -> StoreError {
+        StoreError::Db {
+            context: context.into(),
+            reason: e.to_string(),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Which implementation a store is, as reported by `/api/health`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StoreKind {
+    Sqlite,
+    Postgis,
+}
+
+impl StoreKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StoreKind::Sqlite => "sqlite",
+            StoreKind::Postgis => "postgis",
+        }
+    }
+}
+
+/// Everything an import writes, in one transaction.
+#[derive(Clone, Debug, Default)]
+pub struct Dataset {
+    pub grids: Vec<Grid>,
+    pub service_centres: Vec<ServiceCentre>,
+    pub compounds: Vec<Compound>,
+    pub buildings: Vec<Building>,
+    pub officers: Vec<Officer>,
+}
+
+impl Dataset {
+    /// Grids ordered parents first, so each row's parent exists when it is written.
+    pub fn grids_parents_first(&self) -> Vec<&Grid> {
+        let mut grids: Vec<&Grid> = self.grids.iter().collect();
+        grids.sort_by(|a, b| (a.level(), &a.code).cmp(&(b.level(), &b.code)));
+        grids
+    }
+
+    /// Refuses a dataset that repeats a code or id, naming the first repeat of each kind.
+    pub fn check_unique(&self) -> Result<()> {
+        fn first_repeat<'a, T: Eq + std::hash::Hash + std::fmt::Display + 'a>(
+            what: &str,
+            it: impl Iterator<Item = &'a T>,
+        ) -> Result<()> {
+            let mut seen = HashSet::new();
+            for k in it {
+                if !seen.insert(k) {
+                    return Err(StoreError::Conflict(format!("{what} {k} appears twice in the import")));
+                }
+            }
+            Ok(())
+        }
+        first_repeat("grid", self.grids.iter().map(|g| &g.code))?;
+        first_repeat::<FeatureId>("service centre", self.service_centres.iter().map(|s| &s.id))?;
+        first_repeat::<FeatureId>("compound", self.compounds.iter().map(|c| &c.id))?;
+        first_repeat::<FeatureId>("building", self.buildings.iter().map(|b| &b.id))?;
+        first_repeat::<FeatureId>("officer", self.officers.iter().map(|o| &o.id))
+    }
+}
+
+/// What an import wrote.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub grids: usize,
+    pub service_centres: usize,
+    pub compounds: usize,
+    pub buildings: usize,
+    pub officers: usize,
+}
+
+/// Row counts for `/api/health`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub grids_by_level: [u64; 3],
+    pub compounds: u64,
+    pub buildings: u64,
+    pub officers: u64,
+    pub service_centres: u64,
+    pub incidents: u64,
+}
+
+/// Filter for listing grids. Every filter given must hold.
+#[derive(Clone, Debug, Default)]
+pub struct GridQuery {
+    pub level: Option<Level>,
+    pub parent: Option<GridCode>,
+    /// Grids whose polygon intersects (touches included) this box.
+    pub bbox: Option<Bbox>,
+}
+
+/// Filter for compounds and buildings.
+#[derive(Clone, Debug, Default)]
+pub struct AreaQuery {
+    /// Features in this grid or any grid under it (codes carry their parents as a prefix).
+    pub grid: Option<GridCode>,
+    pub bbox: Option<Bbox>,
+}
+
+/// Filter for incidents; newest first.
+#[derive(Clone, Debug, Default)]
+pub struct IncidentQuery {
+    /// Incidents whose report-time grid is this grid or lies under it.
+    pub grid: Option<GridCode>,
+    pub category: Option<Category>,
+    pub status: Option<IncidentStatus>,
+    /// Reported at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Reported before.
+    pub to: Option<DateTime<Utc>>,
+    pub bbox: Option<Bbox>,
+    pub limit: Option<u32>,
+}
+
+/// A grid with the number of officers who serve it (see `OfficerRole::serves_grid`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct GridRow {
+    pub grid: Grid,
+    pub officers: u32,
+}
+
+/// The one interface both stores implement.
+#[async_trait]
+pub trait Store: Send + Sync {
+    fn kind(&self) -> StoreKind;
+
+    /// Writes a whole dataset in one transaction: any error, nothing written.
+    async fn import(&self, data: &Dataset) -> Result<ImportSummary>;
+
+    async fn counts(&self) -> Result<Counts>;
+    async fn grids(&self, q: &GridQuery) -> Result<Vec<GridRow>>;
+    async fn grid(&self, code: &GridCode) -> Result<Option<GridRow>>;
+    async fn compounds(&self, q: &AreaQuery) -> Result<Vec<Compound>>;
+    async fn buildings(&self, q: &AreaQuery) -> Result<Vec<Building>>;
+    /// Officers serving `grid` or any grid under it; all officers when `None`.
+    async fn officers(&self, grid: Option<&GridCode>) -> Result<Vec<Officer>>;
+    async fn service_centres(&self) -> Result<Vec<ServiceCentre>>;
+
+    /// Stores incidents in one transaction; returns them with ids once they are durable.
+    async fn insert_incidents(&self, incidents: &[NewIncident]) -> Result<Vec<Incident>>;
+    async fn incidents(&self, q: &IncidentQuery) -> Result<Vec<Incident>>;
+    /// Incidents by status whose report-time grid is `grid` or lies under it.
+    async fn incident_status_counts(&self, grid: &GridCode) -> Result<StatusCounts>;
+}
+
+/// SQL list of the roles counted as serving a grid, for both stores' officer counts.
+pub fn serving_roles_sql() -> String {
+    crate::domain::OfficerRole::ALL
+        .iter()
+        .filter(|r| r.serves_grid())
+        .map(|r| format!("'{}'", r.as_str()))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The incident column that holds report-time grids of `code`'s level.
+pub fn incident_grid_column(code: &GridCode) -> &'static str {
+    match code.level() {
+        Level::One => "grid1",
+        Level::Two => "grid2",
+        Level::Three => "grid3",
+    }
+}
+
+/// Default cap on listed incidents when the caller gives no limit.
+pub const DEFAULT_INCIDENT_LIMIT: u32 = 1000;
+/// Largest limit a caller may ask for.
+pub const MAX_INCIDENT_LIMIT: u32 = 50_000;
+
+/// Opens the store a URL names (`sqlite:PATH`, `postgres://…`), applying migrations.
+pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
+    if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        if path.is_empty() {
+            return Err(StoreError::BadUrl(url.to_string()));
+        }
+        let store = sqlite::SqliteStore::open(path).await?;
+        Ok(Arc::new(store))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let store = postgis::PostgisStore::connect(url).await?;
+        Ok(Arc::new(store))
+    } else {
+        Err(StoreError::BadUrl(url.to_string()))
+    }
+}

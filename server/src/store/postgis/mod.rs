@@ -1,0 +1,217 @@
+//! The production store: PostgreSQL + PostGIS (≥ 3) through `tokio-postgres` and a
+//! `deadpool-postgres` pool. Geometry lives in real `geometry(MultiPolygon,4326)` and
+//! `geometry(Point,4326)` columns with GiST indexes; values cross the wire as EWKB through
+//! the `postgis` crate's types. On connect it checks that PostGIS is there (creating the
+//! extension if it may) and applies `migrations/postgis/`.
+
+mod geom;
+mod read;
+mod write;
+
+use super::migrate::POSTGIS;
+use super::{
+    AreaQuery, Counts, Dataset, GridQuery, GridRow, ImportSummary, IncidentQuery, Result, Store,
+    StoreError, StoreKind,
+};
+use crate::domain::{Building, Compound, GridCode, Incident, NewIncident, Officer, ServiceCentre, StatusCounts};
+use async_trait::async_trait;
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokio_postgres::NoTls;
+
+pub struct PostgisStore {
+    pool: Pool,
+}
+
+/// The URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// The major version of a PostGIS version string such as "3.3.2" or "3.4 USE_GEOS=1".
+fn postgis_major(version: &str) -> Option<u32> {
+    version.split(['.', ' ']).next()?.parse().ok()
+}
+
+impl PostgisStore {
+    /// Connects, checks PostGIS ≥ 3 and applies migrations.
+    pub async fn connect(url: &str) -> Result<PostgisStore> {
+        let shown = redact(url);
+        let config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|e| StoreError::Open(format!("{shown}: {e}")))?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig { recycling_method: RecyclingMethod::Fast },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(16)
+            .build()
+            .map_err(|e| StoreError::Open(format!("{shown}: {e}")))?;
+        let mut client = pool
+            .get()
+            .await
+            .map_err(|e| StoreError::Open(format!("cannot connect to {shown}: {e}")))?;
+        check_postgis(&client, &shown).await?;
+        migrate(&mut client).await?;
+        drop(client);
+        Ok(PostgisStore { pool })
+    }
+
+    async fn client(&self) -> Result<deadpool_postgres::Object> {
+        self.pool
+            .get()
+            .await
+            .map_err(|e| StoreError::db("taking a connection from the pool", e))
+    }
+}
+
+async fn check_postgis(client: &tokio_postgres::Client, url: &str) -> Result<()> {
+    let no = |reason: String| StoreError::NoPostgis { url: url.to_string(), reason };
+    let installed = client
+        .query_opt("SELECT extversion FROM pg_extension WHERE extname = 'postgis'", &[])
+        .await
+        .map_err(|e| no(format!("cannot read pg_extension: {e}")))?;
+    if installed.is_none() {
+        client
+            .batch_execute("CREATE EXTENSION IF NOT EXISTS postgis")
+            .await
+            .map_err(|e| {
+                no(format!(
+                    "the PostGIS extension is not installed in this database and could not be created ({}); \
+                     install PostGIS 3 on the server (Debian: postgresql-15-postgis-3) and run \
+                     CREATE EXTENSION postgis as a superuser",
+                    e.as_db_error().map(|d| d.message().to_string()).unwrap_or_else(|| e.to_string())
+                ))
+            })?;
+        tracing::info!("created the postgis extension");
+    }
+    let version: String = client
+        .query_one("SELECT postgis_lib_version()", &[])
+        .await
+        .map_err(|e| no(format!("postgis_lib_version() failed: {e}")))?
+        .get(0);
+    match postgis_major(&version) {
+        Some(m) if m >= 3 => {
+            tracing::info!(%version, "PostGIS found");
+            Ok(())
+        }
+        _ => Err(no(format!("PostGIS {version} is too old; gridd needs PostGIS 3 or newer"))),
+    }
+}
+
+/// Applies missing migrations, each in its own transaction, under an advisory lock so two
+/// servers starting together don't both apply one.
+async fn migrate(client: &mut tokio_postgres::Client) -> Result<()> {
+    client
+        .batch_execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                 version bigint PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+        )
+        .await
+        .map_err(|e| StoreError::db("creating schema_migrations", e))?;
+    for m in POSTGIS {
+        let fail = |e: tokio_postgres::Error| StoreError::Migration {
+            version: m.version,
+            name: m.name.to_string(),
+            reason: e.as_db_error().map(|d| d.to_string()).unwrap_or_else(|| e.to_string()),
+        };
+        let tx = client.transaction().await.map_err(fail)?;
+        tx.execute("SELECT pg_advisory_xact_lock(7246001)", &[]).await.map_err(fail)?;
+        let done: bool = tx
+            .query_one("SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)", &[&m.version])
+            .await
+            .map_err(fail)?
+            .get(0);
+        if !done {
+            tx.batch_execute(m.sql).await.map_err(fail)?;
+            tx.execute("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", &[&m.version, &m.name])
+                .await
+                .map_err(fail)?;
+            tracing::info!(version = m.version, name = m.name, "applied postgis migration");
+        }
+        tx.commit().await.map_err(fail)?;
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl Store for PostgisStore {
+    fn kind(&self) -> StoreKind {
+        StoreKind::Postgis
+    }
+
+    async fn import(&self, data: &Dataset) -> Result<ImportSummary> {
+        data.check_unique()?;
+        let mut c = self.client().await?;
+        write::import(&mut c, data).await
+    }
+
+    async fn counts(&self) -> Result<Counts> {
+        read::counts(&*self.client().await?).await
+    }
+
+    async fn grids(&self, q: &GridQuery) -> Result<Vec<GridRow>> {
+        read::grids(&*self.client().await?, q).await
+    }
+
+    async fn grid(&self, code: &GridCode) -> Result<Option<GridRow>> {
+        read::grid(&*self.client().await?, code).await
+    }
+
+    async fn compounds(&self, q: &AreaQuery) -> Result<Vec<Compound>> {
+        read::compounds(&*self.client().await?, q).await
+    }
+
+    async fn buildings(&self, q: &AreaQuery) -> Result<Vec<Building>> {
+        read::buildings(&*self.client().await?, q).await
+    }
+
+    async fn officers(&self, grid: Option<&GridCode>) -> Result<Vec<Officer>> {
+        read::officers(&*self.client().await?, grid).await
+    }
+
+    async fn service_centres(&self) -> Result<Vec<ServiceCentre>> {
+        read::service_centres(&*self.client().await?).await
+    }
+
+    async fn insert_incidents(&self, incidents: &[NewIncident]) -> Result<Vec<Incident>> {
+        let mut c = self.client().await?;
+        write::insert_incidents(&mut c, incidents).await
+    }
+
+    async fn incidents(&self, q: &IncidentQuery) -> Result<Vec<Incident>> {
+        read::incidents(&*self.client().await?, q).await
+    }
+
+    async fn incident_status_counts(&self, grid: &GridCode) -> Result<StatusCounts> {
+        read::incident_status_counts(&*self.client().await?, grid).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_appear_in_messages() {
+        assert_eq!(redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+    }
+
+    #[test]
+    fn postgis_versions_are_read_by_major_number() {
+        assert_eq!(postgis_major("3.3.2"), Some(3));
+        assert_eq!(postgis_major("2.5 USE_GEOS=1"), Some(2));
+        assert_eq!(postgis_major("x"), None);
+    }
+}

@@ -1,0 +1,333 @@
+//! Read queries of the PostGIS store. Bbox filters use `&&` (GiST) then `ST_Intersects`.
+
+use super::super::rows::{self, BuildingCols, CompoundCols, GridCols, IncidentCols};
+use super::super::{
+    incident_grid_column, serving_roles_sql, AreaQuery, Counts, GridQuery, GridRow, IncidentQuery,
+    Result, StoreError, DEFAULT_INCIDENT_LIMIT, MAX_INCIDENT_LIMIT,
+};
+use super::geom;
+use crate::domain::{Bbox, Building, Compound, GridCode, Incident, Officer, ServiceCentre, StatusCounts};
+use chrono::{DateTime, Utc};
+use postgis::ewkb;
+use tokio_postgres::types::ToSql;
+use deadpool_postgres::ClientWrapper as Client;
+use tokio_postgres::Row;
+
+type Param = Box<dyn ToSql + Sync + Send>;
+
+fn db(context: &str) -> impl Fn(tokio_postgres::Error) -> StoreError + '_ {
+    move |e| StoreError::db(context, e.as_db_error().map(|d| d.to_string()).unwrap_or_else(|| e.to_string()))
+}
+
+/// A WHERE clause with `$n` placeholders and its parameters.
+#[derive(Default)]
+struct Where {
+    clauses: Vec<String>,
+    params: Vec<Param>,
+}
+
+impl Where {
+    /// Adds a clause; each `{}` in it becomes the next `$n` placeholder, bound to `values`.
+    fn push(&mut self, clause: &str, values: Vec<Param>) {
+        let mut out = String::new();
+        let mut values = values.into_iter();
+        for (i, part) in clause.split("{}").enumerate() {
+            if i > 0 {
+                if let Some(v) = values.next() {
+                    self.params.push(v);
+                }
+                out.push_str(&format!("${}", self.params.len()));
+            }
+            out.push_str(part);
+        }
+        self.clauses.push(out);
+    }
+    fn sql(&self) -> String {
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.clauses.join(" AND "))
+        }
+    }
+    fn bbox(&mut self, column: &str, b: &Bbox) {
+        self.push(
+            &format!(
+                "{column} && ST_MakeEnvelope({{}}, {{}}, {{}}, {{}}, 4326) \
+                 AND ST_Intersects({column}, ST_MakeEnvelope({{}}, {{}}, {{}}, {{}}, 4326))"
+            ),
+            [b.min_lng(), b.min_lat(), b.max_lng(), b.max_lat()]
+                .repeat(2)
+                .into_iter()
+                .map(|v| Box::new(v) as Param)
+                .collect(),
+        );
+    }
+    fn under(&mut self, column: &str, code: &GridCode) {
+        self.push(&format!("{column} LIKE {{}}"), vec![Box::new(format!("{code}%"))]);
+    }
+    fn params(&self) -> Vec<&(dyn ToSql + Sync)> {
+        self.params.iter().map(|p| p.as_ref() as &(dyn ToSql + Sync)).collect()
+    }
+}
+
+async fn query(client: &Client, sql: &str, w: &Where, context: &str) -> Result<Vec<Row>> {
+    let stmt = client.prepare_cached(sql).await.map_err(db(context))?;
+    client.query(&stmt, &w.params()).await.map_err(db(context))
+}
+
+fn get<'a, T: tokio_postgres::types::FromSql<'a>>(r: &'a Row, i: usize, what: &str) -> Result<T> {
+    r.try_get(i).map_err(|e| StoreError::Corrupt(format!("{what}, column {i}: {e}")))
+}
+
+pub(super) async fn counts(client: &Client) -> Result<Counts> {
+    let row = client
+        .query_one(
+            "SELECT (SELECT count(*) FROM grids WHERE level = 1), (SELECT count(*) FROM grids WHERE level = 2),
+                    (SELECT count(*) FROM grids WHERE level = 3), (SELECT count(*) FROM compounds),
+                    (SELECT count(*) FROM buildings), (SELECT count(*) FROM officers),
+                    (SELECT count(*) FROM service_centres), (SELECT count(*) FROM incidents)",
+            &[],
+        )
+        .await
+        .map_err(db("counting rows"))?;
+    let n = |i: usize| -> Result<u64> { get::<i64>(&row, i, "counts").map(|v| v as u64) };
+    Ok(Counts {
+        grids_by_level: [n(0)?, n(1)?, n(2)?],
+        compounds: n(3)?,
+        buildings: n(4)?,
+        officers: n(5)?,
+        service_centres: n(6)?,
+        incidents: n(7)?,
+    })
+}
+
+fn grid_sql(w: &Where) -> String {
+    format!(
+        "SELECT g.code, g.name, g.kind, g.households, g.population, g.domains, g.geom,
+           (SELECT count(*) FROM officer_grids og JOIN officers o ON o.fid = og.officer_fid
+             WHERE og.grid_code = g.code AND o.role IN ({roles}))
+         FROM grids g{where_} ORDER BY g.code",
+        roles = serving_roles_sql(),
+        where_ = w.sql()
+    )
+}
+
+fn grid_row(r: &Row) -> Result<GridRow> {
+    let code: String = get(r, 0, "grid")?;
+    let what = format!("grid {code}");
+    let g: ewkb::MultiPolygon = get(r, 6, &what)?;
+    let officers: i64 = get(r, 7, &what)?;
+    Ok(GridRow {
+        grid: rows::grid(GridCols {
+            name: get(r, 1, &what)?,
+            kind: get(r, 2, &what)?,
+            households: i64::from(get::<i32>(r, 3, &what)?),
+            population: i64::from(get::<i32>(r, 4, &what)?),
+            domains: get(r, 5, &what)?,
+            geometry: geom::from_ewkb(&g, &what)?,
+            code,
+        })?,
+        officers: officers as u32,
+    })
+}
+
+pub(super) async fn grids(client: &Client, q: &GridQuery) -> Result<Vec<GridRow>> {
+    let mut w = Where::default();
+    if let Some(level) = q.level {
+        w.push("g.level = {}", vec![Box::new(i16::from(level.number()))]);
+    }
+    if let Some(parent) = &q.parent {
+        w.push("g.parent = {}", vec![Box::new(parent.to_string())]);
+    }
+    if let Some(b) = &q.bbox {
+        w.bbox("g.geom", b);
+    }
+    query(client, &grid_sql(&w), &w, "listing grids").await?.iter().map(grid_row).collect()
+}
+
+pub(super) async fn grid(client: &Client, code: &GridCode) -> Result<Option<GridRow>> {
+    let mut w = Where::default();
+    w.push("g.code = {}", vec![Box::new(code.to_string())]);
+    let rows = query(client, &grid_sql(&w), &w, "reading a grid").await?;
+    rows.first().map(grid_row).transpose()
+}
+
+fn area_where(q: &AreaQuery) -> Where {
+    let mut w = Where::default();
+    if let Some(g) = &q.grid {
+        w.under("t.grid_code", g);
+    }
+    if let Some(b) = &q.bbox {
+        w.bbox("t.geom", b);
+    }
+    w
+}
+
+pub(super) async fn compounds(client: &Client, q: &AreaQuery) -> Result<Vec<Compound>> {
+    let w = area_where(q);
+    let sql = format!(
+        "SELECT t.fid, t.name, t.address, t.households, t.population, t.party_org, t.party_branch,
+                t.service_centre, t.grid_code, t.geom FROM compounds t{} ORDER BY t.fid",
+        w.sql()
+    );
+    let rows = query(client, &sql, &w, "listing compounds").await?;
+    rows.iter()
+        .map(|r| {
+            let fid: String = get(r, 0, "compound")?;
+            let what = format!("compound {fid}");
+            let g: ewkb::MultiPolygon = get(r, 9, &what)?;
+            rows::compound(CompoundCols {
+                name: get(r, 1, &what)?,
+                address: get(r, 2, &what)?,
+                households: i64::from(get::<i32>(r, 3, &what)?),
+                population: i64::from(get::<i32>(r, 4, &what)?),
+                party_org: get(r, 5, &what)?,
+                party_branch: get(r, 6, &what)?,
+                service_centre: get(r, 7, &what)?,
+                grid: get(r, 8, &what)?,
+                geometry: geom::from_ewkb(&g, &what)?,
+                fid,
+            })
+        })
+        .collect()
+}
+
+pub(super) async fn buildings(client: &Client, q: &AreaQuery) -> Result<Vec<Building>> {
+    let w = area_where(q);
+    let sql = format!(
+        "SELECT t.fid, t.address, t.floors, t.households, t.population, t.compound_fid, t.grid_code, t.geom
+         FROM buildings t{} ORDER BY t.fid",
+        w.sql()
+    );
+    let rows = query(client, &sql, &w, "listing buildings").await?;
+    rows.iter()
+        .map(|r| {
+            let fid: String = get(r, 0, "building")?;
+            let what = format!("building {fid}");
+            let g: ewkb::MultiPolygon = get(r, 7, &what)?;
+            rows::building(BuildingCols {
+                address: get(r, 1, &what)?,
+                floors: i64::from(get::<i16>(r, 2, &what)?),
+                households: i64::from(get::<i32>(r, 3, &what)?),
+                population: i64::from(get::<i32>(r, 4, &what)?),
+                compound: get(r, 5, &what)?,
+                grid: get(r, 6, &what)?,
+                geometry: geom::from_ewkb(&g, &what)?,
+                fid,
+            })
+        })
+        .collect()
+}
+
+pub(super) async fn officers(client: &Client, grid: Option<&GridCode>) -> Result<Vec<Officer>> {
+    let mut w = Where::default();
+    if let Some(g) = grid {
+        w.push(
+            "o.fid IN (SELECT officer_fid FROM officer_grids WHERE grid_code LIKE {})",
+            vec![Box::new(format!("{g}%"))],
+        );
+    }
+    let sql = format!(
+        "SELECT o.fid, o.name, o.role, o.phone, og.grid_code FROM officers o
+         LEFT JOIN officer_grids og ON og.officer_fid = o.fid{} ORDER BY o.fid, og.grid_code",
+        w.sql()
+    );
+    let mut out: Vec<Officer> = Vec::new();
+    for r in query(client, &sql, &w, "listing officers").await? {
+        let fid: String = get(&r, 0, "officer")?;
+        let what = format!("officer {fid}");
+        let grid = rows::opt_code(&what, get(&r, 4, &what)?)?;
+        if out.last().is_none_or(|o| o.id.as_str() != fid) {
+            out.push(rows::officer(&fid, get(&r, 1, &what)?, &get::<String>(&r, 2, &what)?, get(&r, 3, &what)?)?);
+        }
+        if let (Some(o), Some(g)) = (out.last_mut(), grid) {
+            o.grids.push(g);
+        }
+    }
+    Ok(out)
+}
+
+pub(super) async fn service_centres(client: &Client) -> Result<Vec<ServiceCentre>> {
+    let w = Where::default();
+    let rows = query(
+        client,
+        "SELECT fid, name, level, geom FROM service_centres ORDER BY fid",
+        &w,
+        "listing service centres",
+    )
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let fid: String = get(r, 0, "service centre")?;
+            let p: ewkb::Point = get(r, 3, &fid)?;
+            rows::service_centre(fid.clone(), get(r, 1, &fid)?, get(r, 2, &fid)?, p.x, p.y)
+        })
+        .collect()
+}
+
+pub(super) async fn incidents(client: &Client, q: &IncidentQuery) -> Result<Vec<Incident>> {
+    let mut w = Where::default();
+    if let Some(g) = &q.grid {
+        w.push(&format!("{} = {{}}", incident_grid_column(g)), vec![Box::new(g.to_string())]);
+    }
+    if let Some(c) = q.category {
+        w.push("category = {}", vec![Box::new(c.as_str())]);
+    }
+    if let Some(s) = q.status {
+        w.push("status = {}", vec![Box::new(s.as_str())]);
+    }
+    if let Some(t) = q.from {
+        w.push("reported_at >= {}", vec![Box::new(t)]);
+    }
+    if let Some(t) = q.to {
+        w.push("reported_at < {}", vec![Box::new(t)]);
+    }
+    if let Some(b) = &q.bbox {
+        w.bbox("geom", b);
+    }
+    let limit = q.limit.unwrap_or(DEFAULT_INCIDENT_LIMIT).min(MAX_INCIDENT_LIMIT);
+    let sql = format!(
+        "SELECT id, raw_lng, raw_lat, raw_crs, ST_X(geom), ST_Y(geom), category, description, channel,
+                reported_at, status, grid1, grid2, grid3, compound_fid, building_fid
+         FROM incidents{} ORDER BY reported_at DESC, id DESC LIMIT {limit}",
+        w.sql()
+    );
+    let rows = query(client, &sql, &w, "listing incidents").await?;
+    rows.iter()
+        .map(|r| {
+            let id: i64 = get(r, 0, "incident")?;
+            let what = format!("incident {id}");
+            rows::incident(IncidentCols {
+                id,
+                raw_lng: get(r, 1, &what)?,
+                raw_lat: get(r, 2, &what)?,
+                raw_crs: get(r, 3, &what)?,
+                lng: get(r, 4, &what)?,
+                lat: get(r, 5, &what)?,
+                category: get(r, 6, &what)?,
+                description: get(r, 7, &what)?,
+                channel: get(r, 8, &what)?,
+                reported_at: get::<DateTime<Utc>>(r, 9, &what)?,
+                status: get(r, 10, &what)?,
+                grids: [get(r, 11, &what)?, get(r, 12, &what)?, get(r, 13, &what)?],
+                compound: get(r, 14, &what)?,
+                building: get(r, 15, &what)?,
+            })
+        })
+        .collect()
+}
+
+pub(super) async fn incident_status_counts(client: &Client, grid: &GridCode) -> Result<StatusCounts> {
+    let mut w = Where::default();
+    w.push(&format!("{} = {{}}", incident_grid_column(grid)), vec![Box::new(grid.to_string())]);
+    let sql = format!("SELECT status, count(*) FROM incidents{} GROUP BY status", w.sql());
+    query(client, &sql, &w, "counting incidents")
+        .await?
+        .iter()
+        .map(|r| {
+            let s: String = get(r, 0, "status count")?;
+            let n: i64 = get(r, 1, "status count")?;
+            Ok((rows::parse(&format!("incidents of {grid}"), &s)?, n as u64))
+        })
+        .collect()
+}

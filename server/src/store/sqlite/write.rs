@@ -1,0 +1,182 @@
+//! Writes of the embedded store: whole-dataset imports and incident batches, each in one
+//! IMMEDIATE transaction that commits with `synchronous=FULL` before the call returns.
+
+use super::super::wkb;
+use super::super::{Dataset, ImportSummary, Result, StoreError};
+use super::read::millis;
+use crate::domain::{Incident, NewIncident};
+use geo::{BoundingRect, MultiPolygon};
+use rusqlite::{params, Connection, ErrorCode, Transaction, TransactionBehavior};
+
+/// Maps a failed write of `what` to a conflict (constraint) or a database error.
+fn failed(what: &str) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+    move |e| match e.sqlite_error_code() {
+        Some(ErrorCode::ConstraintViolation) => {
+            StoreError::Conflict(format!("{what} could not be written: {e}"))
+        }
+        _ => StoreError::db(format!("writing {what}"), e),
+    }
+}
+
+fn index_envelope(tx: &Transaction, table: &str, id: i64, geom: &MultiPolygon, what: &str) -> Result<()> {
+    let r = geom
+        .bounding_rect()
+        .ok_or_else(|| StoreError::Invalid(format!("{what} has an empty geometry")))?;
+    tx.prepare_cached(&format!(
+        "INSERT INTO {table}_rtree (id, min_lng, max_lng, min_lat, max_lat) VALUES (?1, ?2, ?3, ?4, ?5)"
+    ))
+    .and_then(|mut s| s.execute(params![id, r.min().x, r.max().x, r.min().y, r.max().y]))
+    .map_err(failed(what))?;
+    Ok(())
+}
+
+pub(super) fn import(conn: &mut Connection, data: &Dataset) -> Result<ImportSummary> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| StoreError::db("starting the import", e))?;
+    for s in &data.service_centres {
+        let what = format!("service centre {}", s.id);
+        tx.prepare_cached("INSERT INTO service_centres (fid, name, level, lng, lat) VALUES (?1, ?2, ?3, ?4, ?5)")
+            .and_then(|mut st| {
+                st.execute(params![s.id.as_str(), s.name, s.level.as_str(), s.location.lng(), s.location.lat()])
+            })
+            .map_err(failed(&what))?;
+    }
+    for g in data.grids_parents_first() {
+        let what = format!("grid {}", g.code);
+        let domains: Vec<&str> = g.domains.iter().map(|d| d.as_str()).collect();
+        tx.prepare_cached(
+            "INSERT INTO grids (code, level, parent, street_code, name, kind, households, population, domains, geom)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )
+        .and_then(|mut st| {
+            st.execute(params![
+                g.code.as_str(),
+                g.level().number(),
+                g.parent().map(String::from),
+                g.code.street(),
+                g.name,
+                g.kind.as_str(),
+                g.households.get(),
+                g.population.get(),
+                domains.join(","),
+                wkb::encode_multipolygon(&g.geometry)
+            ])
+        })
+        .map_err(failed(&what))?;
+        index_envelope(&tx, "grids", tx.last_insert_rowid(), &g.geometry, &what)?;
+    }
+    for c in &data.compounds {
+        let what = format!("compound {}", c.id);
+        tx.prepare_cached(
+            "INSERT INTO compounds (fid, name, address, households, population, party_org, party_branch,
+                                    service_centre, grid_code, street_code, geom)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )
+        .and_then(|mut st| {
+            st.execute(params![
+                c.id.as_str(),
+                c.name,
+                c.address,
+                c.households.get(),
+                c.population.get(),
+                c.party_org.kind(),
+                c.party_org.branch(),
+                c.service_centre.as_ref().map(|s| s.as_str()),
+                c.grid.as_ref().map(|g| g.as_str()),
+                c.grid.as_ref().map(|g| g.street()),
+                wkb::encode_multipolygon(&c.geometry)
+            ])
+        })
+        .map_err(failed(&what))?;
+        index_envelope(&tx, "compounds", tx.last_insert_rowid(), &c.geometry, &what)?;
+    }
+    for b in &data.buildings {
+        let what = format!("building {}", b.id);
+        tx.prepare_cached(
+            "INSERT INTO buildings (fid, address, floors, households, population, compound_fid,
+                                    grid_code, street_code, geom)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )
+        .and_then(|mut st| {
+            st.execute(params![
+                b.id.as_str(),
+                b.address,
+                b.floors.get(),
+                b.households.get(),
+                b.population.get(),
+                b.compound.as_ref().map(|c| c.as_str()),
+                b.grid.as_ref().map(|g| g.as_str()),
+                b.grid.as_ref().map(|g| g.street()),
+                wkb::encode_multipolygon(&b.footprint)
+            ])
+        })
+        .map_err(failed(&what))?;
+        index_envelope(&tx, "buildings", tx.last_insert_rowid(), &b.footprint, &what)?;
+    }
+    for o in &data.officers {
+        let what = format!("officer {}", o.id);
+        tx.prepare_cached("INSERT INTO officers (fid, name, role, phone) VALUES (?1, ?2, ?3, ?4)")
+            .and_then(|mut st| {
+                st.execute(params![o.id.as_str(), o.name, o.role.as_str(), o.phone.as_ref().map(|p| p.as_str())])
+            })
+            .map_err(failed(&what))?;
+        for g in &o.grids {
+            let what = format!("officer {} in grid {g}", o.id);
+            tx.prepare_cached("INSERT INTO officer_grids (officer_fid, grid_code) VALUES (?1, ?2)")
+                .and_then(|mut st| st.execute(params![o.id.as_str(), g.as_str()]))
+                .map_err(failed(&what))?;
+        }
+    }
+    tx.commit().map_err(|e| StoreError::db("committing the import", e))?;
+    Ok(ImportSummary {
+        grids: data.grids.len(),
+        service_centres: data.service_centres.len(),
+        compounds: data.compounds.len(),
+        buildings: data.buildings.len(),
+        officers: data.officers.len(),
+    })
+}
+
+pub(super) fn insert_incidents(conn: &mut Connection, incidents: Vec<NewIncident>) -> Result<Vec<Incident>> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| StoreError::db("starting to store incidents", e))?;
+    let now = millis(&chrono::Utc::now());
+    let mut out = Vec::with_capacity(incidents.len());
+    for (i, n) in incidents.into_iter().enumerate() {
+        let what = format!("incident {} of the batch", i + 1);
+        let code = |g: &Option<crate::domain::GridCode>| g.as_ref().map(|c| c.to_string());
+        tx.prepare_cached(
+            "INSERT INTO incidents (raw_lng, raw_lat, raw_crs, lng, lat, category, description, channel,
+                                    reported_at, status, grid1, grid2, grid3, compound_fid, building_fid,
+                                    street_code, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+        )
+        .and_then(|mut st| {
+            st.execute(params![
+                n.raw.lng,
+                n.raw.lat,
+                n.raw.crs.as_str(),
+                n.location.lng(),
+                n.location.lat(),
+                n.category.as_str(),
+                n.description,
+                n.channel.as_str(),
+                millis(&n.reported_at),
+                n.status.as_str(),
+                code(&n.grids.level1),
+                code(&n.grids.level2),
+                code(&n.grids.level3),
+                n.compound.as_ref().map(|c| c.as_str()),
+                n.building.as_ref().map(|b| b.as_str()),
+                n.grids.level1.as_ref().map(|g| g.street().to_string()),
+                now
+            ])
+        })
+        .map_err(failed(&what))?;
+        out.push(Incident { id: tx.last_insert_rowid(), incident: n });
+    }
+    tx.commit().map_err(|e| StoreError::db("committing incidents", e))?;
+    Ok(out)
+}
