@@ -1,3 +1,7 @@
 //! gridd: the 网格 grid management service. See README.md for the code tour.
+pub mod config;
 pub mod domain;
+pub mod engine;
+pub mod import;
+pub mod http;
 pub mod store;

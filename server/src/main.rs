@@ -1,1 +1,112 @@
-fn main() {}
+//! The `gridd` binary: `serve`, `import`, `migrate`.
+
+use clap::Parser;
+use gridd::config::{Cli, Command, ServeArgs};
+use gridd::http::{app, AppState, HttpOptions};
+use gridd::{import, store};
+use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Debug, thiserror::Error)]
+enum MainError {
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error(transparent)]
+    Import(#[from] import::ImportError),
+    #[error("cannot listen on {addr}: {reason}")]
+    Listen { addr: String, reason: String },
+    #[error("server failed: {0}")]
+    Serve(String),
+}
+
+async fn load(store: &dyn store::Store, dir: &std::path::Path) -> Result<store::ImportSummary, MainError> {
+    tracing::info!(dir = %dir.display(), "reading city files");
+    let data = import::read_dir(dir)?;
+    tracing::info!(
+        grids = data.grids.len(),
+        compounds = data.compounds.len(),
+        buildings = data.buildings.len(),
+        "writing in one transaction"
+    );
+    Ok(store.import(&data).await?)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
+
+async fn serve(args: ServeArgs) -> Result<(), MainError> {
+    let store = store::open(&args.db.db).await?;
+    if let Some(dir) = &args.load_if_empty {
+        let counts = store.counts().await?;
+        if counts.grids_by_level.iter().all(|n| *n == 0) {
+            let s = load(&*store, dir).await?;
+            tracing::info!(?s, "loaded sample data into the empty store");
+        }
+    }
+    let web_dir = args.web_dir.is_dir().then(|| args.web_dir.clone());
+    if web_dir.is_none() {
+        tracing::warn!(dir = %args.web_dir.display(), "frontend directory missing; serving the API only");
+    }
+    let options = HttpOptions { web_dir, max_body_bytes: args.max_body_bytes };
+    let router = app(AppState { store }, &options);
+    let addr = format!("{}:{}", args.bind, args.port);
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .map_err(|e| MainError::Listen { addr: addr.clone(), reason: e.to_string() })?;
+    tracing::info!("listening on http://{addr}");
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| MainError::Serve(e.to_string()))
+}
+
+async fn run(cli: Cli) -> Result<(), MainError> {
+    match cli.command {
+        Command::Serve(args) => serve(args).await,
+        Command::Import(args) => {
+            let store = store::open(&args.db.db).await?;
+            let s = load(&*store, &args.dir).await?;
+            println!(
+                "imported {} grids, {} service centres, {} compounds, {} buildings, {} officers",
+                s.grids, s.service_centres, s.compounds, s.buildings, s.officers
+            );
+            Ok(())
+        }
+        Command::Migrate(args) => {
+            store::open(&args.db).await?;
+            println!("migrations applied to {}", args.db.split('@').next_back().unwrap_or(&args.db));
+            Ok(())
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_env("GRIDD_LOG").unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn")))
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

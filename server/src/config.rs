@@ -1,0 +1,79 @@
+//! Command line and environment: every flag has an env fallback (`GRIDD_*`).
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+pub const DEFAULT_DB: &str = "sqlite:data/gridd.db";
+
+#[derive(Parser, Debug)]
+#[command(name = "gridd", version, about = "网格 grid management service: grids, incidents, heatmaps")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the API and the map frontend.
+    Serve(ServeArgs),
+    /// Import a directory of city files (GeoJSON + officers.csv) in one transaction.
+    Import(ImportArgs),
+    /// Apply database migrations and exit.
+    Migrate(DbArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct DbArgs {
+    /// Store URL: sqlite:PATH (embedded) or postgres://USER@HOST:PORT/DB (PostGIS).
+    #[arg(long, env = "GRIDD_DB", default_value = DEFAULT_DB)]
+    pub db: String,
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// TCP port to listen on.
+    #[arg(long, env = "GRIDD_PORT", default_value_t = 8080)]
+    pub port: u16,
+    /// Address to bind.
+    #[arg(long, env = "GRIDD_BIND", default_value = "127.0.0.1")]
+    pub bind: String,
+    /// Directory of the built frontend.
+    #[arg(long, env = "GRIDD_WEB", default_value = "web/dist")]
+    pub web_dir: PathBuf,
+    /// On start, import this directory if the store holds no grids yet.
+    #[arg(long, env = "GRIDD_LOAD")]
+    pub load_if_empty: Option<PathBuf>,
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "GRIDD_MAX_BODY", default_value_t = 16 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Directory holding grids.geojson, compounds.geojson, buildings.geojson,
+    /// service_centres.geojson and/or officers.csv.
+    pub dir: PathBuf,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serve_defaults_to_the_embedded_store_on_port_8080() {
+        let cli = Cli::try_parse_from(["gridd", "serve"]).unwrap();
+        let Command::Serve(s) = cli.command else { panic!("not serve") };
+        assert_eq!(s.port, 8080);
+        assert_eq!(s.bind, "127.0.0.1");
+        assert!(s.db.db.starts_with("sqlite:"));
+    }
+
+    #[test]
+    fn a_port_that_is_not_a_number_is_refused() {
+        assert!(Cli::try_parse_from(["gridd", "serve", "--port", "http"]).is_err());
+    }
+}

@@ -1,0 +1,37 @@
+//! `GET /api/compounds?grid=&bbox=`: residential compounds as a FeatureCollection.
+
+use super::features::{collection, compound_feature, opt_param};
+use super::{AppError, AppState};
+use crate::domain::{Bbox, GridCode};
+use crate::store::AreaQuery;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// `grid` (any level: features under it) and `bbox`, shared with buildings.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AreaParams {
+    grid: Option<String>,
+    bbox: Option<String>,
+}
+
+impl AreaParams {
+    pub fn query(&self) -> Result<AreaQuery, AppError> {
+        Ok(AreaQuery {
+            grid: opt_param::<GridCode>("grid", &self.grid)?,
+            bbox: opt_param::<Bbox>("bbox", &self.bbox)?,
+        })
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    params: Result<Query<AreaParams>, QueryRejection>,
+) -> Result<Json<Value>, AppError> {
+    let q = params?.0.query()?;
+    let rows = state.store.compounds(&q).await?;
+    Ok(Json(collection(rows.iter().map(compound_feature).collect())))
+}
