@@ -58,7 +58,7 @@ pub fn app(state: AppState, options: &HttpOptions) -> Router {
     let mut router = Router::new().nest("/api", api);
     if let Some(dir) = &options.web_dir {
         let index = dir.join("index.html");
-        router = router.fallback_service(ServeDir::new(dir).not_found_service(ServeFile::new(index)));
+        router = router.fallback_service(ServeDir::new(dir).fallback(ServeFile::new(index)));
     }
     router
         .layer(DefaultBodyLimit::max(options.max_body_bytes))
