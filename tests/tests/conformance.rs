@@ -163,6 +163,13 @@ async fn a_bbox_touching_a_shared_edge_lists_the_grids_on_both_sides(store: S) {
         .await
         .unwrap();
     assert_eq!(codes(&rows), ["610581001001002", "610581001002002"]);
+    // A real box lying east of the edge touches 西区 only along it: touching counts.
+    let east_of_edge = Bbox::new(110.44, 35.471, 110.442, 35.472).unwrap();
+    let rows = store
+        .grids(&GridQuery { level: Some(Level::Three), bbox: Some(east_of_edge), ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(codes(&rows), ["610581001001002", "610581001002002"]);
     let far = Bbox::new(111.0, 36.0, 111.1, 36.1).unwrap();
     assert!(store.grids(&GridQuery { bbox: Some(far), ..Default::default() }).await.unwrap().is_empty());
 }

@@ -49,11 +49,15 @@ impl Where {
             format!(" WHERE {}", self.clauses.join(" AND "))
         }
     }
+    /// `ST_Envelope` of the diagonal, not `ST_MakeEnvelope`: a box of zero width or height
+    /// then becomes a line or point, where a degenerate polygon makes `ST_Intersects` miss
+    /// multipolygons that touch it (seen with PostGIS 3.3 / GEOS 3.11).
     fn bbox(&mut self, column: &str, b: &Bbox) {
         self.push(
             &format!(
                 "{column} && ST_MakeEnvelope({{}}, {{}}, {{}}, {{}}, 4326) \
-                 AND ST_Intersects({column}, ST_MakeEnvelope({{}}, {{}}, {{}}, {{}}, 4326))"
+                 AND ST_Intersects({column}, ST_Envelope(ST_SetSRID(ST_MakeLine(\
+                 ST_MakePoint({{}}, {{}}), ST_MakePoint({{}}, {{}})), 4326)))"
             ),
             [b.min_lng(), b.min_lat(), b.max_lng(), b.max_lat()]
                 .repeat(2)
