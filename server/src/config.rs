@@ -6,7 +6,11 @@ use std::path::PathBuf;
 pub const DEFAULT_DB: &str = "sqlite:data/gridd.db";
 
 #[derive(Parser, Debug)]
-#[command(name = "gridd", version, about = "网格 grid management service: grids, incidents, heatmaps")]
+#[command(
+    name = "gridd",
+    version,
+    about = "网格 grid management service: grids, incidents, heatmaps"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -66,7 +70,9 @@ mod tests {
     #[test]
     fn serve_defaults_to_the_embedded_store_on_port_8080() {
         let cli = Cli::try_parse_from(["gridd", "serve"]).unwrap();
-        let Command::Serve(s) = cli.command else { panic!("not serve") };
+        let Command::Serve(s) = cli.command else {
+            panic!("not serve")
+        };
         assert_eq!(s.port, 8080);
         assert_eq!(s.bind, "127.0.0.1");
         assert!(s.db.db.starts_with("sqlite:"));

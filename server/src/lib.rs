@@ -2,6 +2,6 @@
 pub mod config;
 pub mod domain;
 pub mod engine;
-pub mod import;
 pub mod http;
+pub mod import;
 pub mod store;

@@ -19,7 +19,10 @@ enum MainError {
     Serve(String),
 }
 
-async fn load(store: &dyn store::Store, dir: &std::path::Path) -> Result<store::ImportSummary, MainError> {
+async fn load(
+    store: &dyn store::Store,
+    dir: &std::path::Path,
+) -> Result<store::ImportSummary, MainError> {
     tracing::info!(dir = %dir.display(), "reading city files");
     let data = import::read_dir(dir)?;
     tracing::info!(
@@ -63,12 +66,18 @@ async fn serve(args: ServeArgs) -> Result<(), MainError> {
     if web_dir.is_none() {
         tracing::warn!(dir = %args.web_dir.display(), "frontend directory missing; serving the API only");
     }
-    let options = HttpOptions { web_dir, max_body_bytes: args.max_body_bytes };
+    let options = HttpOptions {
+        web_dir,
+        max_body_bytes: args.max_body_bytes,
+    };
     let router = app(AppState { store }, &options);
     let addr = format!("{}:{}", args.bind, args.port);
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
-        .map_err(|e| MainError::Listen { addr: addr.clone(), reason: e.to_string() })?;
+        .map_err(|e| MainError::Listen {
+            addr: addr.clone(),
+            reason: e.to_string(),
+        })?;
     tracing::info!("listening on http://{addr}");
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())
@@ -90,7 +99,10 @@ async fn run(cli: Cli) -> Result<(), MainError> {
         }
         Command::Migrate(args) => {
             store::open(&args.db).await?;
-            println!("migrations applied to {}", args.db.split('@').next_back().unwrap_or(&args.db));
+            println!(
+                "migrations applied to {}",
+                args.db.split('@').next_back().unwrap_or(&args.db)
+            );
             Ok(())
         }
     }
@@ -99,7 +111,10 @@ async fn run(cli: Cli) -> Result<(), MainError> {
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_env("GRIDD_LOG").unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn")))
+        .with_env_filter(
+            EnvFilter::try_from_env("GRIDD_LOG")
+                .unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn")),
+        )
         .with_writer(std::io::stderr)
         .init();
     match run(Cli::parse()).await {

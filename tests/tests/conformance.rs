@@ -61,20 +61,36 @@ async fn loaded(store: &S) -> Dataset {
 
 async fn an_imported_city_reads_back_exactly_as_it_was_written(store: S) {
     let data = loaded(&store).await;
-    let grids: Vec<Grid> = store.grids(&GridQuery::default()).await.unwrap().into_iter().map(|r| r.grid).collect();
+    let grids: Vec<Grid> = store
+        .grids(&GridQuery::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.grid)
+        .collect();
     let mut want = data.grids.clone();
     want.sort_by(|a, b| a.code.cmp(&b.code));
     assert_eq!(grids, want);
     let mut compounds = data.compounds.clone();
     compounds.sort_by(|a, b| a.id.cmp(&b.id));
-    assert_eq!(store.compounds(&AreaQuery::default()).await.unwrap(), compounds);
+    assert_eq!(
+        store.compounds(&AreaQuery::default()).await.unwrap(),
+        compounds
+    );
     let mut buildings = data.buildings.clone();
     buildings.sort_by(|a, b| a.id.cmp(&b.id));
-    assert_eq!(store.buildings(&AreaQuery::default()).await.unwrap(), buildings);
+    assert_eq!(
+        store.buildings(&AreaQuery::default()).await.unwrap(),
+        buildings
+    );
     assert_eq!(store.officers(None).await.unwrap(), data.officers);
     assert_eq!(store.service_centres().await.unwrap(), data.service_centres);
     // The courtyard hole of 金城花园 survives the trip.
-    let c001 = store.compounds(&AreaQuery::default()).await.unwrap().remove(0);
+    let c001 = store
+        .compounds(&AreaQuery::default())
+        .await
+        .unwrap()
+        .remove(0);
     assert_eq!(c001.geometry.0[0].interiors().len(), 1);
 }
 
@@ -83,7 +99,16 @@ async fn counts_report_grids_per_level_and_every_table(store: S) {
     loaded(&store).await;
     let c = store.counts().await.unwrap();
     assert_eq!(c.grids_by_level, [1, 2, 4]);
-    assert_eq!((c.compounds, c.buildings, c.officers, c.service_centres, c.incidents), (3, 12, 7, 2, 0));
+    assert_eq!(
+        (
+            c.compounds,
+            c.buildings,
+            c.officers,
+            c.service_centres,
+            c.incidents
+        ),
+        (3, 12, 7, 2, 0)
+    );
 }
 
 async fn an_import_that_fails_on_its_last_row_writes_nothing(store: S) {
@@ -109,7 +134,11 @@ async fn a_building_pointing_at_a_missing_compound_rolls_the_whole_import_back(s
     let mut data = common::fixture();
     data.buildings[5].compound = Some(FeatureId::parse("C999").unwrap());
     let err = store.import(&data).await.unwrap_err();
-    assert!(err.to_string().contains(&format!("building {}", data.buildings[5].id)), "{err}");
+    assert!(
+        err.to_string()
+            .contains(&format!("building {}", data.buildings[5].id)),
+        "{err}"
+    );
     assert_eq!(store.counts().await.unwrap().grids_by_level, [0, 0, 0]);
     assert_eq!(store.counts().await.unwrap().compounds, 0);
 }
@@ -119,7 +148,11 @@ async fn a_batch_repeating_a_code_is_refused_before_anything_is_written(store: S
     let dup = data.grids[3].clone();
     data.grids.push(dup.clone());
     let err = store.import(&data).await.unwrap_err();
-    assert!(err.to_string().contains(&format!("grid {} appears twice", dup.code)), "{err}");
+    assert!(
+        err.to_string()
+            .contains(&format!("grid {} appears twice", dup.code)),
+        "{err}"
+    );
     assert_eq!(store.counts().await.unwrap(), Default::default());
 }
 
@@ -129,15 +162,28 @@ fn codes(rows: &[gridd::store::GridRow]) -> Vec<&str> {
 
 async fn grids_filter_by_level_and_parent(store: S) {
     loaded(&store).await;
-    let l2 = store.grids(&GridQuery { level: Some(Level::Two), ..Default::default() }).await.unwrap();
+    let l2 = store
+        .grids(&GridQuery {
+            level: Some(Level::Two),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(codes(&l2), ["610581001001", "610581001002"]);
     let kids = store
-        .grids(&GridQuery { parent: Some(code("610581001002")), ..Default::default() })
+        .grids(&GridQuery {
+            parent: Some(code("610581001002")),
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert_eq!(codes(&kids), ["610581001002001", "610581001002002"]);
     let none = store
-        .grids(&GridQuery { level: Some(Level::One), parent: Some(code("610581001002")), ..Default::default() })
+        .grids(&GridQuery {
+            level: Some(Level::One),
+            parent: Some(code("610581001002")),
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert!(none.is_empty());
@@ -147,11 +193,30 @@ async fn a_bbox_inside_a_courtyard_hole_does_not_list_the_compound_around_it(sto
     loaded(&store).await;
     // 金城花园's courtyard is 110.4340–110.4360 × 35.4770–35.4780.
     let hole = Bbox::new(110.4345, 35.4772, 110.4355, 35.4778).unwrap();
-    let in_hole = store.compounds(&AreaQuery { bbox: Some(hole), ..Default::default() }).await.unwrap();
-    assert!(in_hole.is_empty(), "{:?}", in_hole.iter().map(|c| &c.name).collect::<Vec<_>>());
+    let in_hole = store
+        .compounds(&AreaQuery {
+            bbox: Some(hole),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(
+        in_hole.is_empty(),
+        "{:?}",
+        in_hole.iter().map(|c| &c.name).collect::<Vec<_>>()
+    );
     let across = Bbox::new(110.4345, 35.4772, 110.4365, 35.4778).unwrap();
-    let hits = store.compounds(&AreaQuery { bbox: Some(across), ..Default::default() }).await.unwrap();
-    assert_eq!(hits.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["C001"]);
+    let hits = store
+        .compounds(&AreaQuery {
+            bbox: Some(across),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        hits.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
+        ["C001"]
+    );
 }
 
 async fn a_bbox_touching_a_shared_edge_lists_the_grids_on_both_sides(store: S) {
@@ -159,33 +224,66 @@ async fn a_bbox_touching_a_shared_edge_lists_the_grids_on_both_sides(store: S) {
     // A degenerate box lying exactly on the edge lng = 110.44 between 西区 and 东区.
     let edge = Bbox::new(110.44, 35.471, 110.44, 35.472).unwrap();
     let rows = store
-        .grids(&GridQuery { level: Some(Level::Three), bbox: Some(edge), ..Default::default() })
+        .grids(&GridQuery {
+            level: Some(Level::Three),
+            bbox: Some(edge),
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert_eq!(codes(&rows), ["610581001001002", "610581001002002"]);
     // A real box lying east of the edge touches 西区 only along it: touching counts.
     let east_of_edge = Bbox::new(110.44, 35.471, 110.442, 35.472).unwrap();
     let rows = store
-        .grids(&GridQuery { level: Some(Level::Three), bbox: Some(east_of_edge), ..Default::default() })
+        .grids(&GridQuery {
+            level: Some(Level::Three),
+            bbox: Some(east_of_edge),
+            ..Default::default()
+        })
         .await
         .unwrap();
     assert_eq!(codes(&rows), ["610581001001002", "610581001002002"]);
     let far = Bbox::new(111.0, 36.0, 111.1, 36.1).unwrap();
-    assert!(store.grids(&GridQuery { bbox: Some(far), ..Default::default() }).await.unwrap().is_empty());
+    assert!(store
+        .grids(&GridQuery {
+            bbox: Some(far),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 async fn listing_by_grid_includes_everything_under_that_grid(store: S) {
     loaded(&store).await;
     let ids = |v: Vec<Compound>| v.into_iter().map(|c| c.id.to_string()).collect::<Vec<_>>();
-    let east = store.compounds(&AreaQuery { grid: Some(code("610581001002")), ..Default::default() }).await.unwrap();
-    assert_eq!(ids(east), ["C002"]);
-    let all = store.compounds(&AreaQuery { grid: Some(code("610581001")), ..Default::default() }).await.unwrap();
-    assert_eq!(ids(all), ["C001", "C002", "C003"]);
-    let b = store
-        .buildings(&AreaQuery { grid: Some(code("610581001002001")), ..Default::default() })
+    let east = store
+        .compounds(&AreaQuery {
+            grid: Some(code("610581001002")),
+            ..Default::default()
+        })
         .await
         .unwrap();
-    assert_eq!(b.iter().map(|b| b.id.as_str()).collect::<Vec<_>>(), ["B012"]);
+    assert_eq!(ids(east), ["C002"]);
+    let all = store
+        .compounds(&AreaQuery {
+            grid: Some(code("610581001")),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(ids(all), ["C001", "C002", "C003"]);
+    let b = store
+        .buildings(&AreaQuery {
+            grid: Some(code("610581001002001")),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        b.iter().map(|b| b.id.as_str()).collect::<Vec<_>>(),
+        ["B012"]
+    );
     assert_eq!(b[0].compound, None);
 }
 
@@ -212,7 +310,14 @@ fn at(ms: i64) -> DateTime<Utc> {
     Utc.timestamp_millis_opt(ms).unwrap()
 }
 
-fn incident(lng: f64, lat: f64, grid: Option<&str>, category: Category, status: IncidentStatus, ms: i64) -> NewIncident {
+fn incident(
+    lng: f64,
+    lat: f64,
+    grid: Option<&str>,
+    category: Category,
+    status: IncidentStatus,
+    ms: i64,
+) -> NewIncident {
     NewIncident {
         raw: RawCoord::new(lng + 0.0051, lat + 0.0012, Crs::Gcj02).unwrap(),
         location: Wgs84Point::new(lng, lat).unwrap(),
@@ -221,7 +326,9 @@ fn incident(lng: f64, lat: f64, grid: Option<&str>, category: Category, status: 
         channel: Channel::ResidentApp,
         reported_at: at(ms),
         status,
-        grids: grid.map(|g| GridPath::from_code(&code(g))).unwrap_or_default(),
+        grids: grid
+            .map(|g| GridPath::from_code(&code(g)))
+            .unwrap_or_default(),
         compound: None,
         building: None,
     }
@@ -231,9 +338,30 @@ const T0: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 
 fn three_incidents() -> Vec<NewIncident> {
     vec![
-        incident(110.435, 35.477, Some("610581001001001"), Category::PublicFacilities, IncidentStatus::Reported, T0),
-        incident(110.445, 35.472, Some("610581001002002"), Category::StreetOrder, IncidentStatus::Closed, T0 + 3_600_000),
-        incident(110.500, 35.600, None, Category::PublicFacilities, IncidentStatus::Dispatched, T0 + 7_200_000),
+        incident(
+            110.435,
+            35.477,
+            Some("610581001001001"),
+            Category::PublicFacilities,
+            IncidentStatus::Reported,
+            T0,
+        ),
+        incident(
+            110.445,
+            35.472,
+            Some("610581001002002"),
+            Category::StreetOrder,
+            IncidentStatus::Closed,
+            T0 + 3_600_000,
+        ),
+        incident(
+            110.500,
+            35.600,
+            None,
+            Category::PublicFacilities,
+            IncidentStatus::Dispatched,
+            T0 + 7_200_000,
+        ),
     ]
 }
 
@@ -246,7 +374,10 @@ async fn incidents_keep_raw_coordinates_crs_and_report_time_grids(store: S) {
     read.reverse();
     assert_eq!(read, written);
     assert_eq!(read[0].incident.raw.crs, Crs::Gcj02);
-    assert_eq!(read[0].incident.grids.level2.as_ref().unwrap().as_str(), "610581001001");
+    assert_eq!(
+        read[0].incident.grids.level2.as_ref().unwrap().as_str(),
+        "610581001001"
+    );
     assert_eq!(read[2].incident.grids, GridPath::default());
     assert_eq!(store.counts().await.unwrap().incidents, 3);
 }
@@ -259,14 +390,30 @@ async fn incidents_filter_by_grid_category_status_time_and_bbox_newest_first(sto
         f(&mut q);
         q
     };
-    let times = |v: Vec<Incident>| v.iter().map(|i| i.incident.reported_at.timestamp_millis() - T0).collect::<Vec<_>>();
-    assert_eq!(times(store.incidents(&IncidentQuery::default()).await.unwrap()), [7_200_000, 3_600_000, 0]);
+    let times = |v: Vec<Incident>| {
+        v.iter()
+            .map(|i| i.incident.reported_at.timestamp_millis() - T0)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        times(store.incidents(&IncidentQuery::default()).await.unwrap()),
+        [7_200_000, 3_600_000, 0]
+    );
     let by_grid = q(|q| q.grid = Some(code("610581001")));
-    assert_eq!(times(store.incidents(&by_grid).await.unwrap()), [3_600_000, 0]);
+    assert_eq!(
+        times(store.incidents(&by_grid).await.unwrap()),
+        [3_600_000, 0]
+    );
     let by_cat = q(|q| q.category = Some(Category::PublicFacilities));
-    assert_eq!(times(store.incidents(&by_cat).await.unwrap()), [7_200_000, 0]);
+    assert_eq!(
+        times(store.incidents(&by_cat).await.unwrap()),
+        [7_200_000, 0]
+    );
     let by_status = q(|q| q.status = Some(IncidentStatus::Closed));
-    assert_eq!(times(store.incidents(&by_status).await.unwrap()), [3_600_000]);
+    assert_eq!(
+        times(store.incidents(&by_status).await.unwrap()),
+        [3_600_000]
+    );
     // from is inclusive, to is exclusive.
     let window = q(|q| {
         q.from = Some(at(T0 + 3_600_000));
@@ -274,7 +421,10 @@ async fn incidents_filter_by_grid_category_status_time_and_bbox_newest_first(sto
     });
     assert_eq!(times(store.incidents(&window).await.unwrap()), [3_600_000]);
     let boxed = q(|q| q.bbox = Some(Bbox::new(110.43, 35.47, 110.45, 35.48).unwrap()));
-    assert_eq!(times(store.incidents(&boxed).await.unwrap()), [3_600_000, 0]);
+    assert_eq!(
+        times(store.incidents(&boxed).await.unwrap()),
+        [3_600_000, 0]
+    );
     let limited = q(|q| q.limit = Some(1));
     assert_eq!(times(store.incidents(&limited).await.unwrap()), [7_200_000]);
 }
@@ -282,16 +432,26 @@ async fn incidents_filter_by_grid_category_status_time_and_bbox_newest_first(sto
 async fn incident_status_counts_cover_the_grid_and_everything_under_it(store: S) {
     loaded(&store).await;
     store.insert_incidents(&three_incidents()).await.unwrap();
-    let l1 = store.incident_status_counts(&code("610581001")).await.unwrap();
+    let l1 = store
+        .incident_status_counts(&code("610581001"))
+        .await
+        .unwrap();
     assert_eq!(l1.get(&IncidentStatus::Reported), Some(&1));
     assert_eq!(l1.get(&IncidentStatus::Closed), Some(&1));
     assert_eq!(l1.values().sum::<u64>(), 2);
-    let vacant = store.incident_status_counts(&code("610581001001002")).await.unwrap();
+    let vacant = store
+        .incident_status_counts(&code("610581001001002"))
+        .await
+        .unwrap();
     assert!(vacant.is_empty());
 }
 
 async fn an_unknown_grid_reads_as_none(store: S) {
     loaded(&store).await;
     assert!(store.grid(&code("610581009")).await.unwrap().is_none());
-    assert!(store.officers(Some(&code("610581009"))).await.unwrap().is_empty());
+    assert!(store
+        .officers(Some(&code("610581009")))
+        .await
+        .unwrap()
+        .is_empty());
 }

@@ -13,14 +13,20 @@ use std::sync::Arc;
 use tower::ServiceExt;
 
 async fn get(store: &Arc<dyn Store>, options: &HttpOptions, uri: &str) -> (StatusCode, Value) {
-    let router = app(AppState { store: Arc::clone(store) }, options);
+    let router = app(
+        AppState {
+            store: Arc::clone(store),
+        },
+        options,
+    );
     let res = router
         .oneshot(Request::get(uri).body(Body::empty()).unwrap())
         .await
         .unwrap();
     let status = res.status();
     let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    let body = serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+    let body = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
     (status, body)
 }
 
@@ -74,14 +80,25 @@ async fn health_names_the_store_and_counts_grids_per_level(store: Arc<dyn Store>
     assert_eq!(body["incidents"], 0);
 }
 
-async fn grids_come_as_a_feature_collection_with_the_documented_properties(store: Arc<dyn Store>, _: &str) {
+async fn grids_come_as_a_feature_collection_with_the_documented_properties(
+    store: Arc<dyn Store>,
+    _: &str,
+) {
     let (status, body) = api(&store, "/api/grids?level=3&parent=610581001001").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["type"], "FeatureCollection");
     let features = body["features"].as_array().unwrap();
     assert_eq!(features.len(), 2);
     let p = &features[0]["properties"];
-    for key in ["code", "name", "level", "parent", "households", "population", "officers"] {
+    for key in [
+        "code",
+        "name",
+        "level",
+        "parent",
+        "households",
+        "population",
+        "officers",
+    ] {
         assert!(!p[key].is_null(), "property {key} missing in {p}");
     }
     assert_eq!(p["code"], "610581001001001");
@@ -89,7 +106,11 @@ async fn grids_come_as_a_feature_collection_with_the_documented_properties(store
     assert_eq!(p["level"], 3);
     assert_eq!(features[0]["geometry"]["type"], "MultiPolygon");
     let ring = &features[0]["geometry"]["coordinates"][0][0];
-    assert_eq!(ring[0], ring[ring.as_array().unwrap().len() - 1], "rings are closed");
+    assert_eq!(
+        ring[0],
+        ring[ring.as_array().unwrap().len() - 1],
+        "rings are closed"
+    );
 }
 
 async fn a_grid_detail_lists_officers_and_incident_counts(store: Arc<dyn Store>, _: &str) {
@@ -99,7 +120,12 @@ async fn a_grid_detail_lists_officers_and_incident_counts(store: Arc<dyn Store>,
     assert_eq!(p["officers"], 1);
     assert_eq!(p["households_per_officer"], 420.0);
     assert_eq!(p["incidents"]["total"], 0);
-    let names: Vec<&str> = p["officer_list"].as_array().unwrap().iter().map(|o| o["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = p["officer_list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["张伟", "赵敏", "孙强"]);
     assert_eq!(p["officer_list"][0]["phone"], "138****0002");
 }
@@ -121,21 +147,38 @@ async fn a_malformed_grid_code_is_400_naming_the_code(store: Arc<dyn Store>, _: 
     let (status, body) = api(&store, "/api/grids/61058100X").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["error"], "invalid_grid_code");
-    assert!(body["message"].as_str().unwrap().contains("61058100X"), "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("61058100X"),
+        "{body}"
+    );
 }
 
 async fn a_bad_bbox_is_400_naming_the_parameter(store: Arc<dyn Store>, _: &str) {
-    for bad in ["110,35,111", "111,35,110,36", "110,35,111,NaN", "110,35,200,36"] {
+    for bad in [
+        "110,35,111",
+        "111,35,110,36",
+        "110,35,111,NaN",
+        "110,35,200,36",
+    ] {
         let (status, body) = api(&store, &format!("/api/grids?bbox={bad}")).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
-        assert!(body["message"].as_str().unwrap().starts_with("query parameter bbox"), "{body}");
+        assert!(
+            body["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("query parameter bbox"),
+            "{body}"
+        );
     }
 }
 
 async fn an_unknown_query_parameter_is_400_naming_it(store: Arc<dyn Store>, _: &str) {
     let (status, body) = api(&store, "/api/grids?levle=3").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(body["message"].as_str().unwrap().contains("levle"), "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("levle"),
+        "{body}"
+    );
     let (status, _) = api(&store, "/api/grids?level=4").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
@@ -155,7 +198,13 @@ async fn compounds_and_buildings_filter_by_grid(store: Arc<dyn Store>, _: &str) 
 async fn unknown_api_paths_are_json_404s(store: Arc<dyn Store>, _: &str) {
     let (status, body) = api(&store, "/api/nothing-here").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(body["message"].as_str().unwrap().contains("/api/nothing-here"), "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("/api/nothing-here"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -163,7 +212,10 @@ async fn the_built_frontend_is_served_at_the_root_and_for_unknown_pages() {
     let (store, _dir) = common::sqlite_store().await;
     let web = tempfile::tempdir().unwrap();
     std::fs::write(web.path().join("index.html"), "<title>网格</title>").unwrap();
-    let options = HttpOptions { web_dir: Some(web.path().to_path_buf()), ..Default::default() };
+    let options = HttpOptions {
+        web_dir: Some(web.path().to_path_buf()),
+        ..Default::default()
+    };
     for path in ["/", "/officer/610581001001001"] {
         let (status, body) = get(&store, &options, path).await;
         assert_eq!(status, StatusCode::OK, "{path}");

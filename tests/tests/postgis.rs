@@ -7,14 +7,18 @@ mod common;
 use gridd::store::{self, StoreError};
 
 async fn client(url: &str) -> tokio_postgres::Client {
-    let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.unwrap();
+    let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
     tokio::spawn(conn);
     client
 }
 
 #[tokio::test]
 async fn geometry_is_stored_in_real_postgis_columns_with_gist_indexes() {
-    let Some(url) = common::pg_fresh_database().await else { return };
+    let Some(url) = common::pg_fresh_database().await else {
+        return;
+    };
     let store = store::open(&url).await.unwrap();
     store.import(&common::fixture()).await.unwrap();
     let c = client(&url).await;
@@ -25,12 +29,27 @@ async fn geometry_is_stored_in_real_postgis_columns_with_gist_indexes() {
         )
         .await
         .unwrap();
-    let cols: Vec<(String, String, i32)> = cols.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
-    for (table, kind) in [("grids", "MULTIPOLYGON"), ("compounds", "MULTIPOLYGON"), ("buildings", "MULTIPOLYGON"), ("incidents", "POINT"), ("service_centres", "POINT")] {
-        assert!(cols.contains(&(table.to_string(), kind.to_string(), 4326)), "{table}: {cols:?}");
+    let cols: Vec<(String, String, i32)> = cols
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    for (table, kind) in [
+        ("grids", "MULTIPOLYGON"),
+        ("compounds", "MULTIPOLYGON"),
+        ("buildings", "MULTIPOLYGON"),
+        ("incidents", "POINT"),
+        ("service_centres", "POINT"),
+    ] {
+        assert!(
+            cols.contains(&(table.to_string(), kind.to_string(), 4326)),
+            "{table}: {cols:?}"
+        );
     }
     let gist: i64 = c
-        .query_one("SELECT count(*) FROM pg_indexes WHERE indexdef LIKE '%USING gist%'", &[])
+        .query_one(
+            "SELECT count(*) FROM pg_indexes WHERE indexdef LIKE '%USING gist%'",
+            &[],
+        )
         .await
         .unwrap()
         .get(0);
@@ -46,23 +65,41 @@ async fn geometry_is_stored_in_real_postgis_columns_with_gist_indexes() {
         .unwrap()
         .get(0);
     assert_eq!(code, "610581001001001");
-    let valid: bool = c.query_one("SELECT bool_and(ST_IsValid(geom)) FROM grids", &[]).await.unwrap().get(0);
+    let valid: bool = c
+        .query_one("SELECT bool_and(ST_IsValid(geom)) FROM grids", &[])
+        .await
+        .unwrap()
+        .get(0);
     assert!(valid);
 }
 
 #[tokio::test]
 async fn opening_the_same_database_twice_applies_migrations_once_and_keeps_data() {
-    let Some(url) = common::pg_fresh_database().await else { return };
-    store::open(&url).await.unwrap().import(&common::fixture()).await.unwrap();
+    let Some(url) = common::pg_fresh_database().await else {
+        return;
+    };
+    store::open(&url)
+        .await
+        .unwrap()
+        .import(&common::fixture())
+        .await
+        .unwrap();
     let again = store::open(&url).await.unwrap();
     assert_eq!(again.counts().await.unwrap().grids_by_level, [1, 2, 4]);
-    let n: i64 = client(&url).await.query_one("SELECT count(*) FROM schema_migrations", &[]).await.unwrap().get(0);
+    let n: i64 = client(&url)
+        .await
+        .query_one("SELECT count(*) FROM schema_migrations", &[])
+        .await
+        .unwrap()
+        .get(0);
     assert_eq!(n as usize, gridd::store::migrate::POSTGIS.len());
 }
 
 #[tokio::test]
 async fn a_database_where_postgis_cannot_be_created_is_refused_with_a_clear_message() {
-    let Some(admin) = common::pg_admin_url() else { return };
+    let Some(admin) = common::pg_admin_url() else {
+        return;
+    };
     let role = format!("nopostgis_{}", std::process::id());
     common::admin_sql(&admin, &format!("CREATE ROLE {role} LOGIN")).await;
     common::admin_sql(&admin, &format!("CREATE DATABASE {role} OWNER {role}")).await;
@@ -75,11 +112,17 @@ async fn a_database_where_postgis_cannot_be_created_is_refused_with_a_clear_mess
     let msg = err.to_string();
     assert!(msg.contains("PostGIS extension is not installed"), "{msg}");
     assert!(msg.contains("CREATE EXTENSION postgis"), "{msg}");
-    assert!(msg.contains(&role), "the message names the database URL: {msg}");
+    assert!(
+        msg.contains(&role),
+        "the message names the database URL: {msg}"
+    );
     // Nothing was half-created: no tables in the refused database.
     let tables: i64 = client(&url)
         .await
-        .query_one("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", &[])
+        .query_one(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'",
+            &[],
+        )
         .await
         .unwrap()
         .get(0);

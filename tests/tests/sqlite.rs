@@ -9,11 +9,18 @@ use gridd::store;
 async fn a_reopened_database_file_keeps_its_data_and_migrations_run_once() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:{}", dir.path().join("city.db").display());
-    store::open(&url).await.unwrap().import(&common::fixture()).await.unwrap();
+    store::open(&url)
+        .await
+        .unwrap()
+        .import(&common::fixture())
+        .await
+        .unwrap();
     let again = store::open(&url).await.unwrap();
     assert_eq!(again.counts().await.unwrap().buildings, 12);
     let conn = rusqlite::Connection::open(dir.path().join("city.db")).unwrap();
-    let n: i64 = conn.query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0)).unwrap();
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(n, gridd::store::migrate::SQLITE.len() as i64);
 }
 
@@ -21,9 +28,13 @@ async fn a_reopened_database_file_keeps_its_data_and_migrations_run_once() {
 async fn the_database_is_in_wal_mode_with_foreign_keys_enforced() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("wal.db");
-    let _store = store::open(&format!("sqlite:{}", path.display())).await.unwrap();
+    let _store = store::open(&format!("sqlite:{}", path.display()))
+        .await
+        .unwrap();
     let conn = rusqlite::Connection::open(&path).unwrap();
-    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(mode, "wal");
     // A building row naming a compound that does not exist is refused by the schema itself.
     conn.execute_batch("PRAGMA foreign_keys = ON").unwrap();

@@ -220,7 +220,10 @@ mod tests {
         let code = GridCode::parse("610581001002003").unwrap();
         assert_eq!(code.level(), Level::Three);
         assert_eq!(code.parent().unwrap().as_str(), "610581001002");
-        assert_eq!(code.parent().unwrap().parent().unwrap().as_str(), "610581001");
+        assert_eq!(
+            code.parent().unwrap().parent().unwrap().as_str(),
+            "610581001"
+        );
         assert_eq!(code.parent().unwrap().parent().unwrap().parent(), None);
         assert_eq!(code.county(), "610581");
         assert_eq!(code.street(), "610581001");
@@ -243,10 +246,7 @@ mod tests {
     #[test]
     fn codes_with_letters_spaces_or_nothing_are_refused() {
         for bad in ["61058100A", " 610581001", "", "610581001\n"] {
-            assert!(matches!(
-                GridCode::parse(bad),
-                Err(CodeError::NotDigits(_))
-            ));
+            assert!(matches!(GridCode::parse(bad), Err(CodeError::NotDigits(_))));
         }
     }
 

@@ -37,21 +37,27 @@ pub enum GeometryError {
         ring: usize,
         count: usize,
     },
-    #[error("polygon {polygon} ring {ring} is not closed: it starts at {first} and ends at {last}")]
+    #[error(
+        "polygon {polygon} ring {ring} is not closed: it starts at {first} and ends at {last}"
+    )]
     NotClosed {
         polygon: usize,
         ring: usize,
         first: At,
         last: At,
     },
-    #[error("polygon {polygon} ring {ring} position {index} has {count} numbers; expected [lng, lat]")]
+    #[error(
+        "polygon {polygon} ring {ring} position {index} has {count} numbers; expected [lng, lat]"
+    )]
     BadPosition {
         polygon: usize,
         ring: usize,
         index: usize,
         count: usize,
     },
-    #[error("polygon {polygon} ring {ring} position {index} is not a finite lng/lat in range: {at}")]
+    #[error(
+        "polygon {polygon} ring {ring} position {index} is not a finite lng/lat in range: {at}"
+    )]
     BadCoordinate {
         polygon: usize,
         ring: usize,
@@ -62,7 +68,12 @@ pub enum GeometryError {
     Invalid { reason: String, at: At },
 }
 
-fn position(p: &Position, polygon: usize, ring: usize, index: usize) -> Result<Coord, GeometryError> {
+fn position(
+    p: &Position,
+    polygon: usize,
+    ring: usize,
+    index: usize,
+) -> Result<Coord, GeometryError> {
     let s = p.as_slice();
     if s.len() < 2 || s.len() > 3 {
         return Err(GeometryError::BadPosition {
@@ -73,7 +84,11 @@ fn position(p: &Position, polygon: usize, ring: usize, index: usize) -> Result<C
         });
     }
     let (x, y) = (s[0], s[1]);
-    if !x.is_finite() || !y.is_finite() || !(-180.0..=180.0).contains(&x) || !(-90.0..=90.0).contains(&y) {
+    if !x.is_finite()
+        || !y.is_finite()
+        || !(-180.0..=180.0).contains(&x)
+        || !(-90.0..=90.0).contains(&y)
+    {
         return Err(GeometryError::BadCoordinate {
             polygon,
             ring,
@@ -142,7 +157,9 @@ pub fn check_valid(mp: &MultiPolygon) -> Result<(), GeometryError> {
 }
 
 /// Turns a GeoJSON Polygon or MultiPolygon into a valid `MultiPolygon`, or says what is wrong.
-pub fn multipolygon_from_geojson(g: Option<&geojson::Geometry>) -> Result<MultiPolygon, GeometryError> {
+pub fn multipolygon_from_geojson(
+    g: Option<&geojson::Geometry>,
+) -> Result<MultiPolygon, GeometryError> {
     let g = g.ok_or(GeometryError::Missing)?;
     let mp = match &g.value {
         GeometryValue::Polygon { coordinates } => MultiPolygon::new(vec![polygon(coordinates, 0)?]),
@@ -186,7 +203,9 @@ mod tests {
 
     #[test]
     fn a_polygon_with_a_hole_becomes_a_one_part_multipolygon() {
-        let g = geom(r#"{"type":"Polygon","coordinates":[[[0,0],[4,0],[4,4],[0,4],[0,0]],[[1,1],[2,1],[2,2],[1,2],[1,1]]]}"#);
+        let g = geom(
+            r#"{"type":"Polygon","coordinates":[[[0,0],[4,0],[4,4],[0,4],[0,0]],[[1,1],[2,1],[2,2],[1,2],[1,1]]]}"#,
+        );
         let mp = multipolygon_from_geojson(Some(&g)).unwrap();
         assert_eq!(mp.0.len(), 1);
         assert_eq!(mp.0[0].interiors().len(), 1);
@@ -219,7 +238,9 @@ mod tests {
 
     #[test]
     fn an_out_of_range_vertex_is_refused_with_its_index() {
-        let g = geom(r#"{"type":"MultiPolygon","coordinates":[[[[110,35],[111,35],[111,36],[110,36],[110,35]]],[[[0,0],[1,0],[1,95],[0,0]]]]}"#);
+        let g = geom(
+            r#"{"type":"MultiPolygon","coordinates":[[[[110,35],[111,35],[111,36],[110,36],[110,35]]],[[[0,0],[1,0],[1,95],[0,0]]]]}"#,
+        );
         assert_eq!(
             multipolygon_from_geojson(Some(&g)).unwrap_err(),
             GeometryError::BadCoordinate {

@@ -148,8 +148,14 @@ mod tests {
 
     #[test]
     fn categories_parse_from_code_or_chinese_name() {
-        assert_eq!("e_emergency".parse::<Category>().unwrap(), Category::Emergency);
-        assert_eq!("公用设施".parse::<Category>().unwrap(), Category::PublicFacilities);
+        assert_eq!(
+            "e_emergency".parse::<Category>().unwrap(),
+            Category::Emergency
+        );
+        assert_eq!(
+            "公用设施".parse::<Category>().unwrap(),
+            Category::PublicFacilities
+        );
         assert!(Category::PublicFacilities.is_component());
         assert!(!Category::Advertising.is_component());
         let err = "pothole".parse::<Category>().unwrap_err();

@@ -11,7 +11,9 @@ pub mod model;
 pub use code::{CodeError, GridCode, Level};
 pub use coord::{Bbox, CoordError, Crs, RawCoord, Wgs84Point};
 pub use geometry::GeometryError;
-pub use incident::{Category, Channel, GridPath, Incident, IncidentStatus, NewIncident, StatusCounts};
+pub use incident::{
+    Category, Channel, GridPath, Incident, IncidentStatus, NewIncident, StatusCounts,
+};
 pub use model::{
     Building, Compound, Domain, FeatureId, FieldError, Floors, Grid, GridKind, Households,
     MaskedPhone, Officer, OfficerRole, PartyOrg, Population, ServiceCentre, ServiceLevel,

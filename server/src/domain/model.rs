@@ -33,7 +33,19 @@ pub enum FieldError {
 macro_rules! count_type {
     ($name:ident, $field:literal, $doc:literal) => {
         #[doc = $doc]
-        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[derive(
+            Clone,
+            Copy,
+            Debug,
+            Default,
+            PartialEq,
+            Eq,
+            PartialOrd,
+            Ord,
+            Hash,
+            Serialize,
+            Deserialize,
+        )]
         #[serde(transparent)]
         pub struct $name(u32);
 
@@ -49,10 +61,12 @@ macro_rules! count_type {
         impl TryFrom<i64> for $name {
             type Error = FieldError;
             fn try_from(n: i64) -> Result<Self, FieldError> {
-                u32::try_from(n).map($name).map_err(|_| FieldError::NotACount {
-                    field: $field,
-                    value: n.to_string(),
-                })
+                u32::try_from(n)
+                    .map($name)
+                    .map_err(|_| FieldError::NotACount {
+                        field: $field,
+                        value: n.to_string(),
+                    })
             }
         }
 
@@ -71,8 +85,16 @@ macro_rules! count_type {
     };
 }
 
-count_type!(Households, "households", "A number of households (户), never negative.");
-count_type!(Population, "population", "A number of residents (人), never negative.");
+count_type!(
+    Households,
+    "households",
+    "A number of households (户), never negative."
+);
+count_type!(
+    Population,
+    "population",
+    "A number of residents (人), never negative."
+);
 
 /// A stable, non-blank identifier for compounds, buildings, officers and service centres.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -188,7 +210,10 @@ impl OfficerRole {
     /// several grids and building heads serve one building, so neither counts towards
     /// households-per-officer or a grid's vacancy.
     pub fn serves_grid(self) -> bool {
-        matches!(self, OfficerRole::GridHead | OfficerRole::FullTime | OfficerRole::PartTime)
+        matches!(
+            self,
+            OfficerRole::GridHead | OfficerRole::FullTime | OfficerRole::PartTime
+        )
     }
 }
 
@@ -250,7 +275,9 @@ impl PartyOrg {
     pub fn from_parts(kind: &str, branch: Option<&str>) -> Result<PartyOrg, FieldError> {
         match (kind.trim(), branch.map(str::trim).filter(|b| !b.is_empty())) {
             ("standalone" | "单独建支部", _) => Ok(PartyOrg::Standalone),
-            ("joint" | "联合支部", Some(b)) => Ok(PartyOrg::Joint { branch: b.to_string() }),
+            ("joint" | "联合支部", Some(b)) => Ok(PartyOrg::Joint {
+                branch: b.to_string(),
+            }),
             ("functional" | "功能型", _) => Ok(PartyOrg::Functional),
             ("none" | "", _) => Ok(PartyOrg::None),
             (other, _) => Err(FieldError::NotOneOf {
@@ -388,16 +415,28 @@ mod tests {
 
     #[test]
     fn a_full_phone_number_is_masked_and_a_masked_one_kept() {
-        assert_eq!(MaskedPhone::parse("13812345678").unwrap().as_str(), "138****5678");
-        assert_eq!(MaskedPhone::parse("138****5678").unwrap().as_str(), "138****5678");
+        assert_eq!(
+            MaskedPhone::parse("13812345678").unwrap().as_str(),
+            "138****5678"
+        );
+        assert_eq!(
+            MaskedPhone::parse("138****5678").unwrap().as_str(),
+            "138****5678"
+        );
         assert!(MaskedPhone::parse("0913-5212345").is_err());
         assert!(MaskedPhone::parse("1381234567").is_err());
     }
 
     #[test]
     fn roles_parse_from_english_or_chinese_and_only_officers_serve_a_grid() {
-        assert_eq!("网格长".parse::<OfficerRole>().unwrap(), OfficerRole::GridHead);
-        assert_eq!("part_time".parse::<OfficerRole>().unwrap(), OfficerRole::PartTime);
+        assert_eq!(
+            "网格长".parse::<OfficerRole>().unwrap(),
+            OfficerRole::GridHead
+        );
+        assert_eq!(
+            "part_time".parse::<OfficerRole>().unwrap(),
+            OfficerRole::PartTime
+        );
         assert!(!OfficerRole::BuildingHead.serves_grid());
         assert!(OfficerRole::FullTime.serves_grid());
         let err = "captain".parse::<OfficerRole>().unwrap_err();
@@ -408,7 +447,9 @@ mod tests {
     fn a_joint_party_branch_must_be_named() {
         assert_eq!(
             PartyOrg::from_parts("joint", Some("金城联合支部")).unwrap(),
-            PartyOrg::Joint { branch: "金城联合支部".into() }
+            PartyOrg::Joint {
+                branch: "金城联合支部".into()
+            }
         );
         assert!(PartyOrg::from_parts("joint", None).is_err());
         assert_eq!(PartyOrg::from_parts("", None).unwrap(), PartyOrg::None);

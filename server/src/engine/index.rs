@@ -69,7 +69,12 @@ mod tests {
     }
 
     fn four_squares() -> PolygonIndex<&'static str> {
-        PolygonIndex::new([("b", square(1.0, 0.0)), ("a", square(0.0, 0.0)), ("d", square(1.0, 1.0)), ("c", square(0.0, 1.0))])
+        PolygonIndex::new([
+            ("b", square(1.0, 0.0)),
+            ("a", square(0.0, 0.0)),
+            ("d", square(1.0, 1.0)),
+            ("c", square(0.0, 1.0)),
+        ])
     }
 
     #[test]
@@ -104,7 +109,10 @@ mod tests {
 
     #[test]
     fn a_multipolygon_answers_for_each_of_its_parts() {
-        let two = MultiPolygon::new(vec![square(0.0, 0.0).0[0].clone(), square(5.0, 5.0).0[0].clone()]);
+        let two = MultiPolygon::new(vec![
+            square(0.0, 0.0).0[0].clone(),
+            square(5.0, 5.0).0[0].clone(),
+        ]);
         let idx = PolygonIndex::new([("x", two)]);
         assert_eq!(idx.locate(Point::new(5.5, 5.5)), Some(&"x"));
         assert_eq!(idx.locate(Point::new(3.0, 3.0)), None);

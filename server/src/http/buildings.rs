@@ -14,5 +14,7 @@ pub async fn list(
 ) -> Result<Json<Value>, AppError> {
     let q = params?.0.query()?;
     let rows = state.store.buildings(&q).await?;
-    Ok(Json(collection(rows.iter().map(building_feature).collect())))
+    Ok(Json(collection(
+        rows.iter().map(building_feature).collect(),
+    )))
 }

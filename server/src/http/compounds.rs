@@ -33,5 +33,7 @@ pub async fn list(
 ) -> Result<Json<Value>, AppError> {
     let q = params?.0.query()?;
     let rows = state.store.compounds(&q).await?;
-    Ok(Json(collection(rows.iter().map(compound_feature).collect())))
+    Ok(Json(collection(
+        rows.iter().map(compound_feature).collect(),
+    )))
 }

@@ -32,7 +32,10 @@ pub enum AppError {
 
 impl AppError {
     pub fn bad(kind: &'static str, message: impl Into<String>) -> AppError {
-        AppError::BadRequest { kind, message: message.into() }
+        AppError::BadRequest {
+            kind,
+            message: message.into(),
+        }
     }
 
     /// A query parameter that did not parse: names the parameter and the reason.

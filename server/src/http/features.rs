@@ -86,7 +86,10 @@ pub fn building_feature(b: &Building) -> Value {
 }
 
 /// Parses an optional query parameter with `FromStr`, naming it in the error.
-pub fn opt_param<T: std::str::FromStr>(name: &str, v: &Option<String>) -> Result<Option<T>, AppError>
+pub fn opt_param<T: std::str::FromStr>(
+    name: &str,
+    v: &Option<String>,
+) -> Result<Option<T>, AppError>
 where
     T::Err: std::fmt::Display,
 {

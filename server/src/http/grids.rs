@@ -33,7 +33,10 @@ pub async fn list(
     Ok(Json(collection(rows.iter().map(grid_feature).collect())))
 }
 
-pub async fn detail(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<Value>, AppError> {
+pub async fn detail(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<Value>, AppError> {
     let code = path_code(&code)?;
     let row = state
         .store
@@ -43,7 +46,11 @@ pub async fn detail(State(state): State<AppState>, Path(code): Path<String>) -> 
     let statuses = state.store.incident_status_counts(&code).await?;
     let officers = state.store.officers(Some(&code)).await?;
     let total: u64 = statuses.values().sum();
-    let open: u64 = statuses.iter().filter(|(s, _)| s.is_open()).map(|(_, n)| n).sum();
+    let open: u64 = statuses
+        .iter()
+        .filter(|(s, _)| s.is_open())
+        .map(|(_, n)| n)
+        .sum();
     let mut props = grid_properties(&row);
     props.insert(
         "incidents".into(),

@@ -37,7 +37,10 @@ pub struct HttpOptions {
 
 impl Default for HttpOptions {
     fn default() -> Self {
-        HttpOptions { web_dir: None, max_body_bytes: 16 * 1024 * 1024 }
+        HttpOptions {
+            web_dir: None,
+            max_body_bytes: 16 * 1024 * 1024,
+        }
     }
 }
 

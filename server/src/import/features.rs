@@ -39,7 +39,11 @@ impl Ctx<'_> {
 
 fn features(file: &str, text: &str, problems: &mut Vec<Problem>) -> Vec<Feature> {
     let fail = |problems: &mut Vec<Problem>, m: String| {
-        problems.push(Problem { file: file.into(), feature: "file".into(), message: m })
+        problems.push(Problem {
+            file: file.into(),
+            feature: "file".into(),
+            message: m,
+        })
     };
     match text.parse::<GeoJson>() {
         Ok(GeoJson::FeatureCollection(fc)) => fc.features,
@@ -65,8 +69,13 @@ fn string(props: &JsonObject, key: &str) -> Option<String> {
 fn count(props: &JsonObject, key: &str) -> Result<i64, String> {
     match props.get(key) {
         None | Some(JsonValue::Null) => Ok(0),
-        Some(JsonValue::Number(n)) => n.as_i64().ok_or_else(|| format!("{n} is not a whole number")),
-        Some(JsonValue::String(s)) => s.trim().parse().map_err(|_| format!("{s:?} is not a whole number")),
+        Some(JsonValue::Number(n)) => n
+            .as_i64()
+            .ok_or_else(|| format!("{n} is not a whole number")),
+        Some(JsonValue::String(s)) => s
+            .trim()
+            .parse()
+            .map_err(|_| format!("{s:?} is not a whole number")),
         Some(other) => Err(format!("{other} is not a number")),
     }
 }
@@ -91,8 +100,14 @@ fn each<T>(
     let mut out = Vec::new();
     for (i, feat) in features(file, text, problems).iter().enumerate() {
         let props = feat.properties.as_ref().unwrap_or(&empty);
-        let label = string(props, key).map_or_else(|| format!("feature {i}"), |k| format!("feature {i} ({k})"));
-        let mut ctx = Ctx { file, label, problems: &mut *problems, failed: false };
+        let label = string(props, key)
+            .map_or_else(|| format!("feature {i}"), |k| format!("feature {i} ({k})"));
+        let mut ctx = Ctx {
+            file,
+            label,
+            problems: &mut *problems,
+            failed: false,
+        };
         let v = f(&mut ctx, feat, props);
         if let (Some(v), false) = (v, ctx.failed) {
             out.push(v);
@@ -107,9 +122,14 @@ fn geometry(ctx: &mut Ctx, feat: &Feature) -> Option<geo::MultiPolygon> {
 }
 
 fn people(ctx: &mut Ctx, props: &JsonObject) -> (Households, Population) {
-    let h = count(props, "households").and_then(|n| Households::try_from(n).map_err(|e| e.to_string()));
-    let p = count(props, "population").and_then(|n| Population::try_from(n).map_err(|e| e.to_string()));
-    (ctx.ok(h, "households").unwrap_or_default(), ctx.ok(p, "population").unwrap_or_default())
+    let h =
+        count(props, "households").and_then(|n| Households::try_from(n).map_err(|e| e.to_string()));
+    let p =
+        count(props, "population").and_then(|n| Population::try_from(n).map_err(|e| e.to_string()));
+    (
+        ctx.ok(h, "households").unwrap_or_default(),
+        ctx.ok(p, "population").unwrap_or_default(),
+    )
 }
 
 fn id(ctx: &mut Ctx, props: &JsonObject) -> Option<FeatureId> {
@@ -127,8 +147,15 @@ fn opt_grid(ctx: &mut Ctx, props: &JsonObject) -> Option<GridCode> {
 
 fn list(props: &JsonObject, key: &str) -> Vec<String> {
     match props.get(key) {
-        Some(JsonValue::Array(a)) => a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
-        Some(JsonValue::String(s)) => s.split([',', ';']).map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect(),
+        Some(JsonValue::Array(a)) => a
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        Some(JsonValue::String(s)) => s
+            .split([',', ';'])
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty())
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -156,7 +183,11 @@ pub(super) fn grids(file: &str, text: &str, problems: &mut Vec<Problem>) -> Vec<
     })
 }
 
-pub(super) fn service_centres(file: &str, text: &str, problems: &mut Vec<Problem>) -> Vec<ServiceCentre> {
+pub(super) fn service_centres(
+    file: &str,
+    text: &str,
+    problems: &mut Vec<Problem>,
+) -> Vec<ServiceCentre> {
     each(file, text, "id", problems, |ctx, feat, props| {
         let id = id(ctx, props);
         let level = string(props, "level").map_or(Ok(ServiceLevel::Community), |l| l.parse());
@@ -200,7 +231,8 @@ pub(super) fn compounds(file: &str, text: &str, problems: &mut Vec<Problem>) -> 
 pub(super) fn buildings(file: &str, text: &str, problems: &mut Vec<Problem>) -> Vec<Building> {
     each(file, text, "id", problems, |ctx, feat, props| {
         let id = id(ctx, props);
-        let floors = count(props, "floors").and_then(|n| Floors::try_from(n.max(1)).map_err(|e| e.to_string()));
+        let floors = count(props, "floors")
+            .and_then(|n| Floors::try_from(n.max(1)).map_err(|e| e.to_string()));
         let floors = ctx.ok(floors, "floors");
         let (households, population) = people(ctx, props);
         let compound = opt_id(ctx, props, "compound");
@@ -221,12 +253,18 @@ pub(super) fn buildings(file: &str, text: &str, problems: &mut Vec<Problem>) -> 
 
 /// `officers.csv`: header `id,name,role,phone,grids`; grids separated by `;`.
 pub(super) fn officers(file: &str, text: &str, problems: &mut Vec<Problem>) -> Vec<Officer> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
     let mut out = Vec::new();
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            problems.push(Problem { file: file.into(), feature: "header".into(), message: e.to_string() });
+            problems.push(Problem {
+                file: file.into(),
+                feature: "header".into(),
+                message: e.to_string(),
+            });
             return out;
         }
     };
@@ -242,7 +280,12 @@ pub(super) fn officers(file: &str, text: &str, problems: &mut Vec<Problem>) -> V
     let (cp, cg) = (col("phone"), col("grids"));
     for (i, rec) in reader.records().enumerate() {
         let line = i + 2;
-        let mut ctx = Ctx { file, label: format!("line {line}"), problems: &mut *problems, failed: false };
+        let mut ctx = Ctx {
+            file,
+            label: format!("line {line}"),
+            problems: &mut *problems,
+            failed: false,
+        };
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
@@ -253,7 +296,9 @@ pub(super) fn officers(file: &str, text: &str, problems: &mut Vec<Problem>) -> V
         let field = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("").to_string();
         let id = ctx.ok(FeatureId::parse(&field(Some(ci))), "id");
         let role = ctx.ok(field(Some(cr)).parse::<OfficerRole>(), "role");
-        let phone = Some(field(cp)).filter(|p| !p.is_empty()).and_then(|p| ctx.ok(MaskedPhone::parse(&p), "phone"));
+        let phone = Some(field(cp))
+            .filter(|p| !p.is_empty())
+            .and_then(|p| ctx.ok(MaskedPhone::parse(&p), "phone"));
         let grids: Vec<GridCode> = field(cg)
             .split(';')
             .map(str::trim)
@@ -261,7 +306,13 @@ pub(super) fn officers(file: &str, text: &str, problems: &mut Vec<Problem>) -> V
             .filter_map(|g| ctx.ok(GridCode::parse(g), "grids"))
             .collect();
         if let (Some(id), Some(role), false) = (id, role, ctx.failed) {
-            out.push(Officer { id, name: field(Some(cn)), role, phone, grids });
+            out.push(Officer {
+                id,
+                name: field(Some(cn)),
+                role,
+                phone,
+                grids,
+            });
         }
     }
     out

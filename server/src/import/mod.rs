@@ -80,7 +80,9 @@ pub fn read_dir(dir: &Path) -> Result<Dataset, ImportError> {
         let Some(text) = text else { continue };
         match *file {
             "grids.geojson" => data.grids = features::grids(file, text, &mut problems),
-            "service_centres.geojson" => data.service_centres = features::service_centres(file, text, &mut problems),
+            "service_centres.geojson" => {
+                data.service_centres = features::service_centres(file, text, &mut problems)
+            }
             "compounds.geojson" => data.compounds = features::compounds(file, text, &mut problems),
             "buildings.geojson" => data.buildings = features::buildings(file, text, &mut problems),
             _ => data.officers = features::officers(file, text, &mut problems),
@@ -102,9 +104,15 @@ pub fn assign_missing_grids(data: &mut Dataset) {
             .map(|g| (g.code.clone(), g.geometry.clone())),
     );
     for c in data.compounds.iter_mut().filter(|c| c.grid.is_none()) {
-        c.grid = c.geometry.interior_point().and_then(|p| index.locate(p).cloned());
+        c.grid = c
+            .geometry
+            .interior_point()
+            .and_then(|p| index.locate(p).cloned());
     }
     for b in data.buildings.iter_mut().filter(|b| b.grid.is_none()) {
-        b.grid = b.footprint.interior_point().and_then(|p| index.locate(p).cloned());
+        b.grid = b
+            .footprint
+            .interior_point()
+            .and_then(|p| index.locate(p).cloned());
     }
 }

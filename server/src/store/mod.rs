@@ -15,8 +15,8 @@ pub mod sqlite;
 pub mod wkb;
 
 use crate::domain::{
-    Bbox, Building, Category, Compound, FeatureId, Grid, GridCode, Incident, IncidentStatus,
-    Level, NewIncident, Officer, ServiceCentre, StatusCounts,
+    Bbox, Building, Category, Compound, FeatureId, Grid, GridCode, Incident, IncidentStatus, Level,
+    NewIncident, Officer, ServiceCentre, StatusCounts,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -102,7 +102,9 @@ impl Dataset {
             let mut seen = HashSet::new();
             for k in it {
                 if !seen.insert(k) {
-                    return Err(StoreError::Conflict(format!("{what} {k} appears twice in the import")));
+                    return Err(StoreError::Conflict(format!(
+                        "{what} {k} appears twice in the import"
+                    )));
                 }
             }
             Ok(())
@@ -225,7 +227,10 @@ pub const MAX_INCIDENT_LIMIT: u32 = 50_000;
 
 /// Opens the store a URL names (`sqlite:PATH`, `postgres://…`), applying migrations.
 pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
-    if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+    if let Some(path) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    {
         if path.is_empty() {
             return Err(StoreError::BadUrl(url.to_string()));
         }

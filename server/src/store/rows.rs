@@ -28,7 +28,8 @@ pub(crate) fn opt_code(row: &str, s: Option<String>) -> Result<Option<GridCode>>
 }
 
 pub(crate) fn opt_id(row: &str, s: Option<String>) -> Result<Option<FeatureId>> {
-    s.map(|s| FeatureId::parse(&s).map_err(|e| corrupt(row, e))).transpose()
+    s.map(|s| FeatureId::parse(&s).map_err(|e| corrupt(row, e)))
+        .transpose()
 }
 
 fn counts(row: &str, households: i64, population: i64) -> Result<(Households, Population)> {
@@ -126,7 +127,13 @@ pub(crate) fn building(c: BuildingCols) -> Result<Building> {
     })
 }
 
-pub(crate) fn service_centre(fid: String, name: String, level: String, lng: f64, lat: f64) -> Result<ServiceCentre> {
+pub(crate) fn service_centre(
+    fid: String,
+    name: String,
+    level: String,
+    lng: f64,
+    lat: f64,
+) -> Result<ServiceCentre> {
     let row = format!("service centre {fid}");
     Ok(ServiceCentre {
         id: FeatureId::parse(&fid).map_err(|e| corrupt(&row, e))?,
@@ -179,7 +186,12 @@ pub(crate) fn incident(c: IncidentCols) -> Result<Incident> {
     })
 }
 
-pub(crate) fn officer(fid: &str, name: String, role: &str, phone: Option<String>) -> Result<crate::domain::Officer> {
+pub(crate) fn officer(
+    fid: &str,
+    name: String,
+    role: &str,
+    phone: Option<String>,
+) -> Result<crate::domain::Officer> {
     let row = format!("officer {fid}");
     Ok(crate::domain::Officer {
         id: FeatureId::parse(fid).map_err(|e| corrupt(&row, e))?,

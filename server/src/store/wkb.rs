@@ -92,11 +92,19 @@ impl<'a> Reader<'a> {
     }
     fn u32(&mut self) -> Result<u32, WkbError> {
         let b = self.take::<4>()?;
-        Ok(if self.little { u32::from_le_bytes(b) } else { u32::from_be_bytes(b) })
+        Ok(if self.little {
+            u32::from_le_bytes(b)
+        } else {
+            u32::from_be_bytes(b)
+        })
     }
     fn f64(&mut self) -> Result<f64, WkbError> {
         let b = self.take::<8>()?;
-        Ok(if self.little { f64::from_le_bytes(b) } else { f64::from_be_bytes(b) })
+        Ok(if self.little {
+            f64::from_le_bytes(b)
+        } else {
+            f64::from_be_bytes(b)
+        })
     }
     /// A count, refused early when it could not fit in what is left of the buffer.
     fn count(&mut self, min_item_bytes: usize) -> Result<usize, WkbError> {
@@ -109,7 +117,12 @@ impl<'a> Reader<'a> {
     fn ring(&mut self) -> Result<LineString, WkbError> {
         let n = self.count(16)?;
         (0..n)
-            .map(|_| Ok(Coord { x: self.f64()?, y: self.f64()? }))
+            .map(|_| {
+                Ok(Coord {
+                    x: self.f64()?,
+                    y: self.f64()?,
+                })
+            })
             .collect::<Result<Vec<_>, _>>()
             .map(LineString::new)
     }
@@ -133,8 +146,15 @@ impl<'a> Reader<'a> {
 
 /// Decodes a WKB MultiPolygon (a bare Polygon is accepted and wrapped).
 pub fn decode_multipolygon(buf: &[u8]) -> Result<MultiPolygon, WkbError> {
-    let mut r = Reader { buf, pos: 0, little: true };
-    let mp = if buf.get(1..5).is_some_and(|t| t == [3, 0, 0, 0] || t == [0, 0, 0, 3]) {
+    let mut r = Reader {
+        buf,
+        pos: 0,
+        little: true,
+    };
+    let mp = if buf
+        .get(1..5)
+        .is_some_and(|t| t == [3, 0, 0, 0] || t == [0, 0, 0, 3])
+    {
         MultiPolygon::new(vec![r.polygon()?])
     } else {
         r.header(6, "MultiPolygon")?;
@@ -147,7 +167,11 @@ pub fn decode_multipolygon(buf: &[u8]) -> Result<MultiPolygon, WkbError> {
 
 /// Decodes a WKB Point.
 pub fn decode_point(buf: &[u8]) -> Result<Point, WkbError> {
-    let mut r = Reader { buf, pos: 0, little: true };
+    let mut r = Reader {
+        buf,
+        pos: 0,
+        little: true,
+    };
     r.header(1, "Point")?;
     let p = Point::new(r.f64()?, r.f64()?);
     r.done()?;
@@ -182,7 +206,10 @@ mod tests {
     #[test]
     fn truncated_or_padded_wkb_is_refused_not_misread() {
         let mut buf = encode_point(Point::new(110.0, 35.0));
-        assert!(matches!(decode_point(&buf[..15]), Err(WkbError::Truncated(_))));
+        assert!(matches!(
+            decode_point(&buf[..15]),
+            Err(WkbError::Truncated(_))
+        ));
         buf.push(0);
         assert_eq!(decode_point(&buf), Err(WkbError::Trailing(1)));
         // A ring claiming four billion points must not allocate them.

@@ -8,7 +8,15 @@ pub const SRID: Option<i32> = Some(4326);
 
 fn ring_to_ewkb(r: &LineString) -> ewkb::LineString {
     ewkb::LineString {
-        points: r.0.iter().map(|c| ewkb::Point { x: c.x, y: c.y, srid: SRID }).collect(),
+        points: r
+            .0
+            .iter()
+            .map(|c| ewkb::Point {
+                x: c.x,
+                y: c.y,
+                srid: SRID,
+            })
+            .collect(),
         srid: SRID,
     }
 }
@@ -42,14 +50,21 @@ pub fn from_ewkb(mp: &ewkb::MultiPolygon, what: &str) -> Result<MultiPolygon> {
                 .rings
                 .split_first()
                 .ok_or_else(|| StoreError::Corrupt(format!("{what}: a polygon without rings")))?;
-            Ok(Polygon::new(ring_from_ewkb(outer), inner.iter().map(ring_from_ewkb).collect()))
+            Ok(Polygon::new(
+                ring_from_ewkb(outer),
+                inner.iter().map(ring_from_ewkb).collect(),
+            ))
         })
         .collect::<Result<Vec<_>>>()
         .map(MultiPolygon::new)
 }
 
 pub fn point(lng: f64, lat: f64) -> ewkb::Point {
-    ewkb::Point { x: lng, y: lat, srid: SRID }
+    ewkb::Point {
+        x: lng,
+        y: lat,
+        srid: SRID,
+    }
 }
 
 #[cfg(test)]

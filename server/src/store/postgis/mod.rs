@@ -13,7 +13,9 @@ use super::{
     AreaQuery, Counts, Dataset, GridQuery, GridRow, ImportSummary, IncidentQuery, Result, Store,
     StoreError, StoreKind,
 };
-use crate::domain::{Building, Compound, GridCode, Incident, NewIncident, Officer, ServiceCentre, StatusCounts};
+use crate::domain::{
+    Building, Compound, GridCode, Incident, NewIncident, Officer, ServiceCentre, StatusCounts,
+};
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
@@ -51,7 +53,9 @@ impl PostgisStore {
         let manager = Manager::from_config(
             config,
             NoTls,
-            ManagerConfig { recycling_method: RecyclingMethod::Fast },
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
         );
         let pool = Pool::builder(manager)
             .max_size(16)
@@ -76,9 +80,15 @@ impl PostgisStore {
 }
 
 async fn check_postgis(client: &tokio_postgres::Client, url: &str) -> Result<()> {
-    let no = |reason: String| StoreError::NoPostgis { url: url.to_string(), reason };
+    let no = |reason: String| StoreError::NoPostgis {
+        url: url.to_string(),
+        reason,
+    };
     let installed = client
-        .query_opt("SELECT extversion FROM pg_extension WHERE extname = 'postgis'", &[])
+        .query_opt(
+            "SELECT extversion FROM pg_extension WHERE extname = 'postgis'",
+            &[],
+        )
         .await
         .map_err(|e| no(format!("cannot read pg_extension: {e}")))?;
     if installed.is_none() {
@@ -105,7 +115,9 @@ async fn check_postgis(client: &tokio_postgres::Client, url: &str) -> Result<()>
             tracing::info!(%version, "PostGIS found");
             Ok(())
         }
-        _ => Err(no(format!("PostGIS {version} is too old; gridd needs PostGIS 3 or newer"))),
+        _ => Err(no(format!(
+            "PostGIS {version} is too old; gridd needs PostGIS 3 or newer"
+        ))),
     }
 }
 
@@ -123,21 +135,36 @@ async fn migrate(client: &mut tokio_postgres::Client) -> Result<()> {
         let fail = |e: tokio_postgres::Error| StoreError::Migration {
             version: m.version,
             name: m.name.to_string(),
-            reason: e.as_db_error().map(|d| d.to_string()).unwrap_or_else(|| e.to_string()),
+            reason: e
+                .as_db_error()
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| e.to_string()),
         };
         let tx = client.transaction().await.map_err(fail)?;
-        tx.execute("SELECT pg_advisory_xact_lock(7246001)", &[]).await.map_err(fail)?;
+        tx.execute("SELECT pg_advisory_xact_lock(7246001)", &[])
+            .await
+            .map_err(fail)?;
         let done: bool = tx
-            .query_one("SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)", &[&m.version])
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)",
+                &[&m.version],
+            )
             .await
             .map_err(fail)?
             .get(0);
         if !done {
             tx.batch_execute(m.sql).await.map_err(fail)?;
-            tx.execute("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", &[&m.version, &m.name])
-                .await
-                .map_err(fail)?;
-            tracing::info!(version = m.version, name = m.name, "applied postgis migration");
+            tx.execute(
+                "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+                &[&m.version, &m.name],
+            )
+            .await
+            .map_err(fail)?;
+            tracing::info!(
+                version = m.version,
+                name = m.name,
+                "applied postgis migration"
+            );
         }
         tx.commit().await.map_err(fail)?;
     }
@@ -204,7 +231,10 @@ mod tests {
 
     #[test]
     fn passwords_never_appear_in_messages() {
-        assert_eq!(redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(
+            redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
         assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
     }
 

@@ -6,17 +6,26 @@ use super::super::{
     Result, StoreError, DEFAULT_INCIDENT_LIMIT, MAX_INCIDENT_LIMIT,
 };
 use super::geom;
-use crate::domain::{Bbox, Building, Compound, GridCode, Incident, Officer, ServiceCentre, StatusCounts};
+use crate::domain::{
+    Bbox, Building, Compound, GridCode, Incident, Officer, ServiceCentre, StatusCounts,
+};
 use chrono::{DateTime, Utc};
+use deadpool_postgres::ClientWrapper as Client;
 use postgis::ewkb;
 use tokio_postgres::types::ToSql;
-use deadpool_postgres::ClientWrapper as Client;
 use tokio_postgres::Row;
 
 type Param = Box<dyn ToSql + Sync + Send>;
 
 fn db(context: &str) -> impl Fn(tokio_postgres::Error) -> StoreError + '_ {
-    move |e| StoreError::db(context, e.as_db_error().map(|d| d.to_string()).unwrap_or_else(|| e.to_string()))
+    move |e| {
+        StoreError::db(
+            context,
+            e.as_db_error()
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| e.to_string()),
+        )
+    }
 }
 
 /// A WHERE clause with `$n` placeholders and its parameters.
@@ -67,10 +76,16 @@ impl Where {
         );
     }
     fn under(&mut self, column: &str, code: &GridCode) {
-        self.push(&format!("{column} LIKE {{}}"), vec![Box::new(format!("{code}%"))]);
+        self.push(
+            &format!("{column} LIKE {{}}"),
+            vec![Box::new(format!("{code}%"))],
+        );
     }
     fn params(&self) -> Vec<&(dyn ToSql + Sync)> {
-        self.params.iter().map(|p| p.as_ref() as &(dyn ToSql + Sync)).collect()
+        self.params
+            .iter()
+            .map(|p| p.as_ref() as &(dyn ToSql + Sync))
+            .collect()
     }
 }
 
@@ -80,7 +95,8 @@ async fn query(client: &Client, sql: &str, w: &Where, context: &str) -> Result<V
 }
 
 fn get<'a, T: tokio_postgres::types::FromSql<'a>>(r: &'a Row, i: usize, what: &str) -> Result<T> {
-    r.try_get(i).map_err(|e| StoreError::Corrupt(format!("{what}, column {i}: {e}")))
+    r.try_get(i)
+        .map_err(|e| StoreError::Corrupt(format!("{what}, column {i}: {e}")))
 }
 
 pub(super) async fn counts(client: &Client) -> Result<Counts> {
@@ -146,7 +162,11 @@ pub(super) async fn grids(client: &Client, q: &GridQuery) -> Result<Vec<GridRow>
     if let Some(b) = &q.bbox {
         w.bbox("g.geom", b);
     }
-    query(client, &grid_sql(&w), &w, "listing grids").await?.iter().map(grid_row).collect()
+    query(client, &grid_sql(&w), &w, "listing grids")
+        .await?
+        .iter()
+        .map(grid_row)
+        .collect()
 }
 
 pub(super) async fn grid(client: &Client, code: &GridCode) -> Result<Option<GridRow>> {
@@ -242,7 +262,12 @@ pub(super) async fn officers(client: &Client, grid: Option<&GridCode>) -> Result
         let what = format!("officer {fid}");
         let grid = rows::opt_code(&what, get(&r, 4, &what)?)?;
         if out.last().is_none_or(|o| o.id.as_str() != fid) {
-            out.push(rows::officer(&fid, get(&r, 1, &what)?, &get::<String>(&r, 2, &what)?, get(&r, 3, &what)?)?);
+            out.push(rows::officer(
+                &fid,
+                get(&r, 1, &what)?,
+                &get::<String>(&r, 2, &what)?,
+                get(&r, 3, &what)?,
+            )?);
         }
         if let (Some(o), Some(g)) = (out.last_mut(), grid) {
             o.grids.push(g);
@@ -272,7 +297,10 @@ pub(super) async fn service_centres(client: &Client) -> Result<Vec<ServiceCentre
 pub(super) async fn incidents(client: &Client, q: &IncidentQuery) -> Result<Vec<Incident>> {
     let mut w = Where::default();
     if let Some(g) = &q.grid {
-        w.push(&format!("{} = {{}}", incident_grid_column(g)), vec![Box::new(g.to_string())]);
+        w.push(
+            &format!("{} = {{}}", incident_grid_column(g)),
+            vec![Box::new(g.to_string())],
+        );
     }
     if let Some(c) = q.category {
         w.push("category = {}", vec![Box::new(c.as_str())]);
@@ -289,7 +317,10 @@ pub(super) async fn incidents(client: &Client, q: &IncidentQuery) -> Result<Vec<
     if let Some(b) = &q.bbox {
         w.bbox("geom", b);
     }
-    let limit = q.limit.unwrap_or(DEFAULT_INCIDENT_LIMIT).min(MAX_INCIDENT_LIMIT);
+    let limit = q
+        .limit
+        .unwrap_or(DEFAULT_INCIDENT_LIMIT)
+        .min(MAX_INCIDENT_LIMIT);
     let sql = format!(
         "SELECT id, raw_lng, raw_lat, raw_crs, ST_X(geom), ST_Y(geom), category, description, channel,
                 reported_at, status, grid1, grid2, grid3, compound_fid, building_fid
@@ -321,10 +352,19 @@ pub(super) async fn incidents(client: &Client, q: &IncidentQuery) -> Result<Vec<
         .collect()
 }
 
-pub(super) async fn incident_status_counts(client: &Client, grid: &GridCode) -> Result<StatusCounts> {
+pub(super) async fn incident_status_counts(
+    client: &Client,
+    grid: &GridCode,
+) -> Result<StatusCounts> {
     let mut w = Where::default();
-    w.push(&format!("{} = {{}}", incident_grid_column(grid)), vec![Box::new(grid.to_string())]);
-    let sql = format!("SELECT status, count(*) FROM incidents{} GROUP BY status", w.sql());
+    w.push(
+        &format!("{} = {{}}", incident_grid_column(grid)),
+        vec![Box::new(grid.to_string())],
+    );
+    let sql = format!(
+        "SELECT status, count(*) FROM incidents{} GROUP BY status",
+        w.sql()
+    );
     query(client, &sql, &w, "counting incidents")
         .await?
         .iter()

@@ -44,7 +44,10 @@ async fn run_rows<R>(
     for chunk in rows.chunks(PIPELINE) {
         let owned: Vec<_> = chunk.iter().map(|r| (label(r), params(r))).collect();
         try_join_all(owned.iter().map(|(what, p)| {
-            let refs: Vec<&(dyn ToSql + Sync)> = p.iter().map(|b| b.as_ref() as &(dyn ToSql + Sync)).collect();
+            let refs: Vec<&(dyn ToSql + Sync)> = p
+                .iter()
+                .map(|b| b.as_ref() as &(dyn ToSql + Sync))
+                .collect();
             let stmt = &stmt;
             async move { tx.execute(stmt, &refs).await.map_err(|e| failed(what, e)) }
         }))
@@ -55,7 +58,10 @@ async fn run_rows<R>(
 
 type Params = Vec<Box<dyn ToSql + Sync + Send>>;
 
-pub(super) async fn import(client: &mut tokio_postgres::Client, data: &Dataset) -> Result<ImportSummary> {
+pub(super) async fn import(
+    client: &mut tokio_postgres::Client,
+    data: &Dataset,
+) -> Result<ImportSummary> {
     let tx = client
         .transaction()
         .await
@@ -166,7 +172,11 @@ pub(super) async fn import(client: &mut tokio_postgres::Client, data: &Dataset) 
     let links: Vec<(String, String)> = data
         .officers
         .iter()
-        .flat_map(|o| o.grids.iter().map(move |g| (o.id.to_string(), g.to_string())))
+        .flat_map(|o| {
+            o.grids
+                .iter()
+                .map(move |g| (o.id.to_string(), g.to_string()))
+        })
         .collect();
     run_rows(
         &tx,
@@ -176,7 +186,9 @@ pub(super) async fn import(client: &mut tokio_postgres::Client, data: &Dataset) 
         |(o, g)| -> Params { vec![Box::new(o.clone()), Box::new(g.clone())] },
     )
     .await?;
-    tx.commit().await.map_err(|e| StoreError::db("committing the import", e))?;
+    tx.commit()
+        .await
+        .map_err(|e| StoreError::db("committing the import", e))?;
     Ok(ImportSummary {
         grids: data.grids.len(),
         service_centres: data.service_centres.len(),
@@ -227,15 +239,25 @@ pub(super) async fn insert_incidents(
             let stmt = &stmt;
             let tx = &tx;
             async move {
-                let refs: Vec<&(dyn ToSql + Sync)> =
-                    params.iter().map(|b| b.as_ref() as &(dyn ToSql + Sync)).collect();
-                let row = tx.query_one(stmt, &refs).await.map_err(|e| failed(&what, e))?;
+                let refs: Vec<&(dyn ToSql + Sync)> = params
+                    .iter()
+                    .map(|b| b.as_ref() as &(dyn ToSql + Sync))
+                    .collect();
+                let row = tx
+                    .query_one(stmt, &refs)
+                    .await
+                    .map_err(|e| failed(&what, e))?;
                 Ok::<i64, StoreError>(row.get(0))
             }
         }))
         .await?;
-        out.extend(ids.into_iter().zip(chunk).map(|(id, n)| Incident { id, incident: n.clone() }));
+        out.extend(ids.into_iter().zip(chunk).map(|(id, n)| Incident {
+            id,
+            incident: n.clone(),
+        }));
     }
-    tx.commit().await.map_err(|e| StoreError::db("committing incidents", e))?;
+    tx.commit()
+        .await
+        .map_err(|e| StoreError::db("committing incidents", e))?;
     Ok(out)
 }

@@ -14,7 +14,9 @@ use super::{
     AreaQuery, Counts, Dataset, GridQuery, GridRow, ImportSummary, IncidentQuery, Result, Store,
     StoreError, StoreKind,
 };
-use crate::domain::{Building, Compound, GridCode, Incident, NewIncident, Officer, ServiceCentre, StatusCounts};
+use crate::domain::{
+    Building, Compound, GridCode, Incident, NewIncident, Officer, ServiceCentre, StatusCounts,
+};
 use async_trait::async_trait;
 use rusqlite::Connection;
 use std::path::Path;
@@ -69,7 +71,11 @@ fn apply_migrations(conn: &mut Connection, list: &[Migration]) -> Result<()> {
                 rusqlite::params![m.version, m.name],
             )
             .map_err(fail)?;
-            tracing::info!(version = m.version, name = m.name, "applied sqlite migration");
+            tracing::info!(
+                version = m.version,
+                name = m.name,
+                "applied sqlite migration"
+            );
         }
         tx.commit().map_err(fail)?;
     }
@@ -81,9 +87,13 @@ impl SqliteStore {
     pub async fn open(path: &str) -> Result<SqliteStore> {
         let path = path.to_string();
         tokio::task::spawn_blocking(move || {
-            if let Some(dir) = Path::new(&path).parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| StoreError::Open(format!("cannot create {}: {e}", dir.display())))?;
+            if let Some(dir) = Path::new(&path)
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    StoreError::Open(format!("cannot create {}: {e}", dir.display()))
+                })?;
             }
             let mut writer =
                 Connection::open(&path).map_err(|e| StoreError::Open(format!("{path}: {e}")))?;
@@ -91,7 +101,8 @@ impl SqliteStore {
             apply_migrations(&mut writer, SQLITE)?;
             let readers = (0..READERS)
                 .map(|_| {
-                    let c = Connection::open(&path).map_err(|e| StoreError::Open(format!("{path}: {e}")))?;
+                    let c = Connection::open(&path)
+                        .map_err(|e| StoreError::Open(format!("{path}: {e}")))?;
                     configure(&c, &path)?;
                     Ok(Mutex::new(c))
                 })
@@ -114,9 +125,9 @@ impl SqliteStore {
         let readers = Arc::clone(&self.readers);
         let i = self.next_reader.fetch_add(1, Ordering::Relaxed) % readers.len();
         tokio::task::spawn_blocking(move || {
-            let conn = readers[i]
-                .lock()
-                .map_err(|_| StoreError::db("reading", "a reader connection was poisoned by a panic"))?;
+            let conn = readers[i].lock().map_err(|_| {
+                StoreError::db("reading", "a reader connection was poisoned by a panic")
+            })?;
             f(&conn)
         })
         .await
@@ -130,9 +141,9 @@ impl SqliteStore {
     {
         let writer = Arc::clone(&self.writer);
         tokio::task::spawn_blocking(move || {
-            let mut conn = writer
-                .lock()
-                .map_err(|_| StoreError::db("writing", "the writer connection was poisoned by a panic"))?;
+            let mut conn = writer.lock().map_err(|_| {
+                StoreError::db("writing", "the writer connection was poisoned by a panic")
+            })?;
             f(&mut conn)
         })
         .await
@@ -187,7 +198,8 @@ impl Store for SqliteStore {
 
     async fn insert_incidents(&self, incidents: &[NewIncident]) -> Result<Vec<Incident>> {
         let incidents = incidents.to_vec();
-        self.write(move |c| write::insert_incidents(c, incidents)).await
+        self.write(move |c| write::insert_incidents(c, incidents))
+            .await
     }
 
     async fn incidents(&self, q: &IncidentQuery) -> Result<Vec<Incident>> {
@@ -197,6 +209,7 @@ impl Store for SqliteStore {
 
     async fn incident_status_counts(&self, grid: &GridCode) -> Result<StatusCounts> {
         let grid = grid.clone();
-        self.read(move |c| read::incident_status_counts(c, &grid)).await
+        self.read(move |c| read::incident_status_counts(c, &grid))
+            .await
     }
 }

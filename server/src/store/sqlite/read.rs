@@ -6,7 +6,9 @@ use super::super::{
     incident_grid_column, serving_roles_sql, AreaQuery, Counts, GridQuery, GridRow, IncidentQuery,
     Result, StoreError, DEFAULT_INCIDENT_LIMIT, MAX_INCIDENT_LIMIT,
 };
-use crate::domain::{Bbox, Building, Compound, GridCode, Incident, Officer, ServiceCentre, StatusCounts};
+use crate::domain::{
+    Bbox, Building, Compound, GridCode, Incident, Officer, ServiceCentre, StatusCounts,
+};
 use chrono::{DateTime, Utc};
 use geo::{Intersects, MultiPolygon};
 use rusqlite::types::Value;
@@ -16,9 +18,14 @@ fn db(context: &str) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
     move |e| StoreError::db(context, e)
 }
 
-fn geometry(row: &Row, idx: usize, what: &str) -> rusqlite::Result<std::result::Result<MultiPolygon, StoreError>> {
+fn geometry(
+    row: &Row,
+    idx: usize,
+    what: &str,
+) -> rusqlite::Result<std::result::Result<MultiPolygon, StoreError>> {
     let blob: Vec<u8> = row.get(idx)?;
-    Ok(wkb::decode_multipolygon(&blob).map_err(|e| StoreError::Corrupt(format!("{what} geometry: {e}"))))
+    Ok(wkb::decode_multipolygon(&blob)
+        .map_err(|e| StoreError::Corrupt(format!("{what} geometry: {e}"))))
 }
 
 /// A WHERE clause under construction with its positional parameters.
@@ -51,7 +58,10 @@ impl Where {
     fn under(&mut self, column: &str, code: &GridCode) {
         self.push(
             &format!("{column} >= ? AND {column} <= ?"),
-            [Value::Text(code.to_string()), Value::Text(format!("{code}~"))],
+            [
+                Value::Text(code.to_string()),
+                Value::Text(format!("{code}~")),
+            ],
         );
     }
 }
@@ -68,7 +78,10 @@ pub(super) fn counts(conn: &Connection) -> Result<Counts> {
     };
     let mut c = Counts::default();
     for (i, slot) in c.grids_by_level.iter_mut().enumerate() {
-        *slot = count(&format!("SELECT count(*) FROM grids WHERE level = {}", i + 1))?;
+        *slot = count(&format!(
+            "SELECT count(*) FROM grids WHERE level = {}",
+            i + 1
+        ))?;
     }
     c.compounds = count("SELECT count(*) FROM compounds")?;
     c.buildings = count("SELECT count(*) FROM buildings")?;
@@ -85,13 +98,24 @@ fn grid_select(join_rtree: bool) -> String {
              WHERE og.grid_code = g.code AND o.role IN ({roles}))
          FROM grids g{join}",
         roles = serving_roles_sql(),
-        join = if join_rtree { " JOIN grids_rtree r ON r.id = g.id" } else { "" }
+        join = if join_rtree {
+            " JOIN grids_rtree r ON r.id = g.id"
+        } else {
+            ""
+        }
     )
 }
 
-fn query_grids(conn: &Connection, sql: &str, w: &Where, bbox: Option<&Bbox>) -> Result<Vec<GridRow>> {
+fn query_grids(
+    conn: &Connection,
+    sql: &str,
+    w: &Where,
+    bbox: Option<&Bbox>,
+) -> Result<Vec<GridRow>> {
     let mut stmt = conn.prepare_cached(sql).map_err(db("listing grids"))?;
-    let mut rows = stmt.query(params_from_iter(&w.params)).map_err(db("listing grids"))?;
+    let mut rows = stmt
+        .query(params_from_iter(&w.params))
+        .map_err(db("listing grids"))?;
     let mut out = Vec::new();
     while let Some(r) = rows.next().map_err(db("listing grids"))? {
         let code: String = r.get(0).map_err(db("reading a grid"))?;
@@ -110,7 +134,10 @@ fn query_grids(conn: &Connection, sql: &str, w: &Where, bbox: Option<&Bbox>) -> 
             geometry,
         })?;
         let officers: i64 = r.get(7).map_err(db("reading a grid"))?;
-        out.push(GridRow { grid, officers: officers as u32 });
+        out.push(GridRow {
+            grid,
+            officers: officers as u32,
+        });
     }
     Ok(out)
 }
@@ -126,7 +153,11 @@ pub(super) fn grids(conn: &Connection, q: &GridQuery) -> Result<Vec<GridRow>> {
     if let Some(b) = &q.bbox {
         w.bbox(b);
     }
-    let sql = format!("{}{} ORDER BY g.code", grid_select(q.bbox.is_some()), w.sql());
+    let sql = format!(
+        "{}{} ORDER BY g.code",
+        grid_select(q.bbox.is_some()),
+        w.sql()
+    );
     query_grids(conn, &sql, &w, q.bbox.as_ref())
 }
 
@@ -154,7 +185,10 @@ fn area_sql(table: &str, columns: &str, q: &AreaQuery, w: &Where) -> String {
     } else {
         String::new()
     };
-    format!("SELECT {columns} FROM {table} t{join}{} ORDER BY t.fid", w.sql())
+    format!(
+        "SELECT {columns} FROM {table} t{join}{} ORDER BY t.fid",
+        w.sql()
+    )
 }
 
 pub(super) fn compounds(conn: &Connection, q: &AreaQuery) -> Result<Vec<Compound>> {
@@ -167,11 +201,14 @@ pub(super) fn compounds(conn: &Connection, q: &AreaQuery) -> Result<Vec<Compound
         &w,
     );
     let mut stmt = conn.prepare_cached(&sql).map_err(db("listing compounds"))?;
-    let mut rows = stmt.query(params_from_iter(&w.params)).map_err(db("listing compounds"))?;
+    let mut rows = stmt
+        .query(params_from_iter(&w.params))
+        .map_err(db("listing compounds"))?;
     let mut out = Vec::new();
     while let Some(r) = rows.next().map_err(db("listing compounds"))? {
         let fid: String = r.get(0).map_err(db("reading a compound"))?;
-        let geometry = geometry(r, 9, &format!("compound {fid}")).map_err(db("reading a compound"))??;
+        let geometry =
+            geometry(r, 9, &format!("compound {fid}")).map_err(db("reading a compound"))??;
         if !in_bbox(&geometry, q.bbox.as_ref()) {
             continue;
         }
@@ -201,11 +238,14 @@ pub(super) fn buildings(conn: &Connection, q: &AreaQuery) -> Result<Vec<Building
         &w,
     );
     let mut stmt = conn.prepare_cached(&sql).map_err(db("listing buildings"))?;
-    let mut rows = stmt.query(params_from_iter(&w.params)).map_err(db("listing buildings"))?;
+    let mut rows = stmt
+        .query(params_from_iter(&w.params))
+        .map_err(db("listing buildings"))?;
     let mut out = Vec::new();
     while let Some(r) = rows.next().map_err(db("listing buildings"))? {
         let fid: String = r.get(0).map_err(db("reading a building"))?;
-        let geometry = geometry(r, 7, &format!("building {fid}")).map_err(db("reading a building"))??;
+        let geometry =
+            geometry(r, 7, &format!("building {fid}")).map_err(db("reading a building"))??;
         if !in_bbox(&geometry, q.bbox.as_ref()) {
             continue;
         }
@@ -238,7 +278,9 @@ pub(super) fn officers(conn: &Connection, grid: Option<&GridCode>) -> Result<Vec
         w.sql()
     );
     let mut stmt = conn.prepare_cached(&sql).map_err(db("listing officers"))?;
-    let mut rows = stmt.query(params_from_iter(&w.params)).map_err(db("listing officers"))?;
+    let mut rows = stmt
+        .query(params_from_iter(&w.params))
+        .map_err(db("listing officers"))?;
     let mut out: Vec<Officer> = Vec::new();
     while let Some(r) = rows.next().map_err(db("listing officers"))? {
         let e = db("reading an officer");
@@ -246,7 +288,12 @@ pub(super) fn officers(conn: &Connection, grid: Option<&GridCode>) -> Result<Vec
         let grid: Option<String> = r.get(4).map_err(&e)?;
         let grid = rows::opt_code(&format!("officer {fid}"), grid)?;
         if out.last().is_none_or(|o| o.id.as_str() != fid) {
-            out.push(rows::officer(&fid, r.get(1).map_err(&e)?, &r.get::<_, String>(2).map_err(&e)?, r.get(3).map_err(&e)?)?);
+            out.push(rows::officer(
+                &fid,
+                r.get(1).map_err(&e)?,
+                &r.get::<_, String>(2).map_err(&e)?,
+                r.get(3).map_err(&e)?,
+            )?);
         }
         if let (Some(o), Some(g)) = (out.last_mut(), grid) {
             o.grids.push(g);
@@ -260,7 +307,9 @@ pub(super) fn service_centres(conn: &Connection) -> Result<Vec<ServiceCentre>> {
         .prepare_cached("SELECT fid, name, level, lng, lat FROM service_centres ORDER BY fid")
         .map_err(db("listing service centres"))?;
     let raw = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
         .map_err(db("listing service centres"))?
         .collect::<rusqlite::Result<Vec<(String, String, String, f64, f64)>>>()
         .map_err(db("reading a service centre"))?;
@@ -276,7 +325,10 @@ pub(super) fn millis(t: &DateTime<Utc>) -> i64 {
 pub(super) fn incidents(conn: &Connection, q: &IncidentQuery) -> Result<Vec<Incident>> {
     let mut w = Where::default();
     if let Some(g) = &q.grid {
-        w.push(&format!("{} = ?", incident_grid_column(g)), [Value::Text(g.to_string())]);
+        w.push(
+            &format!("{} = ?", incident_grid_column(g)),
+            [Value::Text(g.to_string())],
+        );
     }
     if let Some(c) = q.category {
         w.push("category = ?", [Value::Text(c.as_str().into())]);
@@ -296,7 +348,10 @@ pub(super) fn incidents(conn: &Connection, q: &IncidentQuery) -> Result<Vec<Inci
             [b.min_lng(), b.max_lng(), b.min_lat(), b.max_lat()].map(Value::Real),
         );
     }
-    let limit = q.limit.unwrap_or(DEFAULT_INCIDENT_LIMIT).min(MAX_INCIDENT_LIMIT);
+    let limit = q
+        .limit
+        .unwrap_or(DEFAULT_INCIDENT_LIMIT)
+        .min(MAX_INCIDENT_LIMIT);
     let sql = format!(
         "SELECT id, raw_lng, raw_lat, raw_crs, lng, lat, category, description, channel,
                 reported_at, status, grid1, grid2, grid3, compound_fid, building_fid
@@ -304,7 +359,9 @@ pub(super) fn incidents(conn: &Connection, q: &IncidentQuery) -> Result<Vec<Inci
         w.sql()
     );
     let mut stmt = conn.prepare_cached(&sql).map_err(db("listing incidents"))?;
-    let mut rows = stmt.query(params_from_iter(&w.params)).map_err(db("listing incidents"))?;
+    let mut rows = stmt
+        .query(params_from_iter(&w.params))
+        .map_err(db("listing incidents"))?;
     let mut out = Vec::new();
     while let Some(r) = rows.next().map_err(db("listing incidents"))? {
         let e = db("reading an incident");
@@ -324,7 +381,11 @@ pub(super) fn incidents(conn: &Connection, q: &IncidentQuery) -> Result<Vec<Inci
             channel: r.get(8).map_err(&e)?,
             reported_at,
             status: r.get(10).map_err(&e)?,
-            grids: [r.get(11).map_err(&e)?, r.get(12).map_err(&e)?, r.get(13).map_err(&e)?],
+            grids: [
+                r.get(11).map_err(&e)?,
+                r.get(12).map_err(&e)?,
+                r.get(13).map_err(&e)?,
+            ],
             compound: r.get(14).map_err(&e)?,
             building: r.get(15).map_err(&e)?,
         })?);
@@ -337,9 +398,13 @@ pub(super) fn incident_status_counts(conn: &Connection, grid: &GridCode) -> Resu
         "SELECT status, count(*) FROM incidents WHERE {} = ?1 GROUP BY status",
         incident_grid_column(grid)
     );
-    let mut stmt = conn.prepare_cached(&sql).map_err(db("counting incidents"))?;
+    let mut stmt = conn
+        .prepare_cached(&sql)
+        .map_err(db("counting incidents"))?;
     let pairs = stmt
-        .query_map([grid.as_str()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+        .query_map([grid.as_str()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })
         .map_err(db("counting incidents"))?
         .collect::<rusqlite::Result<Vec<_>>>()
         .map_err(db("counting incidents"))?;

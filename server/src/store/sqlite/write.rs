@@ -18,7 +18,13 @@ fn failed(what: &str) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
     }
 }
 
-fn index_envelope(tx: &Transaction, table: &str, id: i64, geom: &MultiPolygon, what: &str) -> Result<()> {
+fn index_envelope(
+    tx: &Transaction,
+    table: &str,
+    id: i64,
+    geom: &MultiPolygon,
+    what: &str,
+) -> Result<()> {
     let r = geom
         .bounding_rect()
         .ok_or_else(|| StoreError::Invalid(format!("{what} has an empty geometry")))?;
@@ -36,11 +42,19 @@ pub(super) fn import(conn: &mut Connection, data: &Dataset) -> Result<ImportSumm
         .map_err(|e| StoreError::db("starting the import", e))?;
     for s in &data.service_centres {
         let what = format!("service centre {}", s.id);
-        tx.prepare_cached("INSERT INTO service_centres (fid, name, level, lng, lat) VALUES (?1, ?2, ?3, ?4, ?5)")
-            .and_then(|mut st| {
-                st.execute(params![s.id.as_str(), s.name, s.level.as_str(), s.location.lng(), s.location.lat()])
-            })
-            .map_err(failed(&what))?;
+        tx.prepare_cached(
+            "INSERT INTO service_centres (fid, name, level, lng, lat) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )
+        .and_then(|mut st| {
+            st.execute(params![
+                s.id.as_str(),
+                s.name,
+                s.level.as_str(),
+                s.location.lng(),
+                s.location.lat()
+            ])
+        })
+        .map_err(failed(&what))?;
     }
     for g in data.grids_parents_first() {
         let what = format!("grid {}", g.code);
@@ -112,13 +126,24 @@ pub(super) fn import(conn: &mut Connection, data: &Dataset) -> Result<ImportSumm
             ])
         })
         .map_err(failed(&what))?;
-        index_envelope(&tx, "buildings", tx.last_insert_rowid(), &b.footprint, &what)?;
+        index_envelope(
+            &tx,
+            "buildings",
+            tx.last_insert_rowid(),
+            &b.footprint,
+            &what,
+        )?;
     }
     for o in &data.officers {
         let what = format!("officer {}", o.id);
         tx.prepare_cached("INSERT INTO officers (fid, name, role, phone) VALUES (?1, ?2, ?3, ?4)")
             .and_then(|mut st| {
-                st.execute(params![o.id.as_str(), o.name, o.role.as_str(), o.phone.as_ref().map(|p| p.as_str())])
+                st.execute(params![
+                    o.id.as_str(),
+                    o.name,
+                    o.role.as_str(),
+                    o.phone.as_ref().map(|p| p.as_str())
+                ])
             })
             .map_err(failed(&what))?;
         for g in &o.grids {
@@ -128,7 +153,8 @@ pub(super) fn import(conn: &mut Connection, data: &Dataset) -> Result<ImportSumm
                 .map_err(failed(&what))?;
         }
     }
-    tx.commit().map_err(|e| StoreError::db("committing the import", e))?;
+    tx.commit()
+        .map_err(|e| StoreError::db("committing the import", e))?;
     Ok(ImportSummary {
         grids: data.grids.len(),
         service_centres: data.service_centres.len(),
@@ -138,7 +164,10 @@ pub(super) fn import(conn: &mut Connection, data: &Dataset) -> Result<ImportSumm
     })
 }
 
-pub(super) fn insert_incidents(conn: &mut Connection, incidents: Vec<NewIncident>) -> Result<Vec<Incident>> {
+pub(super) fn insert_incidents(
+    conn: &mut Connection,
+    incidents: Vec<NewIncident>,
+) -> Result<Vec<Incident>> {
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(|e| StoreError::db("starting to store incidents", e))?;
@@ -175,8 +204,12 @@ pub(super) fn insert_incidents(conn: &mut Connection, incidents: Vec<NewIncident
             ])
         })
         .map_err(failed(&what))?;
-        out.push(Incident { id: tx.last_insert_rowid(), incident: n });
+        out.push(Incident {
+            id: tx.last_insert_rowid(),
+            incident: n,
+        });
     }
-    tx.commit().map_err(|e| StoreError::db("committing incidents", e))?;
+    tx.commit()
+        .map_err(|e| StoreError::db("committing incidents", e))?;
     Ok(out)
 }
