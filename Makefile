@@ -25,8 +25,10 @@ test: web
 	scripts/with-postgis.sh $(MAKE) --no-print-directory test-all
 
 # Everything that runs inside the cluster's lifetime (GRIDD_TEST_PG is set by the script).
+# The last line sums every cargo test binary, so a reader (or CI) sees one total.
 test-all: lint
-	$(CARGO) test --workspace
+	set -o pipefail; $(CARGO) test --workspace 2>&1 | tee target/test-output.log
+	@awk '/^test result:/ { p += $$4; f += $$6; s += $$8 } END { printf "cargo test: %d passed, %d failed, %d skipped\n", p, f, s }' target/test-output.log
 
 lint:
 	$(CARGO) fmt --all -- --check
