@@ -93,6 +93,17 @@ impl Dataset {
         grids
     }
 
+    /// What writing this dataset adds, by kind.
+    pub fn summary(&self) -> ImportSummary {
+        ImportSummary {
+            grids: self.grids.len(),
+            service_centres: self.service_centres.len(),
+            compounds: self.compounds.len(),
+            buildings: self.buildings.len(),
+            officers: self.officers.len(),
+        }
+    }
+
     /// Refuses a dataset that repeats a code or id, naming the first repeat of each kind.
     pub fn check_unique(&self) -> Result<()> {
         fn first_repeat<'a, T: Eq + std::hash::Hash + std::fmt::Display + 'a>(

@@ -189,13 +189,7 @@ pub(super) async fn import(
     tx.commit()
         .await
         .map_err(|e| StoreError::db("committing the import", e))?;
-    Ok(ImportSummary {
-        grids: data.grids.len(),
-        service_centres: data.service_centres.len(),
-        compounds: data.compounds.len(),
-        buildings: data.buildings.len(),
-        officers: data.officers.len(),
-    })
+    Ok(data.summary())
 }
 
 pub(super) async fn insert_incidents(

@@ -155,13 +155,7 @@ pub(super) fn import(conn: &mut Connection, data: &Dataset) -> Result<ImportSumm
     }
     tx.commit()
         .map_err(|e| StoreError::db("committing the import", e))?;
-    Ok(ImportSummary {
-        grids: data.grids.len(),
-        service_centres: data.service_centres.len(),
-        compounds: data.compounds.len(),
-        buildings: data.buildings.len(),
-        officers: data.officers.len(),
-    })
+    Ok(data.summary())
 }
 
 pub(super) fn insert_incidents(
