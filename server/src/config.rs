@@ -24,6 +24,28 @@ pub enum Command {
     Import(ImportArgs),
     /// Apply database migrations and exit.
     Migrate(DbArgs),
+    /// Write the deterministic sample city (same seed, byte-identical files).
+    Generate(GenerateArgs),
+    /// Write the store's city as the files `import` reads.
+    Export(ExportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct GenerateArgs {
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Output directory.
+    #[arg(long, default_value = "data/sample-city")]
+    pub out: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Output directory.
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -2,6 +2,8 @@
 pub mod config;
 pub mod domain;
 pub mod engine;
+pub mod export;
+pub mod generate;
 pub mod http;
 pub mod import;
 pub mod store;

@@ -17,6 +17,10 @@ enum MainError {
     Listen { addr: String, reason: String },
     #[error("server failed: {0}")]
     Serve(String),
+    #[error(transparent)]
+    Export(#[from] gridd::export::ExportError),
+    #[error("generating the city failed: {0}")]
+    Generate(#[from] gridd::domain::CodeError),
 }
 
 async fn load(
@@ -95,6 +99,33 @@ async fn run(cli: Cli) -> Result<(), MainError> {
                 "imported {} grids, {} service centres, {} compounds, {} buildings, {} officers",
                 s.grids, s.service_centres, s.compounds, s.buildings, s.officers
             );
+            Ok(())
+        }
+        Command::Generate(args) => {
+            let started = std::time::Instant::now();
+            let city =
+                gridd::generate::generate(args.seed, |stage| eprintln!("generate: {stage}"))?;
+            eprintln!("generate: writing {}", args.out.display());
+            gridd::export::write_dir(&city.data, &city.roads, &args.out)?;
+            let s = city.data.summary();
+            println!(
+                "generated seed {} in {:.2} s: {} grids, {} service centres, {} compounds, {} buildings, {} officers, {} road segments",
+                args.seed,
+                started.elapsed().as_secs_f64(),
+                s.grids,
+                s.service_centres,
+                s.compounds,
+                s.buildings,
+                s.officers,
+                city.roads.len()
+            );
+            Ok(())
+        }
+        Command::Export(args) => {
+            let store = store::open(&args.db.db).await?;
+            let data = store::export_dataset(&*store).await?;
+            gridd::export::write_dir(&data, &[], &args.out)?;
+            println!("exported {:?} to {}", data.summary(), args.out.display());
             Ok(())
         }
         Command::Migrate(args) => {

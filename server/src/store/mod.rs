@@ -236,6 +236,22 @@ pub const DEFAULT_INCIDENT_LIMIT: u32 = 1000;
 /// Largest limit a caller may ask for.
 pub const MAX_INCIDENT_LIMIT: u32 = 50_000;
 
+/// Reads the whole territory back as a dataset (for `gridd export`).
+pub async fn export_dataset(store: &dyn Store) -> Result<Dataset> {
+    Ok(Dataset {
+        grids: store
+            .grids(&GridQuery::default())
+            .await?
+            .into_iter()
+            .map(|r| r.grid)
+            .collect(),
+        service_centres: store.service_centres().await?,
+        compounds: store.compounds(&AreaQuery::default()).await?,
+        buildings: store.buildings(&AreaQuery::default()).await?,
+        officers: store.officers(None).await?,
+    })
+}
+
 /// Opens the store a URL names (`sqlite:PATH`, `postgres://…`), applying migrations.
 pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
     if let Some(path) = url

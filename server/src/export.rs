@@ -1,0 +1,147 @@
+//! Writing a city as files, the same files `gridd import` reads (see README.md, "Import
+//! format"): one FeatureCollection per kind with one feature per line, and `officers.csv`.
+//! Output is deterministic: rows sorted by code/id, keys sorted, floats printed shortest
+//! round-trip, so export → import → export gives identical bytes.
+
+use crate::domain::{Building, Compound, Grid, Officer, ServiceCentre};
+use crate::generate::layout::Road;
+use crate::store::Dataset;
+use geojson::GeometryValue;
+use serde_json::{json, Value};
+use std::io::Write;
+use std::path::Path;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("cannot write {path}: {reason}")]
+    Write { path: String, reason: String },
+}
+
+fn feature(props: Value, geometry: GeometryValue) -> Value {
+    json!({ "type": "Feature", "properties": props, "geometry": geometry })
+}
+
+fn write_file(path: &Path, body: &[u8]) -> Result<(), ExportError> {
+    let fail = |e: std::io::Error| ExportError::Write {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    };
+    // Written beside and renamed, so a reader never sees half a file.
+    let tmp = path.with_extension("partial");
+    let mut f = std::fs::File::create(&tmp).map_err(fail)?;
+    f.write_all(body).map_err(fail)?;
+    f.sync_all().map_err(fail)?;
+    std::fs::rename(&tmp, path).map_err(fail)
+}
+
+fn collection(features: impl Iterator<Item = Value>) -> Vec<u8> {
+    let mut out = b"{\"type\":\"FeatureCollection\",\"features\":[\n".to_vec();
+    for (i, f) in features.enumerate() {
+        if i > 0 {
+            out.extend_from_slice(b",\n");
+        }
+        out.extend_from_slice(f.to_string().as_bytes());
+    }
+    out.extend_from_slice(b"\n]}\n");
+    out
+}
+
+fn grid(g: &Grid) -> Value {
+    feature(
+        json!({
+            "code": g.code, "name": g.name, "level": g.level(), "parent": g.parent(), "kind": g.kind,
+            "households": g.households, "population": g.population, "domains": g.domains,
+        }),
+        GeometryValue::from(&g.geometry),
+    )
+}
+
+fn centre(s: &ServiceCentre) -> Value {
+    feature(
+        json!({ "id": s.id, "name": s.name, "level": s.level }),
+        GeometryValue::from(&s.location.to_geo()),
+    )
+}
+
+fn compound(c: &Compound) -> Value {
+    feature(
+        json!({
+            "id": c.id, "name": c.name, "address": c.address, "households": c.households,
+            "population": c.population, "party_org": c.party_org.kind(), "party_branch": c.party_org.branch(),
+            "service_centre": c.service_centre, "grid": c.grid,
+        }),
+        GeometryValue::from(&c.geometry),
+    )
+}
+
+fn building(b: &Building) -> Value {
+    feature(
+        json!({
+            "id": b.id, "address": b.address, "floors": b.floors, "households": b.households,
+            "population": b.population, "compound": b.compound, "grid": b.grid,
+        }),
+        GeometryValue::from(&b.footprint),
+    )
+}
+
+fn road(r: &Road) -> Value {
+    let class = ["arterial", "street", "lane"][usize::from(r.class.clamp(1, 3) - 1)];
+    feature(
+        json!({ "class": class }),
+        GeometryValue::from(&geo::LineString::from(vec![r.from, r.to])),
+    )
+}
+
+fn officers_csv(officers: &[Officer]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(vec![]);
+    let _ = w.write_record(["id", "name", "role", "phone", "grids"]);
+    for o in officers {
+        let grids: Vec<&str> = o.grids.iter().map(|g| g.as_str()).collect();
+        let _ = w.write_record([
+            o.id.as_str(),
+            &o.name,
+            o.role.as_str(),
+            o.phone.as_ref().map_or("", |p| p.as_str()),
+            &grids.join(";"),
+        ]);
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+/// Writes `data` (and `roads`, if any) into `dir`, creating it.
+pub fn write_dir(data: &Dataset, roads: &[Road], dir: &Path) -> Result<(), ExportError> {
+    std::fs::create_dir_all(dir).map_err(|e| ExportError::Write {
+        path: dir.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    let mut d = data.clone();
+    d.grids.sort_by(|a, b| a.code.cmp(&b.code));
+    d.service_centres.sort_by(|a, b| a.id.cmp(&b.id));
+    d.compounds.sort_by(|a, b| a.id.cmp(&b.id));
+    d.buildings.sort_by(|a, b| a.id.cmp(&b.id));
+    d.officers.sort_by(|a, b| a.id.cmp(&b.id));
+    write_file(
+        &dir.join("grids.geojson"),
+        &collection(d.grids.iter().map(grid)),
+    )?;
+    write_file(
+        &dir.join("service_centres.geojson"),
+        &collection(d.service_centres.iter().map(centre)),
+    )?;
+    write_file(
+        &dir.join("compounds.geojson"),
+        &collection(d.compounds.iter().map(compound)),
+    )?;
+    write_file(
+        &dir.join("buildings.geojson"),
+        &collection(d.buildings.iter().map(building)),
+    )?;
+    write_file(&dir.join("officers.csv"), &officers_csv(&d.officers))?;
+    if !roads.is_empty() {
+        write_file(
+            &dir.join("roads.geojson"),
+            &collection(roads.iter().map(road)),
+        )?;
+    }
+    Ok(())
+}
