@@ -7,6 +7,7 @@ pub mod coord;
 pub mod geometry;
 pub mod incident;
 pub mod model;
+pub mod validate;
 
 pub use code::{CodeError, GridCode, Level};
 pub use coord::{Bbox, CoordError, Crs, RawCoord, Wgs84Point};
