@@ -81,8 +81,13 @@ pub struct ImportArgs {
     #[command(flatten)]
     pub db: DbArgs,
     /// Directory holding grids.geojson, compounds.geojson, buildings.geojson,
-    /// service_centres.geojson and/or officers.csv.
+    /// service_centres.geojson and/or officers.csv, or one such file.
+    #[arg(value_name = "DIR|FILE")]
     pub dir: PathBuf,
+    /// Import even when the validator reports warnings (compound straddling grids, empty
+    /// grid); errors always refuse the import.
+    #[arg(long, env = "GRIDD_ALLOW_WARNINGS")]
+    pub allow_warnings: bool,
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! The `gridd` binary: `serve`, `import`, `migrate`.
+//! The `gridd` binary: `serve`, `import`, `migrate`, `generate`, `export`.
 
 use clap::Parser;
 use gridd::config::{Cli, Command, ServeArgs};
@@ -23,19 +23,16 @@ enum MainError {
     Generate(#[from] gridd::domain::CodeError),
 }
 
+/// Reads, validates and writes a city, printing each stage on stderr.
 async fn load(
     store: &dyn store::Store,
-    dir: &std::path::Path,
+    path: &std::path::Path,
+    allow_warnings: bool,
 ) -> Result<store::ImportSummary, MainError> {
-    tracing::info!(dir = %dir.display(), "reading city files");
-    let data = import::read_dir(dir)?;
-    tracing::info!(
-        grids = data.grids.len(),
-        compounds = data.compounds.len(),
-        buildings = data.buildings.len(),
-        "writing in one transaction"
-    );
-    Ok(store.import(&data).await?)
+    Ok(import::load(store, path, allow_warnings, &mut |line| {
+        eprintln!("import: {line}")
+    })
+    .await?)
 }
 
 async fn shutdown_signal() {
@@ -62,7 +59,7 @@ async fn serve(args: ServeArgs) -> Result<(), MainError> {
     if let Some(dir) = &args.load_if_empty {
         let counts = store.counts().await?;
         if counts.grids_by_level.iter().all(|n| *n == 0) {
-            let s = load(&*store, dir).await?;
+            let s = load(&*store, dir, true).await?;
             tracing::info!(?s, "loaded sample data into the empty store");
         }
     }
@@ -94,7 +91,7 @@ async fn run(cli: Cli) -> Result<(), MainError> {
         Command::Serve(args) => serve(args).await,
         Command::Import(args) => {
             let store = store::open(&args.db.db).await?;
-            let s = load(&*store, &args.dir).await?;
+            let s = load(&*store, &args.dir, args.allow_warnings).await?;
             println!(
                 "imported {} grids, {} service centres, {} compounds, {} buildings, {} officers",
                 s.grids, s.service_centres, s.compounds, s.buildings, s.officers

@@ -10,13 +10,15 @@ use geo::{Coord, LineString, MultiPolygon, Polygon};
 use geojson::{GeometryValue, Position};
 use std::fmt;
 
-/// A lng/lat where a problem was found, printed as `(lng, lat)`.
+/// A lng/lat where a problem was found, printed as `(lng, lat)` to 1e-7°.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct At(pub f64, pub f64);
 
 impl fmt::Display for At {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "({}, {})", self.0, self.1)
+        // Rounded to 1e-7° (about 1 cm): enough to find the place, without float noise.
+        let r = |v: f64| (v * 1e7).round() / 1e7;
+        write!(f, "({}, {})", r(self.0), r(self.1))
     }
 }
 
@@ -137,11 +139,94 @@ fn polygon(rings: &[Vec<Position>], index: usize) -> Result<Polygon, GeometryErr
     Ok(Polygon::new(exterior, interiors))
 }
 
-/// A point somewhere on the geometry, to tell the user where to look.
+impl GeometryError {
+    /// A short snake_case name for the kind of problem, for clients and tests.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            GeometryError::Missing => "missing_geometry",
+            GeometryError::WrongType(_) | GeometryError::NotAPoint(_) => "wrong_geometry_type",
+            GeometryError::NoRings { .. } | GeometryError::TooFewPositions { .. } => {
+                "too_few_positions"
+            }
+            GeometryError::NotClosed { .. } => "unclosed_ring",
+            GeometryError::BadPosition { .. } | GeometryError::BadCoordinate { .. } => {
+                "bad_coordinate"
+            }
+            GeometryError::Invalid { .. } => "invalid_polygon",
+        }
+    }
+
+    /// The lng/lat the error points at, when it has one.
+    pub fn at(&self) -> Option<At> {
+        match self {
+            GeometryError::NotClosed { last, .. } => Some(*last),
+            GeometryError::BadCoordinate { at, .. } | GeometryError::Invalid { at, .. } => {
+                Some(*at)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Where a ring of `mp` crosses itself or another ring: the first crossing of two
+/// segments that are not neighbours along the same ring. Found with an R-tree of segments,
+/// so a long ring costs n log n, not n².
+fn crossing(mp: &MultiPolygon) -> Option<At> {
+    use geo::line_intersection::{line_intersection, LineIntersection};
+    use geo::Line;
+    use rstar::primitives::GeomWithData;
+    use rstar::{RTree, AABB};
+    // (ring number, index along the ring, ring length) for each segment.
+    let mut segments: Vec<GeomWithData<rstar::primitives::Line<[f64; 2]>, (usize, usize, usize)>> =
+        Vec::new();
+    let rings = mp
+        .iter()
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()));
+    for (r, ring) in rings.enumerate() {
+        let n = ring.0.len().saturating_sub(1);
+        for (i, l) in ring.lines().enumerate() {
+            let line = rstar::primitives::Line::new([l.start.x, l.start.y], [l.end.x, l.end.y]);
+            segments.push(GeomWithData::new(line, (r, i, n)));
+        }
+    }
+    let tree = RTree::bulk_load(segments.clone());
+    let neighbours = |a: (usize, usize, usize), b: (usize, usize, usize)| {
+        a.0 == b.0 && (a.1.abs_diff(b.1) <= 1 || a.1.abs_diff(b.1) == a.2.saturating_sub(1))
+    };
+    for s in &segments {
+        let (p, q) = (s.geom().from, s.geom().to);
+        let env = AABB::from_corners(p, q);
+        for t in tree.locate_in_envelope_intersecting(&env) {
+            if t.data == s.data || neighbours(s.data, t.data) {
+                continue;
+            }
+            let a = Line::new((p[0], p[1]), (q[0], q[1]));
+            let b = Line::new(
+                (t.geom().from[0], t.geom().from[1]),
+                (t.geom().to[0], t.geom().to[1]),
+            );
+            match line_intersection(a, b) {
+                Some(LineIntersection::SinglePoint { intersection, .. }) => {
+                    return Some(At(intersection.x, intersection.y))
+                }
+                Some(LineIntersection::Collinear { intersection }) => {
+                    return Some(At(intersection.start.x, intersection.start.y))
+                }
+                None => {}
+            }
+        }
+    }
+    None
+}
+
+/// A point to show for an invalid multipolygon: where its rings cross, else its first vertex.
 fn locate(mp: &MultiPolygon) -> At {
-    mp.0.first()
-        .and_then(|p| p.exterior().0.first())
-        .map(|c| At(c.x, c.y))
+    crossing(mp)
+        .or_else(|| {
+            mp.0.first()
+                .and_then(|p| p.exterior().0.first())
+                .map(|c| At(c.x, c.y))
+        })
         .unwrap_or(At(f64::NAN, f64::NAN))
 }
 
@@ -257,6 +342,19 @@ mod tests {
         let g = geom(r#"{"type":"Polygon","coordinates":[[[0,0],[2,2],[2,0],[0,2],[0,0]]]}"#);
         let err = multipolygon_from_geojson(Some(&g)).unwrap_err();
         assert!(matches!(err, GeometryError::Invalid { .. }), "{err}");
+        assert_eq!(err.kind(), "invalid_polygon");
+        assert_eq!(err.at(), Some(At(1.0, 1.0)), "the crossing of the bow tie");
+    }
+
+    #[test]
+    fn a_hole_crossing_its_shell_is_located_where_they_cross() {
+        let g = geom(
+            r#"{"type":"Polygon","coordinates":[[[0,0],[4,0],[4,4],[0,4],[0,0]],[[3,1],[5,1],[5,2],[3,2],[3,1]]]}"#,
+        );
+        let err = multipolygon_from_geojson(Some(&g)).unwrap_err();
+        let At(x, y) = err.at().unwrap();
+        assert_eq!(x, 4.0, "{err}");
+        assert!(y == 1.0 || y == 2.0, "{err}");
     }
 
     #[test]

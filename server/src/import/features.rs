@@ -2,7 +2,7 @@
 //! See README.md ("Import format") for the property names.
 
 use super::Problem;
-use crate::domain::geometry::{multipolygon_from_geojson, point_from_geojson};
+use crate::domain::geometry::{multipolygon_from_geojson, point_from_geojson, GeometryError};
 use crate::domain::{
     Building, Compound, Domain, FeatureId, Floors, Grid, GridCode, GridKind, Households,
     MaskedPhone, Officer, OfficerRole, PartyOrg, Population, ServiceCentre, ServiceLevel,
@@ -18,19 +18,28 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn fail(&mut self, message: impl Into<String>) {
+    fn fail(&mut self, kind: String, message: String) -> &mut Problem {
         self.failed = true;
-        self.problems.push(Problem {
-            file: self.file.to_string(),
-            feature: self.label.clone(),
-            message: message.into(),
-        });
+        self.problems
+            .push(Problem::error(self.file, self.label.clone(), kind, message));
+        let last = self.problems.len() - 1;
+        &mut self.problems[last]
     }
     fn ok<T, E: std::fmt::Display>(&mut self, r: Result<T, E>, field: &str) -> Option<T> {
         match r {
             Ok(v) => Some(v),
             Err(e) => {
-                self.fail(format!("{field}: {e}"));
+                self.fail(format!("bad_{field}"), format!("{field}: {e}"));
+                None
+            }
+        }
+    }
+    fn geometry<T>(&mut self, r: Result<T, GeometryError>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.fail(e.kind().to_string(), format!("geometry: {e}")).at =
+                    e.at().map(|a| (a.0, a.1));
                 None
             }
         }
@@ -39,11 +48,7 @@ impl Ctx<'_> {
 
 fn features(file: &str, text: &str, problems: &mut Vec<Problem>) -> Vec<Feature> {
     let fail = |problems: &mut Vec<Problem>, m: String| {
-        problems.push(Problem {
-            file: file.into(),
-            feature: "file".into(),
-            message: m,
-        })
+        problems.push(Problem::error(file, "file".into(), "bad_file".into(), m))
     };
     match text.parse::<GeoJson>() {
         Ok(GeoJson::FeatureCollection(fc)) => fc.features,
@@ -83,7 +88,10 @@ fn count(props: &JsonObject, key: &str) -> Result<i64, String> {
 fn required(ctx: &mut Ctx, props: &JsonObject, key: &str) -> Option<String> {
     let v = string(props, key);
     if v.is_none() {
-        ctx.fail(format!("property {key:?} is missing"));
+        ctx.fail(
+            format!("missing_{key}"),
+            format!("property {key:?} is missing"),
+        );
     }
     v
 }
@@ -117,8 +125,7 @@ fn each<T>(
 }
 
 fn geometry(ctx: &mut Ctx, feat: &Feature) -> Option<geo::MultiPolygon> {
-    let r = multipolygon_from_geojson(feat.geometry.as_ref());
-    ctx.ok(r, "geometry")
+    ctx.geometry(multipolygon_from_geojson(feat.geometry.as_ref()))
 }
 
 fn people(ctx: &mut Ctx, props: &JsonObject) -> (Households, Population) {
@@ -192,7 +199,7 @@ pub(super) fn service_centres(
         let id = id(ctx, props);
         let level = string(props, "level").map_or(Ok(ServiceLevel::Community), |l| l.parse());
         let level = ctx.ok(level, "level");
-        let location = ctx.ok(point_from_geojson(feat.geometry.as_ref()), "geometry");
+        let location = ctx.geometry(point_from_geojson(feat.geometry.as_ref()));
         Some(ServiceCentre {
             id: id?,
             name: string(props, "name").unwrap_or_default(),
@@ -260,21 +267,23 @@ pub(super) fn officers(file: &str, text: &str, problems: &mut Vec<Problem>) -> V
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            problems.push(Problem {
-                file: file.into(),
-                feature: "header".into(),
-                message: e.to_string(),
-            });
+            problems.push(Problem::error(
+                file,
+                "header".into(),
+                "bad_file".into(),
+                e.to_string(),
+            ));
             return out;
         }
     };
     let col = |name: &str| headers.iter().position(|h| h == name);
     let (Some(ci), Some(cn), Some(cr)) = (col("id"), col("name"), col("role")) else {
-        problems.push(Problem {
-            file: file.into(),
-            feature: "header".into(),
-            message: "needs columns id,name,role (and optionally phone,grids)".into(),
-        });
+        problems.push(Problem::error(
+            file,
+            "header".into(),
+            "bad_file".into(),
+            "needs columns id,name,role (and optionally phone,grids)".into(),
+        ));
         return out;
     };
     let (cp, cg) = (col("phone"), col("grids"));
@@ -289,7 +298,7 @@ pub(super) fn officers(file: &str, text: &str, problems: &mut Vec<Problem>) -> V
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                ctx.fail(e.to_string());
+                ctx.fail("bad_line".into(), e.to_string());
                 continue;
             }
         };

@@ -6,13 +6,16 @@
 //! A directory holds any of: `grids.geojson`, `service_centres.geojson`,
 //! `compounds.geojson`, `buildings.geojson`, `officers.csv` (property names in README.md).
 //! Compounds and buildings without a `grid` property get the level-3 grid that holds their
-//! interior point.
+//! interior point. [`check`] then runs the topology validator; the caller writes only what
+//! passes, in one transaction.
 
 mod features;
 
+use crate::domain::geometry::At;
+use crate::domain::validate::{self, Defect, DefectKind, Severity, Territory, Tolerance};
 use crate::domain::{GridCode, Level};
 use crate::engine::PolygonIndex;
-use crate::store::Dataset;
+use crate::store::{Dataset, ImportSummary, Store, StoreError};
 use geo::InteriorPoint;
 use std::fmt;
 use std::path::Path;
@@ -23,13 +26,73 @@ pub struct Problem {
     pub file: String,
     /// The feature's code or id when it has one, else its 0-based index (or CSV line).
     pub feature: String,
+    /// What is wrong, in snake_case: a topology defect (`gap`, `overlap`, …), a geometry
+    /// problem (`unclosed_ring`, `invalid_polygon`, …) or `bad_<property>`.
+    pub kind: String,
+    pub severity: Severity,
+    /// Where to look, as lng/lat, when the problem has a place.
+    pub at: Option<(f64, f64)>,
     pub message: String,
+}
+
+impl Problem {
+    /// An error found while reading `file`.
+    pub fn error(file: &str, feature: String, kind: String, message: String) -> Problem {
+        Problem {
+            file: file.to_string(),
+            feature,
+            kind,
+            severity: Severity::Error,
+            at: None,
+            message,
+        }
+    }
+
+    fn from_defect(d: Defect) -> Problem {
+        let file = match d.kind {
+            DefectKind::BuildingCut | DefectKind::BuildingOutsideGrids => "buildings.geojson",
+            DefectKind::CompoundStraddles => "compounds.geojson",
+            _ => "grids.geojson",
+        };
+        Problem {
+            file: file.to_string(),
+            feature: d.feature,
+            kind: d.kind.as_str().to_string(),
+            severity: d.severity,
+            at: d.at,
+            message: d.message,
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}: {}", self.file, self.feature, self.message)
+        write!(
+            f,
+            "{} {}: {}: {}: {}",
+            self.severity.as_str(),
+            self.kind,
+            self.file,
+            self.feature,
+            self.message
+        )?;
+        match self.at.map(|(x, y)| At(x, y).to_string()) {
+            Some(at) if !self.message.contains(&at) => write!(f, " at {at}"),
+            _ => Ok(()),
+        }
     }
+}
+
+fn list(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(|p| format!("  - {p}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Why an import was refused: every problem found.
@@ -39,8 +102,14 @@ pub enum ImportError {
     Read { path: String, reason: String },
     #[error("{path} contains none of grids.geojson, service_centres.geojson, compounds.geojson, buildings.geojson, officers.csv")]
     Empty { path: String },
-    #[error("{} problem(s) found, nothing was written:\n{}", .0.len(), .0.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+    #[error("cannot tell what {path} holds: name it grids*.geojson, service_centres*.geojson, compounds*.geojson, buildings*.geojson or officers*.csv")]
+    UnknownFile { path: String },
+    #[error("{} error(s) found, nothing was written:\n{}", .0.iter().filter(|p| p.is_error()).count(), list(.0))]
     Invalid(Vec<Problem>),
+    #[error("{} warning(s) found, nothing was written (pass --allow-warnings to import anyway):\n{}", .0.len(), list(.0))]
+    Warnings(Vec<Problem>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 /// The files a directory may hold, in the order they are read.
@@ -63,6 +132,31 @@ fn read(path: &Path) -> Result<Option<String>, ImportError> {
     }
 }
 
+/// Which of [`FILES`] a file holds, from its name: `grids-2026.geojson` holds grids.
+fn kind_of(path: &Path) -> Option<&'static str> {
+    let name = path.file_name()?.to_str()?.to_lowercase();
+    FILES.iter().copied().find(|f| {
+        let (stem, ext) = f.split_once('.').unwrap_or((f, ""));
+        name.starts_with(stem) && name.ends_with(&format!(".{ext}"))
+    })
+}
+
+/// Reads a directory of city files, or one file named after what it holds, into a dataset,
+/// or reports every problem found. Nothing is checked across files yet: see [`check`].
+pub fn read_path(path: &Path) -> Result<Dataset, ImportError> {
+    if path.is_dir() {
+        return read_dir(path);
+    }
+    let kind = kind_of(path).ok_or_else(|| ImportError::UnknownFile {
+        path: path.display().to_string(),
+    })?;
+    let text = read(path)?.ok_or_else(|| ImportError::Read {
+        path: path.display().to_string(),
+        reason: "no such file".into(),
+    })?;
+    parse(&[(kind, Some(text))])
+}
+
 /// Reads a directory of city files into a dataset, or reports every problem found.
 pub fn read_dir(dir: &Path) -> Result<Dataset, ImportError> {
     let texts: Vec<(&str, Option<String>)> = FILES
@@ -74,9 +168,13 @@ pub fn read_dir(dir: &Path) -> Result<Dataset, ImportError> {
             path: dir.display().to_string(),
         });
     }
+    parse(&texts)
+}
+
+fn parse(texts: &[(&str, Option<String>)]) -> Result<Dataset, ImportError> {
     let mut problems = Vec::new();
     let mut data = Dataset::default();
-    for (file, text) in &texts {
+    for (file, text) in texts {
         let Some(text) = text else { continue };
         match *file {
             "grids.geojson" => data.grids = features::grids(file, text, &mut problems),
@@ -93,6 +191,69 @@ pub fn read_dir(dir: &Path) -> Result<Dataset, ImportError> {
     }
     assign_missing_grids(&mut data);
     Ok(data)
+}
+
+/// Runs the topology validator ([`crate::domain::validate`]) over a dataset's grids,
+/// compounds and buildings, with the default 1 m² sliver tolerance.
+pub fn topology(data: &Dataset) -> Vec<Problem> {
+    let t = Territory {
+        grids: &data.grids,
+        compounds: &data.compounds,
+        buildings: &data.buildings,
+    };
+    validate::validate(&t, &Tolerance::default())
+        .into_iter()
+        .map(Problem::from_defect)
+        .collect()
+}
+
+/// Decides whether a dataset may be written: any error refuses it, and so do warnings
+/// unless `allow_warnings`. Returns the warnings let through.
+pub fn check(data: &Dataset, allow_warnings: bool) -> Result<Vec<Problem>, ImportError> {
+    let problems = topology(data);
+    if problems.iter().any(Problem::is_error) {
+        return Err(ImportError::Invalid(problems));
+    }
+    if !problems.is_empty() && !allow_warnings {
+        return Err(ImportError::Warnings(problems));
+    }
+    Ok(problems)
+}
+
+/// Reads, validates and writes a city in one transaction, telling `progress` each stage
+/// with the seconds since the start. Any error: nothing is written.
+pub async fn load(
+    store: &dyn Store,
+    path: &Path,
+    allow_warnings: bool,
+    progress: &mut (dyn FnMut(&str) + Send),
+) -> Result<ImportSummary, ImportError> {
+    let started = std::time::Instant::now();
+    let mut stage = |what: String| {
+        progress(&format!(
+            "{what} ({:.2} s)",
+            started.elapsed().as_secs_f64()
+        ));
+    };
+    stage(format!("reading {}", path.display()));
+    let data = read_path(path)?;
+    let s = data.summary();
+    stage(format!(
+        "read {} grids, {} service centres, {} compounds, {} buildings, {} officers; validating topology",
+        s.grids, s.service_centres, s.compounds, s.buildings, s.officers
+    ));
+    let warnings = check(&data, allow_warnings)?;
+    for w in &warnings {
+        stage(w.to_string());
+    }
+    stage(format!(
+        "valid ({} warning(s)); writing in one transaction to the {} store",
+        warnings.len(),
+        store.kind().as_str()
+    ));
+    let written = store.import(&data).await?;
+    stage("committed".to_string());
+    Ok(written)
 }
 
 /// Gives compounds and buildings without a grid the level-3 grid holding their interior point.
