@@ -176,9 +176,9 @@ fn crossing(mp: &MultiPolygon) -> Option<At> {
     use geo::Line;
     use rstar::primitives::GeomWithData;
     use rstar::{RTree, AABB};
-    // (ring number, index along the ring, ring length) for each segment.
-    let mut segments: Vec<GeomWithData<rstar::primitives::Line<[f64; 2]>, (usize, usize, usize)>> =
-        Vec::new();
+    // Each segment with (ring number, index along the ring, segments in the ring).
+    type Segment = GeomWithData<rstar::primitives::Line<[f64; 2]>, (usize, usize, usize)>;
+    let mut segments: Vec<Segment> = Vec::new();
     let rings = mp
         .iter()
         .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()));
