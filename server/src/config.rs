@@ -26,6 +26,8 @@ pub enum Command {
     Migrate(DbArgs),
     /// Write the deterministic sample city (same seed, byte-identical files).
     Generate(GenerateArgs),
+    /// Write a year of synthetic incidents over the sample city (NDJSON and CSV).
+    GenerateIncidents(GenerateIncidentsArgs),
     /// Write the store's city as the files `import` reads.
     Export(ExportArgs),
 }
@@ -36,6 +38,24 @@ pub struct GenerateArgs {
     pub seed: u64,
     /// Output directory.
     #[arg(long, default_value = "data/sample-city")]
+    pub out: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct GenerateIncidentsArgs {
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// How many incidents.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub count: usize,
+    /// The seed of the city they happen in (the city is regenerated in memory).
+    #[arg(long, default_value_t = 42)]
+    pub city_seed: u64,
+    /// First day of the year covered, local time (UTC+8).
+    #[arg(long, default_value = "2025-11-01")]
+    pub start: chrono::NaiveDate,
+    /// Output directory: incidents.ndjson and incidents.csv are written there.
+    #[arg(long, default_value = "data/incidents")]
     pub out: PathBuf,
 }
 

@@ -19,6 +19,8 @@ enum MainError {
     Serve(String),
     #[error(transparent)]
     Export(#[from] gridd::export::ExportError),
+    #[error(transparent)]
+    WriteIncidents(#[from] gridd::generate::incident_files::WriteError),
     #[error("generating the city failed: {0}")]
     Generate(#[from] gridd::domain::CodeError),
 }
@@ -86,6 +88,33 @@ async fn serve(args: ServeArgs) -> Result<(), MainError> {
         .map_err(|e| MainError::Serve(e.to_string()))
 }
 
+fn generate_incidents(args: gridd::config::GenerateIncidentsArgs) -> Result<(), MainError> {
+    use chrono::TimeZone;
+    let started = std::time::Instant::now();
+    let city = gridd::generate::generate(args.city_seed, |_| {})?;
+    let origin = chrono::FixedOffset::east_opt(8 * 3600)
+        .and_then(|tz| {
+            tz.from_local_datetime(&args.start.and_time(chrono::NaiveTime::MIN))
+                .single()
+        })
+        .ok_or_else(|| MainError::Serve(format!("cannot place {} in UTC+8", args.start)))?;
+    let count = args.count;
+    gridd::generate::incident_files::write(&city, args.seed, count, origin, &args.out, &mut |n| {
+        eprintln!(
+            "generate-incidents: {n} / {count} ({:.1} s)",
+            started.elapsed().as_secs_f64()
+        )
+    })?;
+    println!(
+        "generated {count} incidents (seed {}) from {} in {:.2} s into {}",
+        args.seed,
+        args.start,
+        started.elapsed().as_secs_f64(),
+        args.out.display()
+    );
+    Ok(())
+}
+
 async fn run(cli: Cli) -> Result<(), MainError> {
     match cli.command {
         Command::Serve(args) => serve(args).await,
@@ -118,6 +147,7 @@ async fn run(cli: Cli) -> Result<(), MainError> {
             );
             Ok(())
         }
+        Command::GenerateIncidents(args) => generate_incidents(args),
         Command::Export(args) => {
             let store = store::open(&args.db.db).await?;
             let data = store::export_dataset(&*store).await?;

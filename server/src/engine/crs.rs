@@ -100,7 +100,11 @@ pub fn bd09_to_gcj02(lng: f64, lat: f64) -> (f64, f64) {
     let (x, y) = (lng - 0.0065, lat - 0.006);
     let z = (x * x + y * y).sqrt() - 0.000_02 * (y * BD_X_PI).sin();
     let theta = y.atan2(x) - 0.000_003 * (x * BD_X_PI).cos();
-    invert((z * theta.cos(), z * theta.sin()), (lng, lat), gcj02_to_bd09)
+    invert(
+        (z * theta.cos(), z * theta.sin()),
+        (lng, lat),
+        gcj02_to_bd09,
+    )
 }
 
 /// WGS84 → BD-09.
@@ -195,7 +199,11 @@ mod tests {
         let (b0, b1) = from_wgs84(p, Crs::Bd09);
         let back = to_wgs84(RawCoord::new(b0, b1, Crs::Bd09).unwrap()).unwrap();
         assert!(
-            close((back.lng(), back.lat()), (p.lng(), p.lat()), INVERSE_TOLERANCE_DEG),
+            close(
+                (back.lng(), back.lat()),
+                (p.lng(), p.lat()),
+                INVERSE_TOLERANCE_DEG
+            ),
             "{back:?}"
         );
     }
