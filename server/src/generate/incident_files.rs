@@ -127,7 +127,7 @@ pub fn write(
         line.push(b'\n');
         csv.w.write_all(&line).map_err(|e| fail(&csv.tmp, e))?;
         done += 1;
-        if done % 100_000 == 0 {
+        if done.is_multiple_of(100_000) {
             progress(done);
         }
         Ok(())
