@@ -157,7 +157,7 @@ impl Places {
         let main: Vec<&Road> = city.roads.iter().filter(|r| r.class <= 2).collect();
         let markets: Vec<Hotspot> = (0..30)
             .map(|_| {
-                let road: &Road = rng.pick(&main[..]);
+                let road = *rng.pick(main.as_slice());
                 let (x, y) = along(road, rng.unit());
                 Hotspot {
                     x,
