@@ -2,17 +2,27 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 DEMO_DB ?= sqlite:data/gridd.db
-DEMO_DATA ?= data/fixture
+DEMO_DATA ?= data/sample-city
+CITY_SEED ?= 42
 PORT ?= 8080
 
-.PHONY: demo test test-all build web lint fmt clean-db
+.PHONY: demo test test-all build web lint fmt clean-db incidents
 
-## demo: build everything and serve the sample data at http://localhost:$(PORT) (embedded store)
-demo: build web
+## demo: build everything, generate the sample city if absent, serve it at http://localhost:$(PORT) (embedded store)
+demo: build web $(DEMO_DATA)/grids.geojson
 	./target/release/gridd serve --db $(DEMO_DB) --port $(PORT) --load-if-empty $(DEMO_DATA)
 
 build:
 	$(CARGO) build --release --bin gridd
+
+# The sample city is regenerated on demand (deterministic; about 8 MB), never committed.
+data/sample-city/grids.geojson:
+	$(CARGO) build --release --bin gridd
+	./target/release/gridd generate --seed $(CITY_SEED) --out data/sample-city
+
+## incidents: a year of synthetic incidents (1M, NDJSON + CSV) in data/incidents
+incidents: build
+	./target/release/gridd generate-incidents --seed 7 --count 1000000 --out data/incidents
 
 # The frontend. Until the Vite app exists (its issue), the placeholder page is copied as is.
 web: web/dist/index.html
