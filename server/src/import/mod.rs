@@ -87,12 +87,19 @@ impl fmt::Display for Problem {
     }
 }
 
+/// How many problems an error message lists; the rest are counted.
+const LISTED: usize = 50;
+
 fn list(problems: &[Problem]) -> String {
-    problems
+    let mut lines: Vec<String> = problems
         .iter()
+        .take(LISTED)
         .map(|p| format!("  - {p}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+        .collect();
+    if problems.len() > LISTED {
+        lines.push(format!("  … and {} more", problems.len() - LISTED));
+    }
+    lines.join("\n")
 }
 
 /// Why an import was refused: every problem found.
