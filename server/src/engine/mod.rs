@@ -3,5 +3,6 @@
 
 pub mod crs;
 pub mod index;
+pub mod locator;
 
 pub use index::PolygonIndex;
