@@ -94,7 +94,7 @@ fn an_empty_locator_holds_nothing() {
 }
 
 /// PostGIS's point_in_multipolygon, ring by ring, over every polygon: the reference.
-fn reference<'a>(items: &'a [(String, MultiPolygon)], x: f64, y: f64) -> Option<&'a String> {
+fn reference(items: &[(String, MultiPolygon)], x: f64, y: f64) -> Option<&String> {
     fn ring_status(r: &LineString, x: f64, y: f64) -> i32 {
         let mut wn = 0;
         for l in r.lines() {
