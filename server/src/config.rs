@@ -30,6 +30,8 @@ pub enum Command {
     GenerateIncidents(GenerateIncidentsArgs),
     /// Write the store's city as the files `import` reads.
     Export(ExportArgs),
+    /// Load incidents from an NDJSON or CSV file in one transaction (all or nothing).
+    ImportIncidents(ImportIncidentsArgs),
 }
 
 #[derive(Args, Debug)]
@@ -57,6 +59,14 @@ pub struct GenerateIncidentsArgs {
     /// Output directory: incidents.ndjson and incidents.csv are written there.
     #[arg(long, default_value = "data/incidents")]
     pub out: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportIncidentsArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// NDJSON (one report object a line) or CSV with a header (lng,lat,crs,category,…).
+    pub file: PathBuf,
 }
 
 #[derive(Args, Debug)]
@@ -94,6 +104,9 @@ pub struct ServeArgs {
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "GRIDD_MAX_BODY", default_value_t = 16 * 1024 * 1024)]
     pub max_body_bytes: usize,
+    /// Largest bulk incident upload accepted, in bytes (streamed, not held in memory).
+    #[arg(long, env = "GRIDD_MAX_BULK", default_value_t = 1 << 30)]
+    pub max_bulk_bytes: u64,
 }
 
 #[derive(Args, Debug)]

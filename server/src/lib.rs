@@ -6,4 +6,5 @@ pub mod export;
 pub mod generate;
 pub mod http;
 pub mod import;
+pub mod intake;
 pub mod store;

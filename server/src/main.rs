@@ -20,6 +20,8 @@ enum MainError {
     #[error(transparent)]
     Export(#[from] gridd::export::ExportError),
     #[error(transparent)]
+    Bulk(#[from] gridd::intake::bulk::BulkError),
+    #[error(transparent)]
     WriteIncidents(#[from] gridd::generate::incident_files::WriteError),
     #[error("generating the city failed: {0}")]
     Generate(#[from] gridd::domain::CodeError),
@@ -72,8 +74,10 @@ async fn serve(args: ServeArgs) -> Result<(), MainError> {
     let options = HttpOptions {
         web_dir,
         max_body_bytes: args.max_body_bytes,
+        max_bulk_bytes: args.max_bulk_bytes,
     };
-    let router = app(AppState { store }, &options);
+    let state = AppState::load(store).await?;
+    let router = app(state, &options);
     let addr = format!("{}:{}", args.bind, args.port);
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
@@ -115,6 +119,52 @@ fn generate_incidents(args: gridd::config::GenerateIncidentsArgs) -> Result<(), 
     Ok(())
 }
 
+/// Streams a file of reports into the store in one transaction, with progress on stderr.
+async fn import_incidents(args: gridd::config::ImportIncidentsArgs) -> Result<(), MainError> {
+    use tokio::io::AsyncBufReadExt;
+    let started = std::time::Instant::now();
+    let store = store::open(&args.db.db).await?;
+    let data = store::export_dataset(&*store).await?;
+    let engine = std::sync::Arc::new(gridd::engine::Engine::build(&data));
+    eprintln!(
+        "import-incidents: engine built from the store ({} level-3 grids) in {:.2} s",
+        engine.sizes()[2],
+        started.elapsed().as_secs_f64()
+    );
+    let file = tokio::fs::File::open(&args.file)
+        .await
+        .map_err(|e| MainError::Serve(format!("cannot open {}: {e}", args.file.display())))?;
+    let mut reader = tokio::io::BufReader::with_capacity(1 << 20, file);
+    let mut loader = gridd::intake::bulk::Loader::start(store.clone(), engine);
+    let mut line = Vec::with_capacity(512);
+    loop {
+        line.clear();
+        match reader.read_until(b'\n', &mut line).await {
+            Ok(0) => break,
+            Ok(_) => {
+                let l = line.strip_suffix(b"\n").unwrap_or(&line);
+                loader.push(l).await?;
+                if loader.lines().is_multiple_of(100_000) {
+                    eprintln!(
+                        "import-incidents: {} lines ({:.1} s)",
+                        loader.lines(),
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+            }
+            Err(e) => return Err(loader.abort(e.to_string()).await.into()),
+        }
+    }
+    let n = loader.finish().await?;
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "imported {n} incidents from {} in {secs:.2} s ({:.0}/s), committed",
+        args.file.display(),
+        n as f64 / secs
+    );
+    Ok(())
+}
+
 async fn run(cli: Cli) -> Result<(), MainError> {
     match cli.command {
         Command::Serve(args) => serve(args).await,
@@ -148,6 +198,7 @@ async fn run(cli: Cli) -> Result<(), MainError> {
             Ok(())
         }
         Command::GenerateIncidents(args) => generate_incidents(args),
+        Command::ImportIncidents(args) => import_incidents(args).await,
         Command::Export(args) => {
             let store = store::open(&args.db.db).await?;
             let data = store::export_dataset(&*store).await?;

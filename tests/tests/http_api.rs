@@ -7,27 +7,16 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use gridd::http::{app, AppState, HttpOptions};
 use gridd::store::Store;
-use http_body_util::BodyExt;
 use serde_json::Value;
 use std::sync::Arc;
-use tower::ServiceExt;
 
 async fn get(store: &Arc<dyn Store>, options: &HttpOptions, uri: &str) -> (StatusCode, Value) {
-    let router = app(
-        AppState {
-            store: Arc::clone(store),
-        },
-        options,
-    );
-    let res = router
-        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = res.status();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    let body = serde_json::from_slice(&bytes)
-        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
-    (status, body)
+    let state = AppState::load(Arc::clone(store)).await.unwrap();
+    common::call(
+        app(state, options),
+        Request::get(uri).body(Body::empty()).unwrap(),
+    )
+    .await
 }
 
 async fn api(store: &Arc<dyn Store>, uri: &str) -> (StatusCode, Value) {

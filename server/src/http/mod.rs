@@ -8,12 +8,16 @@ pub mod error;
 mod features;
 mod grids;
 mod health;
+mod incidents;
+mod locate;
 
 pub use error::AppError;
 
-use crate::store::Store;
+use crate::engine::{Current, Engine};
+use crate::intake::GroupCommit;
+use crate::store::{Store, StoreError, StoreKind};
 use axum::extract::DefaultBodyLimit;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -24,6 +28,28 @@ use tower_http::trace::TraceLayer;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
+    /// The spatial engine built from the store's city.
+    pub engine: Arc<Current>,
+    /// Single incident reports queue here for group commit.
+    pub intake: GroupCommit,
+}
+
+impl AppState {
+    /// Builds the engine from what the store holds and starts the incident writers.
+    pub async fn load(store: Arc<dyn Store>) -> Result<AppState, StoreError> {
+        let data = crate::store::export_dataset(&*store).await?;
+        let engine = Engine::build(&data);
+        tracing::info!(sizes = ?engine.sizes(), "spatial engine built (grids per level, compounds, buildings)");
+        let writers = match store.kind() {
+            StoreKind::Sqlite => 1,
+            StoreKind::Postgis => 4,
+        };
+        Ok(AppState {
+            intake: GroupCommit::start(store.clone(), writers),
+            engine: Arc::new(Current::new(engine)),
+            store,
+        })
+    }
 }
 
 /// Router options.
@@ -33,6 +59,8 @@ pub struct HttpOptions {
     pub web_dir: Option<PathBuf>,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Largest bulk upload accepted, in bytes (bulk bodies are streamed, not buffered).
+    pub max_bulk_bytes: u64,
 }
 
 impl Default for HttpOptions {
@@ -40,9 +68,14 @@ impl Default for HttpOptions {
         HttpOptions {
             web_dir: None,
             max_body_bytes: 16 * 1024 * 1024,
+            max_bulk_bytes: 1 << 30,
         }
     }
 }
+
+/// The bulk endpoint's own size limit.
+#[derive(Clone, Copy)]
+pub struct BulkLimit(pub u64);
 
 async fn api_not_found(axum::extract::OriginalUri(uri): axum::extract::OriginalUri) -> AppError {
     AppError::NotFound(format!("no API endpoint at {}", uri.path()))
@@ -56,6 +89,12 @@ pub fn app(state: AppState, options: &HttpOptions) -> Router {
         .route("/grids/{code}", get(grids::detail))
         .route("/compounds", get(compounds::list))
         .route("/buildings", get(buildings::list))
+        .route("/locate", get(locate::locate))
+        .route("/incidents", get(incidents::list).post(incidents::create))
+        .route(
+            "/incidents/bulk",
+            post(incidents::bulk).layer(axum::Extension(BulkLimit(options.max_bulk_bytes))),
+        )
         .fallback(api_not_found)
         .with_state(state);
     let mut router = Router::new().nest("/api", api);

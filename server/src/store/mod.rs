@@ -188,6 +188,13 @@ pub struct GridRow {
     pub officers: u32,
 }
 
+/// What a bulk load receives: rows, then `Commit` once every row has been sent and checked.
+#[derive(Debug)]
+pub enum BulkMsg {
+    Rows(Vec<NewIncident>),
+    Commit,
+}
+
 /// The one interface both stores implement.
 #[async_trait]
 pub trait Store: Send + Sync {
@@ -207,9 +214,17 @@ pub trait Store: Send + Sync {
 
     /// Stores incidents in one transaction; returns them with ids once they are durable.
     async fn insert_incidents(&self, incidents: &[NewIncident]) -> Result<Vec<Incident>>;
+    /// Stores incidents arriving in batches in one transaction, committed only on
+    /// [`BulkMsg::Commit`]; if the channel closes first, nothing is kept. Returns how many.
+    async fn bulk_incidents(&self, batches: tokio::sync::mpsc::Receiver<BulkMsg>) -> Result<u64>;
     async fn incidents(&self, q: &IncidentQuery) -> Result<Vec<Incident>>;
     /// Incidents by status whose report-time grid is `grid` or lies under it.
     async fn incident_status_counts(&self, grid: &GridCode) -> Result<StatusCounts>;
+}
+
+/// A grid code column's value: the code's text, or NULL.
+pub fn code_str(g: &Option<GridCode>) -> Option<&str> {
+    g.as_ref().map(GridCode::as_str)
 }
 
 /// SQL list of the roles counted as serving a grid, for both stores' officer counts.

@@ -70,3 +70,23 @@ pub async fn postgis_store() -> Option<Arc<dyn Store>> {
     let url = pg_fresh_database().await?;
     Some(store::open(&url).await.expect("postgis store opens"))
 }
+
+/// Sends one request through a router; the answer's status and JSON body (or its text).
+pub async fn call(
+    router: axum::Router,
+    req: axum::http::Request<axum::body::Body>,
+) -> (axum::http::StatusCode, serde_json::Value) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let res = router.oneshot(req).await.expect("the router answers");
+    let status = res.status();
+    let bytes = res
+        .into_body()
+        .collect()
+        .await
+        .expect("the body is readable")
+        .to_bytes();
+    let body = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(&bytes).into()));
+    (status, body)
+}

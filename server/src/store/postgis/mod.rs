@@ -4,14 +4,15 @@
 //! the `postgis` crate's types. On connect it checks that PostGIS is there (creating the
 //! extension if it may) and applies `migrations/postgis/`.
 
+mod bulk;
 mod geom;
 mod read;
 mod write;
 
 use super::migrate::POSTGIS;
 use super::{
-    AreaQuery, Counts, Dataset, GridQuery, GridRow, ImportSummary, IncidentQuery, Result, Store,
-    StoreError, StoreKind,
+    AreaQuery, BulkMsg, Counts, Dataset, GridQuery, GridRow, ImportSummary, IncidentQuery, Result,
+    Store, StoreError, StoreKind,
 };
 use crate::domain::{
     Building, Compound, GridCode, Incident, NewIncident, Officer, ServiceCentre, StatusCounts,
@@ -214,6 +215,11 @@ impl Store for PostgisStore {
     async fn insert_incidents(&self, incidents: &[NewIncident]) -> Result<Vec<Incident>> {
         let mut c = self.client().await?;
         write::insert_incidents(&mut c, incidents).await
+    }
+
+    async fn bulk_incidents(&self, batches: tokio::sync::mpsc::Receiver<BulkMsg>) -> Result<u64> {
+        let mut c = self.client().await?;
+        bulk::load(&mut c, batches).await
     }
 
     async fn incidents(&self, q: &IncidentQuery) -> Result<Vec<Incident>> {

@@ -6,13 +6,14 @@
 //! One writer connection and a few reader connections; WAL lets the readers run alongside
 //! the writer. All SQLite calls run on tokio's blocking pool.
 
+mod bulk;
 mod read;
 mod write;
 
 use super::migrate::{Migration, SQLITE};
 use super::{
-    AreaQuery, Counts, Dataset, GridQuery, GridRow, ImportSummary, IncidentQuery, Result, Store,
-    StoreError, StoreKind,
+    AreaQuery, BulkMsg, Counts, Dataset, GridQuery, GridRow, ImportSummary, IncidentQuery, Result,
+    Store, StoreError, StoreKind,
 };
 use crate::domain::{
     Building, Compound, GridCode, Incident, NewIncident, Officer, ServiceCentre, StatusCounts,
@@ -200,6 +201,10 @@ impl Store for SqliteStore {
         let incidents = incidents.to_vec();
         self.write(move |c| write::insert_incidents(c, incidents))
             .await
+    }
+
+    async fn bulk_incidents(&self, batches: tokio::sync::mpsc::Receiver<BulkMsg>) -> Result<u64> {
+        self.write(move |c| bulk::load(c, batches)).await
     }
 
     async fn incidents(&self, q: &IncidentQuery) -> Result<Vec<Incident>> {

@@ -158,6 +158,37 @@ pub(super) fn import(conn: &mut Connection, data: &Dataset) -> Result<ImportSumm
     Ok(data.summary())
 }
 
+/// Stores one incident with a prepared (cached) insert; `now` is the row's `created_at`.
+pub(super) fn insert_incident(tx: &Transaction, n: &NewIncident, now: i64) -> rusqlite::Result<()> {
+    let street = n.grids.level1.as_ref().map(|g| g.street());
+    tx.prepare_cached(
+        "INSERT INTO incidents (raw_lng, raw_lat, raw_crs, lng, lat, category, description, channel,
+                                reported_at, status, grid1, grid2, grid3, compound_fid, building_fid,
+                                street_code, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+    )?
+    .execute(params![
+        n.raw.lng,
+        n.raw.lat,
+        n.raw.crs.as_str(),
+        n.location.lng(),
+        n.location.lat(),
+        n.category.as_str(),
+        n.description,
+        n.channel.as_str(),
+        millis(&n.reported_at),
+        n.status.as_str(),
+        super::super::code_str(&n.grids.level1),
+        super::super::code_str(&n.grids.level2),
+        super::super::code_str(&n.grids.level3),
+        n.compound.as_ref().map(|c| c.as_str()),
+        n.building.as_ref().map(|b| b.as_str()),
+        street,
+        now
+    ])?;
+    Ok(())
+}
+
 pub(super) fn insert_incidents(
     conn: &mut Connection,
     incidents: Vec<NewIncident>,
@@ -168,36 +199,8 @@ pub(super) fn insert_incidents(
     let now = millis(&chrono::Utc::now());
     let mut out = Vec::with_capacity(incidents.len());
     for (i, n) in incidents.into_iter().enumerate() {
-        let what = format!("incident {} of the batch", i + 1);
-        let code = |g: &Option<crate::domain::GridCode>| g.as_ref().map(|c| c.to_string());
-        tx.prepare_cached(
-            "INSERT INTO incidents (raw_lng, raw_lat, raw_crs, lng, lat, category, description, channel,
-                                    reported_at, status, grid1, grid2, grid3, compound_fid, building_fid,
-                                    street_code, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-        )
-        .and_then(|mut st| {
-            st.execute(params![
-                n.raw.lng,
-                n.raw.lat,
-                n.raw.crs.as_str(),
-                n.location.lng(),
-                n.location.lat(),
-                n.category.as_str(),
-                n.description,
-                n.channel.as_str(),
-                millis(&n.reported_at),
-                n.status.as_str(),
-                code(&n.grids.level1),
-                code(&n.grids.level2),
-                code(&n.grids.level3),
-                n.compound.as_ref().map(|c| c.as_str()),
-                n.building.as_ref().map(|b| b.as_str()),
-                n.grids.level1.as_ref().map(|g| g.street().to_string()),
-                now
-            ])
-        })
-        .map_err(failed(&what))?;
+        insert_incident(&tx, &n, now)
+            .map_err(failed(&format!("incident {} of the batch", i + 1)))?;
         out.push(Incident {
             id: tx.last_insert_rowid(),
             incident: n,
