@@ -1,66 +1,10 @@
 //! The `gridd` binary as `make demo` runs it: `serve --load-if-empty` on an empty embedded
 //! store loads the fixture, answers `/api/health`, and stops cleanly on SIGTERM.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod common;
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn http_get(port: u16, path: &str) -> Option<String> {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    )
-    .ok()?;
-    let mut out = String::new();
-    s.read_to_string(&mut out).ok()?;
-    Some(out)
-}
-
-fn wait_for_health(child: &mut Child, port: u16) -> String {
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(30) {
-        if let Some(status) = child.try_wait().unwrap() {
-            panic!("gridd exited early with {status}");
-        }
-        if let Some(resp) = http_get(port, "/api/health") {
-            return resp;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("gridd did not answer /api/health within 30 s");
-}
-
-fn serve(db: &str, port: u16) -> Child {
-    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/fixture");
-    Command::new(env!("CARGO_BIN_EXE_gridd"))
-        .args([
-            "serve",
-            "--db",
-            db,
-            "--bind",
-            "127.0.0.1",
-            "--load-if-empty",
-            fixture,
-        ])
-        .arg("--port")
-        .arg(port.to_string())
-        .env("GRIDD_WEB", "/nonexistent")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("gridd starts")
-}
+use common::{free_port, serve, wait_for_health};
+use std::process::{Child, Command};
 
 fn sigterm(child: &Child) {
     let ok = Command::new("kill")

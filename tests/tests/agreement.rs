@@ -26,7 +26,12 @@ fn points(data: &store::Dataset) -> Vec<(f64, f64)> {
         }
     }
     let mut out: Vec<(f64, f64)> = (0..RANDOM)
-        .map(|_| (rng.range(x0 - 0.01, x1 + 0.01), rng.range(y0 - 0.01, y1 + 0.01)))
+        .map(|_| {
+            (
+                rng.range(x0 - 0.01, x1 + 0.01),
+                rng.range(y0 - 0.01, y1 + 0.01),
+            )
+        })
         .collect();
     let level3: Vec<_> = data
         .grids
@@ -82,7 +87,10 @@ async fn the_engine_assigns_every_point_to_the_same_grids_as_postgis_st_intersec
         .unwrap();
     // The coordinates went over the wire in binary: PostGIS holds exactly our doubles.
     let back = client
-        .query_one("SELECT ST_X(geom), ST_Y(geom) FROM pts WHERE id = 100123", &[])
+        .query_one(
+            "SELECT ST_X(geom), ST_Y(geom) FROM pts WHERE id = 100123",
+            &[],
+        )
         .await
         .unwrap();
     assert_eq!((back.get::<_, f64>(0), back.get::<_, f64>(1)), pts[100_123]);
@@ -121,6 +129,9 @@ async fn the_engine_assigns_every_point_to_the_same_grids_as_postgis_st_intersec
     }
     // The test is only meaningful if most points fell in grids, many on edges.
     for (level, inside) in report {
-        assert!(inside > RANDOM / 2, "level {level}: only {inside} points inside");
+        assert!(
+            inside > RANDOM / 2,
+            "level {level}: only {inside} points inside"
+        );
     }
 }
