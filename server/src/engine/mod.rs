@@ -4,6 +4,7 @@
 
 pub mod assign;
 pub mod crs;
+pub mod heat;
 pub mod index;
 pub mod locator;
 

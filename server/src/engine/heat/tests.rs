@@ -1,0 +1,198 @@
+use super::*;
+use crate::domain::{Crs, GridPath, RawCoord, Wgs84Point};
+use crate::generate::rng::Rng;
+use chrono::{TimeZone, Utc};
+
+fn incident(
+    lng: f64,
+    lat: f64,
+    day: i64,
+    category: Category,
+    status: IncidentStatus,
+) -> NewIncident {
+    NewIncident {
+        raw: RawCoord::new(lng, lat, Crs::Wgs84).unwrap(),
+        location: Wgs84Point::new(lng, lat).unwrap(),
+        category,
+        description: String::new(),
+        channel: Channel::Patrol,
+        reported_at: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap()
+            + chrono::Duration::days(day),
+        status,
+        grids: GridPath::from_code(&GridCode::parse("610581001002003").unwrap()),
+        compound: None,
+        building: None,
+    }
+}
+
+fn random_incidents(n: usize, seed: u64) -> Vec<NewIncident> {
+    let mut rng = Rng::new(seed);
+    (0..n)
+        .map(|_| {
+            incident(
+                rng.range(110.35, 110.55),
+                rng.range(35.40, 35.55),
+                i64::from(rng.int(0, 364)),
+                *rng.pick(Category::ALL),
+                *rng.pick(IncidentStatus::ALL),
+            )
+        })
+        .collect()
+}
+
+/// The tile holding a point at zoom z, from lng/lat alone.
+fn tile_of(lng: f64, lat: f64, z: u8) -> Tile {
+    let (x, y) = mercator(lng, lat);
+    let n = f64::from(1u32 << z);
+    Tile::new(z, (x * n) as u32, (y * n) as u32).unwrap()
+}
+
+#[test]
+fn a_tile_counts_exactly_the_incidents_inside_its_bounds_at_every_zoom() {
+    let incidents = random_incidents(20_000, 1);
+    let heat = Heat::build(&incidents);
+    let mut rng = Rng::new(2);
+    for _ in 0..300 {
+        let z = rng.int(0, 18) as u8;
+        let p = rng.pick(&incidents);
+        let tile = tile_of(p.location.lng(), p.location.lat(), z);
+        let (w, s, e, n) = tile.bounds();
+        let expected = incidents
+            .iter()
+            .filter(|i| {
+                let (x, y) = (i.location.lng(), i.location.lat());
+                x >= w && x < e && y > s && y <= n
+            })
+            .count() as u64;
+        let binned = heat.bin(tile, 32, &Filter::default());
+        let sum: u64 = binned.cells.iter().map(|c| u64::from(c.2)).sum();
+        assert_eq!(sum, expected, "tile {tile:?}");
+        assert_eq!(heat.count_in_tile(tile, &Filter::default()), expected);
+        assert!(expected >= 1, "the tile holds the point it was made from");
+    }
+}
+
+#[test]
+fn filters_keep_only_matching_incidents() {
+    let incidents = random_incidents(5_000, 3);
+    let heat = Heat::build(&incidents);
+    let world = Tile::new(0, 0, 0).unwrap();
+    let f = Filter {
+        category: Some(Category::StreetOrder),
+        status: Some(IncidentStatus::Closed),
+        from: Some(
+            Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0)
+                .unwrap()
+                .timestamp(),
+        ),
+        to: Some(
+            Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0)
+                .unwrap()
+                .timestamp(),
+        ),
+        channel: None,
+    };
+    let expected = incidents
+        .iter()
+        .filter(|i| {
+            i.category == Category::StreetOrder
+                && i.status == IncidentStatus::Closed
+                && i.reported_at.timestamp() >= f.from.unwrap()
+                && i.reported_at.timestamp() < f.to.unwrap()
+        })
+        .count() as u64;
+    assert!(expected > 0);
+    assert_eq!(heat.count_in_tile(world, &f), expected);
+    let other = Filter {
+        channel: Some(Channel::Hotline),
+        ..Filter::default()
+    };
+    assert_eq!(heat.count_in_tile(world, &other), 0);
+}
+
+#[test]
+fn an_added_incident_shows_at_once_and_merging_the_tail_loses_nothing() {
+    let mut heat = Heat::build(&random_incidents(1_000, 4));
+    let p = incident(
+        110.44,
+        35.47,
+        10,
+        Category::Emergency,
+        IncidentStatus::Reported,
+    );
+    let tile = tile_of(110.44, 35.47, 16);
+    let before = heat.count_in_tile(tile, &Filter::default());
+    heat.add(&p);
+    assert_eq!(heat.count_in_tile(tile, &Filter::default()), before + 1);
+    let more = random_incidents(TAIL_LIMIT + 10, 5);
+    let in_tile = more
+        .iter()
+        .filter(|i| tile_of(i.location.lng(), i.location.lat(), 16) == tile)
+        .count() as u64;
+    for i in &more {
+        heat.add(i);
+    }
+    assert!(heat.tail.len() < TAIL_LIMIT, "the tail was merged");
+    assert_eq!(heat.len(), 1_000 + 1 + TAIL_LIMIT + 10);
+    assert!(heat.sorted.windows(2).all(|w| w[0].morton <= w[1].morton));
+    assert_eq!(
+        heat.count_in_tile(tile, &Filter::default()),
+        before + 1 + in_tile
+    );
+}
+
+#[test]
+fn cells_are_counted_where_the_incidents_are() {
+    let tile = tile_of(110.44, 35.47, 14);
+    let (w, s, e, n) = tile.bounds();
+    // One incident near the north-west corner, two near the south-east corner.
+    let nw = incident(
+        w + (e - w) * 0.01,
+        n - (n - s) * 0.01,
+        0,
+        Category::Emergency,
+        IncidentStatus::Reported,
+    );
+    let se = incident(
+        e - (e - w) * 0.01,
+        s + (n - s) * 0.01,
+        0,
+        Category::Emergency,
+        IncidentStatus::Reported,
+    );
+    let heat = Heat::build([&nw, &se, &se]);
+    let b = heat.bin(tile, 8, &Filter::default());
+    assert_eq!(b.cells, vec![(0, 0, 1), (7, 7, 2)]);
+}
+
+#[test]
+fn per_grid_counts_cover_each_level_and_count_open_incidents() {
+    let incidents = vec![
+        incident(
+            110.44,
+            35.47,
+            0,
+            Category::Emergency,
+            IncidentStatus::Reported,
+        ),
+        incident(
+            110.44,
+            35.47,
+            0,
+            Category::Emergency,
+            IncidentStatus::Closed,
+        ),
+    ];
+    let heat = Heat::build(&incidents);
+    let l2 = heat.per_grid(2, &Filter::default());
+    assert_eq!(l2[&GridCode::parse("610581001002").unwrap()], (2, 1));
+    let l3 = heat.per_grid(3, &Filter::default());
+    assert_eq!(l3[&GridCode::parse("610581001002003").unwrap()], (2, 1));
+}
+
+#[test]
+fn tiles_outside_their_zoom_do_not_exist() {
+    assert!(Tile::new(2, 4, 0).is_none());
+    assert!(Tile::new(25, 0, 0).is_none());
+    assert!(Tile::new(2, 3, 3).is_some());
+}
