@@ -20,7 +20,8 @@ as_root() {
 # Only what is absent is installed, so a prepared machine starts at once.
 missing=()
 # fonts-noto-cjk: without it Chromium draws the zh-CN interface as empty boxes in screenshots.
-for pkg in postgresql-15-postgis-3 chromium fonts-noto-cjk; do
+# gdal-bin: ogrinfo, the independent decoder the tile tests check our vector tiles with.
+for pkg in postgresql-15-postgis-3 chromium fonts-noto-cjk gdal-bin; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then

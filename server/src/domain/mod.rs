@@ -6,6 +6,7 @@ pub mod code;
 pub mod coord;
 pub mod geometry;
 pub mod incident;
+pub mod metrics;
 pub mod model;
 pub mod validate;
 

@@ -3,6 +3,7 @@
 //! million.
 
 use super::locator::Locator;
+use super::stats::GridStats;
 use crate::domain::{FeatureId, GridCode, GridPath, Level, Wgs84Point};
 use crate::store::Dataset;
 use std::collections::HashMap;
@@ -37,6 +38,7 @@ pub struct Engine {
     buildings: Locator<FeatureId>,
     compound_info: HashMap<FeatureId, CompoundInfo>,
     building_info: HashMap<FeatureId, BuildingInfo>,
+    stats: GridStats,
 }
 
 impl Engine {
@@ -51,6 +53,7 @@ impl Engine {
             )
         };
         Engine {
+            stats: GridStats::build(data),
             levels: [level(Level::One), level(Level::Two), level(Level::Three)],
             compounds: Locator::new(
                 data.compounds
@@ -122,6 +125,11 @@ impl Engine {
             compound: self.compounds.locate_xy(x, y).cloned(),
             building: self.buildings.locate_xy(x, y).cloned(),
         }
+    }
+
+    /// Fixed per-grid figures (households, officers, reach, neighbours).
+    pub fn stats(&self) -> &GridStats {
+        &self.stats
     }
 
     pub fn compound(&self, id: &FeatureId) -> Option<&CompoundInfo> {

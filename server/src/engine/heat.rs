@@ -8,7 +8,7 @@
 //! tail grows past [`TAIL_LIMIT`] it is merged into the sorted columns.
 
 use crate::domain::{Category, Channel, GridCode, IncidentStatus, NewIncident};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// New incidents waiting to be merged into the sorted columns.
 pub const TAIL_LIMIT: usize = 32_768;
@@ -82,7 +82,7 @@ pub fn unmercator(x: f64, y: f64) -> (f64, f64) {
 const SCALE: f64 = 4_294_967_296.0; // 2^32
 
 fn quantise(v: f64) -> u32 {
-    (v * SCALE).min(SCALE - 1.0).max(0.0) as u32
+    (v * SCALE).clamp(0.0, SCALE - 1.0) as u32
 }
 
 /// Interleaves the bits of x (even positions) and y (odd positions).
@@ -157,6 +157,8 @@ pub struct Heat {
     tail: Vec<Entry>,
     codes: Vec<GridCode>,
     code_ids: HashMap<GridCode, u32>,
+    /// Store ids already indexed, so catching up never counts an incident twice.
+    ids: HashSet<i64>,
 }
 
 impl Heat {
@@ -167,6 +169,27 @@ impl Heat {
         entries.sort_unstable_by_key(|e| e.morton);
         h.sorted = entries;
         h
+    }
+
+    /// Indexes stored incidents in one go (at start).
+    pub fn from_stored(incidents: &[crate::domain::Incident]) -> Heat {
+        let mut h = Heat::build(incidents.iter().map(|i| &i.incident));
+        h.ids = incidents.iter().map(|i| i.id).collect();
+        h
+    }
+
+    /// Adds a stored incident unless it is already indexed; true if it was added.
+    pub fn add_stored(&mut self, i: &crate::domain::Incident) -> bool {
+        if !self.ids.insert(i.id) {
+            return false;
+        }
+        self.add(&i.incident);
+        true
+    }
+
+    /// The largest store id indexed (0 when none).
+    pub fn max_id(&self) -> i64 {
+        self.ids.iter().copied().max().unwrap_or(0)
     }
 
     pub fn len(&self) -> usize {

@@ -15,10 +15,7 @@ pub fn collection(features: Vec<Value>) -> Value {
     json!({ "type": "FeatureCollection", "features": features })
 }
 
-/// `None` when a grid has no serving officers: households per officer is then undefined.
-pub fn households_per_officer(households: u32, officers: u32) -> Option<f64> {
-    (officers > 0).then(|| f64::from(households) / f64::from(officers))
-}
+pub use crate::domain::metrics::households_per_officer;
 
 pub fn grid_properties(row: &GridRow) -> serde_json::Map<String, Value> {
     let g = &row.grid;

@@ -65,6 +65,7 @@ pub async fn bulk(
     Extension(BulkLimit(limit)): Extension<BulkLimit>,
     body: Body,
 ) -> Result<Json<Value>, AppError> {
+    let since = super::read(&state.heat).max_id();
     let mut loader = Loader::start(state.store.clone(), state.engine.get());
     let mut stream = body.into_data_stream();
     let mut pending: Vec<u8> = Vec::new();
@@ -100,7 +101,28 @@ pub async fn bulk(
         loader.push(&pending).await?;
     }
     let accepted = loader.finish().await?;
+    catch_up(&state, since).await;
     Ok(Json(json!({ "accepted": accepted })))
+}
+
+/// Adds what the store holds beyond `since` to the incident columns (after a bulk load).
+async fn catch_up(state: &AppState, since: i64) {
+    let q = IncidentQuery {
+        after_id: Some(since),
+        everything: true,
+        ..Default::default()
+    };
+    match state.store.incidents(&q).await {
+        Ok(rows) => {
+            let mut h = super::write(&state.heat);
+            for i in &rows {
+                h.add_stored(i);
+            }
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "could not index a bulk load's incidents; they show after a restart")
+        }
+    }
 }
 
 impl From<BulkError> for AppError {
@@ -127,7 +149,7 @@ pub struct ListParams {
     limit: Option<String>,
 }
 
-fn time(name: &str, v: &Option<String>) -> Result<Option<DateTime<Utc>>, AppError> {
+pub fn time(name: &str, v: &Option<String>) -> Result<Option<DateTime<Utc>>, AppError> {
     v.as_deref()
         .filter(|s| !s.is_empty())
         .map(|s| {
@@ -167,6 +189,8 @@ pub async fn list(
         to: time("to", &p.to)?,
         bbox: opt_param::<Bbox>("bbox", &p.bbox)?,
         limit,
+        after_id: None,
+        everything: false,
     };
     let rows = state.store.incidents(&q).await?;
     Ok(Json(collection(

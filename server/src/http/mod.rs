@@ -10,9 +10,13 @@ mod grids;
 mod health;
 mod incidents;
 mod locate;
+pub mod mvt;
+pub mod stats;
+pub mod tiles;
 
 pub use error::AppError;
 
+use crate::engine::heat::Heat;
 use crate::engine::{Current, Engine};
 use crate::intake::GroupCommit;
 use crate::store::{Store, StoreError, StoreKind};
@@ -21,6 +25,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
@@ -32,6 +37,8 @@ pub struct AppState {
     pub engine: Arc<Current>,
     /// Single incident reports queue here for group commit.
     pub intake: GroupCommit,
+    /// Incidents in memory for density tiles and per-grid counts.
+    pub heat: Arc<RwLock<Heat>>,
 }
 
 impl AppState {
@@ -40,13 +47,23 @@ impl AppState {
         let data = crate::store::export_dataset(&*store).await?;
         let engine = Engine::build(&data);
         tracing::info!(sizes = ?engine.sizes(), "spatial engine built (grids per level, compounds, buildings)");
+        let stored = store
+            .incidents(&crate::store::IncidentQuery {
+                everything: true,
+                ..Default::default()
+            })
+            .await?;
+        let heat = Arc::new(RwLock::new(Heat::from_stored(&stored)));
+        drop(stored);
+        tracing::info!(incidents = read(&heat).len(), "incident columns built");
         let writers = match store.kind() {
             StoreKind::Sqlite => 1,
             StoreKind::Postgis => 4,
         };
         Ok(AppState {
-            intake: GroupCommit::start(store.clone(), writers),
+            intake: GroupCommit::start(store.clone(), writers, heat.clone()),
             engine: Arc::new(Current::new(engine)),
+            heat,
             store,
         })
     }
@@ -73,6 +90,17 @@ impl Default for HttpOptions {
     }
 }
 
+/// Reads the incident columns (a poisoned lock still holds consistent columns: every
+/// change to them is a single push or a swap).
+pub fn read(heat: &RwLock<Heat>) -> RwLockReadGuard<'_, Heat> {
+    heat.read().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Writes the incident columns.
+pub fn write(heat: &RwLock<Heat>) -> RwLockWriteGuard<'_, Heat> {
+    heat.write().unwrap_or_else(|p| p.into_inner())
+}
+
 /// The bulk endpoint's own size limit.
 #[derive(Clone, Copy)]
 pub struct BulkLimit(pub u64);
@@ -90,14 +118,19 @@ pub fn app(state: AppState, options: &HttpOptions) -> Router {
         .route("/compounds", get(compounds::list))
         .route("/buildings", get(buildings::list))
         .route("/locate", get(locate::locate))
+        .route("/stats/grids", get(stats::grids))
+        .route("/coverage", get(stats::coverage))
         .route("/incidents", get(incidents::list).post(incidents::create))
         .route(
             "/incidents/bulk",
             post(incidents::bulk).layer(axum::Extension(BulkLimit(options.max_bulk_bytes))),
         )
         .fallback(api_not_found)
-        .with_state(state);
-    let mut router = Router::new().nest("/api", api);
+        .with_state(state.clone());
+    let tiles = Router::new()
+        .route("/density/{z}/{x}/{y}", get(tiles::density))
+        .with_state(state.clone());
+    let mut router = Router::new().nest("/api", api).nest("/tiles", tiles);
     if let Some(dir) = &options.web_dir {
         let index = dir.join("index.html");
         router = router.fallback_service(ServeDir::new(dir).fallback(ServeFile::new(index)));

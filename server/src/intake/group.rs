@@ -4,6 +4,7 @@
 //! transaction has committed.
 
 use crate::domain::{Incident, NewIncident};
+use crate::engine::heat::Heat;
 use crate::store::{Store, StoreError};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, Mutex};
@@ -22,17 +23,28 @@ pub const MAX_BATCH: usize = 512;
 impl GroupCommit {
     /// Starts `writers` writer tasks (one for SQLite, which has one writer; a few for
     /// PostgreSQL, whose commits can overlap).
-    pub fn start(store: Arc<dyn Store>, writers: usize) -> GroupCommit {
+    pub fn start(
+        store: Arc<dyn Store>,
+        writers: usize,
+        heat: Arc<std::sync::RwLock<Heat>>,
+    ) -> GroupCommit {
         let (queue, rx) = mpsc::channel::<(NewIncident, Reply)>(MAX_BATCH * 8);
         let rx = Arc::new(Mutex::new(rx));
         for _ in 0..writers.max(1) {
-            let (rx, store) = (rx.clone(), store.clone());
+            let (rx, store, heat) = (rx.clone(), store.clone(), heat.clone());
             tokio::spawn(async move {
                 while let Some(batch) = next_batch(&rx).await {
                     let (incidents, replies): (Vec<NewIncident>, Vec<Reply>) =
                         batch.into_iter().unzip();
                     match store.insert_incidents(&incidents).await {
                         Ok(stored) => {
+                            // Durable now: show them in tiles and counts before answering.
+                            {
+                                let mut h = crate::http::write(&heat);
+                                for i in &stored {
+                                    h.add_stored(i);
+                                }
+                            }
                             for (reply, incident) in replies.into_iter().zip(stored) {
                                 let _ = reply.send(Ok(incident));
                             }

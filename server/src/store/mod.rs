@@ -179,6 +179,11 @@ pub struct IncidentQuery {
     pub to: Option<DateTime<Utc>>,
     pub bbox: Option<Bbox>,
     pub limit: Option<u32>,
+    /// Only incidents with a larger id (to catch up after a bulk load).
+    pub after_id: Option<i64>,
+    /// Every matching incident, oldest first, no limit: for building the engine's incident
+    /// columns at start, never for a client.
+    pub everything: bool,
 }
 
 /// A grid with the number of officers who serve it (see `OfficerRole::serves_grid`).
@@ -250,6 +255,18 @@ pub fn incident_grid_column(code: &GridCode) -> &'static str {
 pub const DEFAULT_INCIDENT_LIMIT: u32 = 1000;
 /// Largest limit a caller may ask for.
 pub const MAX_INCIDENT_LIMIT: u32 = 50_000;
+
+/// The SQL tail of an incident listing: newest first with a limit, or everything oldest first.
+pub fn incident_order_and_limit(q: &IncidentQuery) -> String {
+    if q.everything {
+        return " ORDER BY id".to_string();
+    }
+    let limit = q
+        .limit
+        .unwrap_or(DEFAULT_INCIDENT_LIMIT)
+        .min(MAX_INCIDENT_LIMIT);
+    format!(" ORDER BY reported_at DESC, id DESC LIMIT {limit}")
+}
 
 /// Reads the whole territory back as a dataset (for `gridd export`).
 pub async fn export_dataset(store: &dyn Store) -> Result<Dataset> {

@@ -2,8 +2,8 @@
 
 use super::super::rows::{self, BuildingCols, CompoundCols, GridCols, IncidentCols};
 use super::super::{
-    incident_grid_column, serving_roles_sql, AreaQuery, Counts, GridQuery, GridRow, IncidentQuery,
-    Result, StoreError, DEFAULT_INCIDENT_LIMIT, MAX_INCIDENT_LIMIT,
+    incident_grid_column, incident_order_and_limit, serving_roles_sql, AreaQuery, Counts,
+    GridQuery, GridRow, IncidentQuery, Result, StoreError,
 };
 use super::geom;
 use crate::domain::{
@@ -317,15 +317,15 @@ pub(super) async fn incidents(client: &Client, q: &IncidentQuery) -> Result<Vec<
     if let Some(b) = &q.bbox {
         w.bbox("geom", b);
     }
-    let limit = q
-        .limit
-        .unwrap_or(DEFAULT_INCIDENT_LIMIT)
-        .min(MAX_INCIDENT_LIMIT);
+    if let Some(id) = q.after_id {
+        w.push("id > {}", vec![Box::new(id)]);
+    }
     let sql = format!(
         "SELECT id, raw_lng, raw_lat, raw_crs, ST_X(geom), ST_Y(geom), category, description, channel,
                 reported_at, status, grid1, grid2, grid3, compound_fid, building_fid
-         FROM incidents{} ORDER BY reported_at DESC, id DESC LIMIT {limit}",
-        w.sql()
+         FROM incidents{}{}",
+        w.sql(),
+        incident_order_and_limit(q)
     );
     let rows = query(client, &sql, &w, "listing incidents").await?;
     rows.iter()

@@ -3,8 +3,8 @@
 use super::super::rows::{self, BuildingCols, CompoundCols, GridCols, IncidentCols};
 use super::super::wkb;
 use super::super::{
-    incident_grid_column, serving_roles_sql, AreaQuery, Counts, GridQuery, GridRow, IncidentQuery,
-    Result, StoreError, DEFAULT_INCIDENT_LIMIT, MAX_INCIDENT_LIMIT,
+    incident_grid_column, incident_order_and_limit, serving_roles_sql, AreaQuery, Counts,
+    GridQuery, GridRow, IncidentQuery, Result, StoreError,
 };
 use crate::domain::{
     Bbox, Building, Compound, GridCode, Incident, Officer, ServiceCentre, StatusCounts,
@@ -348,15 +348,15 @@ pub(super) fn incidents(conn: &Connection, q: &IncidentQuery) -> Result<Vec<Inci
             [b.min_lng(), b.max_lng(), b.min_lat(), b.max_lat()].map(Value::Real),
         );
     }
-    let limit = q
-        .limit
-        .unwrap_or(DEFAULT_INCIDENT_LIMIT)
-        .min(MAX_INCIDENT_LIMIT);
+    if let Some(id) = q.after_id {
+        w.push("id > ?", [Value::Integer(id)]);
+    }
     let sql = format!(
         "SELECT id, raw_lng, raw_lat, raw_crs, lng, lat, category, description, channel,
                 reported_at, status, grid1, grid2, grid3, compound_fid, building_fid
-         FROM incidents{} ORDER BY reported_at DESC, id DESC LIMIT {limit}",
-        w.sql()
+         FROM incidents{}{}",
+        w.sql(),
+        incident_order_and_limit(q)
     );
     let mut stmt = conn.prepare_cached(&sql).map_err(db("listing incidents"))?;
     let mut rows = stmt
