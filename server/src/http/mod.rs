@@ -58,7 +58,7 @@ impl AppState {
         tracing::info!(incidents = read(&heat).len(), "incident columns built");
         let writers = match store.kind() {
             StoreKind::Sqlite => 1,
-            StoreKind::Postgis => 4,
+            StoreKind::Postgis => 8,
         };
         Ok(AppState {
             intake: GroupCommit::start(store.clone(), writers, heat.clone()),

@@ -1,0 +1,31 @@
+-- wrk script for P2: GET /api/locate at a different random point of the sample city's
+-- bounding box on every request (WGS84, 1e-7° steps like the pgbench script).
+local min_lng, max_lng = 110.36, 110.52
+local min_lat, max_lat = 35.41, 35.53
+
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("seed", threads)
+end
+
+function init(args)
+  math.randomseed(1000003 * (seed or 1) + os.time())
+end
+
+function request()
+  local lng = min_lng + math.random() * (max_lng - min_lng)
+  local lat = min_lat + math.random() * (max_lat - min_lat)
+  return wrk.format("GET", string.format("/api/locate?lng=%.7f&lat=%.7f", lng, lat))
+end
+
+-- One line that tests/bench/run.sh reads; latencies in microseconds.
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "WRK requests=%d duration_us=%d rps=%.1f p50_us=%d p90_us=%d p99_us=%d mean_us=%.1f "
+      .. "non2xx=%d connect=%d read=%d write=%d timeout=%d\n",
+    summary.requests, summary.duration, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.mean,
+    e.status, e.connect, e.read, e.write, e.timeout))
+end

@@ -1,0 +1,40 @@
+-- wrk script for P3b: POST /api/incidents, one report per request, each at a different
+-- random point of the sample city (half WGS84, half GCJ-02 as phone apps send), with a
+-- category and channel drawn from a short list.
+local min_lng, max_lng = 110.36, 110.52
+local min_lat, max_lat = 35.41, 35.53
+local categories = { "e_street_order", "e_environment", "c_traffic_facilities", "c_greenery", "e_other_events" }
+local channels = { "patrol", "hotline_12345", "resident_app", "snapshot" }
+local headers = { ["Content-Type"] = "application/json" }
+
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("seed", threads)
+end
+
+function init(args)
+  math.randomseed(7919 * (seed or 1) + os.time())
+end
+
+function request()
+  local lng = min_lng + math.random() * (max_lng - min_lng)
+  local lat = min_lat + math.random() * (max_lat - min_lat)
+  local crs = (math.random() < 0.5) and "wgs84" or "gcj02"
+  local body = string.format(
+    '{"lng":%.6f,"lat":%.6f,"crs":"%s","category":"%s","description":"压测上报 bench report","channel":"%s"}',
+    lng, lat, crs, categories[math.random(#categories)], channels[math.random(#channels)])
+  return wrk.format("POST", "/api/incidents", headers, body)
+end
+
+-- One line that tests/bench/run.sh reads; latencies in microseconds. wrk counts any
+-- status >= 400 in non2xx; 201 Created is a success.
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "WRK requests=%d duration_us=%d rps=%.1f p50_us=%d p90_us=%d p99_us=%d mean_us=%.1f "
+      .. "non2xx=%d connect=%d read=%d write=%d timeout=%d\n",
+    summary.requests, summary.duration, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.mean,
+    e.status, e.connect, e.read, e.write, e.timeout))
+end
