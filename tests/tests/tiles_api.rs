@@ -364,3 +364,71 @@ async fn grid_stats_download_as_csv_and_coverage_lists_vacancies_and_reach() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{v}");
     assert!(v["message"].as_str().unwrap().contains("level"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_grid_tile_carries_each_grid_with_its_metrics_for_choropleths() {
+    let (store, _dir) = common::sqlite_store().await;
+    store.import(&common::fixture()).await.unwrap();
+    let r = router(&store).await;
+    four_incidents(&r).await;
+    let t = tile_of(110.44, 35.475, 13);
+    let (status, _, bytes) = fetch(
+        &r,
+        &format!("/tiles/grids/{}/{}/{}.mvt?level=3", t.z, t.x, t.y),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let tile = MvtTile::decode(bytes.as_slice()).unwrap();
+    let layer = &tile.layers[0];
+    assert_eq!(layer.name, "grids");
+    assert_eq!(layer.features.len(), 4, "the four level-3 grids");
+    // Read each feature's code and incident count back from the tag tables.
+    let prop = |f: &geozero::mvt::tile::Feature, name: &str| {
+        let k = layer.keys.iter().position(|k| k == name).unwrap() as u32;
+        let kv = f.tags.chunks(2).find(|kv| kv[0] == k).unwrap();
+        layer.values[kv[1] as usize].clone()
+    };
+    let mut seen: Vec<(String, u64)> = layer
+        .features
+        .iter()
+        .map(|f| {
+            (
+                prop(f, "code").string_value.unwrap(),
+                prop(f, "incidents").uint_value.unwrap(),
+            )
+        })
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            ("610581001001001".to_string(), 3),
+            ("610581001001002".to_string(), 0),
+            ("610581001002001".to_string(), 0),
+            ("610581001002002".to_string(), 1)
+        ]
+    );
+    let (_, _, l1) = fetch(
+        &r,
+        &format!("/tiles/grids/{}/{}/{}.mvt?level=1", t.z, t.x, t.y),
+        None,
+    )
+    .await;
+    assert_eq!(
+        MvtTile::decode(l1.as_slice()).unwrap().layers[0]
+            .features
+            .len(),
+        1
+    );
+    let far = tile_of(116.4, 39.9, 13);
+    let (_, _, empty) = fetch(
+        &r,
+        &format!("/tiles/grids/13/{}/{}.mvt", far.x, far.y),
+        None,
+    )
+    .await;
+    assert!(MvtTile::decode(empty.as_slice()).unwrap().layers[0]
+        .features
+        .is_empty());
+}

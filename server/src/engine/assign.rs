@@ -2,8 +2,19 @@
 //! buildings, built from a city and answering "where is this point?" for one point or a
 //! million.
 
+use super::heat::mercator;
+use super::index::PolygonIndex;
 use super::locator::Locator;
 use super::stats::GridStats;
+use geo::MapCoords;
+
+/// A lng/lat polygon in Web Mercator units.
+fn to_mercator(mp: &geo::MultiPolygon) -> geo::MultiPolygon {
+    mp.map_coords(|c| {
+        let (x, y) = mercator(c.x, c.y);
+        geo::Coord { x, y }
+    })
+}
 use crate::domain::{FeatureId, GridCode, GridPath, Level, Wgs84Point};
 use crate::store::Dataset;
 use std::collections::HashMap;
@@ -39,6 +50,8 @@ pub struct Engine {
     compound_info: HashMap<FeatureId, CompoundInfo>,
     building_info: HashMap<FeatureId, BuildingInfo>,
     stats: GridStats,
+    /// Grid outlines per level in Web Mercator units ([0, 1]², y down), for vector tiles.
+    shapes: [PolygonIndex<GridCode>; 3],
 }
 
 impl Engine {
@@ -52,8 +65,17 @@ impl Engine {
                     .map(|g| (g.code.clone(), g.geometry.clone())),
             )
         };
+        let shapes = |l: Level| {
+            PolygonIndex::new(
+                data.grids
+                    .iter()
+                    .filter(|g| g.level() == l)
+                    .map(|g| (g.code.clone(), to_mercator(&g.geometry))),
+            )
+        };
         Engine {
             stats: GridStats::build(data),
+            shapes: [shapes(Level::One), shapes(Level::Two), shapes(Level::Three)],
             levels: [level(Level::One), level(Level::Two), level(Level::Three)],
             compounds: Locator::new(
                 data.compounds
@@ -125,6 +147,16 @@ impl Engine {
             compound: self.compounds.locate_xy(x, y).cloned(),
             building: self.buildings.locate_xy(x, y).cloned(),
         }
+    }
+
+    /// Grid outlines of `level` (Web Mercator units) whose envelopes meet the box.
+    pub fn shapes_in(
+        &self,
+        level: Level,
+        min: [f64; 2],
+        max: [f64; 2],
+    ) -> impl Iterator<Item = &(GridCode, geo::MultiPolygon)> {
+        self.shapes[level.number() as usize - 1].in_box(min, max)
     }
 
     /// Fixed per-grid figures (households, officers, reach, neighbours).

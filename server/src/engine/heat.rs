@@ -159,6 +159,8 @@ pub struct Heat {
     code_ids: HashMap<GridCode, u32>,
     /// Store ids already indexed, so catching up never counts an incident twice.
     ids: HashSet<i64>,
+    /// Bumped on every change, so derived figures know when to recompute.
+    version: u64,
 }
 
 impl Heat {
@@ -194,6 +196,11 @@ impl Heat {
 
     pub fn len(&self) -> usize {
         self.sorted.len() + self.tail.len()
+    }
+
+    /// Changes with every added incident.
+    pub fn version(&self) -> u64 {
+        self.version
     }
 
     pub fn is_empty(&self) -> bool {
@@ -232,6 +239,7 @@ impl Heat {
 
     /// Adds a stored incident; it shows in tiles and counts at once.
     pub fn add(&mut self, n: &NewIncident) {
+        self.version += 1;
         let e = self.entry(n);
         self.tail.push(e);
         if self.tail.len() >= TAIL_LIMIT {

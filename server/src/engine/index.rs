@@ -46,6 +46,13 @@ impl<K: Ord + Clone> PolygonIndex<K> {
         self.items.is_empty()
     }
 
+    /// Every polygon whose envelope meets the box `[min, max]`, with its key.
+    pub fn in_box(&self, min: [f64; 2], max: [f64; 2]) -> impl Iterator<Item = &(K, MultiPolygon)> {
+        self.tree
+            .locate_in_envelope_intersecting(&AABB::from_corners(min, max))
+            .map(|e| &self.items[e.data])
+    }
+
     /// The key of the polygon holding `p`, boundary included, lowest key on ties.
     pub fn locate(&self, p: Point) -> Option<&K> {
         let env = AABB::from_point([p.x(), p.y()]);

@@ -39,7 +39,12 @@ pub struct AppState {
     pub intake: GroupCommit,
     /// Incidents in memory for density tiles and per-grid counts.
     pub heat: Arc<RwLock<Heat>>,
+    /// Per-grid metrics by level and filter, with the incident version they were made at.
+    pub stats_cache: Arc<std::sync::Mutex<StatsCache>>,
 }
+
+/// Cached metric rows: key → (incident version, rows).
+pub type StatsCache = std::collections::HashMap<String, (u64, Arc<Vec<stats::Row>>)>;
 
 impl AppState {
     /// Builds the engine from what the store holds and starts the incident writers.
@@ -64,6 +69,7 @@ impl AppState {
             intake: GroupCommit::start(store.clone(), writers, heat.clone()),
             engine: Arc::new(Current::new(engine)),
             heat,
+            stats_cache: Arc::default(),
             store,
         })
     }
@@ -129,6 +135,7 @@ pub fn app(state: AppState, options: &HttpOptions) -> Router {
         .with_state(state.clone());
     let tiles = Router::new()
         .route("/density/{z}/{x}/{y}", get(tiles::density))
+        .route("/grids/{z}/{x}/{y}", get(tiles::grids))
         .with_state(state.clone());
     let mut router = Router::new().nest("/api", api).nest("/tiles", tiles);
     if let Some(dir) = &options.web_dir {

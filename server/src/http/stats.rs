@@ -59,13 +59,40 @@ fn round(v: Option<f64>, places: i32) -> Value {
     v.map_or(Value::Null, |x| json!((x * f).round() / f))
 }
 
-/// Every grid of a level with its metrics, in code order.
-pub fn grid_rows(
+/// One grid's metrics, keyed as in [`COLUMNS`].
+pub type Row = serde_json::Map<String, Value>;
+
+/// Every grid of a level with its metrics, in code order; recomputed only when incidents or
+/// the city changed since the last call with the same level and filter.
+pub fn grid_rows(state: &AppState, level: Level, filter: &Filter) -> std::sync::Arc<Vec<Row>> {
+    let engine = state.engine.get();
+    let key = format!(
+        "{}|{:?}|{:p}",
+        level.number(),
+        filter,
+        std::sync::Arc::as_ptr(&engine)
+    );
+    let version = read(&state.heat).version();
+    let mut cache = state.stats_cache.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((v, rows)) = cache.get(&key) {
+        if *v == version {
+            return rows.clone();
+        }
+    }
+    let rows = std::sync::Arc::new(compute_rows(state, &engine, level, filter));
+    if cache.len() > 64 {
+        cache.clear();
+    }
+    cache.insert(key, (version, rows.clone()));
+    rows
+}
+
+fn compute_rows(
     state: &AppState,
+    engine: &crate::engine::Engine,
     level: Level,
     filter: &Filter,
-) -> Vec<serde_json::Map<String, Value>> {
-    let engine = state.engine.get();
+) -> Vec<Row> {
     let facts = engine.stats().level(level);
     let counts = read(&state.heat).per_grid(level.number() as usize, filter);
     let totals: Vec<(u64, u64)> = facts
@@ -151,7 +178,7 @@ pub async fn grids(
     if wants_csv {
         let mut out = COLUMNS.join(",");
         out.push('\n');
-        for r in &rows {
+        for r in rows.iter() {
             let cells: Vec<String> = COLUMNS.iter().map(|c| csv_cell(&r[*c])).collect();
             out.push_str(&cells.join(","));
             out.push('\n');
@@ -169,7 +196,7 @@ pub async fn grids(
         )
             .into_response());
     }
-    Ok(Json(json!({ "level": level.number(), "grids": rows })).into_response())
+    Ok(Json(json!({ "level": level.number(), "grids": *rows })).into_response())
 }
 
 #[derive(Deserialize)]

@@ -109,3 +109,119 @@ pub async fn density(
         (&binned.cells, binned.bins, tile),
     ))
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GridTileParams {
+    level: Option<String>,
+    category: Option<String>,
+    status: Option<String>,
+    channel: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// Tile-coordinate margin kept around a clipped grid, so outlines do not end at tile edges.
+const BUFFER: f64 = 64.0;
+
+/// A metric as a tile property; nulls are left out (MVT has no null).
+fn tile_value(v: &serde_json::Value) -> Option<TileValue> {
+    match v {
+        serde_json::Value::Bool(b) => Some(TileValue::Bool(*b)),
+        serde_json::Value::Number(n) if n.is_u64() => n.as_u64().map(TileValue::Uint),
+        serde_json::Value::Number(n) => n.as_f64().map(TileValue::Double),
+        serde_json::Value::String(s) => Some(TileValue::Str(s.clone())),
+        _ => None,
+    }
+}
+
+/// `GET /tiles/grids/{z}/{x}/{y}.mvt?level=`: grid outlines of one level (3 by default),
+/// layer `grids`, each with the metrics of `/api/stats/grids` (same filters) as properties,
+/// for choropleths. Outlines are clipped to the tile plus a 64-unit buffer.
+pub async fn grids(
+    State(state): State<AppState>,
+    Path((z, x, y)): Path<(String, String, String)>,
+    headers: HeaderMap,
+    params: Result<Query<GridTileParams>, QueryRejection>,
+) -> Result<Response, AppError> {
+    use geo::{BooleanOps, BoundingRect, MapCoords, Orient};
+    let tile = tile_from_path(&z, &x, &y)?;
+    let Query(p) = params?;
+    let level = opt_param::<crate::domain::Level>("level", &p.level)?
+        .unwrap_or(crate::domain::Level::Three);
+    let filter = Filter {
+        category: opt_param::<Category>("category", &p.category)?,
+        status: opt_param::<IncidentStatus>("status", &p.status)?,
+        channel: opt_param::<Channel>("channel", &p.channel)?,
+        from: time("from", &p.from)?.map(|t| t.timestamp()),
+        to: time("to", &p.to)?.map(|t| t.timestamp()),
+    };
+    let rows = super::stats::grid_rows(&state, level, &filter);
+    let engine = state.engine.get();
+    let n = f64::from(1u32 << tile.z);
+    let pad = BUFFER / f64::from(EXTENT) / n;
+    let min = [f64::from(tile.x) / n - pad, f64::from(tile.y) / n - pad];
+    let max = [
+        f64::from(tile.x + 1) / n + pad,
+        f64::from(tile.y + 1) / n + pad,
+    ];
+    let window = geo::Rect::new(
+        geo::Coord {
+            x: min[0],
+            y: min[1],
+        },
+        geo::Coord {
+            x: max[0],
+            y: max[1],
+        },
+    );
+    let mut layer = LayerBuilder::new("grids");
+    let mut shown = Vec::new();
+    for (code, shape) in engine.shapes_in(level, min, max) {
+        let inside = shape.bounding_rect().is_some_and(|r| {
+            r.min().x >= min[0] && r.min().y >= min[1] && r.max().x <= max[0] && r.max().y <= max[1]
+        });
+        let clipped = if inside {
+            shape.clone()
+        } else {
+            shape.intersection(&window.to_polygon())
+        };
+        if clipped.0.is_empty() {
+            continue;
+        }
+        let in_tile = clipped
+            .map_coords(|c| geo::Coord {
+                x: ((c.x * n - f64::from(tile.x)) * f64::from(EXTENT)).round(),
+                y: ((c.y * n - f64::from(tile.y)) * f64::from(EXTENT)).round(),
+            })
+            .orient(geo::orient::Direction::Default);
+        let row = rows
+            .binary_search_by(|r| r["code"].as_str().unwrap_or("").cmp(code.as_str()))
+            .ok()
+            .map(|i| &rows[i]);
+        let mut props = vec![("level", TileValue::Uint(u64::from(level.number())))];
+        if let Some(row) = row {
+            for key in super::stats::COLUMNS {
+                if let Some(v) = tile_value(&row[key]) {
+                    props.push((key, v));
+                }
+            }
+        } else {
+            props.push(("code", TileValue::Str(code.to_string())));
+        }
+        layer.polygon(None, &in_tile, props)?;
+        shown.push(code.clone());
+    }
+    let version = read(&state.heat).version();
+    Ok(tile_response(
+        &headers,
+        encode(vec![layer]),
+        (
+            shown,
+            version,
+            std::sync::Arc::as_ptr(&engine) as usize,
+            format!("{filter:?}"),
+            tile,
+        ),
+    ))
+}
