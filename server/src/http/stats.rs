@@ -132,6 +132,18 @@ fn compute_rows(
         .collect()
 }
 
+/// The incident filter the tile and statistics endpoints share, from their `category`,
+/// `status`, `channel`, `from` and `to` parameters (in that order).
+pub fn incident_filter(v: [&Option<String>; 5]) -> Result<Filter, AppError> {
+    Ok(Filter {
+        category: opt_param::<Category>("category", v[0])?,
+        status: opt_param::<IncidentStatus>("status", v[1])?,
+        channel: opt_param::<Channel>("channel", v[2])?,
+        from: time("from", v[3])?.map(|t| t.timestamp()),
+        to: time("to", v[4])?.map(|t| t.timestamp()),
+    })
+}
+
 fn level_param(v: &Option<String>) -> Result<Level, AppError> {
     Ok(opt_param::<Level>("level", v)?.unwrap_or(Level::Three))
 }
@@ -154,13 +166,7 @@ pub async fn grids(
 ) -> Result<Response, AppError> {
     let Query(p) = params?;
     let level = level_param(&p.level)?;
-    let filter = Filter {
-        category: opt_param::<Category>("category", &p.category)?,
-        status: opt_param::<IncidentStatus>("status", &p.status)?,
-        channel: opt_param::<Channel>("channel", &p.channel)?,
-        from: time("from", &p.from)?.map(|t| t.timestamp()),
-        to: time("to", &p.to)?.map(|t| t.timestamp()),
-    };
+    let filter = incident_filter([&p.category, &p.status, &p.channel, &p.from, &p.to])?;
     let wants_csv = match p.format.as_deref() {
         Some("csv") => true,
         Some("json") | None => headers

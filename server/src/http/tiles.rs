@@ -6,11 +6,10 @@
 //! has not.
 
 use super::features::opt_param;
-use super::incidents::time;
 use super::mvt::{encode, square, LayerBuilder, EXTENT};
+use super::stats::incident_filter;
 use super::{read, AppError, AppState};
-use crate::domain::{Category, Channel, IncidentStatus};
-use crate::engine::heat::{Filter, Tile};
+use crate::engine::heat::Tile;
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -85,13 +84,7 @@ pub async fn density(
             format!("{bins} is not a power of two from 1 to 256"),
         ));
     }
-    let filter = Filter {
-        category: opt_param::<Category>("category", &p.category)?,
-        status: opt_param::<IncidentStatus>("status", &p.status)?,
-        channel: opt_param::<Channel>("channel", &p.channel)?,
-        from: time("from", &p.from)?.map(|t| t.timestamp()),
-        to: time("to", &p.to)?.map(|t| t.timestamp()),
-    };
+    let filter = incident_filter([&p.category, &p.status, &p.channel, &p.from, &p.to])?;
     let binned = read(&state.heat).bin(tile, bins, &filter);
     let cell = f64::from(EXTENT) / f64::from(binned.bins);
     let mut layer = LayerBuilder::new("density");
@@ -149,13 +142,7 @@ pub async fn grids(
     let Query(p) = params?;
     let level = opt_param::<crate::domain::Level>("level", &p.level)?
         .unwrap_or(crate::domain::Level::Three);
-    let filter = Filter {
-        category: opt_param::<Category>("category", &p.category)?,
-        status: opt_param::<IncidentStatus>("status", &p.status)?,
-        channel: opt_param::<Channel>("channel", &p.channel)?,
-        from: time("from", &p.from)?.map(|t| t.timestamp()),
-        to: time("to", &p.to)?.map(|t| t.timestamp()),
-    };
+    let filter = incident_filter([&p.category, &p.status, &p.channel, &p.from, &p.to])?;
     let rows = super::stats::grid_rows(&state, level, &filter);
     let engine = state.engine.get();
     let n = f64::from(1u32 << tile.z);
