@@ -48,7 +48,7 @@ fn tile_of(lng: f64, lat: f64, z: u8) -> Tile {
 }
 
 #[test]
-fn a_tile_counts_exactly_the_incidents_inside_its_bounds_at_every_zoom() {
+fn a_tile_counts_exactly_the_incidents_inside_its_bounds_at_every_zoom_under_any_filter() {
     let incidents = random_incidents(20_000, 1);
     let heat = Heat::build(&incidents);
     let mut rng = Rng::new(2);
@@ -69,6 +69,36 @@ fn a_tile_counts_exactly_the_incidents_inside_its_bounds_at_every_zoom() {
         assert_eq!(sum, expected, "tile {tile:?}");
         assert_eq!(heat.count_in_tile(tile, &Filter::default()), expected);
         assert!(expected >= 1, "the tile holds the point it was made from");
+
+        // The same tile under a random filter: category and/or a time window.
+        let day0 = Utc
+            .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+            .unwrap()
+            .timestamp();
+        let (a, b) = (i64::from(rng.int(0, 364)), i64::from(rng.int(0, 364)));
+        let f = Filter {
+            category: (rng.unit() < 0.5).then(|| *rng.pick(Category::ALL)),
+            from: Some(day0 + a.min(b) * 86_400),
+            to: Some(day0 + (a.max(b) + 1) * 86_400),
+            ..Filter::default()
+        };
+        let expected = incidents
+            .iter()
+            .filter(|i| {
+                let (x, y) = (i.location.lng(), i.location.lat());
+                let t = i.reported_at.timestamp();
+                x >= w
+                    && x < e
+                    && y > s
+                    && y <= n
+                    && f.category.is_none_or(|c| c == i.category)
+                    && t >= f.from.unwrap()
+                    && t < f.to.unwrap()
+            })
+            .count() as u64;
+        let binned = heat.bin(tile, 16, &f);
+        let sum: u64 = binned.cells.iter().map(|c| u64::from(c.2)).sum();
+        assert_eq!(sum, expected, "tile {tile:?} with {f:?}");
     }
 }
 
