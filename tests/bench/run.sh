@@ -10,6 +10,10 @@
 # P3  intake: (a) `gridd import-incidents` of the 1M-line NDJSON into the embedded SQLite
 #     store and into PostGIS; (b) single POST /api/incidents (wrk, 32 connections) against
 #     `gridd serve` on each store.
+# P4  density vector tiles at zooms 12-16 (the 3x3 tiles around the city centre at each zoom)
+#     over the 1M incidents P3a loaded into PostGIS: the heat index plus the handler's MVT
+#     encoding (server/examples/bench_p4.rs) against ST_AsMVT with the same 32x32 cells; run
+#     right after P3a, before P3b adds reports, so both sides hold exactly the 1M incidents.
 # C   the criterion benches in server/benches/ (locate, bulk assign); BENCH_CRITERION=0 skips.
 #
 # Needs GRIDD_TEST_PG (set by scripts/with-postgis.sh): databases of its own are created in
@@ -17,7 +21,7 @@
 # HTTP and pgbench runs alternate gridd and PostGIS in BENCH_ROUNDS rounds (default 3) of
 # BENCH_SECONDS each (default 5) and report medians, so a passing burst of other load on the
 # machine hits both sides rather than one.
-# Knobs: BENCH_SECONDS, BENCH_ROUNDS, BENCH_CRITERION (1/0),
+# Knobs: BENCH_SECONDS, BENCH_ROUNDS, BENCH_CRITERION (1/0), BENCH_P4_ROUNDS (default 3),
 # BENCH_NO_IDLE=1 (hold /dev/cpu_dma_latency at 0 for the run, as latency-tuned servers do:
 # idle cores poll instead of halting, so waking a client or server costs microseconds, not
 # the ~100 µs a halted virtual CPU takes; this mostly moves the 1-connection figures).
@@ -29,6 +33,7 @@ START=$(date +%s.%N)
 WORK=target/bench
 GRIDD=./target/release/gridd
 P1=./target/release/examples/bench_p1
+P4=./target/release/examples/bench_p4
 PGBENCH=/usr/lib/postgresql/15/bin/pgbench
 SECONDS_PER_RUN=${BENCH_SECONDS:-5}
 ROUNDS=${BENCH_ROUNDS:-3}
@@ -207,6 +212,8 @@ run_pgbench() {
 # --- data --------------------------------------------------------------------------------
 say "building the P1 example (cargo build --release --example bench_p1)"
 cargo build --release --example bench_p1 >&2 || die "building bench_p1 failed"
+say "building the P4 example (cargo build --release --example bench_p4)"
+cargo build --release --example bench_p4 >&2 || die "building bench_p4 failed"
 if [ ! -f "$CITY/grids.geojson" ]; then
   say "generating the sample city into $CITY"
   "$GRIDD" generate --seed 42 --out "$CITY" >&2 || die "gridd generate failed"
@@ -274,6 +281,14 @@ import_incidents() {
 }
 import_incidents p3a_sqlite "$INTAKE_SQLITE"
 import_incidents p3a_pg "$INTAKE_PG"
+
+# --- P4 ----------------------------------------------------------------------------------
+# Here, not after P3b, because P3b adds reports to the same database: now it holds exactly
+# the 1M incidents P3a imported, and bench_p4 builds its index from that store too.
+P4_LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+say "P4: density tiles z12-16, heat index + MVT encoding vs PostGIS ST_AsMVT on the P3a database (load average $P4_LOAD)"
+"$P4" "$INTAKE_PG" >"$WORK/p4.out" 2> >(tee "$WORK/p4.log" >&2) || die "P4 failed (see $WORK/p4.log)"
+sed -n 's/^BENCH //p' "$WORK/p4.out" >>"$RESULTS"
 
 # --- P3b ---------------------------------------------------------------------------------
 say "P3b: POST /api/incidents with wrk at 32 connections, $ROUNDS alternating rounds of ${SECONDS_PER_RUN} s per store; client and server share the $CORES cores"
@@ -387,6 +402,26 @@ row() { printf '%-46s %16s %16s %8s  %-14s %s\n' "$@"; }
   row "   CPU per request: gridd serve + wrk" "$(cpu_pair p3b_sqlite)" "$(cpu_pair p3b_pg)"
   row "   answered / rows stored / failed" "$(sum p3b_sqlite_requests)/$(get p3b_sqlite_stored)/$(sum p3b_sqlite_errors)" \
     "$(sum p3b_pg_requests)/$(get p3b_pg_stored)/$(sum p3b_pg_errors)"
+  echo
+  row "density tiles (3x3 a zoom, 32x32 cells)" "gridd" "PostGIS" "ratio" "goal" "verdict"
+  e=$(get p4_warm_p50_us); p=$(get p4_pg_p50_us)
+  row "P4 density MVT z12-16, $(get p4_tiles) tiles (warm p50)" "$(ms "$e")" "$(ms "$p")" "$(ratio "$p" "$e")" \
+    ">=50x, <=1 ms" "$(verdict "$p / $e >= 50 && $e <= 1000")"
+  for z in 12 13 14 15 16; do
+    e=$(get p4_z${z}_warm_p50_us); p=$(get p4_z${z}_pg_p50_us)
+    row "   z$z: $(fmt_int "$(get p4_z${z}_incidents)") points, $(fmt_int "$(get p4_z${z}_cells)") cells" \
+      "$(ms "$e")" "$(ms "$p")" "$(ratio "$p" "$e")" ">=50x, <=1 ms" "$(verdict "$p / $e >= 50 && $e <= 1000")"
+  done
+  row "   gridd cold (first make after a build) p50" "$(ms "$(get p4_cold_p50_us)")" "" "" "<=10 ms" \
+    "$(verdict "$(get p4_cold_p50_us) <= 10000")"
+  row "   gridd cold, slowest tile" "$(ms "$(get p4_cold_max_us)")" "" "" "<=10 ms" \
+    "$(verdict "$(get p4_cold_max_us) <= 10000")"
+  row "   slowest tile warm (gridd p50)" "$(ms "$(get p4_warm_worst_us)")"
+  e=$(get p4_set_ours_us); p=$(get p4_set_pg_us)
+  row "   whole set once (sum of per-tile medians)" "$(ms "$e")" "$(ms "$p")" "$(ratio "$p" "$e")"
+  row "   PostGIS first pass p50 (query: $(get p4_pg_query))" "" "$(ms "$(get p4_pg_first_p50_us)")"
+  row "   cells where the two differ" "$(fmt_int "$(get p4_mismatch_cells)")"
+  row "   load average (1 min) at P4 start / end" "$(get p4_load_start) / $(get p4_load_end)"
   if [ "$CRITERION" = 1 ]; then
     echo
     echo "criterion (server/benches; sample city; random points; median; ratio = rtree_geo / this):"
@@ -397,6 +432,10 @@ row() { printf '%-46s %16s %16s %8s  %-14s %s\n' "$@"; }
   echo "  concurrently on three sessions, with a GiST index on the points (load and index not timed)."
   echo "  P2 gridd also answers compound and building; the PostGIS statement answers the grids only."
   echo "  P3a counts reading, checking, converting and assigning every line and the commit (the whole command)."
+  echo "  P4 gridd is the density handler's work in process (bin, MVT encoding, ETag; no HTTP); PostGIS is"
+  echo "  one prepared ST_AsMVT statement a tile, timed at the client, the faster of two formulations"
+  echo "  (snap: ST_SnapToGrid to cell centres; cells: integer column/row). Warm: medians of"
+  echo "  $(get p4_rounds) rounds of $(get p4_our_passes) gridd passes then one pass of each PostGIS query; cold: each tile's median of $(get p4_cold_builds) fresh builds."
   echo "total bench time: $(awk -v a="$START" -v b="$END" 'BEGIN { s = b - a; printf "%d min %02d s", s / 60, s % 60 }')"
   echo "logs and raw figures: $WORK/ (results.txt, *.log)"
 } | tee "$SUMMARY"
