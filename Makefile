@@ -24,11 +24,26 @@ data/sample-city/grids.geojson:
 incidents: build
 	./target/release/gridd generate-incidents --seed 7 --count 1000000 --out data/incidents
 
-# The frontend. Until the Vite app exists (its issue), the placeholder page is copied as is.
+## web: the map frontend (Vite + TypeScript + MapLibre) built into web/dist, which `gridd serve` serves
+# npm ci runs only when node_modules is missing or package-lock.json changed (the stamp is
+# npm's own record of the last install); the build only when a source changed.
+NPM ?= npm
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/package.json web/tsconfig.json web/vite.config.ts
 web: web/dist/index.html
-web/dist/index.html: web/index.html
-	mkdir -p web/dist
-	cp web/index.html web/dist/index.html
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && $(NPM) ci --no-audit --no-fund
+	@touch $@
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && $(NPM) run build
+
+## test-browser: the frontend in Debian's Chromium (tests/browser/): views, report flow, filters,
+## languages, screenshots in tests/browser/screenshots/, P6 (first full map render)
+.PHONY: test-browser
+tests/browser/node_modules/.package-lock.json: tests/browser/package-lock.json
+	cd tests/browser && $(NPM) ci --no-audit --no-fund
+	@touch $@
+test-browser: build web tests/browser/node_modules/.package-lock.json data/sample-city/grids.geojson
+	cd tests/browser && $(NPM) test
 
 ## test: install what is missing, start a throwaway PostGIS cluster, run every test, stop it
 test: web
@@ -38,6 +53,7 @@ test: web
 # The last line sums every cargo test binary, so a reader (or CI) sees one total.
 test-all: lint
 	set -o pipefail; $(CARGO) test --workspace 2>&1 | tee target/test-output.log
+	$(MAKE) --no-print-directory test-browser
 	@awk '/^test result:/ { p += $$4; f += $$6; s += $$8 } END { printf "cargo test: %d passed, %d failed, %d skipped\n", p, f, s }' target/test-output.log
 
 lint:

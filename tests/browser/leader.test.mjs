@@ -1,0 +1,182 @@
+// The street leader's jobs: filters change the density tiles asked for (and what is drawn), the
+// table sorts and leads to a grid on the map with its detail.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import { DESKTOP, launch, openPage, screenshot, settledCount, waitForMapIdle, waitForSettle } from './lib/browser.mjs';
+import { startServer } from './lib/server.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Every density tile URL the page asks for (tiles are fetched by MapLibre's worker). */
+function watchTiles(context, kind) {
+  const urls = [];
+  context.on('request', (req) => {
+    if (req.url().includes(`/tiles/${kind}/`)) urls.push(new URL(req.url()));
+  });
+  return urls;
+}
+
+async function canvasHash(page) {
+  const png = await page.locator('#map canvas.maplibregl-canvas').screenshot();
+  return createHash('sha256').update(png).digest('hex');
+}
+
+test('changing a filter changes the density tile requests and the rendered heatmap', async () => {
+  const { page, context, problems } = await openPage(browser, DESKTOP);
+  const tiles = watchTiles(context, 'density');
+  const stats = [];
+  page.on('request', (req) => req.url().includes('/api/stats/grids') && stats.push(new URL(req.url())));
+  try {
+    await page.goto(`${server.url}/leader`);
+    await waitForMapIdle(page);
+    assert.ok(tiles.length > 0, 'no density tile was requested');
+    assert.ok(tiles.every((u) => !u.searchParams.has('category')), 'unfiltered tiles carry a category');
+    const before = await canvasHash(page);
+
+    const seen = tiles.length;
+    let n = await settledCount(page);
+    await page.selectOption('#filter-category', 'e_emergency');
+    await waitForSettle(page, n);
+    const filtered = tiles.slice(seen);
+    assert.ok(filtered.length > 0, 'choosing a category asked for no new density tiles');
+    assert.ok(filtered.every((u) => u.searchParams.get('category') === 'e_emergency'), filtered.join('\n'));
+    assert.ok(stats.some((u) => u.searchParams.get('category') === 'e_emergency'), 'statistics not refiltered');
+    assert.notEqual(await canvasHash(page), before, 'the heatmap looks the same under the filter');
+    assert.equal(new URL(page.url()).searchParams.get('category'), 'e_emergency');
+
+    // Status, channel and a date range go into the tile URL too (dates as local days, both ends in).
+    const seen2 = tiles.length;
+    n = await settledCount(page);
+    await page.selectOption('#filter-channel', 'hotline_12345');
+    await page.selectOption('#filter-status', 'closed');
+    await page.fill('#filter-from', '2026-01-01');
+    await page.fill('#filter-to', '2026-03-31');
+    await waitForSettle(page, n);
+    await page.waitForLoadState('networkidle');
+    const last = tiles.slice(seen2).at(-1);
+    assert.ok(last, 'no tiles after more filters');
+    assert.equal(last.searchParams.get('channel'), 'hotline_12345');
+    assert.equal(last.searchParams.get('status'), 'closed');
+    assert.equal(last.searchParams.get('from'), '2026-01-01T00:00:00+08:00');
+    assert.equal(last.searchParams.get('to'), '2026-04-01T00:00:00+08:00');
+
+    // Clearing the filters goes back to the unfiltered tiles.
+    const seen3 = tiles.length;
+    n = await settledCount(page);
+    await page.click('text=清除筛选');
+    await waitForSettle(page, n);
+    assert.ok(tiles.slice(seen3).every((u) => ![...u.searchParams.keys()].some((k) => k !== 'bins')));
+    assert.deepEqual(problems(), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the choropleth follows the filters and the chosen figure', async () => {
+  const { page, context, problems } = await openPage(browser, DESKTOP);
+  const tiles = watchTiles(context, 'grids');
+  try {
+    await page.goto(`${server.url}/leader?category=e_street_order`);
+    await waitForMapIdle(page);
+    const seen = tiles.length;
+    let n = await settledCount(page);
+    await page.click('button[data-mode="choropleth"]');
+    await waitForSettle(page, n);
+    const metrics = tiles.slice(seen).filter((u) => u.searchParams.get('category') === 'e_street_order');
+    assert.ok(metrics.length > 0, 'the choropleth tiles do not carry the filter');
+    for (const metric of ['households_per_officer', 'gi_star', 'vacant', 'reach_share', 'per_1000_households']) {
+      const h = await canvasHash(page);
+      n = await settledCount(page);
+      await page.selectOption('#metric-select', metric);
+      await waitForSettle(page, n);
+      assert.notEqual(await canvasHash(page), h, `choosing ${metric} drew nothing new`);
+      assert.match(await page.locator('#legend').innerText(), /\S/);
+    }
+    assert.deepEqual(problems(), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the table sorts, and a row leads to its grid on the map with its detail', async () => {
+  const { page, context, problems } = await openPage(browser, DESKTOP);
+  try {
+    await page.goto(`${server.url}/leader`);
+    await waitForMapIdle(page);
+    await page.locator('#grid-table tbody tr').first().waitFor();
+    const stats = (await server.api('/api/stats/grids?level=3')).grids;
+
+    // Default: most incidents first.
+    const most = [...stats].sort((a, b) => b.incidents - a.incidents || a.code.localeCompare(b.code))[0];
+    assert.equal(await page.locator('#grid-table tbody tr').first().getAttribute('data-code'), most.code);
+
+    // Sort by open incidents, then flip the order.
+    await page.click('#grid-table th button[data-sort="open"]');
+    const open = [...stats].sort((a, b) => b.open - a.open || a.code.localeCompare(b.code))[0];
+    assert.equal(await page.locator('#grid-table tbody tr').first().getAttribute('data-code'), open.code);
+    assert.equal(await page.locator('#grid-table th[aria-sort="descending"] button').getAttribute('data-sort'), 'open');
+    await page.click('#grid-table th button[data-sort="open"]');
+    assert.equal(await page.locator('#grid-table th[aria-sort="ascending"] button').getAttribute('data-sort'), 'open');
+
+    // Households per officer, worst first, puts vacancies last and the most loaded first.
+    await page.click('#grid-table th button[data-sort="households_per_officer"]');
+    const loaded = [...stats]
+      .filter((g) => g.households_per_officer !== null)
+      .sort((a, b) => b.households_per_officer - a.households_per_officer || a.code.localeCompare(b.code))[0];
+    assert.equal(await page.locator('#grid-table tbody tr').first().getAttribute('data-code'), loaded.code);
+
+    // A row flies the map to the grid and shows its detail.
+    const row = page.locator('#grid-table tbody tr').nth(2);
+    const code = await row.getAttribute('data-code');
+    const n = await settledCount(page);
+    await row.click();
+    await waitForSettle(page, n);
+    const detail = await server.api(`/api/grids/${code}`);
+    await page.locator('#grid-detail .grid-name').filter({ hasText: detail.properties.name }).waitFor();
+    assert.match(await page.locator('#grid-detail').innerText(), new RegExp(code));
+    assert.equal(await page.locator(`#grid-table tr.selected`).getAttribute('data-code'), code);
+    assert.equal(new URL(page.url()).searchParams.get('grid'), code);
+    await screenshot(page, 'leader-grid-detail-1280x800');
+
+    // Clicking the map in the middle (where the grid now is) selects a grid there.
+    const box = await page.locator('#map').boundingBox();
+    await page.locator('#map').click({ position: { x: box.width / 2, y: box.height / 2 } });
+    await page.locator('#grid-detail .grid-name').waitFor();
+    assert.deepEqual(problems(), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a failing statistics answer is shown in words, the map still works', async () => {
+  const { page, context } = await openPage(browser, DESKTOP);
+  try {
+    await page.route('**/api/stats/grids?*', (route) =>
+      route.fulfill({
+        status: 500,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: 'internal', message: 'the statistics store is unavailable' }),
+      }),
+    );
+    await page.goto(`${server.url}/leader`);
+    await waitForMapIdle(page);
+    const error = page.locator('#grid-table .notice-error');
+    await error.waitFor();
+    assert.equal(await error.innerText(), '出错了：the statistics store is unavailable');
+    assert.equal(await page.locator('#legend').isVisible(), true);
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,194 @@
+// The grid officer's jobs, as a person does them in the browser: choose one's grid, tap the map
+// to report an incident, and see the API file it under the right grid; type GCJ-02 coordinates
+// and see where they land.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import {
+  DESKTOP,
+  PHONE,
+  launch,
+  openPage,
+  screenshot,
+  settledCount,
+  waitForMapIdle,
+  waitForSettle,
+} from './lib/browser.mjs';
+import { startServer } from './lib/server.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer({ incidents: 2000 });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** A level-3 grid whose bounding-box centre lies in the grid itself (where the map will centre). */
+async function gridWithInnerCentre() {
+  const fc = await server.api('/api/grids?level=3');
+  for (const f of fc.features.slice(0, 200)) {
+    const ring = f.geometry.type === 'Polygon' ? f.geometry.coordinates[0] : f.geometry.coordinates[0][0];
+    const xs = ring.map((p) => p[0]);
+    const ys = ring.map((p) => p[1]);
+    const lng = (Math.min(...xs) + Math.max(...xs)) / 2;
+    const lat = (Math.min(...ys) + Math.max(...ys)) / 2;
+    const where = await server.api(`/api/locate?lng=${lng}&lat=${lat}`);
+    if (where.grids.find((g) => g.level === 3)?.code === f.properties.code) return f.properties;
+  }
+  throw new Error('no grid with its centre inside it among the first 200');
+}
+
+for (const [size, viewport] of [
+  ['1280x800', DESKTOP],
+  ['390x844', PHONE],
+]) {
+  test(`at ${size} an officer picks a grid, taps the map, reports, and the API files it in that grid`, async () => {
+    const grid = await gridWithInnerCentre();
+    const { page, context, problems } = await openPage(browser, viewport);
+    try {
+      await page.goto(`${server.url}/officer`);
+      await waitForMapIdle(page);
+      await page.locator('#grid-select option[value]:not([value=""])').first().waitFor({ state: 'attached' });
+
+      // Pick the grid from the list; the map flies to it and lists its open incidents.
+      const n = await settledCount(page);
+      await page.selectOption('#grid-select', grid.code);
+      await waitForSettle(page, n);
+      await page.locator('#incidents-count').filter({ hasText: /\d/ }).waitFor();
+      assert.match(await page.locator('#grid-summary').innerText(), new RegExp(grid.code));
+      assert.equal(new URL(page.url()).searchParams.get('grid'), grid.code);
+
+      // Tap the middle of the map (the grid's centre) to report there.
+      const box = await page.locator('#map').boundingBox();
+      const centre = { x: box.width / 2, y: box.height / 2 };
+      if (viewport === PHONE) await page.locator('#map').tap({ position: centre });
+      else await page.locator('#map').click({ position: centre });
+      await page.locator('#report-form').waitFor();
+      await page.locator('#report-place .will-go').filter({ hasText: grid.code }).waitFor();
+      const [, lng, lat] = (await page.locator('#report-place').innerText()).match(/(-?\d+\.\d+),\s*(-?\d+\.\d+)/);
+      await screenshot(page, `officer-report-form-${size}`);
+
+      // Submitting without a category is refused in words, nothing is sent.
+      await page.click('#report-submit');
+      await page.locator('#report-note .notice-error').waitFor();
+
+      const description = `井盖缺失（浏览器测试 ${size}）`;
+      await page.selectOption('#report-category', 'c_public_facilities');
+      await page.fill('#report-description', description);
+      await page.click('#report-submit');
+      const note = page.locator('#report-note .notice-success');
+      await note.waitFor();
+      assert.match(await note.innerText(), new RegExp(`已上报.*${grid.code}`));
+      const latest = page.locator('#incidents li.incident.latest');
+      await latest.waitFor();
+      const id = Number(await latest.getAttribute('data-id'));
+      assert.ok(id > 0);
+      assert.match(await latest.innerText(), /公用设施/);
+      await screenshot(page, `officer-reported-${size}`);
+
+      // The API files the incident under the grid the officer tapped, at the tapped place.
+      const listed = await server.api(`/api/incidents?grid=${grid.code}&limit=200`);
+      const found = listed.features.find((f) => f.properties.id === id);
+      assert.ok(found, `incident ${id} is not listed under grid ${grid.code}`);
+      assert.equal(found.properties.grids.find((g) => g.level === 3).code, grid.code);
+      assert.equal(found.properties.category, 'c_public_facilities');
+      assert.equal(found.properties.channel, 'patrol');
+      assert.equal(found.properties.description, description);
+      assert.ok(Math.abs(found.geometry.coordinates[0] - Number(lng)) < 1e-6);
+      assert.ok(Math.abs(found.geometry.coordinates[1] - Number(lat)) < 1e-6);
+      const where = await server.api(`/api/locate?lng=${lng}&lat=${lat}`);
+      assert.equal(where.grids.find((g) => g.level === 3).code, grid.code);
+      assert.deepEqual(problems(), []);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+test('an officer types GCJ-02 coordinates and sees the grid, compound and building they land in', async () => {
+  // A building's centre, written the way a phone app would give it (GCJ-02, shifted from WGS84).
+  const buildings = await server.api('/api/buildings?bbox=110.44,35.47,110.45,35.48');
+  const b = buildings.features.find((f) => f.properties.compound) ?? buildings.features[0];
+  const ring = b.geometry.type === 'Polygon' ? b.geometry.coordinates[0] : b.geometry.coordinates[0][0];
+  const wgs = [
+    ring.reduce((s, p) => s + p[0], 0) / ring.length,
+    ring.reduce((s, p) => s + p[1], 0) / ring.length,
+  ];
+  // Find the GCJ-02 coordinates of that point by asking the server which GCJ-02 point lands there.
+  const shifted = await server.api(`/api/locate?lng=${wgs[0]}&lat=${wgs[1]}&crs=gcj02`);
+  const gcj = [2 * wgs[0] - shifted.wgs84[0], 2 * wgs[1] - shifted.wgs84[1]];
+  const expected = await server.api(`/api/locate?lng=${gcj[0]}&lat=${gcj[1]}&crs=gcj02`);
+  assert.ok(Math.abs(expected.wgs84[0] - wgs[0]) < 2e-5, 'GCJ-02 round trip is off');
+
+  const { page, context, problems } = await openPage(browser, DESKTOP);
+  try {
+    await page.goto(`${server.url}/officer`);
+    await waitForMapIdle(page);
+    // Bad input is answered in words.
+    await page.fill('#locate-lng', 'abc');
+    await page.fill('#locate-lat', '35.47');
+    await page.click('#locate-form button[type="submit"]');
+    await page.locator('#locate-result .notice-error').waitFor();
+
+    await page.fill('#locate-lng', gcj[0].toFixed(7));
+    await page.fill('#locate-lat', gcj[1].toFixed(7));
+    await page.selectOption('#locate-crs', 'gcj02');
+    const n = await settledCount(page);
+    await page.click('#locate-form button[type="submit"]');
+    const grids = page.locator('#locate-result .locate-grids');
+    await grids.waitFor();
+    const finest = expected.grids.find((g) => g.level === 3).code;
+    assert.equal(await grids.getAttribute('data-grid'), finest);
+    const text = await page.locator('#locate-result').innerText();
+    assert.match(text, new RegExp(expected.wgs84[0].toFixed(6)));
+    if (expected.compound) assert.match(text, new RegExp(expected.compound.name));
+    if (expected.building) assert.match(text, new RegExp(expected.building.address));
+    // The marker is on the map at the WGS84 point and the map went there.
+    assert.equal(await page.locator('#map .maplibregl-marker').count(), 1);
+    await waitForSettle(page, n);
+    await screenshot(page, 'officer-locate-1280x800');
+    assert.deepEqual(problems(), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('empty states and errors are said in words', async () => {
+  // A grid with no open incident, of the few loaded here.
+  const stats = await server.api('/api/stats/grids?level=3');
+  const quiet = stats.grids.find((g) => g.open === 0);
+  assert.ok(quiet, 'every grid has an open incident');
+
+  const { page, context } = await openPage(browser, DESKTOP);
+  try {
+    await page.goto(`${server.url}/officer?grid=${quiet.code}`);
+    await waitForMapIdle(page);
+    await page.locator('#incidents .notice-empty').filter({ hasText: '本网格暂无未结事件' }).waitFor();
+
+    // A search that matches no grid says so.
+    await page.fill('#panel input[type="search"]', '不存在的网格');
+    await page.locator('.grids-note .notice-empty').filter({ hasText: '没有符合“不存在的网格”的网格' }).waitFor();
+
+    // The server's own error message reaches the person (here: refused coordinates).
+    await page.fill('#locate-lng', '35.47');
+    await page.fill('#locate-lat', '110.44');
+    await page.selectOption('#locate-crs', 'wgs84');
+    await page.click('#locate-form button[type="submit"]');
+    const error = page.locator('#locate-result .notice-error');
+    await error.waitFor();
+    assert.match(await error.innerText(), /出错了：.*lat/);
+
+    // An unreachable server is told apart from a refusal.
+    await page.route('**/api/incidents?*', (route) => route.abort('connectionrefused'));
+    await page.fill('#panel input[type="search"]', '');
+    await page.selectOption('#grid-select', stats.grids[1].code);
+    await page.locator('#incidents .notice-error').filter({ hasText: '无法连接服务' }).waitFor();
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,156 @@
+/**
+ * Typed client for the gridd API. Every call either returns the parsed answer or throws an
+ * `ApiError` whose message can be shown to a person as it is: the server's own
+ * `{"error","message"}` when it sent one, otherwise what went wrong on the way.
+ */
+import type {
+  Bbox,
+  BuildingCollection,
+  CompoundCollection,
+  GridCollection,
+  GridDetail,
+  Incident,
+  IncidentCollection,
+  IncidentFilter,
+  LocateAnswer,
+  NewIncident,
+  StatsAnswer,
+} from './types';
+import type { Crs, Level } from './codes';
+
+export class ApiError extends Error {
+  /** HTTP status, or 0 when the server could not be reached. */
+  readonly status: number;
+  /** The server's error kind (`invalid_parameter`, `not_found`, …) or `network`/`bad_answer`. */
+  readonly kind: string;
+
+  constructor(status: number, kind: string, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.kind = kind;
+  }
+}
+
+type Query = Record<string, string | number | undefined | null>;
+
+/** Builds `path?query`, leaving out empty values: the server refuses nothing it was not sent. */
+export function withQuery(path: string, query: Query = {}): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  }
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+async function request<T>(path: string, init?: RequestInit): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, { ...init, headers: { Accept: 'application/json', ...init?.headers } });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    throw new ApiError(0, 'network', `${path}: ${(e as Error).message}`);
+  }
+  const text = await res.text();
+  let body: unknown = undefined;
+  if (text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+  }
+  if (!res.ok) {
+    const err = body as { error?: string; message?: string } | undefined;
+    throw new ApiError(
+      res.status,
+      err?.error ?? `http_${res.status}`,
+      err?.message ?? `${path}: HTTP ${res.status} ${res.statusText}`,
+    );
+  }
+  if (body === undefined) throw new ApiError(res.status, 'bad_answer', `${path}: the answer is not JSON`);
+  return body as T;
+}
+
+/** China Standard Time: the sample city's days start at 00:00 UTC+8. */
+const LOCAL_OFFSET = '+08:00';
+
+function nextDay(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * The filter as query parameters. Dates are local days, both ends included: the server's `to`
+ * is exclusive, so the day after the last one is sent.
+ */
+export function filterQuery(f: IncidentFilter): Query {
+  return {
+    category: f.category,
+    status: f.status,
+    channel: f.channel,
+    from: f.from ? `${f.from}T00:00:00${LOCAL_OFFSET}` : undefined,
+    to: f.to ? `${nextDay(f.to)}T00:00:00${LOCAL_OFFSET}` : undefined,
+  };
+}
+
+/** An absolute URL: map tiles are fetched from a web worker, where relative URLs do not resolve. */
+function absolute(path: string): string {
+  return new URL(path, window.location.origin).href;
+}
+
+/**
+ * The tile template for incident density (layer `density`, cells with `count`). MapLibre draws
+ * a vector tile 512 px wide, so 64 bins a side keep a cell at 8 px on screen.
+ */
+export function densityTilesUrl(f: IncidentFilter, bins = 64): string {
+  return absolute(withQuery('/tiles/density/{z}/{x}/{y}.mvt', { ...filterQuery(f), bins })).replace(
+    /%7B([xyz])%7D/g,
+    '{$1}',
+  );
+}
+
+/** The tile template for grid outlines of a level with their metrics (layer `grids`). */
+export function gridTilesUrl(level: Level, f: IncidentFilter = {}): string {
+  return absolute(withQuery('/tiles/grids/{z}/{x}/{y}.mvt', { level, ...filterQuery(f) })).replace(
+    /%7B([xyz])%7D/g,
+    '{$1}',
+  );
+}
+
+function bboxParam(b: Bbox): string {
+  return b.map((v) => v.toFixed(6)).join(',');
+}
+
+export const api = {
+  grids(level: Level, signal?: AbortSignal): Promise<GridCollection> {
+    return request(withQuery('/api/grids', { level }), { signal });
+  },
+  grid(code: string, signal?: AbortSignal): Promise<GridDetail> {
+    return request(`/api/grids/${encodeURIComponent(code)}`, { signal });
+  },
+  compounds(bbox: Bbox, signal?: AbortSignal): Promise<CompoundCollection> {
+    return request(withQuery('/api/compounds', { bbox: bboxParam(bbox) }), { signal });
+  },
+  buildings(bbox: Bbox, signal?: AbortSignal): Promise<BuildingCollection> {
+    return request(withQuery('/api/buildings', { bbox: bboxParam(bbox) }), { signal });
+  },
+  incidents(grid: string, limit = 200, signal?: AbortSignal): Promise<IncidentCollection> {
+    return request(withQuery('/api/incidents', { grid, limit }), { signal });
+  },
+  report(report: NewIncident): Promise<Incident> {
+    return request('/api/incidents', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(report),
+    });
+  },
+  locate(lng: number, lat: number, crs: Crs, signal?: AbortSignal): Promise<LocateAnswer> {
+    return request(withQuery('/api/locate', { lng, lat, crs }), { signal });
+  },
+  stats(level: Level, f: IncidentFilter, signal?: AbortSignal): Promise<StatsAnswer> {
+    return request(withQuery('/api/stats/grids', { level, ...filterQuery(f) }), { signal });
+  },
+};

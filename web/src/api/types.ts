@@ -1,0 +1,160 @@
+/**
+ * Shapes of the gridd API's answers, as the server writes them (see the README's API summary).
+ * Geometry is GeoJSON in WGS84 longitude/latitude.
+ */
+import type { Category, Channel, Crs, Level, PartyOrg, Status } from './codes';
+
+export type Position = [number, number];
+
+export interface Polygon {
+  type: 'Polygon';
+  coordinates: Position[][];
+}
+export interface MultiPolygon {
+  type: 'MultiPolygon';
+  coordinates: Position[][][];
+}
+export interface Point {
+  type: 'Point';
+  coordinates: Position;
+}
+export type Geometry = Polygon | MultiPolygon | Point;
+
+export interface Feature<G extends Geometry, P> {
+  type: 'Feature';
+  id?: string | number;
+  geometry: G;
+  properties: P;
+}
+export interface FeatureCollection<G extends Geometry, P> {
+  type: 'FeatureCollection';
+  features: Feature<G, P>[];
+}
+
+export interface GridRef {
+  level: Level;
+  code: string;
+}
+
+export interface GridProperties {
+  code: string;
+  name: string;
+  level: Level;
+  parent?: string | null;
+  kind?: 'comprehensive' | 'dedicated';
+  households: number;
+  population: number;
+  officers: number;
+  /** null when the grid has no officer (a vacancy). */
+  households_per_officer: number | null;
+  domains?: string[];
+}
+export type GridFeature = Feature<Polygon | MultiPolygon, GridProperties>;
+export type GridCollection = FeatureCollection<Polygon | MultiPolygon, GridProperties>;
+
+export interface Officer {
+  id: string;
+  name: string;
+  role: string;
+  role_zh?: string;
+  phone?: string;
+  grids: string[];
+}
+
+export interface GridDetailProperties extends GridProperties {
+  incidents: { total: number; open: number; by_status: Partial<Record<Status, number>> };
+  officer_list: Officer[];
+}
+export type GridDetail = Feature<Polygon | MultiPolygon, GridDetailProperties>;
+
+export interface CompoundProperties {
+  id: string;
+  name: string;
+  address?: string;
+  households?: number;
+  population?: number;
+  party_org: PartyOrg;
+  party_branch?: string;
+  grid?: string;
+}
+export type CompoundCollection = FeatureCollection<Polygon | MultiPolygon, CompoundProperties>;
+
+export interface BuildingProperties {
+  id: string;
+  address?: string;
+  floors?: number;
+  households?: number;
+  population?: number;
+  compound?: string | null;
+  grid?: string;
+}
+export type BuildingCollection = FeatureCollection<Polygon | MultiPolygon, BuildingProperties>;
+
+export interface Incident {
+  id: number;
+  wgs84: Position;
+  raw: { lng: number; lat: number; crs: Crs | 'cgcs2000' };
+  grids: GridRef[];
+  compound: string | null;
+  building: string | null;
+  category: Category;
+  description: string | null;
+  channel: Channel;
+  status: Status;
+  reported_at: string;
+}
+export type IncidentCollection = FeatureCollection<Point, Incident>;
+
+export interface NewIncident {
+  lng: number;
+  lat: number;
+  crs?: Crs;
+  category: Category;
+  description?: string;
+  channel?: Channel;
+}
+
+export interface LocateAnswer {
+  wgs84: Position;
+  raw?: { lng: number; lat: number; crs: string };
+  grids: GridRef[];
+  compound: { id: string; name: string; party_org: PartyOrg } | null;
+  building: { id: string; address: string; households: number; compound?: string | null } | null;
+}
+
+/** One row of `/api/stats/grids`: a grid's figures under the current incident filter. */
+export interface GridStats {
+  code: string;
+  name: string;
+  incidents: number;
+  open: number;
+  per_1000_households: number | null;
+  households: number;
+  population: number;
+  officers: number;
+  households_per_officer: number | null;
+  vacant: boolean;
+  compounds: number;
+  compounds_without_party_org: number;
+  reach_share: number | null;
+  gi_star: number | null;
+  neighbours: number;
+}
+export interface StatsAnswer {
+  level: Level;
+  grids: GridStats[];
+}
+
+/** The filters shared by density tiles, grid tiles and statistics. */
+export interface IncidentFilter {
+  category?: Category | '';
+  status?: Status | '';
+  channel?: Channel | '';
+  /** First local day included, `YYYY-MM-DD`. */
+  from?: string;
+  /** Last local day included, `YYYY-MM-DD`. */
+  to?: string;
+}
+
+/** `[minLng, minLat, maxLng, maxLat]` */
+export type Bbox = [number, number, number, number];

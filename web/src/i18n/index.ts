@@ -1,0 +1,117 @@
+/**
+ * Every string a person reads goes through `t()`. The language is zh-CN unless the person
+ * chose English (remembered in localStorage). Static labels are marked with `data-i18n*`
+ * attributes and refreshed by `localize()`; views that render text themselves re-render on
+ * `onLanguageChange`.
+ */
+import { zhCN, type MessageKey } from './zh-CN';
+import { en } from './en';
+import type { Category, Channel, Crs, PartyOrg, Status } from '../api/codes';
+
+export type Language = 'zh-CN' | 'en';
+export type { MessageKey };
+
+const DICTIONARIES: Record<Language, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
+const STORAGE_KEY = 'gridd.lang';
+
+function initialLanguage(): Language {
+  try {
+    const saved = window.localStorage.getItem(STORAGE_KEY);
+    if (saved === 'en' || saved === 'zh-CN') return saved;
+  } catch {
+    // Storage can be off (private mode): the default stands.
+  }
+  return 'zh-CN';
+}
+
+let current: Language = initialLanguage();
+const listeners = new Set<(lang: Language) => void>();
+
+export function language(): Language {
+  return current;
+}
+
+export type Params = Record<string, string | number>;
+
+export function t(key: MessageKey, params?: Params): string {
+  const template = DICTIONARIES[current][key] ?? zhCN[key] ?? key;
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (m, name: string) =>
+    name in params ? String(params[name]) : m,
+  );
+}
+
+export function setLanguage(lang: Language): void {
+  if (lang === current) return;
+  current = lang;
+  try {
+    window.localStorage.setItem(STORAGE_KEY, lang);
+  } catch {
+    // Not remembered across visits, still switched now.
+  }
+  localize(document);
+  for (const fn of listeners) fn(lang);
+}
+
+export function onLanguageChange(fn: (lang: Language) => void): () => void {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+/**
+ * Refreshes the marked elements under `root`: `data-i18n` (text), `data-i18n-placeholder`,
+ * `data-i18n-title`, `data-i18n-aria-label`, `data-i18n-label`; parameters in `data-i18n-params` (JSON).
+ */
+export function localize(root: ParentNode): void {
+  if (root instanceof Document) {
+    root.documentElement.lang = current;
+    root.title = `${t('app.title')} · gridd`;
+  }
+  const attrs: [string, string | null][] = [
+    ['data-i18n', null],
+    ['data-i18n-placeholder', 'placeholder'],
+    ['data-i18n-title', 'title'],
+    ['data-i18n-aria-label', 'aria-label'],
+    ['data-i18n-label', 'label'],
+  ];
+  for (const [data, target] of attrs) {
+    for (const el of root.querySelectorAll<HTMLElement>(`[${data}]`)) {
+      const raw = el.getAttribute('data-i18n-params');
+      const params = raw ? (JSON.parse(raw) as Params) : undefined;
+      const text = t(el.getAttribute(data) as MessageKey, params);
+      if (target) el.setAttribute(target, text);
+      else el.textContent = text;
+    }
+  }
+}
+
+export const categoryName = (c: Category): string => t(`category.${c}`);
+export const statusName = (s: Status): string => t(`status.${s}`);
+export const channelName = (c: Channel): string => t(`channel.${c}`);
+export const crsName = (c: Crs): string => t(`crs.${c}`);
+export const partyName = (p: PartyOrg): string => t(`party.${p}`);
+
+/** A number written the way the current language writes it (grouping, decimals). */
+export function formatNumber(v: number | null | undefined, digits = 0): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  return v.toLocaleString(current, { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+}
+
+export function formatPercent(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  return v.toLocaleString(current, { style: 'percent', maximumFractionDigits: 0 });
+}
+
+/** A time as a person in the city reads it (China Standard Time). */
+export function formatTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString(current, {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+}

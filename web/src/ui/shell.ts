@@ -1,0 +1,67 @@
+/**
+ * The page frame every view shares: a header with the views as tabs and the language switch,
+ * a side panel (below the map on a phone) and the map area with its status line.
+ */
+import { language, localize, setLanguage } from '../i18n';
+import { h } from './dom';
+
+export type ViewName = 'officer' | 'leader';
+
+export interface Shell {
+  panel: HTMLElement;
+  mapContainer: HTMLElement;
+  /** A line over the map for loading and errors; empty hides it. */
+  mapStatus: HTMLElement;
+  /** A box over the map's lower left corner for a legend. */
+  legend: HTMLElement;
+  /** Room under the map on a wide screen (after the panel on a phone), for a table. */
+  aux: HTMLElement;
+}
+
+export function renderShell(root: HTMLElement, view: ViewName): Shell {
+  const tab = (name: ViewName, key: 'nav.officer' | 'nav.leader') =>
+    h('a', {
+      href: `/${name}`,
+      class: name === view ? 'tab active' : 'tab',
+      'aria-current': name === view ? 'page' : undefined,
+      'data-view': name,
+      i18n: key,
+    });
+  const toggle = h('button', {
+    type: 'button',
+    class: 'lang-toggle',
+    id: 'lang-toggle',
+    i18n: 'lang.toggle',
+    i18nTitle: 'lang.toggleTitle',
+    on: { click: () => setLanguage(language() === 'zh-CN' ? 'en' : 'zh-CN') },
+  });
+  const panel = h('section', { class: 'panel', id: 'panel' });
+  const mapContainer = h('div', { class: 'map', id: 'map' });
+  const mapStatus = h('div', { class: 'map-status', id: 'map-status', role: 'status', hidden: true });
+  const legend = h('div', { class: 'legend', id: 'legend', hidden: true });
+  const aux = h('section', { class: 'aux', id: 'aux' });
+  root.replaceChildren(
+    h(
+      'header',
+      { class: 'topbar' },
+      h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), h('span', { class: 'brand-name', i18n: 'app.title' })),
+      h('nav', { class: 'tabs' }, tab('officer', 'nav.officer'), tab('leader', 'nav.leader')),
+      toggle,
+    ),
+    h('main', { class: `layout view-${view}` }, h('div', { class: 'map-wrap' }, mapContainer, mapStatus, legend), panel, aux),
+  );
+  localize(document);
+  return { panel, mapContainer, mapStatus, legend, aux };
+}
+
+/** Shows `text` over the map (a spinner with it when `loading`), or hides the line. */
+export function setMapStatus(el: HTMLElement, text: string | null, kind: 'loading' | 'error' | 'info' = 'loading'): void {
+  if (!text) {
+    el.hidden = true;
+    el.replaceChildren();
+    return;
+  }
+  el.hidden = false;
+  el.className = `map-status map-status-${kind}`;
+  el.replaceChildren(kind === 'loading' ? h('span', { class: 'spinner', 'aria-hidden': 'true' }) : '', text);
+}
