@@ -9,8 +9,18 @@ PORT ?= 8080
 .PHONY: demo test test-all build web lint fmt clean-db incidents
 
 ## demo: build everything, generate the sample city if absent, serve it at http://localhost:$(PORT) (embedded store)
-demo: build web $(DEMO_DATA)/grids.geojson
+# A new demo database gets the city and a year of generated incidents (DEMO_INCIDENTS of them),
+# so the street leader's heatmap has something to show; an existing one is served as it is.
+demo: build web $(DEMO_DATA)/grids.geojson data/demo-incidents/incidents.ndjson
+	@if [ "$(DEMO_DB)" = "sqlite:data/gridd.db" ] && [ ! -e data/gridd.db ]; then \
+	  ./target/release/gridd import --db $(DEMO_DB) $(DEMO_DATA) && \
+	  ./target/release/gridd import-incidents --db $(DEMO_DB) data/demo-incidents/incidents.ndjson; \
+	fi
 	./target/release/gridd serve --db $(DEMO_DB) --port $(PORT) --load-if-empty $(DEMO_DATA)
+
+DEMO_INCIDENTS ?= 200000
+data/demo-incidents/incidents.ndjson: | build
+	./target/release/gridd generate-incidents --seed 7 --count $(DEMO_INCIDENTS) --out data/demo-incidents
 
 build:
 	$(CARGO) build --release --bin gridd
