@@ -12,7 +12,7 @@
 #     `gridd serve` on each store.
 # P4  density vector tiles at zooms 12-16 (the 3x3 tiles around the city centre at each zoom)
 #     over the 1M incidents P3a loaded into PostGIS: the heat index plus the handler's MVT
-#     encoding (server/examples/bench_p4.rs) against ST_AsMVT with the same 32x32 cells; run
+#     encoding (server/examples/bench_p4/) against ST_AsMVT with the same 32x32 cells; run
 #     right after P3a, before P3b adds reports, so both sides hold exactly the 1M incidents.
 # C   the criterion benches in server/benches/ (locate, bulk assign); BENCH_CRITERION=0 skips.
 #
