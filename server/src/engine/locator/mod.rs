@@ -71,16 +71,38 @@ impl Edge {
     }
 }
 
-/// Polygons with keys, rasterised for point location.
-pub struct Locator<K> {
-    /// Keys sorted ascending; a polygon's index is its rank, so the lowest index wins ties.
-    keys: Vec<K>,
+/// The raster: the polygons' box with a margin, cut into `nx × ny` cells.
+#[derive(Clone, Copy, Debug)]
+struct Raster {
     min: (f64, f64),
     max: (f64, f64),
     origin: (f64, f64),
     cell: (f64, f64),
     nx: usize,
     ny: usize,
+}
+
+impl Raster {
+    /// The column holding `x`. Float-to-integer casts saturate (negatives and NaN give 0), so
+    /// the mapping is monotone and always in range: an edge's cells always include the cells
+    /// of every point on it.
+    #[inline]
+    fn col(&self, x: f64) -> usize {
+        (((x - self.origin.0) / self.cell.0) as usize).min(self.nx - 1)
+    }
+
+    /// The row holding `y` (same rules as [`Raster::col`]).
+    #[inline]
+    fn row(&self, y: f64) -> usize {
+        (((y - self.origin.1) / self.cell.1) as usize).min(self.ny - 1)
+    }
+}
+
+/// Polygons with keys, rasterised for point location.
+pub struct Locator<K> {
+    /// Keys sorted ascending; a polygon's index is its rank, so the lowest index wins ties.
+    keys: Vec<K>,
+    raster: Raster,
     cells: Vec<u32>,
     /// Per mixed cell: (polygon whose whole cell is inside, or NONE; range in `candidates`).
     mixed: Vec<(u32, u32, u32)>,
@@ -112,17 +134,7 @@ impl<K: Ord + Clone> Locator<K> {
 
     /// The raster's size in cells, and how many of them need an exact test.
     pub fn raster(&self) -> (usize, usize, usize) {
-        (self.nx, self.ny, self.mixed.len())
-    }
-
-    #[inline]
-    fn col(&self, x: f64) -> usize {
-        (((x - self.origin.0) / self.cell.0) as usize).min(self.nx - 1)
-    }
-
-    #[inline]
-    fn row(&self, y: f64) -> usize {
-        (((y - self.origin.1) / self.cell.1) as usize).min(self.ny - 1)
+        (self.raster.nx, self.raster.ny, self.mixed.len())
     }
 
     /// Whether polygon `p` holds (x, y), boundary included, from its edges in row `row`.
@@ -145,11 +157,15 @@ impl<K: Ord + Clone> Locator<K> {
     /// The key of the polygon holding (lng, lat), boundary included, lowest key on ties.
     #[inline]
     pub fn locate_xy(&self, x: f64, y: f64) -> Option<&K> {
-        if !(x >= self.min.0 && x <= self.max.0 && y >= self.min.1 && y <= self.max.1) {
+        if !(x >= self.raster.min.0
+            && x <= self.raster.max.0
+            && y >= self.raster.min.1
+            && y <= self.raster.max.1)
+        {
             return None;
         }
-        let (i, j) = (self.col(x), self.row(y));
-        let c = self.cells[j * self.nx + i];
+        let (i, j) = (self.raster.col(x), self.raster.row(y));
+        let c = self.cells[j * self.raster.nx + i];
         if c & MIXED == 0 || c == NONE {
             return (c != NONE).then(|| &self.keys[c as usize]);
         }
@@ -170,12 +186,7 @@ impl<K: Ord + Clone> Locator<K> {
 /// The raster being built.
 struct Builder<'a, K> {
     items: &'a [(K, MultiPolygon)],
-    min: (f64, f64),
-    max: (f64, f64),
-    origin: (f64, f64),
-    cell: (f64, f64),
-    nx: usize,
-    ny: usize,
+    raster: Raster,
 }
 
 impl<'a, K> Builder<'a, K> {
@@ -203,26 +214,20 @@ impl<'a, K> Builder<'a, K> {
         let ny = ((h / side).ceil() as usize).max(1);
         Builder {
             items,
-            min,
-            max,
-            origin,
-            cell: (w / nx as f64, h / ny as f64),
-            nx,
-            ny,
+            raster: Raster {
+                min,
+                max,
+                origin,
+                cell: (w / nx as f64, h / ny as f64),
+                nx,
+                ny,
+            },
         }
-    }
-
-    fn col(&self, x: f64) -> usize {
-        (((x - self.origin.0) / self.cell.0).max(0.0) as usize).min(self.nx - 1)
-    }
-
-    fn row(&self, y: f64) -> usize {
-        (((y - self.origin.1) / self.cell.1).max(0.0) as usize).min(self.ny - 1)
     }
 
     fn build(self, keys: Vec<K>) -> Locator<K> {
         let n = self.items.len();
-        let ncells = self.nx * self.ny;
+        let ncells = self.raster.nx * self.raster.ny;
         let mut marks: Vec<(u32, u32)> = Vec::new();
         let mut full = vec![NONE; ncells];
         let mut first_row = Vec::with_capacity(n);
@@ -261,12 +266,7 @@ impl<'a, K> Builder<'a, K> {
         }
         Locator {
             keys,
-            min: self.min,
-            max: self.max,
-            origin: self.origin,
-            cell: self.cell,
-            nx: self.nx,
-            ny: self.ny,
+            raster: self.raster,
             cells,
             mixed,
             candidates,
@@ -300,12 +300,12 @@ impl<'a, K> Builder<'a, K> {
                     e.ay.min(e.by) - EDGE_MARGIN_DEG,
                     e.ay.max(e.by) + EDGE_MARGIN_DEG,
                 );
-                let (r0, r1) = (self.row(y0), self.row(y1));
+                let (r0, r1) = (self.raster.row(y0), self.raster.row(y1));
                 for r in r0..=r1 {
                     edges.push((r, e));
                     // The cells of this row the edge's widened box covers.
-                    for c in self.col(x0)..=self.col(x1) {
-                        own.push((r * self.nx + c) as u32);
+                    for c in self.raster.col(x0)..=self.raster.col(x1) {
+                        own.push((r * self.raster.nx + c) as u32);
                     }
                 }
                 lo = lo.min(r0);
@@ -337,7 +337,7 @@ impl<'a, K> Builder<'a, K> {
     fn fill(&self, mp: &MultiPolygon, rows: (usize, usize), own: &[u32], p: u32, full: &mut [u32]) {
         let mut xs: Vec<f64> = Vec::new();
         for r in rows.0..=rows.1 {
-            let yc = self.origin.1 + (r as f64 + 0.5) * self.cell.1;
+            let yc = self.raster.origin.1 + (r as f64 + 0.5) * self.raster.cell.1;
             xs.clear();
             for ring in rings(mp) {
                 for l in ring.lines() {
@@ -349,10 +349,10 @@ impl<'a, K> Builder<'a, K> {
             }
             xs.sort_by(f64::total_cmp);
             for pair in xs.chunks_exact(2) {
-                let (c0, c1) = (self.col(pair[0]), self.col(pair[1]));
+                let (c0, c1) = (self.raster.col(pair[0]), self.raster.col(pair[1]));
                 for c in c0..=c1 {
-                    let xc = self.origin.0 + (c as f64 + 0.5) * self.cell.0;
-                    let cell = (r * self.nx + c) as u32;
+                    let xc = self.raster.origin.0 + (c as f64 + 0.5) * self.raster.cell.0;
+                    let cell = (r * self.raster.nx + c) as u32;
                     if xc > pair[0]
                         && xc < pair[1]
                         && own.binary_search(&cell).is_err()
