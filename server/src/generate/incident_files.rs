@@ -79,12 +79,7 @@ pub fn ndjson_line(r: &Report, out: &mut Vec<u8>) {
 /// field that did would be quoted.
 pub fn csv_row(r: &Report, out: &mut Vec<u8>) {
     let time = r.reported_at.to_rfc3339_opts(SecondsFormat::Secs, false);
-    let d = &r.description;
-    let description = if d.contains([',', '"', '\n']) {
-        format!("\"{}\"", d.replace('"', "\"\""))
-    } else {
-        d.clone()
-    };
+    let description = crate::intake::bulk::csv_field(&r.description);
     let _ = write!(
         out,
         "{},{},{},{},{},{},{},{}",

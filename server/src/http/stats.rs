@@ -151,10 +151,7 @@ fn level_param(v: &Option<String>) -> Result<Level, AppError> {
 fn csv_cell(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
-        Value::String(s) if s.contains([',', '"', '\n']) => {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        }
-        Value::String(s) => s.clone(),
+        Value::String(s) => crate::intake::bulk::csv_field(s).into_owned(),
         other => other.to_string(),
     }
 }

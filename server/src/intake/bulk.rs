@@ -264,6 +264,16 @@ fn header(text: &str) -> Result<Vec<usize>, ReportError> {
     Ok(columns)
 }
 
+/// One CSV field as [`split_csv`] reads it back: quoted (quotes doubled) only when it holds a
+/// comma, a quote or a line break.
+pub fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains([',', '"', '\n']) {
+        std::borrow::Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 /// Splits one CSV line into cells, honouring quotes. `expected` > 0 checks the count.
 fn split_csv(line: &str, expected: usize) -> Result<Vec<std::borrow::Cow<'_, str>>, ReportError> {
     let mut cells = Vec::with_capacity(expected.max(8));
@@ -335,6 +345,15 @@ mod tests {
             cells,
             ["110.4", "35.4", "井盖, 破损", r#"say "hi""#, "", "x"]
         );
+    }
+
+    #[test]
+    fn a_quoted_field_reads_back_as_written() {
+        for field in ["plain", "井盖, 破损", r#"say "hi""#] {
+            let line = format!("{},x", csv_field(field));
+            assert_eq!(split_csv(&line, 2).unwrap()[0], field);
+        }
+        assert_eq!(csv_field("plain"), "plain");
     }
 
     #[test]
