@@ -44,7 +44,7 @@ conformance!(
     only_grid_heads_and_grid_officers_count_towards_a_grids_officers,
     officers_of_a_grid_include_those_serving_grids_under_it,
     incidents_keep_raw_coordinates_crs_and_report_time_grids,
-    incidents_filter_by_grid_category_status_time_and_bbox_newest_first,
+    incidents_filter_by_grid_category_status_channel_time_and_bbox_newest_first,
     incident_status_counts_cover_the_grid_and_everything_under_it,
     an_unknown_grid_reads_as_none,
 );
@@ -382,9 +382,11 @@ async fn incidents_keep_raw_coordinates_crs_and_report_time_grids(store: S) {
     assert_eq!(store.counts().await.unwrap().incidents, 3);
 }
 
-async fn incidents_filter_by_grid_category_status_time_and_bbox_newest_first(store: S) {
+async fn incidents_filter_by_grid_category_status_channel_time_and_bbox_newest_first(store: S) {
     loaded(&store).await;
-    store.insert_incidents(&three_incidents()).await.unwrap();
+    let mut three = three_incidents();
+    three[2].channel = Channel::Hotline;
+    store.insert_incidents(&three).await.unwrap();
     let q = |f: fn(&mut IncidentQuery)| {
         let mut q = IncidentQuery::default();
         f(&mut q);
@@ -409,10 +411,20 @@ async fn incidents_filter_by_grid_category_status_time_and_bbox_newest_first(sto
         times(store.incidents(&by_cat).await.unwrap()),
         [7_200_000, 0]
     );
-    let by_status = q(|q| q.status = Some(IncidentStatus::Closed));
+    let by_status = q(|q| q.status = Some(IncidentStatus::Closed.into()));
     assert_eq!(
         times(store.incidents(&by_status).await.unwrap()),
         [3_600_000]
+    );
+    let open = q(|q| q.status = Some(StatusSet::open()));
+    assert_eq!(
+        times(store.incidents(&open).await.unwrap()),
+        [7_200_000, 0]
+    );
+    let by_channel = q(|q| q.channel = Some(Channel::Hotline));
+    assert_eq!(
+        times(store.incidents(&by_channel).await.unwrap()),
+        [7_200_000]
     );
     // from is inclusive, to is exclusive.
     let window = q(|q| {

@@ -74,7 +74,7 @@ both_stores!(
     a_bulk_ndjson_or_csv_load_accepts_every_line,
     a_bulk_load_with_bad_lines_lists_each_by_number_and_stores_nothing,
     a_bulk_body_over_its_limit_is_413_and_stores_nothing,
-    incident_listing_filters_and_refuses_bad_filters,
+    incident_listing_filters_by_open_status_lists_and_channel_and_refuses_bad_filters,
 );
 
 async fn locate_names_three_grids_the_compound_and_the_building_of_a_point(store: Arc<dyn Store>) {
@@ -300,12 +300,12 @@ async fn a_bulk_body_over_its_limit_is_413_and_stores_nothing(store: Arc<dyn Sto
     assert_eq!(incident_count(&store).await, 0);
 }
 
-async fn incident_listing_filters_and_refuses_bad_filters(store: Arc<dyn Store>) {
+async fn incident_listing_filters_by_open_status_lists_and_channel_and_refuses_bad_filters(store: Arc<dyn Store>) {
     let r = router(&store, HttpOptions::default()).await;
     let ndjson = [
         r#"{"lng":110.4319,"lat":35.4765,"category":"e_environment","reported_at":"2026-01-10T09:00:00Z","status":"closed"}"#,
         r#"{"lng":110.4466,"lat":35.4717,"category":"e_environment","reported_at":"2026-02-10T09:00:00Z"}"#,
-        r#"{"lng":110.4466,"lat":35.4717,"category":"c_greenery","reported_at":"2026-03-10T09:00:00Z"}"#,
+        r#"{"lng":110.4466,"lat":35.4717,"category":"c_greenery","reported_at":"2026-03-10T09:00:00Z","channel":"hotline_12345"}"#,
     ]
     .join("\n");
     assert_eq!(
@@ -318,6 +318,15 @@ async fn incident_listing_filters_and_refuses_bad_filters(store: Arc<dyn Store>)
         2
     );
     assert_eq!(n(&get(&r, "/api/incidents?status=closed").await.1), 1);
+    assert_eq!(n(&get(&r, "/api/incidents?status=open").await.1), 2);
+    assert_eq!(
+        n(&get(&r, "/api/incidents?status=closed,reported").await.1),
+        3
+    );
+    assert_eq!(
+        n(&get(&r, "/api/incidents?channel=hotline_12345").await.1),
+        1
+    );
     assert_eq!(
         n(&get(&r, "/api/incidents?from=2026-02-01&to=2026-03-01")
             .await
@@ -335,6 +344,7 @@ async fn incident_listing_filters_and_refuses_bad_filters(store: Arc<dyn Store>)
     for (uri, names) in [
         ("/api/incidents?status=lost", "status"),
         ("/api/incidents?limit=0", "limit"),
+        ("/api/incidents?channel=fax", "channel"),
         ("/api/incidents?from=last-week", "from"),
         ("/api/incidents?grid=61X", "grid"),
     ] {

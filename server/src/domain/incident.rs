@@ -75,6 +75,73 @@ impl IncidentStatus {
     }
 }
 
+/// Statuses a list or a map is filtered by: one status (`dispatched`), a comma list
+/// (`reported,registered`), or `open` for every status before 核查结案. Never empty.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct StatusSet(u8);
+
+impl StatusSet {
+    /// Every status that still needs work.
+    pub fn open() -> StatusSet {
+        IncidentStatus::ALL
+            .iter()
+            .filter(|s| s.is_open())
+            .fold(StatusSet(0), |set, s| set.with(*s))
+    }
+    fn bit(s: IncidentStatus) -> u8 {
+        let i = IncidentStatus::ALL.iter().position(|x| *x == s).unwrap_or(0);
+        1 << i
+    }
+    fn with(self, s: IncidentStatus) -> StatusSet {
+        StatusSet(self.0 | Self::bit(s))
+    }
+    pub fn contains(self, s: IncidentStatus) -> bool {
+        self.0 & Self::bit(s) != 0
+    }
+    /// The statuses in the set, in closed-loop order.
+    pub fn iter(self) -> impl Iterator<Item = IncidentStatus> {
+        IncidentStatus::ALL
+            .iter()
+            .copied()
+            .filter(move |s| self.contains(*s))
+    }
+}
+
+impl From<IncidentStatus> for StatusSet {
+    fn from(s: IncidentStatus) -> StatusSet {
+        StatusSet(0).with(s)
+    }
+}
+
+impl FromStr for StatusSet {
+    type Err = FieldError;
+    fn from_str(s: &str) -> Result<StatusSet, FieldError> {
+        let mut set = StatusSet(0);
+        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            set = if part == "open" {
+                StatusSet(set.0 | StatusSet::open().0)
+            } else {
+                set.with(part.parse()?)
+            };
+        }
+        if set.0 == 0 {
+            return Err(FieldError::NotOneOf {
+                field: "status",
+                value: s.to_string(),
+                allowed: "open or a comma list of statuses",
+            });
+        }
+        Ok(set)
+    }
+}
+
+impl fmt::Display for StatusSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.iter().map(IncidentStatus::as_str).collect();
+        f.write_str(&names.join(","))
+    }
+}
+
 /// The grids an incident fell in, one per level; empty outside every grid.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GridPath {
@@ -167,6 +234,19 @@ mod tests {
         assert!(IncidentStatus::Dispatched.is_open());
         assert!(!IncidentStatus::Closed.is_open());
         assert!(!IncidentStatus::Evaluated.is_open());
+    }
+
+    #[test]
+    fn a_status_filter_reads_open_a_list_or_one_status_and_refuses_nothing() {
+        let open: StatusSet = "open".parse().unwrap();
+        assert!(open.contains(IncidentStatus::Reported) && open.contains(IncidentStatus::Responded));
+        assert!(!open.contains(IncidentStatus::Closed) && !open.contains(IncidentStatus::Evaluated));
+        let two: StatusSet = "closed, evaluated".parse().unwrap();
+        assert_eq!(two.to_string(), "closed,evaluated");
+        assert_eq!("派遣".parse::<StatusSet>().unwrap(), IncidentStatus::Dispatched.into());
+        assert!(",".parse::<StatusSet>().is_err());
+        let err = "open,lost".parse::<StatusSet>().unwrap_err();
+        assert!(err.to_string().contains("\"lost\""), "{err}");
     }
 
     #[test]

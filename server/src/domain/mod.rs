@@ -14,7 +14,7 @@ pub use code::{CodeError, GridCode, Level};
 pub use coord::{Bbox, CoordError, Crs, RawCoord, Wgs84Point};
 pub use geometry::GeometryError;
 pub use incident::{
-    Category, Channel, GridPath, Incident, IncidentStatus, NewIncident, StatusCounts,
+    Category, Channel, GridPath, Incident, IncidentStatus, NewIncident, StatusCounts, StatusSet,
 };
 pub use model::{
     Building, Compound, Domain, FeatureId, FieldError, Floors, Grid, GridKind, Households,

@@ -7,7 +7,7 @@
 //! scan. New incidents go to a small unsorted tail that every query also scans; when the
 //! tail grows past [`TAIL_LIMIT`] it is merged into the sorted columns.
 
-use crate::domain::{Category, Channel, GridCode, IncidentStatus, NewIncident};
+use crate::domain::{Category, Channel, GridCode, IncidentStatus, NewIncident, StatusSet};
 use std::collections::{HashMap, HashSet};
 
 /// New incidents waiting to be merged into the sorted columns.
@@ -34,7 +34,7 @@ const NO_GRID: u32 = u32::MAX;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Filter {
     pub category: Option<Category>,
-    pub status: Option<IncidentStatus>,
+    pub status: Option<StatusSet>,
     pub channel: Option<Channel>,
     /// Unix seconds, inclusive.
     pub from: Option<i64>,
@@ -52,7 +52,7 @@ impl Filter {
             .is_none_or(|c| index_of(Category::ALL, c) == e.category)
             && self
                 .status
-                .is_none_or(|s| index_of(IncidentStatus::ALL, s) == e.status)
+                .is_none_or(|s| s.contains(IncidentStatus::ALL[usize::from(e.status)]))
             && self
                 .channel
                 .is_none_or(|c| index_of(Channel::ALL, c) == e.channel)

@@ -4,7 +4,7 @@
 use super::features::{collection, opt_param};
 use super::locate::grids_json;
 use super::{AppError, AppState, BulkLimit};
-use crate::domain::{Bbox, Category, GridCode, Incident, IncidentStatus};
+use crate::domain::{Bbox, Category, Channel, GridCode, Incident, StatusSet};
 use crate::intake::bulk::{BulkError, Loader};
 use crate::intake::RawReport;
 use crate::store::IncidentQuery;
@@ -143,6 +143,7 @@ pub struct ListParams {
     grid: Option<String>,
     category: Option<String>,
     status: Option<String>,
+    channel: Option<String>,
     from: Option<String>,
     to: Option<String>,
     bbox: Option<String>,
@@ -184,7 +185,8 @@ pub async fn list(
     let q = IncidentQuery {
         grid: opt_param::<GridCode>("grid", &p.grid)?,
         category: opt_param::<Category>("category", &p.category)?,
-        status: opt_param::<IncidentStatus>("status", &p.status)?,
+        status: opt_param::<StatusSet>("status", &p.status)?,
+        channel: opt_param::<Channel>("channel", &p.channel)?,
         from: time("from", &p.from)?,
         to: time("to", &p.to)?,
         bbox: opt_param::<Bbox>("bbox", &p.bbox)?,

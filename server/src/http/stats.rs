@@ -12,7 +12,7 @@ use super::features::opt_param;
 use super::incidents::time;
 use super::{read, AppError, AppState};
 use crate::domain::metrics::{getis_ord_gi_star, households_per_officer, per_1000_households};
-use crate::domain::{Category, Channel, IncidentStatus, Level};
+use crate::domain::{Category, Channel, Level, StatusSet};
 use crate::engine::heat::Filter;
 use crate::engine::stats::REACH_M;
 use axum::extract::rejection::QueryRejection;
@@ -137,7 +137,7 @@ fn compute_rows(
 pub fn incident_filter(v: [&Option<String>; 5]) -> Result<Filter, AppError> {
     Ok(Filter {
         category: opt_param::<Category>("category", v[0])?,
-        status: opt_param::<IncidentStatus>("status", v[1])?,
+        status: opt_param::<StatusSet>("status", v[1])?,
         channel: opt_param::<Channel>("channel", v[2])?,
         from: time("from", v[3])?.map(|t| t.timestamp()),
         to: time("to", v[4])?.map(|t| t.timestamp()),

@@ -15,8 +15,8 @@ pub mod sqlite;
 pub mod wkb;
 
 use crate::domain::{
-    Bbox, Building, Category, Compound, FeatureId, Grid, GridCode, Incident, IncidentStatus, Level,
-    NewIncident, Officer, ServiceCentre, StatusCounts,
+    Bbox, Building, Category, Compound, FeatureId, Grid, GridCode, Incident, Channel, Level,
+    NewIncident, Officer, ServiceCentre, StatusCounts, StatusSet,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -172,7 +172,8 @@ pub struct IncidentQuery {
     /// Incidents whose report-time grid is this grid or lies under it.
     pub grid: Option<GridCode>,
     pub category: Option<Category>,
-    pub status: Option<IncidentStatus>,
+    pub status: Option<StatusSet>,
+    pub channel: Option<Channel>,
     /// Reported at or after.
     pub from: Option<DateTime<Utc>>,
     /// Reported before.

@@ -137,8 +137,13 @@ export const api = {
   buildings(bbox: Bbox, signal?: AbortSignal): Promise<BuildingCollection> {
     return request(withQuery('/api/buildings', { bbox: bboxParam(bbox) }), { signal });
   },
-  incidents(grid: string, limit = 200, signal?: AbortSignal): Promise<IncidentCollection> {
-    return request(withQuery('/api/incidents', { grid, limit }), { signal });
+  /** Incidents reported in `grid` (or under it), newest first; `status` may be `open`. */
+  incidents(
+    grid: string,
+    opts: { limit?: number; status?: string },
+    signal?: AbortSignal,
+  ): Promise<IncidentCollection> {
+    return request(withQuery('/api/incidents', { grid, ...opts }), { signal });
   },
   report(report: NewIncident): Promise<Incident> {
     return request('/api/incidents', {

@@ -31,10 +31,9 @@ export const STATUSES = [
 ] as const;
 export type Status = (typeof STATUSES)[number];
 
-/** Statuses the server counts as still open (everything before verification and close). */
-export function isOpen(status: Status): boolean {
-  return status !== 'closed' && status !== 'evaluated';
-}
+/** What a status filter can ask for: `open` (every open status) or one status. */
+export const STATUS_FILTERS = ['open', ...STATUSES] as const;
+export type StatusFilter = (typeof STATUS_FILTERS)[number];
 
 export const CHANNELS = ['patrol', 'hotline_12345', 'resident_app', 'snapshot', 'other'] as const;
 export type Channel = (typeof CHANNELS)[number];

@@ -2,7 +2,7 @@
  * Shapes of the gridd API's answers, as the server writes them (see the README's API summary).
  * Geometry is GeoJSON in WGS84 longitude/latitude.
  */
-import type { Category, Channel, Crs, Level, PartyOrg, Status } from './codes';
+import type { Category, Channel, Crs, Level, PartyOrg, Status, StatusFilter } from './codes';
 
 export type Position = [number, number];
 
@@ -148,7 +148,7 @@ export interface StatsAnswer {
 /** The filters shared by density tiles, grid tiles and statistics. */
 export interface IncidentFilter {
   category?: Category | '';
-  status?: Status | '';
+  status?: StatusFilter | '';
   channel?: Channel | '';
   /** First local day included, `YYYY-MM-DD`. */
   from?: string;

@@ -48,6 +48,7 @@ export const en: Record<MessageKey, string> = {
   'categoryGroup.c': 'Components',
   'categoryGroup.e': 'Events',
 
+  'status.open': 'Open (all steps)',
   'status.reported': 'Reported',
   'status.registered': 'Case opened',
   'status.dispatched': 'Dispatched',

@@ -49,6 +49,7 @@ export const zhCN = {
   'categoryGroup.c': '部件',
   'categoryGroup.e': '事件',
 
+  'status.open': '未结案(全部)',
   'status.reported': '信息收集',
   'status.registered': '立案',
   'status.dispatched': '派遣',

@@ -4,7 +4,7 @@
  * sortable table of grids linked to the map; a grid's detail on click.
  */
 import { api } from '../api/client';
-import { CATEGORIES, CHANNELS, STATUSES, type Category, type Channel, type Level, type Status } from '../api/codes';
+import { CATEGORIES, CHANNELS, STATUS_FILTERS, STATUSES, type Category, type Channel, type Level, type StatusFilter } from '../api/codes';
 import type { GridDetail, GridStats, IncidentFilter, Officer } from '../api/types';
 import {
   formatNumber,
@@ -96,7 +96,7 @@ export async function leaderView(shell: Shell): Promise<void> {
   if (![1, 2, 3].includes(level)) level = 3;
   const filter: IncidentFilter = {
     category: pick<Category>('category', CATEGORIES),
-    status: pick<Status>('status', STATUSES),
+    status: pick<StatusFilter>('status', STATUS_FILTERS),
     channel: pick<Channel>('channel', CHANNELS),
     from: date('from'),
     to: date('to'),
@@ -140,7 +140,7 @@ export async function leaderView(shell: Shell): Promise<void> {
     }),
   );
   const categorySelect = codeSelect(CATEGORIES, (c) => `category.${c}` as const, 'common.all');
-  const statusSelect = codeSelect(STATUSES, (s) => `status.${s}` as const, 'common.all');
+  const statusSelect = codeSelect(STATUS_FILTERS, (s) => `status.${s}` as const, 'common.all');
   const channelSelect = codeSelect(CHANNELS, (c) => `channel.${c}` as const, 'common.all');
   const fromInput = h('input', { type: 'date' });
   const toInput = h('input', { type: 'date' });
@@ -459,7 +459,7 @@ export async function leaderView(shell: Shell): Promise<void> {
 
   function applyFilters(): void {
     filter.category = categorySelect.value as Category | '';
-    filter.status = statusSelect.value as Status | '';
+    filter.status = statusSelect.value as StatusFilter | '';
     filter.channel = channelSelect.value as Channel | '';
     filter.from = fromInput.value;
     filter.to = toInput.value;

@@ -5,7 +5,7 @@
  */
 import * as maplibregl from 'maplibre-gl';
 import { api } from '../api/client';
-import { CATEGORIES, CRSES, isOpen, PARTY_ORGS, type Category, type Crs } from '../api/codes';
+import { CATEGORIES, CRSES, PARTY_ORGS, type Category, type Crs } from '../api/codes';
 import type { GridFeature, GridRef, Incident, LocateAnswer } from '../api/types';
 import {
   categoryName,
@@ -426,15 +426,14 @@ export async function officerView(shell: Shell): Promise<void> {
     incidentsMessage = { kind: 'loading', key: 'officer.incidentsLoading' };
     renderIncidents();
     try {
-      // The list API takes one status at a time, so the newest incidents are read and the open
-      // ones kept; the grid's own figures say how many are open in all.
+      // The newest open incidents; the grid's own figures say how many are open in all.
       const code = selected.properties.code;
       const [fc, detail] = await Promise.all([
-        api.incidents(code, INCIDENT_PAGE, ctrl.signal),
+        api.incidents(code, { limit: INCIDENT_PAGE, status: 'open' }, ctrl.signal),
         api.grid(code, ctrl.signal),
       ]);
       if (ctrl.signal.aborted) return;
-      incidents = fc.features.map((f) => f.properties).filter((i) => isOpen(i.status));
+      incidents = fc.features.map((f) => f.properties);
       openTotal = detail.properties.incidents.open;
       incidentsMessage = null;
     } catch (e) {

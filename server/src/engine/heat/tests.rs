@@ -109,7 +109,7 @@ fn filters_keep_only_matching_incidents() {
     let world = Tile::new(0, 0, 0).unwrap();
     let f = Filter {
         category: Some(Category::StreetOrder),
-        status: Some(IncidentStatus::Closed),
+        status: Some(IncidentStatus::Closed.into()),
         from: Some(
             Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0)
                 .unwrap()

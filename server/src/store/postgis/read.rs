@@ -305,8 +305,12 @@ pub(super) async fn incidents(client: &Client, q: &IncidentQuery) -> Result<Vec<
     if let Some(c) = q.category {
         w.push("category = {}", vec![Box::new(c.as_str())]);
     }
-    if let Some(s) = q.status {
-        w.push("status = {}", vec![Box::new(s.as_str())]);
+    if let Some(set) = q.status {
+        let names: Vec<String> = set.iter().map(|s| s.as_str().to_string()).collect();
+        w.push("status = ANY({})", vec![Box::new(names)]);
+    }
+    if let Some(c) = q.channel {
+        w.push("channel = {}", vec![Box::new(c.as_str())]);
     }
     if let Some(t) = q.from {
         w.push("reported_at >= {}", vec![Box::new(t)]);

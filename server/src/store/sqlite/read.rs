@@ -333,8 +333,15 @@ pub(super) fn incidents(conn: &Connection, q: &IncidentQuery) -> Result<Vec<Inci
     if let Some(c) = q.category {
         w.push("category = ?", [Value::Text(c.as_str().into())]);
     }
-    if let Some(s) = q.status {
-        w.push("status = ?", [Value::Text(s.as_str().into())]);
+    if let Some(set) = q.status {
+        let marks = vec!["?"; set.iter().count()].join(", ");
+        w.push(
+            &format!("status IN ({marks})"),
+            set.iter().map(|s| Value::Text(s.as_str().into())),
+        );
+    }
+    if let Some(c) = q.channel {
+        w.push("channel = ?", [Value::Text(c.as_str().into())]);
     }
     if let Some(t) = &q.from {
         w.push("reported_at >= ?", [Value::Integer(millis(t))]);
