@@ -107,6 +107,18 @@ pub struct ServeArgs {
     /// Largest bulk incident upload accepted, in bytes (streamed, not held in memory).
     #[arg(long, env = "GRIDD_MAX_BULK", default_value_t = 1 << 30)]
     pub max_bulk_bytes: u64,
+    /// A raster basemap for the map, under our data: an XYZ template
+    /// (`https://…/{z}/{x}/{y}.png`) or a WMTS GetTile URL in a Web Mercator tile matrix set;
+    /// `{0-7}` expands to subdomains. None: the map shows our own data only.
+    #[arg(long, env = "GRIDD_BASEMAP_URL")]
+    pub basemap_url: Option<String>,
+    /// The CRS the basemap's pictures are drawn in: wgs84, cgcs2000 (天地图), gcj02 (高德,
+    /// 腾讯) or bd09 (百度). The map warns when it would misplace our WGS84 data.
+    #[arg(long, env = "GRIDD_BASEMAP_CRS", default_value = "cgcs2000")]
+    pub basemap_crs: crate::domain::Crs,
+    /// Credit line shown on the map for the basemap (e.g. "天地图 GS(2024)0568号").
+    #[arg(long, env = "GRIDD_BASEMAP_ATTRIBUTION")]
+    pub basemap_attribution: Option<String>,
 }
 
 #[derive(Args, Debug)]

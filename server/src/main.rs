@@ -2,9 +2,11 @@
 
 use clap::Parser;
 use gridd::config::{Cli, Command, ServeArgs};
+use gridd::http::basemap::{Basemap, Configured};
 use gridd::http::{app, AppState, HttpOptions};
 use gridd::{import, store};
 use std::process::ExitCode;
+use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, thiserror::Error)]
@@ -23,6 +25,8 @@ enum MainError {
     Bulk(#[from] gridd::intake::bulk::BulkError),
     #[error(transparent)]
     WriteIncidents(#[from] gridd::generate::incident_files::WriteError),
+    #[error("--basemap-url: {0}")]
+    Basemap(String),
     #[error("generating the city failed: {0}")]
     Generate(#[from] gridd::domain::CodeError),
 }
@@ -59,6 +63,14 @@ async fn shutdown_signal() {
 }
 
 async fn serve(args: ServeArgs) -> Result<(), MainError> {
+    // A basemap URL that cannot be drawn is refused before anything else starts.
+    let basemap = match &args.basemap_url {
+        Some(url) => Some(Arc::new(
+            Basemap::new(url, args.basemap_crs, args.basemap_attribution.clone())
+                .map_err(MainError::Basemap)?,
+        )),
+        None => None,
+    };
     let store = store::open(&args.db.db).await?;
     if let Some(dir) = &args.load_if_empty {
         let counts = store.counts().await?;
@@ -75,6 +87,7 @@ async fn serve(args: ServeArgs) -> Result<(), MainError> {
         web_dir,
         max_body_bytes: args.max_body_bytes,
         max_bulk_bytes: args.max_bulk_bytes,
+        basemap: Configured(basemap),
     };
     let state = AppState::load(store).await?;
     let router = app(state, &options);

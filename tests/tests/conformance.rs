@@ -417,10 +417,7 @@ async fn incidents_filter_by_grid_category_status_channel_time_and_bbox_newest_f
         [3_600_000]
     );
     let open = q(|q| q.status = Some(StatusSet::open()));
-    assert_eq!(
-        times(store.incidents(&open).await.unwrap()),
-        [7_200_000, 0]
-    );
+    assert_eq!(times(store.incidents(&open).await.unwrap()), [7_200_000, 0]);
     let by_channel = q(|q| q.channel = Some(Channel::Hotline));
     assert_eq!(
         times(store.incidents(&by_channel).await.unwrap()),

@@ -211,3 +211,52 @@ async fn the_built_frontend_is_served_at_the_root_and_for_unknown_pages() {
         assert_eq!(body, Value::String("<title>网格</title>".into()));
     }
 }
+
+#[tokio::test]
+async fn a_configured_basemap_is_offered_with_its_crs_and_how_far_it_sets_our_data_off() {
+    let (store, _dir) = common::sqlite_store().await;
+    let (_, none) = api(&store, "/api/basemap").await;
+    assert_eq!(none["configured"], Value::Null);
+    let basemap = gridd::http::basemap::Basemap::new(
+        "https://webrd0{1-4}.example.cn/appmaptile?x={x}&y={y}&z={z}",
+        gridd::domain::Crs::Gcj02,
+        Some("高德".into()),
+    )
+    .unwrap();
+    let options = HttpOptions {
+        basemap: gridd::http::basemap::Configured(Some(Arc::new(basemap))),
+        ..Default::default()
+    };
+    let (status, v) = get(&store, &options, "/api/basemap").await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let c = &v["configured"];
+    assert_eq!(c["tiles"].as_array().unwrap().len(), 4, "{v}");
+    assert_eq!(c["crs"], "gcj02");
+    assert_eq!(c["misplacement"], "shifted");
+    let off = c["offset_m"].as_f64().unwrap();
+    assert!((300.0..800.0).contains(&off), "{v}");
+}
+
+#[tokio::test]
+async fn checking_a_basemap_url_explains_what_cannot_be_drawn() {
+    let (store, _dir) = common::sqlite_store().await;
+    let ok = "/api/basemap/check?crs=cgcs2000&url=http%3A%2F%2Ft0.tianditu.gov.cn%2Fvec_w%2Fwmts%3FREQUEST%3DGetTile%26TILEMATRIXSET%3Dw%26TILEMATRIX%3D1%26TILEROW%3D0%26TILECOL%3D0";
+    let (status, v) = api(&store, ok).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["scheme"], "wmts-kvp");
+    assert_eq!(v["misplacement"], "none");
+    assert_eq!(v["offset_m"], 0.0);
+    for (uri, words) in [
+        (
+            "/api/basemap/check?url=http%3A%2F%2Ft0.tianditu.gov.cn%2Fvec_c%2Fwmts%3FREQUEST%3DGetTile%26TILEMATRIXSET%3Dc%26TILEMATRIX%3D1%26TILEROW%3D0%26TILECOL%3D0",
+            "Web Mercator",
+        ),
+        ("/api/basemap/check?url=https%3A%2F%2Fexample.cn%2Fa.png", "placeholders"),
+        ("/api/basemap/check?url=https%3A%2F%2Fexample.cn%2F%7Bz%7D%2F%7Bx%7D%2F%7By%7D&crs=mars", "crs"),
+        ("/api/basemap/check", "url"),
+    ] {
+        let (status, v) = api(&store, uri).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {v}");
+        assert!(v["message"].as_str().unwrap().contains(words), "{uri}: {v}");
+    }
+}

@@ -300,7 +300,9 @@ async fn a_bulk_body_over_its_limit_is_413_and_stores_nothing(store: Arc<dyn Sto
     assert_eq!(incident_count(&store).await, 0);
 }
 
-async fn incident_listing_filters_by_open_status_lists_and_channel_and_refuses_bad_filters(store: Arc<dyn Store>) {
+async fn incident_listing_filters_by_open_status_lists_and_channel_and_refuses_bad_filters(
+    store: Arc<dyn Store>,
+) {
     let r = router(&store, HttpOptions::default()).await;
     let ndjson = [
         r#"{"lng":110.4319,"lat":35.4765,"category":"e_environment","reported_at":"2026-01-10T09:00:00Z","status":"closed"}"#,

@@ -89,7 +89,10 @@ impl StatusSet {
             .fold(StatusSet(0), |set, s| set.with(*s))
     }
     fn bit(s: IncidentStatus) -> u8 {
-        let i = IncidentStatus::ALL.iter().position(|x| *x == s).unwrap_or(0);
+        let i = IncidentStatus::ALL
+            .iter()
+            .position(|x| *x == s)
+            .unwrap_or(0);
         1 << i
     }
     fn with(self, s: IncidentStatus) -> StatusSet {
@@ -239,11 +242,18 @@ mod tests {
     #[test]
     fn a_status_filter_reads_open_a_list_or_one_status_and_refuses_nothing() {
         let open: StatusSet = "open".parse().unwrap();
-        assert!(open.contains(IncidentStatus::Reported) && open.contains(IncidentStatus::Responded));
-        assert!(!open.contains(IncidentStatus::Closed) && !open.contains(IncidentStatus::Evaluated));
+        assert!(
+            open.contains(IncidentStatus::Reported) && open.contains(IncidentStatus::Responded)
+        );
+        assert!(
+            !open.contains(IncidentStatus::Closed) && !open.contains(IncidentStatus::Evaluated)
+        );
         let two: StatusSet = "closed, evaluated".parse().unwrap();
         assert_eq!(two.to_string(), "closed,evaluated");
-        assert_eq!("派遣".parse::<StatusSet>().unwrap(), IncidentStatus::Dispatched.into());
+        assert_eq!(
+            "派遣".parse::<StatusSet>().unwrap(),
+            IncidentStatus::Dispatched.into()
+        );
         assert!(",".parse::<StatusSet>().is_err());
         let err = "open,lost".parse::<StatusSet>().unwrap_err();
         assert!(err.to_string().contains("\"lost\""), "{err}");

@@ -2,6 +2,7 @@
 //! built frontend served from a directory. [`app`] builds the router so tests can call it
 //! directly (`tower::ServiceExt::oneshot`) or on port 0.
 
+pub mod basemap;
 mod buildings;
 mod compounds;
 pub mod error;
@@ -84,6 +85,8 @@ pub struct HttpOptions {
     pub max_body_bytes: usize,
     /// Largest bulk upload accepted, in bytes (bulk bodies are streamed, not buffered).
     pub max_bulk_bytes: u64,
+    /// A third-party basemap offered to the frontend (`--basemap-url`).
+    pub basemap: basemap::Configured,
 }
 
 impl Default for HttpOptions {
@@ -92,6 +95,7 @@ impl Default for HttpOptions {
             web_dir: None,
             max_body_bytes: 16 * 1024 * 1024,
             max_bulk_bytes: 1 << 30,
+            basemap: basemap::Configured::default(),
         }
     }
 }
@@ -119,6 +123,11 @@ async fn api_not_found(axum::extract::OriginalUri(uri): axum::extract::OriginalU
 pub fn app(state: AppState, options: &HttpOptions) -> Router {
     let api = Router::new()
         .route("/health", get(health::health))
+        .route(
+            "/basemap",
+            get(basemap::configured).layer(axum::Extension(options.basemap.clone())),
+        )
+        .route("/basemap/check", get(basemap::check))
         .route("/grids", get(grids::list))
         .route("/grids/{code}", get(grids::detail))
         .route("/compounds", get(compounds::list))

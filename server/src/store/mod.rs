@@ -15,7 +15,7 @@ pub mod sqlite;
 pub mod wkb;
 
 use crate::domain::{
-    Bbox, Building, Category, Compound, FeatureId, Grid, GridCode, Incident, Channel, Level,
+    Bbox, Building, Category, Channel, Compound, FeatureId, Grid, GridCode, Incident, Level,
     NewIncident, Officer, ServiceCentre, StatusCounts, StatusSet,
 };
 use async_trait::async_trait;
