@@ -35,9 +35,10 @@ function yearAgo() {
 
 /**
  * Starts the server and resolves once `/api/health` answers with the city loaded.
- * `incidents`: how many synthetic incidents to bulk-load (0 for none).
+ * `incidents`: how many synthetic incidents to bulk-load (0 for none); `args`: more flags for
+ * `gridd serve`.
  */
-export async function startServer({ incidents = 20000 } = {}) {
+export async function startServer({ incidents = 20000, args: extra = [] } = {}) {
   if (!existsSync(GRIDD)) throw new Error(`${GRIDD} is missing: run \`make build\` first`);
   if (!existsSync(join(WEB, 'index.html'))) throw new Error(`${WEB}/index.html is missing: run \`make web\` first`);
   if (!existsSync(join(CITY, 'grids.geojson'))) {
@@ -52,6 +53,7 @@ export async function startServer({ incidents = 20000 } = {}) {
     '--port', String(port),
     '--load-if-empty', CITY,
     '--web-dir', WEB,
+    ...extra,
   ];
   const child = spawn(GRIDD, args, {
     cwd: ROOT,

@@ -4,6 +4,8 @@
  * `{"error","message"}` when it sent one, otherwise what went wrong on the way.
  */
 import type {
+  BasemapAnswer,
+  BasemapCrs,
   Bbox,
   BuildingCollection,
   CompoundCollection,
@@ -154,6 +156,14 @@ export const api = {
   },
   locate(lng: number, lat: number, crs: Crs, signal?: AbortSignal): Promise<LocateAnswer> {
     return request(withQuery('/api/locate', { lng, lat, crs }), { signal });
+  },
+  /** The basemap this server was configured with, if any. */
+  basemap(signal?: AbortSignal): Promise<{ configured: (BasemapAnswer & { url: string; attribution: string | null }) | null }> {
+    return request('/api/basemap', { signal });
+  },
+  /** What a pasted tile URL would draw, and how far its CRS sets our data off at (lng, lat). */
+  checkBasemap(url: string, crs: BasemapCrs, at: [number, number], signal?: AbortSignal): Promise<BasemapAnswer> {
+    return request(withQuery('/api/basemap/check', { url, crs, lng: at[0].toFixed(5), lat: at[1].toFixed(5) }), { signal });
   },
   stats(level: Level, f: IncidentFilter, signal?: AbortSignal): Promise<StatsAnswer> {
     return request(withQuery('/api/stats/grids', { level, ...filterQuery(f) }), { signal });

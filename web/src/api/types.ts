@@ -158,3 +158,16 @@ export interface IncidentFilter {
 
 /** `[minLng, minLat, maxLng, maxLat]` */
 export type Bbox = [number, number, number, number];
+
+/** Coordinate systems a basemap provider can draw in (天地图: CGCS2000; 高德/腾讯: GCJ-02; 百度: BD-09). */
+export const BASEMAP_CRSES = ['cgcs2000', 'wgs84', 'gcj02', 'bd09'] as const;
+export type BasemapCrs = (typeof BASEMAP_CRSES)[number];
+
+/** `/api/basemap/check`: a tile URL read into templates, and how its CRS misplaces our data. */
+export interface BasemapAnswer {
+  scheme: 'xyz' | 'wmts-kvp' | 'wmts-rest';
+  tiles: string[];
+  crs: BasemapCrs;
+  misplacement: 'none' | 'shifted' | 'shifted_and_retiled';
+  offset_m: number;
+}

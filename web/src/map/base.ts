@@ -1,8 +1,8 @@
 /**
  * The map itself: MapLibre with an offline style built only from our own data (a plain
  * background and grid outlines of the three levels from `/tiles/grids`). Nothing is fetched
- * from outside the server: no basemap, no glyphs, no sprites (so the map draws no text; names
- * are shown in popups and panels).
+ * from outside the server unless a user or the server's configuration asks for a third-party
+ * basemap (`map/basemap.ts`).
  */
 import * as maplibregl from 'maplibre-gl';
 import type { LngLatBoundsLike, StyleSpecification } from 'maplibre-gl';
@@ -88,6 +88,8 @@ export function createMap(opts: MapOptions): maplibregl.Map {
   });
   map.touchZoomRotate.disableRotation();
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+  // Empty (and hidden) until a basemap with a credit line is shown.
+  map.addControl(new maplibregl.AttributionControl({ compact: true }), 'bottom-right');
   // MapLibre reads its control strings once; keep their tooltips in the chosen language.
   onLanguageChange(() => {
     const titles: [string, string][] = [

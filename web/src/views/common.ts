@@ -6,6 +6,7 @@ import { t } from '../i18n';
 import { createMap } from '../map/base';
 import { bboxOf } from '../map/geometry';
 import { setMapStatus } from '../ui/shell';
+import { BasemapControl } from './basemap';
 
 /** Around the sample city (韩城, 110.44°E 35.47°N): where the map starts until the grids answer. */
 const CITY_GUESS: Bbox = [110.34, 35.4, 110.54, 35.55];
@@ -18,6 +19,7 @@ const CITY_GUESS: Bbox = [110.34, 35.4, 110.54, 35.55];
  */
 export function cityMap(container: HTMLElement, status: MapStatus): maplibregl.Map {
   const map = createMap({ container, bounds: CITY_GUESS });
+  map.addControl(new BasemapControl(), 'top-right');
   api.grids(1).then(
     (fc) => {
       const b = bboxOf(fc.features.map((f) => f.geometry));
