@@ -3,8 +3,7 @@
 //! Output is deterministic: rows sorted by code/id, keys sorted, floats printed shortest
 //! round-trip, so export → import → export gives identical bytes.
 
-use crate::domain::{Building, Compound, Grid, Officer, ServiceCentre};
-use crate::generate::layout::Road;
+use crate::domain::{Building, Compound, Grid, Officer, Road, ServiceCentre};
 use crate::store::Dataset;
 use geojson::GeometryValue;
 use serde_json::{json, Value};
@@ -85,10 +84,14 @@ fn building(b: &Building) -> Value {
 }
 
 fn road(r: &Road) -> Value {
-    let class = ["arterial", "street", "lane"][usize::from(r.class.clamp(1, 3) - 1)];
+    // One line is written as a LineString, as most tools write a road.
+    let geometry = match r.geometry.0.as_slice() {
+        [one] => GeometryValue::from(one),
+        _ => GeometryValue::from(&r.geometry),
+    };
     feature(
-        json!({ "class": class }),
-        GeometryValue::from(&geo::LineString::from(vec![r.from, r.to])),
+        json!({ "id": r.id, "name": r.name, "class": r.class }),
+        geometry,
     )
 }
 
@@ -108,8 +111,8 @@ fn officers_csv(officers: &[Officer]) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
-/// Writes `data` (and `roads`, if any) into `dir`, creating it.
-pub fn write_dir(data: &Dataset, roads: &[Road], dir: &Path) -> Result<(), ExportError> {
+/// Writes `data` into `dir`, creating it (`roads.geojson` only when there are roads).
+pub fn write_dir(data: &Dataset, dir: &Path) -> Result<(), ExportError> {
     std::fs::create_dir_all(dir).map_err(|e| ExportError::Write {
         path: dir.display().to_string(),
         reason: e.to_string(),
@@ -120,6 +123,7 @@ pub fn write_dir(data: &Dataset, roads: &[Road], dir: &Path) -> Result<(), Expor
     d.compounds.sort_by(|a, b| a.id.cmp(&b.id));
     d.buildings.sort_by(|a, b| a.id.cmp(&b.id));
     d.officers.sort_by(|a, b| a.id.cmp(&b.id));
+    d.roads.sort_by(|a, b| a.id.cmp(&b.id));
     write_file(
         &dir.join("grids.geojson"),
         &collection(d.grids.iter().map(grid)),
@@ -137,10 +141,10 @@ pub fn write_dir(data: &Dataset, roads: &[Road], dir: &Path) -> Result<(), Expor
         &collection(d.buildings.iter().map(building)),
     )?;
     write_file(&dir.join("officers.csv"), &officers_csv(&d.officers))?;
-    if !roads.is_empty() {
+    if !d.roads.is_empty() {
         write_file(
             &dir.join("roads.geojson"),
-            &collection(roads.iter().map(road)),
+            &collection(d.roads.iter().map(road)),
         )?;
     }
     Ok(())

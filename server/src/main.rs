@@ -185,8 +185,8 @@ async fn run(cli: Cli) -> Result<(), MainError> {
             let store = store::open(&args.db.db).await?;
             let s = load(&*store, &args.dir, args.allow_warnings).await?;
             println!(
-                "imported {} grids, {} service centres, {} compounds, {} buildings, {} officers",
-                s.grids, s.service_centres, s.compounds, s.buildings, s.officers
+                "imported {} grids, {} service centres, {} compounds, {} buildings, {} officers, {} roads",
+                s.grids, s.service_centres, s.compounds, s.buildings, s.officers, s.roads
             );
             Ok(())
         }
@@ -195,10 +195,10 @@ async fn run(cli: Cli) -> Result<(), MainError> {
             let city =
                 gridd::generate::generate(args.seed, |stage| eprintln!("generate: {stage}"))?;
             eprintln!("generate: writing {}", args.out.display());
-            gridd::export::write_dir(&city.data, &city.roads, &args.out)?;
+            gridd::export::write_dir(&city.data, &args.out)?;
             let s = city.data.summary();
             println!(
-                "generated seed {} in {:.2} s: {} grids, {} service centres, {} compounds, {} buildings, {} officers, {} road segments",
+                "generated seed {} in {:.2} s: {} grids, {} service centres, {} compounds, {} buildings, {} officers, {} roads",
                 args.seed,
                 started.elapsed().as_secs_f64(),
                 s.grids,
@@ -206,7 +206,7 @@ async fn run(cli: Cli) -> Result<(), MainError> {
                 s.compounds,
                 s.buildings,
                 s.officers,
-                city.roads.len()
+                s.roads
             );
             Ok(())
         }
@@ -215,7 +215,7 @@ async fn run(cli: Cli) -> Result<(), MainError> {
         Command::Export(args) => {
             let store = store::open(&args.db.db).await?;
             let data = store::export_dataset(&*store).await?;
-            gridd::export::write_dir(&data, &[], &args.out)?;
+            gridd::export::write_dir(&data, &args.out)?;
             println!("exported {:?} to {}", data.summary(), args.out.display());
             Ok(())
         }

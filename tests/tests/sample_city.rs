@@ -191,11 +191,11 @@ fn the_same_seed_writes_byte_identical_files_and_another_seed_does_not() {
         tempfile::tempdir().unwrap(),
         tempfile::tempdir().unwrap(),
     );
-    gridd::export::write_dir(&city().data, &city().roads, a.path()).unwrap();
+    gridd::export::write_dir(&city().data, a.path()).unwrap();
     let again = generate(42, |_| {}).unwrap();
-    gridd::export::write_dir(&again.data, &again.roads, b.path()).unwrap();
+    gridd::export::write_dir(&again.data, b.path()).unwrap();
     let other = generate(43, |_| {}).unwrap();
-    gridd::export::write_dir(&other.data, &other.roads, c.path()).unwrap();
+    gridd::export::write_dir(&other.data, c.path()).unwrap();
     let (fa, fb, fc) = (files(a.path()), files(b.path()), files(c.path()));
     let names: Vec<&str> = fa.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
@@ -216,15 +216,20 @@ fn the_same_seed_writes_byte_identical_files_and_another_seed_does_not() {
 /// Writes the sample city to files, imports them, exports the store, and compares.
 async fn round_trip(store: &dyn Store) {
     let written = tempfile::tempdir().unwrap();
-    gridd::export::write_dir(&city().data, &[], written.path()).unwrap();
+    gridd::export::write_dir(&city().data, written.path()).unwrap();
     let summary = import::load(store, written.path(), false, &mut |_| {})
         .await
         .expect("the sample city imports");
     assert_eq!(summary.grids, 1446);
+    assert_eq!(summary.roads, city().data.roads.len());
+    assert!(summary.roads > 1000, "{summary:?}");
     let exported = tempfile::tempdir().unwrap();
     let data = store::export_dataset(store).await.unwrap();
-    gridd::export::write_dir(&data, &[], exported.path()).unwrap();
-    for ((name, a), (_, b)) in files(written.path()).iter().zip(files(exported.path())) {
+    gridd::export::write_dir(&data, exported.path()).unwrap();
+    let (before, after) = (files(written.path()), files(exported.path()));
+    assert_eq!(before.len(), 6, "roads.geojson is written and read back too");
+    assert_eq!(before.len(), after.len());
+    for ((name, a), (_, b)) in before.iter().zip(after) {
         assert!(*a == b, "{name} differs after the round trip");
     }
 }

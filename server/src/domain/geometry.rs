@@ -6,7 +6,7 @@
 //! Every error says which polygon and ring, and the lng/lat where the problem is.
 
 use geo::algorithm::Validation;
-use geo::{Coord, LineString, MultiPolygon, Polygon};
+use geo::{Coord, LineString, MultiLineString, MultiPolygon, Polygon};
 use geojson::{GeometryValue, Position};
 use std::fmt;
 
@@ -68,6 +68,12 @@ pub enum GeometryError {
     },
     #[error("invalid polygon near {at}: {reason}")]
     Invalid { reason: String, at: At },
+    #[error("geometry type {0} is not allowed here; expected LineString or MultiLineString")]
+    NotALine(String),
+    #[error("line {line} has {count} position(s); a line needs at least 2")]
+    LineTooShort { line: usize, count: usize },
+    #[error("line {line} position {index} is not a finite [lng, lat] in range: {at}")]
+    LineBadCoordinate { line: usize, index: usize, at: At },
 }
 
 fn position(
@@ -144,14 +150,16 @@ impl GeometryError {
     pub fn kind(&self) -> &'static str {
         match self {
             GeometryError::Missing => "missing_geometry",
-            GeometryError::WrongType(_) | GeometryError::NotAPoint(_) => "wrong_geometry_type",
-            GeometryError::NoRings { .. } | GeometryError::TooFewPositions { .. } => {
-                "too_few_positions"
-            }
+            GeometryError::WrongType(_)
+            | GeometryError::NotAPoint(_)
+            | GeometryError::NotALine(_) => "wrong_geometry_type",
+            GeometryError::NoRings { .. }
+            | GeometryError::TooFewPositions { .. }
+            | GeometryError::LineTooShort { .. } => "too_few_positions",
             GeometryError::NotClosed { .. } => "unclosed_ring",
-            GeometryError::BadPosition { .. } | GeometryError::BadCoordinate { .. } => {
-                "bad_coordinate"
-            }
+            GeometryError::BadPosition { .. }
+            | GeometryError::BadCoordinate { .. }
+            | GeometryError::LineBadCoordinate { .. } => "bad_coordinate",
             GeometryError::Invalid { .. } => "invalid_polygon",
         }
     }
@@ -160,9 +168,9 @@ impl GeometryError {
     pub fn at(&self) -> Option<At> {
         match self {
             GeometryError::NotClosed { last, .. } => Some(*last),
-            GeometryError::BadCoordinate { at, .. } | GeometryError::Invalid { at, .. } => {
-                Some(*at)
-            }
+            GeometryError::BadCoordinate { at, .. }
+            | GeometryError::Invalid { at, .. }
+            | GeometryError::LineBadCoordinate { at, .. } => Some(*at),
             _ => None,
         }
     }
@@ -261,6 +269,50 @@ pub fn multipolygon_from_geojson(
     Ok(mp)
 }
 
+fn line(raw: &[Position], index: usize) -> Result<LineString, GeometryError> {
+    if raw.len() < 2 {
+        return Err(GeometryError::LineTooShort {
+            line: index,
+            count: raw.len(),
+        });
+    }
+    raw.iter()
+        .enumerate()
+        .map(|(i, p)| {
+            position(p, index, 0, i).map_err(|_| {
+                let s = p.as_slice();
+                GeometryError::LineBadCoordinate {
+                    line: index,
+                    index: i,
+                    at: At(
+                        s.first().copied().unwrap_or(f64::NAN),
+                        s.get(1).copied().unwrap_or(f64::NAN),
+                    ),
+                }
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(LineString::new)
+}
+
+/// Turns a GeoJSON LineString or MultiLineString (a road) into a `MultiLineString` of
+/// checked positions, or says which line and position is wrong.
+pub fn lines_from_geojson(g: Option<&geojson::Geometry>) -> Result<MultiLineString, GeometryError> {
+    let g = g.ok_or(GeometryError::Missing)?;
+    match &g.value {
+        GeometryValue::LineString { coordinates } => {
+            Ok(MultiLineString::new(vec![line(coordinates, 0)?]))
+        }
+        GeometryValue::MultiLineString { coordinates } => coordinates
+            .iter()
+            .enumerate()
+            .map(|(i, l)| line(l, i))
+            .collect::<Result<Vec<_>, _>>()
+            .map(MultiLineString::new),
+        other => Err(GeometryError::NotALine(other.type_name().to_string())),
+    }
+}
+
 /// Turns a GeoJSON Point into a checked WGS84 point.
 pub fn point_from_geojson(
     g: Option<&geojson::Geometry>,
@@ -355,6 +407,32 @@ mod tests {
         let At(x, y) = err.at().unwrap();
         assert_eq!(x, 4.0, "{err}");
         assert!(y == 1.0 || y == 2.0, "{err}");
+    }
+
+    #[test]
+    fn a_road_is_a_line_or_lines_of_at_least_two_positions_in_range() {
+        let one = lines_from_geojson(Some(&geom(
+            r#"{"type":"LineString","coordinates":[[110.4,35.4],[110.5,35.4]]}"#,
+        )))
+        .unwrap();
+        assert_eq!(one.0.len(), 1);
+        let e = lines_from_geojson(Some(&geom(
+            r#"{"type":"MultiLineString","coordinates":[[[110.4,35.4],[110.5,35.4]],[[110.4,35.4]]]}"#,
+        )))
+        .unwrap_err();
+        assert_eq!(e, GeometryError::LineTooShort { line: 1, count: 1 });
+        let e = lines_from_geojson(Some(&geom(
+            r#"{"type":"LineString","coordinates":[[110.4,35.4],[110.5,95.0]]}"#,
+        )))
+        .unwrap_err();
+        assert_eq!(e.kind(), "bad_coordinate");
+        assert_eq!(e.at(), Some(At(110.5, 95.0)));
+        assert!(e.to_string().starts_with("line 0 position 1"), "{e}");
+        let e = lines_from_geojson(Some(&geom(
+            r#"{"type":"Point","coordinates":[110.4,35.4]}"#,
+        )))
+        .unwrap_err();
+        assert_eq!(e.kind(), "wrong_geometry_type");
     }
 
     #[test]

@@ -19,5 +19,6 @@ pub use incident::{
 };
 pub use model::{
     Building, Compound, Domain, FeatureId, FieldError, Floors, Grid, GridKind, Households,
-    MaskedPhone, Officer, OfficerRole, PartyOrg, Population, ServiceCentre, ServiceLevel,
+    MaskedPhone, Officer, OfficerRole, PartyOrg, Population, Road, RoadClass, ServiceCentre,
+    ServiceLevel,
 };

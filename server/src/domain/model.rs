@@ -402,6 +402,24 @@ pub struct ServiceCentre {
     pub location: Wgs84Point,
 }
 
+named_enum!(
+    /// How important a road is: it sets how wide and from which zoom the map draws it.
+    RoadClass, "class", {
+    Arterial => "arterial" / "主干道",
+    Street => "street" / "街道",
+    Lane => "lane" / "巷道",
+});
+
+/// A road of the basemap (道路): reference data drawn under the grids, not a governance unit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Road {
+    pub id: FeatureId,
+    /// Empty for an unnamed lane.
+    pub name: String,
+    pub class: RoadClass,
+    pub geometry: geo::MultiLineString<f64>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,7 +14,10 @@ mod names;
 mod people;
 pub mod rng;
 
-use crate::domain::{Domain, Grid, GridCode, GridKind, Households, Population};
+use crate::domain::{
+    Domain, FeatureId, Grid, GridCode, GridKind, Households, Population, Road as BasemapRoad,
+    RoadClass,
+};
 use crate::store::Dataset;
 use layout::{reading_order, split, Cell, Lattice, Road};
 use rng::Rng;
@@ -25,10 +28,42 @@ pub const LEVEL2: usize = 164;
 pub const LEVEL3: usize = 1243;
 pub const COUNTY: &str = "610581";
 
-/// A generated city: the dataset to import and the roads drawn along grid boundaries.
+/// A generated city: the dataset to import (its roads included) and the road segments
+/// drawn along grid boundaries, by class, that the incident generator uses as hotspots.
 pub struct City {
     pub data: Dataset,
     pub roads: Vec<Road>,
+}
+
+/// The cut lines as basemap roads: arterials and streets named from the city's road names
+/// (in turn), lanes unnamed.
+fn basemap_roads(segments: &[Road]) -> Vec<BasemapRoad> {
+    let mut named = 0;
+    segments
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            let class = match s.class {
+                1 => RoadClass::Arterial,
+                2 => RoadClass::Street,
+                _ => RoadClass::Lane,
+            };
+            let name = if class == RoadClass::Lane {
+                String::new()
+            } else {
+                named += 1;
+                names::ROADS[(named - 1) % names::ROADS.len()].to_string()
+            };
+            Some(BasemapRoad {
+                id: FeatureId::parse(&format!("R{:05}", i + 1)).ok()?,
+                name,
+                class,
+                geometry: geo::MultiLineString::new(vec![geo::LineString::from(vec![
+                    s.from, s.to,
+                ])]),
+            })
+        })
+        .collect()
 }
 
 /// How many children each parent gets so that `parents` parents hold `total` children:
@@ -157,6 +192,7 @@ pub fn generate(
             compounds: placed.compounds,
             buildings: placed.buildings,
             officers: placed.officers,
+            roads: basemap_roads(&roads),
         },
         roads,
     })

@@ -2,10 +2,13 @@
 //! See README.md ("Import format") for the property names.
 
 use super::Problem;
-use crate::domain::geometry::{multipolygon_from_geojson, point_from_geojson, GeometryError};
+use crate::domain::geometry::{
+    lines_from_geojson, multipolygon_from_geojson, point_from_geojson, GeometryError,
+};
 use crate::domain::{
     Building, Compound, Domain, FeatureId, Floors, Grid, GridCode, GridKind, Households,
-    MaskedPhone, Officer, OfficerRole, PartyOrg, Population, ServiceCentre, ServiceLevel,
+    MaskedPhone, Officer, OfficerRole, PartyOrg, Population, Road, RoadClass, ServiceCentre,
+    ServiceLevel,
 };
 use geojson::{Feature, GeoJson, JsonObject, JsonValue};
 
@@ -205,6 +208,21 @@ pub(super) fn service_centres(
             name: string(props, "name").unwrap_or_default(),
             level: level?,
             location: location?,
+        })
+    })
+}
+
+pub(super) fn roads(file: &str, text: &str, problems: &mut Vec<Problem>) -> Vec<Road> {
+    each(file, text, "id", problems, |ctx, feat, props| {
+        let id = id(ctx, props);
+        let class =
+            required(ctx, props, "class").and_then(|c| ctx.ok(c.parse::<RoadClass>(), "class"));
+        let geometry = ctx.geometry(lines_from_geojson(feat.geometry.as_ref()));
+        Some(Road {
+            id: id?,
+            name: string(props, "name").unwrap_or_default(),
+            class: class?,
+            geometry: geometry?,
         })
     })
 }

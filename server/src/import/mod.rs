@@ -4,7 +4,8 @@
 //! written unless every file parses.
 //!
 //! A directory holds any of: `grids.geojson`, `service_centres.geojson`,
-//! `compounds.geojson`, `buildings.geojson`, `officers.csv` (property names in README.md).
+//! `compounds.geojson`, `buildings.geojson`, `officers.csv`, `roads.geojson` (property
+//! names in README.md).
 //! Compounds and buildings without a `grid` property get the level-3 grid that holds their
 //! interior point. [`check`] then runs the topology validator; the caller writes only what
 //! passes, in one transaction.
@@ -107,9 +108,9 @@ fn list(problems: &[Problem]) -> String {
 pub enum ImportError {
     #[error("cannot read {path}: {reason}")]
     Read { path: String, reason: String },
-    #[error("{path} contains none of grids.geojson, service_centres.geojson, compounds.geojson, buildings.geojson, officers.csv")]
+    #[error("{path} contains none of grids.geojson, service_centres.geojson, compounds.geojson, buildings.geojson, officers.csv, roads.geojson")]
     Empty { path: String },
-    #[error("cannot tell what {path} holds: name it grids*.geojson, service_centres*.geojson, compounds*.geojson, buildings*.geojson or officers*.csv")]
+    #[error("cannot tell what {path} holds: name it grids*.geojson, service_centres*.geojson, compounds*.geojson, buildings*.geojson, officers*.csv or roads*.geojson")]
     UnknownFile { path: String },
     #[error("{} error(s) found, nothing was written:\n{}", .0.iter().filter(|p| p.is_error()).count(), list(.0))]
     Invalid(Vec<Problem>),
@@ -120,12 +121,13 @@ pub enum ImportError {
 }
 
 /// The files a directory may hold, in the order they are read.
-pub const FILES: [&str; 5] = [
+pub const FILES: [&str; 6] = [
     "grids.geojson",
     "service_centres.geojson",
     "compounds.geojson",
     "buildings.geojson",
     "officers.csv",
+    "roads.geojson",
 ];
 
 fn read(path: &Path) -> Result<Option<String>, ImportError> {
@@ -190,6 +192,7 @@ fn parse(texts: &[(&str, Option<String>)]) -> Result<Dataset, ImportError> {
             }
             "compounds.geojson" => data.compounds = features::compounds(file, text, &mut problems),
             "buildings.geojson" => data.buildings = features::buildings(file, text, &mut problems),
+            "roads.geojson" => data.roads = features::roads(file, text, &mut problems),
             _ => data.officers = features::officers(file, text, &mut problems),
         }
     }
@@ -246,8 +249,8 @@ pub async fn load(
     let data = read_path(path)?;
     let s = data.summary();
     stage(format!(
-        "read {} grids, {} service centres, {} compounds, {} buildings, {} officers; validating topology",
-        s.grids, s.service_centres, s.compounds, s.buildings, s.officers
+        "read {} grids, {} service centres, {} compounds, {} buildings, {} officers, {} roads; validating topology",
+        s.grids, s.service_centres, s.compounds, s.buildings, s.officers, s.roads
     ));
     let warnings = check(&data, allow_warnings)?;
     for w in &warnings {

@@ -10,18 +10,32 @@ pub struct Migration {
 }
 
 /// `migrations/sqlite/*.sql`, in order.
-pub const SQLITE: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_init",
-    sql: include_str!("../../../migrations/sqlite/0001_init.sql"),
-}];
+pub const SQLITE: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_init",
+        sql: include_str!("../../../migrations/sqlite/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_roads",
+        sql: include_str!("../../../migrations/sqlite/0002_roads.sql"),
+    },
+];
 
 /// `migrations/postgis/*.sql`, in order.
-pub const POSTGIS: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_init",
-    sql: include_str!("../../../migrations/postgis/0001_init.sql"),
-}];
+pub const POSTGIS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_init",
+        sql: include_str!("../../../migrations/postgis/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_roads",
+        sql: include_str!("../../../migrations/postgis/0002_roads.sql"),
+    },
+];
 
 #[cfg(test)]
 mod tests {

@@ -16,7 +16,7 @@ pub mod wkb;
 
 use crate::domain::{
     Bbox, Building, Category, Channel, Compound, FeatureId, Grid, GridCode, Incident, Level,
-    NewIncident, Officer, ServiceCentre, StatusCounts, StatusSet,
+    NewIncident, Officer, Road, ServiceCentre, StatusCounts, StatusSet,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -83,6 +83,8 @@ pub struct Dataset {
     pub compounds: Vec<Compound>,
     pub buildings: Vec<Building>,
     pub officers: Vec<Officer>,
+    /// Basemap roads (optional reference data).
+    pub roads: Vec<Road>,
 }
 
 impl Dataset {
@@ -101,6 +103,7 @@ impl Dataset {
             compounds: self.compounds.len(),
             buildings: self.buildings.len(),
             officers: self.officers.len(),
+            roads: self.roads.len(),
         }
     }
 
@@ -124,7 +127,8 @@ impl Dataset {
         first_repeat::<FeatureId>("service centre", self.service_centres.iter().map(|s| &s.id))?;
         first_repeat::<FeatureId>("compound", self.compounds.iter().map(|c| &c.id))?;
         first_repeat::<FeatureId>("building", self.buildings.iter().map(|b| &b.id))?;
-        first_repeat::<FeatureId>("officer", self.officers.iter().map(|o| &o.id))
+        first_repeat::<FeatureId>("officer", self.officers.iter().map(|o| &o.id))?;
+        first_repeat::<FeatureId>("road", self.roads.iter().map(|r| &r.id))
     }
 }
 
@@ -136,6 +140,7 @@ pub struct ImportSummary {
     pub compounds: usize,
     pub buildings: usize,
     pub officers: usize,
+    pub roads: usize,
 }
 
 /// Row counts for `/api/health`.
@@ -217,6 +222,8 @@ pub trait Store: Send + Sync {
     /// Officers serving `grid` or any grid under it; all officers when `None`.
     async fn officers(&self, grid: Option<&GridCode>) -> Result<Vec<Officer>>;
     async fn service_centres(&self) -> Result<Vec<ServiceCentre>>;
+    /// Basemap roads, by id.
+    async fn roads(&self) -> Result<Vec<Road>>;
 
     /// Stores incidents in one transaction; returns them with ids once they are durable.
     async fn insert_incidents(&self, incidents: &[NewIncident]) -> Result<Vec<Incident>>;
@@ -282,6 +289,7 @@ pub async fn export_dataset(store: &dyn Store) -> Result<Dataset> {
         compounds: store.compounds(&AreaQuery::default()).await?,
         buildings: store.buildings(&AreaQuery::default()).await?,
         officers: store.officers(None).await?,
+        roads: store.roads().await?,
     })
 }
 

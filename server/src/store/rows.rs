@@ -5,7 +5,7 @@ use super::{Result, StoreError};
 use crate::domain::{
     Building, Category, Channel, Compound, Crs, FeatureId, Floors, Grid, GridCode, GridKind,
     GridPath, Households, Incident, IncidentStatus, NewIncident, PartyOrg, Population, RawCoord,
-    ServiceCentre, ServiceLevel, Wgs84Point,
+    Road, RoadClass, ServiceCentre, ServiceLevel, Wgs84Point,
 };
 use chrono::{DateTime, Utc};
 use geo::MultiPolygon;
@@ -140,6 +140,21 @@ pub(crate) fn service_centre(
         name,
         level: parse::<ServiceLevel>(&row, &level)?,
         location: Wgs84Point::new(lng, lat).map_err(|e| corrupt(&row, e))?,
+    })
+}
+
+pub(crate) fn road(
+    fid: String,
+    name: String,
+    class: String,
+    geometry: geo::MultiLineString<f64>,
+) -> Result<Road> {
+    let row = format!("road {fid}");
+    Ok(Road {
+        id: FeatureId::parse(&fid).map_err(|e| corrupt(&row, e))?,
+        name,
+        class: parse::<RoadClass>(&row, &class)?,
+        geometry,
     })
 }
 

@@ -1,8 +1,8 @@
-//! Well-Known Binary for the geometries SQLite keeps in BLOB columns: Point (1), Polygon (3)
-//! and MultiPolygon (6), 2D. Written little-endian; read in either byte order, so a BLOB from
+//! Well-Known Binary for the geometries SQLite keeps in BLOB columns: Point (1), LineString
+//! (2), Polygon (3), MultiLineString (5) and MultiPolygon (6), 2D. Written little-endian; read in either byte order, so a BLOB from
 //! another OGC tool (e.g. `ST_AsBinary`) reads back too.
 
-use geo::{Coord, LineString, MultiPolygon, Point, Polygon};
+use geo::{Coord, LineString, MultiLineString, MultiPolygon, Point, Polygon};
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum WkbError {
@@ -46,6 +46,20 @@ pub fn encode_multipolygon(mp: &MultiPolygon) -> Vec<u8> {
     put_u32(&mut out, mp.0.len());
     for p in &mp.0 {
         put_polygon(&mut out, p);
+    }
+    out
+}
+
+/// Encodes lines (a road) as a little-endian WKB MultiLineString.
+pub fn encode_multilinestring(ml: &MultiLineString) -> Vec<u8> {
+    let mut out = Vec::with_capacity(9 + ml.0.len() * 48);
+    out.push(1);
+    put_u32(&mut out, 5);
+    put_u32(&mut out, ml.0.len());
+    for l in &ml.0 {
+        out.push(1);
+        put_u32(&mut out, 2);
+        put_ring(&mut out, l);
     }
     out
 }
@@ -165,6 +179,32 @@ pub fn decode_multipolygon(buf: &[u8]) -> Result<MultiPolygon, WkbError> {
     Ok(mp)
 }
 
+/// Decodes a WKB MultiLineString (a bare LineString is accepted and wrapped).
+pub fn decode_multilinestring(buf: &[u8]) -> Result<MultiLineString, WkbError> {
+    let mut r = Reader {
+        buf,
+        pos: 0,
+        little: true,
+    };
+    let bare = buf
+        .get(1..5)
+        .is_some_and(|t| t == [2, 0, 0, 0] || t == [0, 0, 0, 2]);
+    let n = if bare {
+        1
+    } else {
+        r.header(5, "MultiLineString")?;
+        r.count(9)?
+    };
+    let lines = (0..n)
+        .map(|_| {
+            r.header(2, "LineString")?;
+            r.ring()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    r.done()?;
+    Ok(MultiLineString::new(lines))
+}
+
 /// Decodes a WKB Point.
 pub fn decode_point(buf: &[u8]) -> Result<Point, WkbError> {
     let mut r = Reader {
@@ -182,6 +222,26 @@ pub fn decode_point(buf: &[u8]) -> Result<Point, WkbError> {
 mod tests {
     use super::*;
     use geo::polygon;
+
+    #[test]
+    fn roads_of_one_or_more_lines_survive_a_round_trip() {
+        let a = LineString::from(vec![(110.1, 35.1), (110.2, 35.1), (110.25, 35.2)]);
+        let b = LineString::from(vec![(110.3, 35.3), (110.4, 35.3)]);
+        let ml = MultiLineString::new(vec![a, b]);
+        assert_eq!(
+            decode_multilinestring(&encode_multilinestring(&ml)).unwrap(),
+            ml
+        );
+        let bytes = encode_multilinestring(&ml);
+        assert_eq!(
+            decode_multilinestring(&bytes[..bytes.len() - 3]),
+            Err(WkbError::Truncated(bytes.len() - 3))
+        );
+        assert!(matches!(
+            decode_multilinestring(&encode_point(Point::new(1.0, 2.0))),
+            Err(WkbError::Type(1, "MultiLineString"))
+        ));
+    }
 
     #[test]
     fn a_multipolygon_with_a_hole_survives_a_round_trip() {

@@ -1,7 +1,7 @@
 //! Conversions between `geo` geometries and the `postgis` crate's EWKB types (SRID 4326).
 
 use super::super::{Result, StoreError};
-use geo::{Coord, LineString, MultiPolygon, Polygon};
+use geo::{Coord, LineString, MultiLineString, MultiPolygon, Polygon};
 use postgis::ewkb;
 
 pub const SRID: Option<i32> = Some(4326);
@@ -57,6 +57,17 @@ pub fn from_ewkb(mp: &ewkb::MultiPolygon, what: &str) -> Result<MultiPolygon> {
         })
         .collect::<Result<Vec<_>>>()
         .map(MultiPolygon::new)
+}
+
+pub fn lines_to_ewkb(ml: &MultiLineString) -> ewkb::MultiLineString {
+    ewkb::MultiLineString {
+        lines: ml.0.iter().map(ring_to_ewkb).collect(),
+        srid: SRID,
+    }
+}
+
+pub fn lines_from_ewkb(ml: &ewkb::MultiLineString) -> MultiLineString {
+    MultiLineString::new(ml.lines.iter().map(ring_from_ewkb).collect())
 }
 
 pub fn point(lng: f64, lat: f64) -> ewkb::Point {

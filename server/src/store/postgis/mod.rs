@@ -15,7 +15,7 @@ use super::{
     Store, StoreError, StoreKind,
 };
 use crate::domain::{
-    Building, Compound, GridCode, Incident, NewIncident, Officer, ServiceCentre, StatusCounts,
+    Building, Compound, GridCode, Incident, NewIncident, Officer, Road, ServiceCentre, StatusCounts,
 };
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
@@ -210,6 +210,9 @@ impl Store for PostgisStore {
 
     async fn service_centres(&self) -> Result<Vec<ServiceCentre>> {
         read::service_centres(&*self.client().await?).await
+    }
+    async fn roads(&self) -> Result<Vec<Road>> {
+        read::roads(&*self.client().await?).await
     }
 
     async fn insert_incidents(&self, incidents: &[NewIncident]) -> Result<Vec<Incident>> {

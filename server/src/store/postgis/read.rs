@@ -7,7 +7,7 @@ use super::super::{
 };
 use super::geom;
 use crate::domain::{
-    Bbox, Building, Compound, GridCode, Incident, Officer, ServiceCentre, StatusCounts,
+    Bbox, Building, Compound, GridCode, Incident, Officer, Road, ServiceCentre, StatusCounts,
 };
 use chrono::{DateTime, Utc};
 use deadpool_postgres::ClientWrapper as Client;
@@ -290,6 +290,29 @@ pub(super) async fn service_centres(client: &Client) -> Result<Vec<ServiceCentre
             let fid: String = get(r, 0, "service centre")?;
             let p: ewkb::Point = get(r, 3, &fid)?;
             rows::service_centre(fid.clone(), get(r, 1, &fid)?, get(r, 2, &fid)?, p.x, p.y)
+        })
+        .collect()
+}
+
+pub(super) async fn roads(client: &Client) -> Result<Vec<Road>> {
+    let w = Where::default();
+    let rows = query(
+        client,
+        "SELECT fid, name, class, geom FROM roads ORDER BY fid",
+        &w,
+        "listing roads",
+    )
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let fid: String = get(r, 0, "road")?;
+            let lines: ewkb::MultiLineString = get(r, 3, &fid)?;
+            rows::road(
+                fid.clone(),
+                get(r, 1, &fid)?,
+                get(r, 2, &fid)?,
+                super::geom::lines_from_ewkb(&lines),
+            )
         })
         .collect()
 }

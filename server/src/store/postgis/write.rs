@@ -186,6 +186,21 @@ pub(super) async fn import(
         |(o, g)| -> Params { vec![Box::new(o.clone()), Box::new(g.clone())] },
     )
     .await?;
+    run_rows(
+        &tx,
+        "INSERT INTO roads (fid, name, class, geom) VALUES ($1, $2, $3, $4)",
+        &data.roads,
+        |r| format!("road {}", r.id),
+        |r| -> Params {
+            vec![
+                Box::new(r.id.to_string()),
+                Box::new(r.name.clone()),
+                Box::new(r.class.as_str()),
+                Box::new(geom::lines_to_ewkb(&r.geometry)),
+            ]
+        },
+    )
+    .await?;
     tx.commit()
         .await
         .map_err(|e| StoreError::db("committing the import", e))?;

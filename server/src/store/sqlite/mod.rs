@@ -19,7 +19,7 @@ use super::{
     Store, StoreError, StoreKind,
 };
 use crate::domain::{
-    Building, Compound, GridCode, Incident, NewIncident, Officer, ServiceCentre, StatusCounts,
+    Building, Compound, GridCode, Incident, NewIncident, Officer, Road, ServiceCentre, StatusCounts,
 };
 use async_trait::async_trait;
 use rusqlite::Connection;
@@ -202,6 +202,9 @@ impl Store for SqliteStore {
 
     async fn service_centres(&self) -> Result<Vec<ServiceCentre>> {
         self.read(read::service_centres).await
+    }
+    async fn roads(&self) -> Result<Vec<Road>> {
+        self.read(read::roads).await
     }
 
     async fn insert_incidents(&self, incidents: &[NewIncident]) -> Result<Vec<Incident>> {

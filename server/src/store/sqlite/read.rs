@@ -7,7 +7,7 @@ use super::super::{
     GridQuery, GridRow, IncidentQuery, Result, StoreError,
 };
 use crate::domain::{
-    Bbox, Building, Compound, GridCode, Incident, Officer, ServiceCentre, StatusCounts,
+    Bbox, Building, Compound, GridCode, Incident, Officer, Road, ServiceCentre, StatusCounts,
 };
 use chrono::{DateTime, Utc};
 use geo::{Intersects, MultiPolygon};
@@ -315,6 +315,24 @@ pub(super) fn service_centres(conn: &Connection) -> Result<Vec<ServiceCentre>> {
         .map_err(db("reading a service centre"))?;
     raw.into_iter()
         .map(|(fid, name, level, lng, lat)| rows::service_centre(fid, name, level, lng, lat))
+        .collect()
+}
+
+pub(super) fn roads(conn: &Connection) -> Result<Vec<Road>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT fid, name, class, geom FROM roads ORDER BY fid")
+        .map_err(db("listing roads"))?;
+    let raw = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .map_err(db("listing roads"))?
+        .collect::<rusqlite::Result<Vec<(String, String, String, Vec<u8>)>>>()
+        .map_err(db("reading a road"))?;
+    raw.into_iter()
+        .map(|(fid, name, class, geom)| {
+            let lines = wkb::decode_multilinestring(&geom)
+                .map_err(|e| StoreError::Corrupt(format!("road {fid}: {e}")))?;
+            rows::road(fid, name, class, lines)
+        })
         .collect()
 }
 

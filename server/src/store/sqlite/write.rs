@@ -153,6 +153,19 @@ pub(super) fn import(conn: &mut Connection, data: &Dataset) -> Result<ImportSumm
                 .map_err(failed(&what))?;
         }
     }
+    for r in &data.roads {
+        let what = format!("road {}", r.id);
+        tx.prepare_cached("INSERT INTO roads (fid, name, class, geom) VALUES (?1, ?2, ?3, ?4)")
+            .and_then(|mut st| {
+                st.execute(params![
+                    r.id.as_str(),
+                    r.name,
+                    r.class.as_str(),
+                    wkb::encode_multilinestring(&r.geometry)
+                ])
+            })
+            .map_err(failed(&what))?;
+    }
     tx.commit()
         .map_err(|e| StoreError::db("committing the import", e))?;
     Ok(data.summary())
