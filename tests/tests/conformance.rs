@@ -47,6 +47,7 @@ conformance!(
     incidents_filter_by_grid_category_status_channel_time_and_bbox_newest_first,
     incident_status_counts_cover_the_grid_and_everything_under_it,
     an_unknown_grid_reads_as_none,
+    roads_read_back_with_their_names_classes_and_every_line,
 );
 
 fn code(s: &str) -> GridCode {
@@ -463,4 +464,24 @@ async fn an_unknown_grid_reads_as_none(store: S) {
         .await
         .unwrap()
         .is_empty());
+}
+
+async fn roads_read_back_with_their_names_classes_and_every_line(store: S) {
+    let data = loaded(&store).await;
+    let roads = store.roads().await.unwrap();
+    assert_eq!(roads, data.roads);
+    assert_eq!(roads.len(), 3);
+    let street = roads.iter().find(|r| r.id.as_str() == "R2").unwrap();
+    assert_eq!(
+        (street.name.as_str(), street.class),
+        ("盘河路", RoadClass::Street)
+    );
+    assert_eq!(
+        street.geometry.0.len(),
+        2,
+        "both lines of a MultiLineString are kept"
+    );
+    let lane = roads.iter().find(|r| r.id.as_str() == "R3").unwrap();
+    assert_eq!(lane.name, "", "an unnamed lane stays unnamed");
+    assert_eq!(lane.geometry.0[0].0.len(), 3);
 }

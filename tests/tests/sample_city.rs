@@ -227,7 +227,11 @@ async fn round_trip(store: &dyn Store) {
     let data = store::export_dataset(store).await.unwrap();
     gridd::export::write_dir(&data, exported.path()).unwrap();
     let (before, after) = (files(written.path()), files(exported.path()));
-    assert_eq!(before.len(), 6, "roads.geojson is written and read back too");
+    assert_eq!(
+        before.len(),
+        6,
+        "roads.geojson is written and read back too"
+    );
     assert_eq!(before.len(), after.len());
     for ((name, a), (_, b)) in before.iter().zip(after) {
         assert!(*a == b, "{name} differs after the round trip");

@@ -432,3 +432,50 @@ async fn a_grid_tile_carries_each_grid_with_its_metrics_for_choropleths() {
         .features
         .is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_roads_tile_carries_named_roads_by_class_and_lanes_only_close_up() {
+    let (store, _dir) = common::sqlite_store().await;
+    store.import(&common::fixture()).await.unwrap();
+    let r = router(&store).await;
+    // Class and name of each road in a tile, read back from the tag tables.
+    let roads_at = |z: u8| {
+        let r = r.clone();
+        async move {
+            let t = tile_of(110.44, 35.475, z);
+            let (status, _, bytes) = fetch(
+                &r,
+                &format!("/tiles/roads/{}/{}/{}.mvt", t.z, t.x, t.y),
+                None,
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK);
+            let tile = MvtTile::decode(bytes.as_slice()).unwrap();
+            let layer = &tile.layers[0];
+            assert_eq!(layer.name, "roads");
+            let prop = |f: &geozero::mvt::tile::Feature, name: &str| {
+                let k = layer.keys.iter().position(|k| k == name)? as u32;
+                let kv = f.tags.chunks(2).find(|kv| kv[0] == k)?;
+                layer.values[kv[1] as usize].string_value.clone()
+            };
+            let mut seen: Vec<(String, Option<String>)> = layer
+                .features
+                .iter()
+                .map(|f| {
+                    assert_eq!(f.r#type, Some(2), "a LineString feature");
+                    (prop(f, "class").unwrap(), prop(f, "name"))
+                })
+                .collect();
+            seen.sort();
+            seen
+        }
+    };
+    let arterial = ("arterial".to_string(), Some("金城大街".to_string()));
+    let street = ("street".to_string(), Some("盘河路".to_string()));
+    assert_eq!(roads_at(10).await, [arterial.clone()]);
+    assert_eq!(roads_at(12).await, [arterial.clone(), street.clone()]);
+    assert_eq!(
+        roads_at(15).await,
+        [arterial, ("lane".to_string(), None), street]
+    );
+}

@@ -52,10 +52,11 @@ pub struct Engine {
     stats: GridStats,
     /// Grid outlines per level in Web Mercator units ([0, 1]², y down), for vector tiles.
     shapes: [PolygonIndex<GridCode>; 3],
+    roads: super::roads::RoadIndex,
 }
 
 impl Engine {
-    /// Builds every index from a city (grids, compounds and buildings are used).
+    /// Builds every index from a city (grids, compounds, buildings and roads are used).
     pub fn build(data: &Dataset) -> Engine {
         let level = |l: Level| {
             Locator::new(
@@ -76,6 +77,7 @@ impl Engine {
         Engine {
             stats: GridStats::build(data),
             shapes: [shapes(Level::One), shapes(Level::Two), shapes(Level::Three)],
+            roads: super::roads::RoadIndex::new(&data.roads),
             levels: [level(Level::One), level(Level::Two), level(Level::Three)],
             compounds: Locator::new(
                 data.compounds
@@ -160,6 +162,11 @@ impl Engine {
     }
 
     /// Fixed per-grid figures (households, officers, reach, neighbours).
+    /// The basemap roads, for tiles.
+    pub fn roads(&self) -> &super::roads::RoadIndex {
+        &self.roads
+    }
+
     pub fn stats(&self) -> &GridStats {
         &self.stats
     }

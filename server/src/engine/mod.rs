@@ -7,6 +7,7 @@ pub mod crs;
 pub mod heat;
 pub mod index;
 pub mod locator;
+pub mod roads;
 pub mod stats;
 
 pub use assign::{Assignment, BuildingInfo, CompoundInfo, Engine};

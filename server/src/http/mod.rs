@@ -145,6 +145,7 @@ pub fn app(state: AppState, options: &HttpOptions) -> Router {
     let tiles = Router::new()
         .route("/density/{z}/{x}/{y}", get(tiles::density))
         .route("/grids/{z}/{x}/{y}", get(tiles::grids))
+        .route("/roads/{z}/{x}/{y}", get(tiles::roads))
         .with_state(state.clone());
     let mut router = Router::new().nest("/api", api).nest("/tiles", tiles);
     if let Some(dir) = &options.web_dir {

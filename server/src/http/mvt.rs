@@ -38,13 +38,31 @@ impl LayerBuilder {
             .map_err(|e| AppError::Internal(format!("encoding a tile feature: {e}")))?;
         f.id = id;
         f.set_type(GeomType::Polygon);
+        self.push(f, props);
+        Ok(())
+    }
+
+    /// Adds lines (tile coordinates) with their properties.
+    pub fn lines(
+        &mut self,
+        shape: &geo::MultiLineString<f64>,
+        props: Vec<(&str, TileValue)>,
+    ) -> Result<(), AppError> {
+        let mut f = geo::Geometry::MultiLineString(shape.clone())
+            .to_mvt_unscaled()
+            .map_err(|e| AppError::Internal(format!("encoding a tile feature: {e}")))?;
+        f.set_type(GeomType::Linestring);
+        self.push(f, props);
+        Ok(())
+    }
+
+    fn push(&mut self, mut f: Feature, props: Vec<(&str, TileValue)>) {
         for (k, v) in props {
             let (ki, vi) = self.tags.insert_ref(k, v);
             f.tags.push(ki);
             f.tags.push(vi);
         }
         self.features.push(f);
-        Ok(())
     }
 
     pub fn is_empty(&self) -> bool {

@@ -9,6 +9,7 @@ use super::features::opt_param;
 use super::mvt::{encode, square, LayerBuilder, EXTENT};
 use super::stats::incident_filter;
 use super::{read, AppError, AppState};
+use crate::domain::RoadClass;
 use crate::engine::heat::Tile;
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
@@ -117,6 +118,47 @@ pub struct GridTileParams {
 /// Tile-coordinate margin kept around a clipped grid, so outlines do not end at tile edges.
 const BUFFER: f64 = 64.0;
 
+/// A tile's area in Mercator units, with the buffer around it.
+struct Window {
+    /// Tiles per axis at this zoom.
+    n: f64,
+    min: [f64; 2],
+    max: [f64; 2],
+    rect: geo::Rect<f64>,
+}
+
+impl Window {
+    fn of(tile: Tile) -> Window {
+        let n = f64::from(1u32 << tile.z);
+        let pad = BUFFER / f64::from(EXTENT) / n;
+        let min = [f64::from(tile.x) / n - pad, f64::from(tile.y) / n - pad];
+        let max = [
+            f64::from(tile.x + 1) / n + pad,
+            f64::from(tile.y + 1) / n + pad,
+        ];
+        let rect = geo::Rect::new(
+            geo::Coord {
+                x: min[0],
+                y: min[1],
+            },
+            geo::Coord {
+                x: max[0],
+                y: max[1],
+            },
+        );
+        Window { n, min, max, rect }
+    }
+
+    /// Mercator units to this tile's coordinates.
+    fn to_tile(&self, tile: Tile) -> impl Fn(geo::Coord) -> geo::Coord + Copy {
+        let n = self.n;
+        move |c| geo::Coord {
+            x: ((c.x * n - f64::from(tile.x)) * f64::from(EXTENT)).round(),
+            y: ((c.y * n - f64::from(tile.y)) * f64::from(EXTENT)).round(),
+        }
+    }
+}
+
 /// A metric as a tile property; nulls are left out (MVT has no null).
 fn tile_value(v: &serde_json::Value) -> Option<TileValue> {
     match v {
@@ -145,23 +187,8 @@ pub async fn grids(
     let filter = incident_filter([&p.category, &p.status, &p.channel, &p.from, &p.to])?;
     let rows = super::stats::grid_rows(&state, level, &filter);
     let engine = state.engine.get();
-    let n = f64::from(1u32 << tile.z);
-    let pad = BUFFER / f64::from(EXTENT) / n;
-    let min = [f64::from(tile.x) / n - pad, f64::from(tile.y) / n - pad];
-    let max = [
-        f64::from(tile.x + 1) / n + pad,
-        f64::from(tile.y + 1) / n + pad,
-    ];
-    let window = geo::Rect::new(
-        geo::Coord {
-            x: min[0],
-            y: min[1],
-        },
-        geo::Coord {
-            x: max[0],
-            y: max[1],
-        },
-    );
+    let win = Window::of(tile);
+    let (min, max, window) = (win.min, win.max, win.rect);
     let mut layer = LayerBuilder::new("grids");
     let mut shown = Vec::new();
     for (code, shape) in engine.shapes_in(level, min, max) {
@@ -177,10 +204,7 @@ pub async fn grids(
             continue;
         }
         let in_tile = clipped
-            .map_coords(|c| geo::Coord {
-                x: ((c.x * n - f64::from(tile.x)) * f64::from(EXTENT)).round(),
-                y: ((c.y * n - f64::from(tile.y)) * f64::from(EXTENT)).round(),
-            })
+            .map_coords(win.to_tile(tile))
             .orient(geo::orient::Direction::Default);
         let row = rows
             .binary_search_by(|r| r["code"].as_str().unwrap_or("").cmp(code.as_str()))
@@ -210,5 +234,49 @@ pub async fn grids(
             format!("{filter:?}"),
             tile,
         ),
+    ))
+}
+
+/// The zoom from which a road class is put in tiles (lanes only close up).
+fn road_min_zoom(class: RoadClass) -> u8 {
+    match class {
+        RoadClass::Arterial => 0,
+        RoadClass::Street => 11,
+        RoadClass::Lane => 13,
+    }
+}
+
+/// `GET /tiles/roads/{z}/{x}/{y}.mvt`: the basemap roads, layer `roads`, each with `class`
+/// (`arterial`, `street`, `lane`) and `name` when it has one; streets from zoom 11, lanes from
+/// zoom 13. Lines are clipped to the tile plus a 64-unit buffer.
+pub async fn roads(
+    State(state): State<AppState>,
+    Path((z, x, y)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    use geo::{BooleanOps, MapCoords};
+    let tile = tile_from_path(&z, &x, &y)?;
+    let engine = state.engine.get();
+    let window = Window::of(tile);
+    let clip = window.rect.to_polygon();
+    let mut layer = LayerBuilder::new("roads");
+    for road in engine.roads().in_box(window.min, window.max) {
+        if tile.z < road_min_zoom(road.class) {
+            continue;
+        }
+        let clipped = clip.clip(&road.lines, false);
+        if clipped.0.iter().all(|l| l.0.len() < 2) {
+            continue;
+        }
+        let mut props = vec![("class", TileValue::Str(road.class.as_str().to_string()))];
+        if !road.name.is_empty() {
+            props.push(("name", TileValue::Str(road.name.clone())));
+        }
+        layer.lines(&clipped.map_coords(window.to_tile(tile)), props)?;
+    }
+    Ok(tile_response(
+        &headers,
+        encode(vec![layer]),
+        (std::sync::Arc::as_ptr(&engine) as usize, tile),
     ))
 }

@@ -114,6 +114,11 @@ export function densityTilesUrl(f: IncidentFilter, bins = 64): string {
   );
 }
 
+/** The tile template for basemap roads (layer `roads`, with `class` and `name`). */
+export function roadTilesUrl(): string {
+  return absolute('/tiles/roads/{z}/{x}/{y}.mvt').replace(/%7B([xyz])%7D/g, '{$1}');
+}
+
 /** The tile template for grid outlines of a level with their metrics (layer `grids`). */
 export function gridTilesUrl(level: Level, f: IncidentFilter = {}): string {
   return absolute(withQuery('/tiles/grids/{z}/{x}/{y}.mvt', { level, ...filterQuery(f) })).replace(

@@ -1,6 +1,7 @@
 /**
  * The map itself: MapLibre with an offline style built only from our own data (a plain
- * background and grid outlines of the three levels from `/tiles/grids`). Nothing is fetched
+ * background, roads from `/tiles/roads` and grid outlines of the three levels from
+ * `/tiles/grids`). Nothing is fetched
  * from outside the server unless a user or the server's configuration asks for a third-party
  * basemap (`map/basemap.ts`).
  */
@@ -10,7 +11,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 // MapLibre 6 runs its tile parsing in a module worker; Vite copies that file into dist/ and
 // gives its URL, so the worker comes from our own server like everything else.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { gridTilesUrl } from '../api/client';
+import { gridTilesUrl, roadTilesUrl } from '../api/client';
 import type { Level } from '../api/codes';
 import { onLanguageChange, t } from '../i18n';
 
@@ -31,18 +32,64 @@ export const gridOutlineLayerId = (level: Level): string => `grid-outline-${leve
 /** Where layers of a view go: under the outlines, so grid edges stay readable on top. */
 export const BELOW_OUTLINES = gridOutlineLayerId(3);
 
+/** Our road layers: hidden when a third-party basemap draws its own roads. */
+export const ROAD_LAYERS = ['road-casing', 'road'];
+
+/** Road look per class: width by zoom, and from which zoom it is drawn (tiles agree). */
+function roadWidth(extra: number): maplibregl.ExpressionSpecification {
+  // Zoom must lead the expression, so the casing's extra width goes inside each stop.
+  return [
+    'interpolate',
+    ['exponential', 1.3],
+    ['zoom'],
+    10,
+    ['match', ['get', 'class'], 'arterial', 2 + extra, 'street', 1 + extra, 0.5 + extra],
+    17,
+    ['match', ['get', 'class'], 'arterial', 26 + extra, 'street', 16 + extra, 9 + extra],
+  ];
+}
+
+function roadLayers(): maplibregl.LayerSpecification[] {
+  return [
+    {
+      id: 'road-casing',
+      type: 'line',
+      source: 'roads',
+      'source-layer': 'roads',
+      minzoom: 12,
+      layout: { 'line-join': 'round', 'line-cap': 'round' },
+      paint: { 'line-color': '#c3c8bb', 'line-width': roadWidth(2) },
+    },
+    {
+      id: 'road',
+      type: 'line',
+      source: 'roads',
+      'source-layer': 'roads',
+      layout: { 'line-join': 'round', 'line-cap': 'round' },
+      paint: {
+        'line-color': ['match', ['get', 'class'], 'arterial', '#f9d9a0', '#ffffff'],
+        'line-width': roadWidth(0),
+      },
+    },
+  ];
+}
+
 function offlineStyle(): StyleSpecification {
   const levels: Level[] = [1, 2, 3];
   return {
     version: 8,
-    sources: Object.fromEntries(
-      levels.map((level) => [
-        gridSourceId(level),
-        { type: 'vector', tiles: [gridTilesUrl(level)], minzoom: 0, maxzoom: 15 },
-      ]),
-    ),
+    sources: {
+      roads: { type: 'vector', tiles: [roadTilesUrl()], minzoom: 0, maxzoom: 15 },
+      ...Object.fromEntries(
+        levels.map((level) => [
+          gridSourceId(level),
+          { type: 'vector', tiles: [gridTilesUrl(level)], minzoom: 0, maxzoom: 15 },
+        ]),
+      ),
+    },
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } },
+      ...roadLayers(),
       // Drawn finest first so coarser outlines lie on top of the finer ones they coincide with.
       ...([3, 2, 1] as Level[]).map((level) => ({
         id: gridOutlineLayerId(level),

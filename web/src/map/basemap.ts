@@ -4,6 +4,7 @@
  * has already turned WMTS URLs into `{z}/{x}/{y}` ones and refused what cannot be drawn.
  */
 import type * as maplibregl from 'maplibre-gl';
+import { ROAD_LAYERS } from './base';
 
 const SOURCE = 'basemap';
 const LAYER = 'basemap';
@@ -12,7 +13,12 @@ const LAYER = 'basemap';
 export function showBasemap(map: maplibregl.Map, templates: string[] | null, attribution?: string | null): void {
   if (map.getLayer(LAYER)) map.removeLayer(LAYER);
   if (map.getSource(SOURCE)) map.removeSource(SOURCE);
-  if (!templates || templates.length === 0) return;
+  const on = Boolean(templates && templates.length > 0);
+  // The provider draws its own roads; ours would run beside them (or a few hundred metres off).
+  for (const id of ROAD_LAYERS) {
+    if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', on ? 'none' : 'visible');
+  }
+  if (!templates || !on) return;
   map.addSource(SOURCE, {
     type: 'raster',
     tiles: templates,

@@ -90,6 +90,9 @@ export function watchMap(map: maplibregl.Map, status: MapStatus): void {
   });
   map.on('error', (e) => {
     const message = e.error?.message ?? String(e.error);
+    // Also on the console, where MapLibre itself says nothing once someone listens: a broken
+    // style or a failing tile must not pass unnoticed (the browser tests fail on it).
+    console.error(`map: ${message}`);
     status.set('map-error', 'error', () => t('map.error', { message }));
     window.setTimeout(() => status.clear('map-error'), 8000);
   });
