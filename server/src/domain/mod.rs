@@ -9,6 +9,7 @@ pub mod geometry;
 pub mod incident;
 pub mod metrics;
 pub mod model;
+pub mod plan;
 pub mod validate;
 
 pub use code::{CodeError, GridCode, Level};

@@ -182,7 +182,7 @@ pub fn validate(t: &Territory, tol: &Tolerance) -> Vec<Defect> {
 }
 
 /// Metres per degree of latitude (and of longitude at the equator).
-const M_PER_DEG: f64 = 111_320.0;
+pub const M_PER_DEG: f64 = 111_320.0;
 
 /// Square metres per square degree at latitude `lat`.
 fn m2_per_deg2(lat: f64) -> f64 {
@@ -212,7 +212,7 @@ fn polygon_m2(p: &Polygon) -> f64 {
 }
 
 /// Area of a multipolygon in m².
-fn area_m2(mp: &MultiPolygon) -> f64 {
+pub fn area_m2(mp: &MultiPolygon) -> f64 {
     mp.iter().map(polygon_m2).sum()
 }
 

@@ -1,0 +1,211 @@
+//! Where a piece of a grid can be cut without touching a unit. Along each of 12 directions
+//! (every 15°) the units project to intervals; a gap between intervals is where a straight
+//! line can pass. Where whole rows are too coarse to balance the load, a cut may take one
+//! step: everything below a gap, plus the units of the next row up to a gap across that row
+//! (an L-shaped boundary, still between units).
+
+use super::{Unit, M_PER_DEG};
+use geo::{BooleanOps, MultiPolygon, Polygon};
+
+/// Directions tried, evenly over 180°.
+const ANGLES: usize = 12;
+
+/// Local frame: x scaled by cos(latitude) so that angles and distances are true on the ground.
+#[derive(Clone, Copy)]
+pub struct Frame {
+    pub lng0: f64,
+    pub lat0: f64,
+    pub kx: f64,
+    /// Far beyond the piece, in frame units.
+    pub reach: f64,
+}
+
+impl Frame {
+    fn project(&self, c: geo::Coord, dir: (f64, f64)) -> f64 {
+        (c.x - self.lng0) * self.kx * dir.0 + (c.y - self.lat0) * dir.1
+    }
+    /// The half-plane `t ≤ c` along `dir`, as a polygon far larger than the piece.
+    fn half_plane(&self, dir: (f64, f64), c: f64) -> MultiPolygon {
+        let n = (-dir.1, dir.0);
+        let r = self.reach;
+        let pt = |t: f64, s: f64| {
+            let x = dir.0 * t + n.0 * s;
+            let y = dir.1 * t + n.1 * s;
+            (x / self.kx + self.lng0, y + self.lat0)
+        };
+        MultiPolygon::new(vec![Polygon::new(
+            geo::LineString::from(vec![
+                pt(c, -r),
+                pt(c, r),
+                pt(c - 2.0 * r, r),
+                pt(c - 2.0 * r, -r),
+                pt(c, -r),
+            ]),
+            vec![],
+        )])
+    }
+}
+
+/// A step across the row above a straight cut: the row's units up to `across` join the low side.
+#[derive(Clone, Copy, Debug)]
+struct Step {
+    /// The gap closing the row.
+    next: f64,
+    /// Along the row (perpendicular to the cut).
+    across: f64,
+}
+
+/// One way to cut a piece: the units on its low side and on its high side.
+pub struct Cut {
+    dir: (f64, f64),
+    at: f64,
+    step: Option<Step>,
+    pub low: Vec<usize>,
+    pub high: Vec<usize>,
+    /// How far the low side's load is from its target.
+    pub imbalance: f64,
+}
+
+impl Cut {
+    /// The region of the low side.
+    fn region(&self, frame: Frame) -> MultiPolygon {
+        let below = frame.half_plane(self.dir, self.at);
+        match self.step {
+            None => below,
+            Some(step) => {
+                let perp = (-self.dir.1, self.dir.0);
+                let row = frame
+                    .half_plane(self.dir, step.next)
+                    .intersection(&frame.half_plane(perp, step.across));
+                below.union(&row)
+            }
+        }
+    }
+}
+
+/// Cuts `piece` by `cut`, or `None` when a side is empty or falls apart into pieces.
+pub fn apply(
+    frame: Frame,
+    piece: &MultiPolygon,
+    cut: &Cut,
+) -> Option<(MultiPolygon, MultiPolygon)> {
+    let region = cut.region(frame);
+    let low = piece.intersection(&region);
+    let high = piece.difference(&region);
+    let parts = piece.0.len().max(1);
+    if low.0.is_empty() || high.0.is_empty() || low.0.len() > parts || high.0.len() > parts {
+        return None;
+    }
+    Some((low, high))
+}
+
+/// Half a metre of clearance between a cut and any unit, in frame units (degrees of latitude).
+const CLEARANCE: f64 = 0.5 / M_PER_DEG;
+
+/// `(lo, hi, unit)` extents of units along `dir`, sorted by `lo`.
+fn spans(frame: Frame, dir: (f64, f64), units: &[usize], all: &[Unit]) -> Vec<(f64, f64, usize)> {
+    let mut out: Vec<(f64, f64, usize)> = units
+        .iter()
+        .map(|&u| {
+            let (lo, hi) = all[u]
+                .parts
+                .iter()
+                .flat_map(|p| p.exterior().0.iter())
+                .map(|c| frame.project(*c, dir))
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), t| {
+                    (lo.min(t), hi.max(t))
+                });
+            (lo, hi, u)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
+    out
+}
+
+/// The gaps of sorted spans: `(position, how many spans lie below it)`.
+fn gaps(spans: &[(f64, f64, usize)]) -> Vec<(f64, usize)> {
+    let mut out = Vec::new();
+    let mut reach = f64::NEG_INFINITY;
+    for i in 0..spans.len().saturating_sub(1) {
+        reach = reach.max(spans[i].1);
+        let next = spans[i + 1].0;
+        if next - reach >= 2.0 * CLEARANCE {
+            out.push(((reach + next) / 2.0, i + 1));
+        }
+    }
+    out
+}
+
+/// The best straight and stepped cuts along every direction, for `share` of the load low.
+pub fn candidates(
+    frame: Frame,
+    units: &[usize],
+    all: &[Unit],
+    load: &[u32],
+    share: f64,
+) -> Vec<Cut> {
+    let total: f64 = units.iter().map(|&u| f64::from(load[u])).sum();
+    let target = total * share;
+    let sum = |s: &[(f64, f64, usize)]| s.iter().map(|x| f64::from(load[x.2])).sum::<f64>();
+    let mut out = Vec::new();
+    for i in 0..ANGLES {
+        let a = (i as f64 * 180.0 / ANGLES as f64).to_radians();
+        let dir = (a.cos(), a.sin());
+        let perp = (-dir.1, dir.0);
+        let sp = spans(frame, dir, units, all);
+        let gs = gaps(&sp);
+        let ids = |s: &[(f64, f64, usize)]| s.iter().map(|x| x.2).collect::<Vec<_>>();
+        // Straight: everything below one gap.
+        if let Some(&(at, n)) = gs.iter().min_by(|a, b| {
+            (sum(&sp[..a.1]) - target)
+                .abs()
+                .total_cmp(&(sum(&sp[..b.1]) - target).abs())
+        }) {
+            out.push(Cut {
+                dir,
+                at,
+                step: None,
+                low: ids(&sp[..n]),
+                high: ids(&sp[n..]),
+                imbalance: (sum(&sp[..n]) - target).abs(),
+            });
+        }
+        // Stepped: below gap j (or nothing), plus part of the row up to gap j + 1 (or the end).
+        let mut best: Option<Cut> = None;
+        let bounds: Vec<(f64, usize)> = std::iter::once((f64::NEG_INFINITY, 0))
+            .chain(gs.iter().copied())
+            .chain(std::iter::once((f64::INFINITY, sp.len())))
+            .collect();
+        for w in bounds.windows(2) {
+            let ((at, from), (next, to)) = (w[0], w[1]);
+            let below = sum(&sp[..from]);
+            if below > target || below + sum(&sp[from..to]) < target {
+                continue;
+            }
+            let row: Vec<usize> = ids(&sp[from..to]);
+            let across = spans(frame, perp, &row, all);
+            for (pos, k) in gaps(&across) {
+                let imbalance = (below + sum(&across[..k]) - target).abs();
+                if best.as_ref().is_none_or(|b| imbalance < b.imbalance) {
+                    let mut low = ids(&sp[..from]);
+                    low.extend(ids(&across[..k]));
+                    let mut high = ids(&across[k..]);
+                    high.extend(ids(&sp[to..]));
+                    best = Some(Cut {
+                        dir,
+                        at: if at.is_finite() { at } else { -frame.reach },
+                        step: Some(Step {
+                            next: if next.is_finite() { next } else { frame.reach },
+                            across: pos,
+                        }),
+                        low,
+                        high,
+                        imbalance,
+                    });
+                }
+            }
+        }
+        out.extend(best);
+    }
+    out
+}
