@@ -14,7 +14,10 @@
 #     over the 1M incidents P3a loaded into PostGIS: the heat index plus the handler's MVT
 #     encoding (server/examples/bench_p4/) against ST_AsMVT with the same 32x32 cells; run
 #     right after P3a, before P3b adds reports, so both sides hold exactly the 1M incidents.
-# C   the criterion benches in server/benches/ (locate, bulk assign); BENCH_CRITERION=0 skips.
+# P5  planning (issue 8): every grid over 300-500 households auto-split on its own, and the
+#     whole city rebalanced (server/examples/bench_p5.rs); no PostGIS side (PostGIS has no
+#     partitioner to compare with).
+# C   the criterion benches in server/benches/ (locate, bulk assign, plan); BENCH_CRITERION=0 skips.
 #
 # Needs GRIDD_TEST_PG (set by scripts/with-postgis.sh): databases of its own are created in
 # that cluster and dropped at the end. Installs wrk with apt-get when it is absent.
@@ -310,12 +313,18 @@ say "rows stored during the runs: SQLite $(get p3b_sqlite_stored) for $(sum p3b_
 stop_server "$SQLITE_PID"
 stop_server "$PG_PID"
 
+# --- P5 ----------------------------------------------------------------------------------
+say "P5: cargo build --release --example bench_p5, then every oversized grid split and the city rebalanced"
+cargo build --release --example bench_p5 >&2 || die "building bench_p5 failed"
+./target/release/examples/bench_p5 >"$WORK/p5.txt" || die "bench_p5 failed"
+cat "$WORK/p5.txt" >&2
+
 # --- criterion ---------------------------------------------------------------------------
 if [ "$CRITERION" = 1 ]; then
-  say "criterion: cargo bench -p gridd --bench locate --bench assign"
+  say "criterion: cargo bench -p gridd --bench locate --bench assign --bench plan"
   # A fresh criterion home: no comparison with an earlier run, nothing left in target/criterion.
   rm -rf "$WORK/criterion"
-  CRITERION_HOME="$PWD/$WORK/criterion" cargo bench -p gridd --bench locate --bench assign \
+  CRITERION_HOME="$PWD/$WORK/criterion" cargo bench -p gridd --bench locate --bench assign --bench plan \
     >"$WORK/criterion.log" 2>"$WORK/criterion.err" \
     || { tail -n 30 "$WORK/criterion.err" >&2; die "cargo bench failed (see $WORK/criterion.err)"; }
   cat "$WORK/criterion.log" >&2
@@ -422,6 +431,9 @@ row() { printf '%-46s %16s %16s %8s  %-14s %s\n' "$@"; }
   row "   PostGIS first pass p50 (query: $(get p4_pg_query))" "" "$(ms "$(get p4_pg_first_p50_us)")"
   row "   cells where the two differ" "$(fmt_int "$(get p4_mismatch_cells)")"
   row "   load average (1 min) at P4 start / end" "$(get p4_load_start) / $(get p4_load_end)"
+  echo
+  echo "planning (sample city, band 300-500 households):"
+  cat "$WORK/p5.txt"
   if [ "$CRITERION" = 1 ]; then
     echo
     echo "criterion (server/benches; sample city; random points; median; ratio = rtree_geo / this):"
