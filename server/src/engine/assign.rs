@@ -53,6 +53,8 @@ pub struct Engine {
     /// Grid outlines per level in Web Mercator units ([0, 1]², y down), for vector tiles.
     shapes: [PolygonIndex<GridCode>; 3],
     roads: super::roads::RoadIndex,
+    /// The city this engine was built from, for planning (the store stays the truth).
+    city: std::sync::Arc<Dataset>,
 }
 
 impl Engine {
@@ -78,6 +80,7 @@ impl Engine {
             stats: GridStats::build(data),
             shapes: [shapes(Level::One), shapes(Level::Two), shapes(Level::Three)],
             roads: super::roads::RoadIndex::new(&data.roads),
+            city: std::sync::Arc::new(data.clone()),
             levels: [level(Level::One), level(Level::Two), level(Level::Three)],
             compounds: Locator::new(
                 data.compounds
@@ -162,6 +165,11 @@ impl Engine {
     }
 
     /// Fixed per-grid figures (households, officers, reach, neighbours).
+    /// The city this engine answers for.
+    pub fn city(&self) -> &Dataset {
+        &self.city
+    }
+
     /// The basemap roads, for tiles.
     pub fn roads(&self) -> &super::roads::RoadIndex {
         &self.roads

@@ -12,6 +12,7 @@ mod health;
 mod incidents;
 mod locate;
 pub mod mvt;
+mod plan;
 pub mod stats;
 pub mod tiles;
 
@@ -135,6 +136,8 @@ pub fn app(state: AppState, options: &HttpOptions) -> Router {
         .route("/locate", get(locate::locate))
         .route("/stats/grids", get(stats::grids))
         .route("/coverage", get(stats::coverage))
+        .route("/plan/oversized", get(plan::oversized))
+        .route("/plan/split", post(plan::split))
         .route("/incidents", get(incidents::list).post(incidents::create))
         .route(
             "/incidents/bulk",

@@ -10,7 +10,7 @@ pub mod split;
 pub use rebalance::{fresh_codes, rebalance, Planned};
 pub use split::{split, Part, Split};
 
-use super::model::{Building, Compound, FeatureId, Grid};
+use super::model::{Building, Compound, FeatureId, Grid, GridKind};
 use super::validate::{area_m2, M_PER_DEG};
 use super::GridCode;
 use geo::{InteriorPoint, MultiPolygon, Point, Polygon};
@@ -162,11 +162,13 @@ pub struct OutOfBand<'a> {
     pub fit: Fit,
 }
 
-/// Level-3 grids whose measure falls outside the band, most out of band first.
+/// Comprehensive level-3 grids whose measure falls outside the band: those over it first,
+/// then those under it, each most out of band first. Dedicated grids (专属网格: a school, a
+/// hospital, a market) are not residential and are left out.
 pub fn out_of_band(grids: &[Grid], band: Band, by: Measure) -> Vec<OutOfBand<'_>> {
     let mut out: Vec<OutOfBand> = grids
         .iter()
-        .filter(|g| g.level() == super::Level::Three)
+        .filter(|g| g.level() == super::Level::Three && g.kind == GridKind::Comprehensive)
         .filter_map(|g| {
             let value = by.of(g.households.get(), g.population.get());
             let fit = band.fit(value);
@@ -182,8 +184,9 @@ pub fn out_of_band(grids: &[Grid], band: Band, by: Measure) -> Vec<OutOfBand<'_>
         _ => 1.0 - f64::from(o.value) / f64::from(band.min),
     };
     out.sort_by(|a, b| {
-        distance(b)
-            .total_cmp(&distance(a))
+        (b.fit == Fit::Over)
+            .cmp(&(a.fit == Fit::Over))
+            .then_with(|| distance(b).total_cmp(&distance(a)))
             .then_with(|| a.grid.code.cmp(&b.grid.code))
     });
     out

@@ -111,7 +111,7 @@ fn the_number_of_parts_is_the_fewest_under_the_band_unless_one_fewer_lands_neare
 }
 
 #[test]
-fn out_of_band_grids_are_listed_most_out_first_and_only_level_three() {
+fn out_of_band_grids_are_listed_over_first_then_under_level_three_residential_only() {
     let g = |c: &str, h: u32| Grid {
         code: GridCode::parse(c).unwrap(),
         name: c.into(),
@@ -121,12 +121,15 @@ fn out_of_band_grids_are_listed_most_out_first_and_only_level_three() {
         population: Population::new(h * 2),
         domains: vec![],
     };
+    let mut school = g("610581001001005", 0);
+    school.kind = crate::domain::GridKind::Dedicated;
     let grids = [
         g("610581001", 9000),
         g("610581001001001", 400),
         g("610581001001002", 1000),
         g("610581001001003", 120),
         g("610581001001004", 600),
+        school,
     ];
     let out = out_of_band(&grids, Band::default(), Measure::Households);
     let listed: Vec<(&str, u32, Fit)> = out
@@ -137,9 +140,10 @@ fn out_of_band_grids_are_listed_most_out_first_and_only_level_three() {
         listed,
         [
             ("610581001001002", 1000, Fit::Over),
-            ("610581001001003", 120, Fit::Under),
             ("610581001001004", 600, Fit::Over),
-        ]
+            ("610581001001003", 120, Fit::Under),
+        ],
+        "over the band first, and a school's dedicated grid is not a residential grid"
     );
     let by_people = out_of_band(&grids, Band::new(300, 1000).unwrap(), Measure::Population);
     assert_eq!(
