@@ -5,8 +5,6 @@
 //! `cargo bench -p gridd --bench plan`; part of `make bench`, which also runs
 //! `server/examples/bench_p5.rs` for the per-grid spread.
 
-mod common;
-
 use criterion::{criterion_group, criterion_main, Criterion};
 use gridd::domain::plan::rebalance::{contents_by_grid, plan_grid};
 use gridd::domain::plan::{rebalance, Band, Measure};
@@ -14,7 +12,9 @@ use std::hint::black_box;
 use std::time::Duration;
 
 fn plan(c: &mut Criterion) {
-    let data = common::sample_city();
+    let data = gridd::generate::generate(42, |_| {})
+        .expect("the sample city generates")
+        .data;
     let band = Band::default();
     let contents = contents_by_grid(&data.compounds, &data.buildings);
     // The heaviest level-3 grid whose load two parts of the band can hold.
