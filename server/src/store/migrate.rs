@@ -21,6 +21,11 @@ pub const SQLITE: &[Migration] = &[
         name: "0002_roads",
         sql: include_str!("../../../migrations/sqlite/0002_roads.sql"),
     },
+    Migration {
+        version: 3,
+        name: "0003_versions_drafts",
+        sql: include_str!("../../../migrations/sqlite/0003_versions_drafts.sql"),
+    },
 ];
 
 /// `migrations/postgis/*.sql`, in order.
@@ -34,6 +39,11 @@ pub const POSTGIS: &[Migration] = &[
         version: 2,
         name: "0002_roads",
         sql: include_str!("../../../migrations/postgis/0002_roads.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "0003_versions_drafts",
+        sql: include_str!("../../../migrations/postgis/0003_versions_drafts.sql"),
     },
 ];
 

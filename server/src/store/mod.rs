@@ -12,7 +12,10 @@ pub mod migrate;
 pub mod postgis;
 mod rows;
 pub mod sqlite;
+pub mod versions;
 pub mod wkb;
+
+pub use versions::{DraftRow, GridVersion, Publish, RetiredGrid};
 
 use crate::domain::{
     Bbox, Building, Category, Channel, Compound, FeatureId, Grid, GridCode, Incident, Level,
@@ -224,6 +227,22 @@ pub trait Store: Send + Sync {
     async fn service_centres(&self) -> Result<Vec<ServiceCentre>>;
     /// Basemap roads, by id.
     async fn roads(&self) -> Result<Vec<Road>>;
+
+    /// Published versions, oldest first (version 1 is the imported city).
+    async fn versions(&self) -> Result<Vec<GridVersion>>;
+    /// Grids retired by a publish, by code.
+    async fn retired_grids(&self) -> Result<Vec<RetiredGrid>>;
+    /// Writes a publish in one transaction: the new version, retired grids moved to history,
+    /// new grids, compounds, buildings and officers moved. `Conflict` when a grid to retire is
+    /// no longer live or a new code was ever used.
+    async fn publish(&self, p: &Publish) -> Result<GridVersion>;
+    async fn create_draft(&self, name: &str, base_version: i64, state: &str) -> Result<DraftRow>;
+    async fn drafts(&self) -> Result<Vec<DraftRow>>;
+    async fn draft(&self, id: i64) -> Result<Option<DraftRow>>;
+    /// Replaces a draft's state; false when there is no such draft.
+    async fn update_draft(&self, id: i64, state: &str) -> Result<bool>;
+    /// Deletes a draft; false when there is no such draft.
+    async fn delete_draft(&self, id: i64) -> Result<bool>;
 
     /// Stores incidents in one transaction; returns them with ids once they are durable.
     async fn insert_incidents(&self, incidents: &[NewIncident]) -> Result<Vec<Incident>>;

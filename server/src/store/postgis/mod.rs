@@ -7,12 +7,13 @@
 mod bulk;
 mod geom;
 mod read;
+mod versions;
 mod write;
 
 use super::migrate::POSTGIS;
 use super::{
-    AreaQuery, BulkMsg, Counts, Dataset, GridQuery, GridRow, ImportSummary, IncidentQuery, Result,
-    Store, StoreError, StoreKind,
+    AreaQuery, BulkMsg, Counts, Dataset, DraftRow, GridQuery, GridRow, GridVersion, ImportSummary,
+    IncidentQuery, Publish, Result, RetiredGrid, Store, StoreError, StoreKind,
 };
 use crate::domain::{
     Building, Compound, GridCode, Incident, NewIncident, Officer, Road, ServiceCentre, StatusCounts,
@@ -213,6 +214,32 @@ impl Store for PostgisStore {
     }
     async fn roads(&self) -> Result<Vec<Road>> {
         read::roads(&*self.client().await?).await
+    }
+
+    async fn versions(&self) -> Result<Vec<GridVersion>> {
+        versions::versions(&*self.client().await?).await
+    }
+    async fn retired_grids(&self) -> Result<Vec<RetiredGrid>> {
+        versions::retired_grids(&*self.client().await?).await
+    }
+    async fn publish(&self, p: &Publish) -> Result<GridVersion> {
+        let mut c = self.client().await?;
+        versions::publish(&mut c, p).await
+    }
+    async fn create_draft(&self, name: &str, base_version: i64, state: &str) -> Result<DraftRow> {
+        versions::create_draft(&*self.client().await?, name, base_version, state).await
+    }
+    async fn drafts(&self) -> Result<Vec<DraftRow>> {
+        versions::drafts(&*self.client().await?).await
+    }
+    async fn draft(&self, id: i64) -> Result<Option<DraftRow>> {
+        versions::draft(&*self.client().await?, id).await
+    }
+    async fn update_draft(&self, id: i64, state: &str) -> Result<bool> {
+        versions::update_draft(&*self.client().await?, id, state).await
+    }
+    async fn delete_draft(&self, id: i64) -> Result<bool> {
+        versions::delete_draft(&*self.client().await?, id).await
     }
 
     async fn insert_incidents(&self, incidents: &[NewIncident]) -> Result<Vec<Incident>> {

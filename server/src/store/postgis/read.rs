@@ -17,7 +17,7 @@ use tokio_postgres::Row;
 
 type Param = Box<dyn ToSql + Sync + Send>;
 
-fn db(context: &str) -> impl Fn(tokio_postgres::Error) -> StoreError + '_ {
+pub(super) fn db(context: &str) -> impl Fn(tokio_postgres::Error) -> StoreError + '_ {
     move |e| {
         StoreError::db(
             context,
@@ -94,7 +94,11 @@ async fn query(client: &Client, sql: &str, w: &Where, context: &str) -> Result<V
     client.query(&stmt, &w.params()).await.map_err(db(context))
 }
 
-fn get<'a, T: tokio_postgres::types::FromSql<'a>>(r: &'a Row, i: usize, what: &str) -> Result<T> {
+pub(super) fn get<'a, T: tokio_postgres::types::FromSql<'a>>(
+    r: &'a Row,
+    i: usize,
+    what: &str,
+) -> Result<T> {
     r.try_get(i)
         .map_err(|e| StoreError::Corrupt(format!("{what}, column {i}: {e}")))
 }

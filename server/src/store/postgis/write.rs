@@ -13,7 +13,7 @@ use tokio_postgres::Transaction;
 /// Statements in flight at once during a batch.
 const PIPELINE: usize = 512;
 
-fn failed(what: &str, e: tokio_postgres::Error) -> StoreError {
+pub(super) fn failed(what: &str, e: tokio_postgres::Error) -> StoreError {
     let constraint = [
         SqlState::UNIQUE_VIOLATION,
         SqlState::FOREIGN_KEY_VIOLATION,

@@ -11,12 +11,13 @@
 
 mod bulk;
 mod read;
+mod versions;
 mod write;
 
 use super::migrate::{Migration, SQLITE};
 use super::{
-    AreaQuery, BulkMsg, Counts, Dataset, GridQuery, GridRow, ImportSummary, IncidentQuery, Result,
-    Store, StoreError, StoreKind,
+    AreaQuery, BulkMsg, Counts, Dataset, DraftRow, GridQuery, GridRow, GridVersion, ImportSummary,
+    IncidentQuery, Publish, Result, RetiredGrid, Store, StoreError, StoreKind,
 };
 use crate::domain::{
     Building, Compound, GridCode, Incident, NewIncident, Officer, Road, ServiceCentre, StatusCounts,
@@ -205,6 +206,36 @@ impl Store for SqliteStore {
     }
     async fn roads(&self) -> Result<Vec<Road>> {
         self.read(read::roads).await
+    }
+
+    async fn versions(&self) -> Result<Vec<GridVersion>> {
+        self.read(versions::versions).await
+    }
+    async fn retired_grids(&self) -> Result<Vec<RetiredGrid>> {
+        self.read(versions::retired_grids).await
+    }
+    async fn publish(&self, p: &Publish) -> Result<GridVersion> {
+        let p = p.clone();
+        self.write(move |c| versions::publish(c, &p)).await
+    }
+    async fn create_draft(&self, name: &str, base_version: i64, state: &str) -> Result<DraftRow> {
+        let (name, state) = (name.to_string(), state.to_string());
+        self.write(move |c| versions::create_draft(c, &name, base_version, &state))
+            .await
+    }
+    async fn drafts(&self) -> Result<Vec<DraftRow>> {
+        self.read(versions::drafts).await
+    }
+    async fn draft(&self, id: i64) -> Result<Option<DraftRow>> {
+        self.read(move |c| versions::draft(c, id)).await
+    }
+    async fn update_draft(&self, id: i64, state: &str) -> Result<bool> {
+        let state = state.to_string();
+        self.write(move |c| versions::update_draft(c, id, &state))
+            .await
+    }
+    async fn delete_draft(&self, id: i64) -> Result<bool> {
+        self.write(move |c| versions::delete_draft(c, id)).await
     }
 
     async fn insert_incidents(&self, incidents: &[NewIncident]) -> Result<Vec<Incident>> {

@@ -9,7 +9,7 @@ use geo::{BoundingRect, MultiPolygon};
 use rusqlite::{params, Connection, ErrorCode, Transaction, TransactionBehavior};
 
 /// Maps a failed write of `what` to a conflict (constraint) or a database error.
-fn failed(what: &str) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+pub(super) fn failed(what: &str) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
     move |e| match e.sqlite_error_code() {
         Some(ErrorCode::ConstraintViolation) => {
             StoreError::Conflict(format!("{what} could not be written: {e}"))
@@ -36,6 +36,37 @@ fn index_envelope(
     Ok(())
 }
 
+/// Writes one grid (and its R*Tree envelope) in force since `since_version`.
+pub(super) fn insert_grid(
+    tx: &Transaction,
+    g: &crate::domain::Grid,
+    since_version: i64,
+) -> Result<()> {
+    let what = format!("grid {}", g.code);
+    let domains: Vec<&str> = g.domains.iter().map(|d| d.as_str()).collect();
+    tx.prepare_cached(
+        "INSERT INTO grids (code, level, parent, street_code, name, kind, households, population, domains, geom, since_version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )
+    .and_then(|mut st| {
+        st.execute(params![
+            g.code.as_str(),
+            g.level().number(),
+            g.parent().map(String::from),
+            g.code.street(),
+            g.name,
+            g.kind.as_str(),
+            g.households.get(),
+            g.population.get(),
+            domains.join(","),
+            wkb::encode_multipolygon(&g.geometry),
+            since_version
+        ])
+    })
+    .map_err(failed(&what))?;
+    index_envelope(tx, "grids", tx.last_insert_rowid(), &g.geometry, &what)
+}
+
 pub(super) fn import(conn: &mut Connection, data: &Dataset) -> Result<ImportSummary> {
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -57,28 +88,7 @@ pub(super) fn import(conn: &mut Connection, data: &Dataset) -> Result<ImportSumm
         .map_err(failed(&what))?;
     }
     for g in data.grids_parents_first() {
-        let what = format!("grid {}", g.code);
-        let domains: Vec<&str> = g.domains.iter().map(|d| d.as_str()).collect();
-        tx.prepare_cached(
-            "INSERT INTO grids (code, level, parent, street_code, name, kind, households, population, domains, geom)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        )
-        .and_then(|mut st| {
-            st.execute(params![
-                g.code.as_str(),
-                g.level().number(),
-                g.parent().map(String::from),
-                g.code.street(),
-                g.name,
-                g.kind.as_str(),
-                g.households.get(),
-                g.population.get(),
-                domains.join(","),
-                wkb::encode_multipolygon(&g.geometry)
-            ])
-        })
-        .map_err(failed(&what))?;
-        index_envelope(&tx, "grids", tx.last_insert_rowid(), &g.geometry, &what)?;
+        insert_grid(&tx, g, 1)?;
     }
     for c in &data.compounds {
         let what = format!("compound {}", c.id);

@@ -1,0 +1,61 @@
+//! What the stores keep for planning: published versions of the grid set, grids retired by
+//! a version (kept so codes are never reused and old versions can still be asked), drafts,
+//! and the change a publish writes in one transaction.
+
+use crate::domain::{FeatureId, Grid, GridCode};
+use chrono::{DateTime, Utc};
+
+/// A published version of the grid set; version 1 is the imported city.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GridVersion {
+    pub version: i64,
+    /// From when its boundaries apply.
+    pub valid_from: DateTime<Utc>,
+    pub published_at: DateTime<Utc>,
+    pub draft: Option<i64>,
+    pub note: String,
+    pub retired: Vec<GridCode>,
+    pub created: Vec<GridCode>,
+}
+
+/// A grid no longer in force, with the versions it was in force for (`since` ≤ v < `retired`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RetiredGrid {
+    pub grid: Grid,
+    pub since: i64,
+    pub retired: i64,
+}
+
+/// A stored draft: its state is the planner's operations as JSON (see `domain::plan::draft`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DraftRow {
+    pub id: i64,
+    pub name: String,
+    pub base_version: i64,
+    pub state: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Everything one publish changes, written in one transaction.
+#[derive(Clone, Debug, Default)]
+pub struct Publish {
+    pub draft: Option<i64>,
+    pub valid_from: DateTime<Utc>,
+    pub note: String,
+    /// Live grids this version retires; if any is no longer live, the publish is refused
+    /// (another version changed it first).
+    pub retire: Vec<GridCode>,
+    /// New grids, with codes never used before.
+    pub create: Vec<Grid>,
+    /// Compounds and buildings moving to a new grid.
+    pub compounds: Vec<(FeatureId, GridCode)>,
+    pub buildings: Vec<(FeatureId, GridCode)>,
+    /// Officer assignments moving from a retired grid to a new one: (officer, from, to).
+    pub officers: Vec<(FeatureId, GridCode, GridCode)>,
+}
+
+/// The words of the refusal when a grid a publish would retire is no longer live.
+pub fn stale(code: &GridCode) -> String {
+    format!("grid {code} is no longer in force: another version changed it after this draft was made; start a new draft")
+}
