@@ -4,6 +4,7 @@
 //! and splitting a grid into parts that keep every unit whole ([`split`]).
 
 mod cuts;
+pub mod draft;
 pub mod rebalance;
 pub mod split;
 
@@ -31,6 +32,12 @@ pub enum PlanError {
     NoArea(String),
     #[error("no level-3 code is left under {0}: numbers 001–999 are all used or retired")]
     CodesExhausted(String),
+    #[error("the stored draft is unreadable: {0}")]
+    BadDraft(String),
+    #[error("grid {0} is not in this draft (already split, merged or never there)")]
+    NotInDraft(String),
+    #[error("{0}")]
+    CannotMerge(String),
 }
 
 /// What the band counts.
