@@ -25,6 +25,12 @@ pub enum AppError {
     /// 422: well-formed but breaks a rule.
     #[error("{0}")]
     Unprocessable(String),
+    /// 422 with the list of what is wrong (`problems` in the body).
+    #[error("{message}")]
+    Invalid {
+        message: String,
+        problems: serde_json::Value,
+    },
     /// 500: our fault; details go to the log, not the client.
     #[error("{0}")]
     Internal(String),
@@ -50,6 +56,7 @@ impl AppError {
             AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             AppError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             AppError::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"),
+            AppError::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -65,7 +72,11 @@ impl IntoResponse for AppError {
             }
             other => other.to_string(),
         };
-        (status, Json(json!({ "error": kind, "message": message }))).into_response()
+        let mut body = json!({ "error": kind, "message": message });
+        if let AppError::Invalid { problems, .. } = self {
+            body["problems"] = problems;
+        }
+        (status, Json(body)).into_response()
     }
 }
 

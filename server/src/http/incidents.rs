@@ -19,13 +19,16 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 /// A stored incident as JSON (the `POST` answer and each listed feature's properties).
-pub fn incident_json(i: &Incident) -> Value {
+/// An incident as the API gives it: `grids` are those it was reported in (they never change);
+/// `current_grids` are those holding it under the boundaries in force now.
+pub fn incident_json(i: &Incident, now: &crate::engine::Engine) -> Value {
     let n = &i.incident;
     json!({
         "id": i.id,
         "wgs84": [n.location.lng(), n.location.lat()],
         "raw": { "lng": n.raw.lng, "lat": n.raw.lat, "crs": n.raw.crs },
         "grids": grids_json(&n.grids),
+        "current_grids": grids_json(&now.assign(n.location).grids),
         "compound": n.compound,
         "building": n.building,
         "category": n.category,
@@ -54,7 +57,7 @@ pub async fn create(
         .and_then(|r| r.into_incident(&engine, Utc::now()))
         .map_err(|e| AppError::bad("invalid_field", e.to_string()))?;
     let stored = state.intake.submit(incident).await?;
-    Ok((StatusCode::CREATED, Json(incident_json(&stored))))
+    Ok((StatusCode::CREATED, Json(incident_json(&stored, &engine))))
 }
 
 /// Longest line a bulk body may hold.
@@ -195,13 +198,14 @@ pub async fn list(
         everything: false,
     };
     let rows = state.store.incidents(&q).await?;
+    let engine = state.engine.get();
     Ok(Json(collection(
         rows.iter()
             .map(|i| {
                 json!({
                     "type": "Feature",
                     "id": i.id,
-                    "properties": incident_json(i),
+                    "properties": incident_json(i, &engine),
                     "geometry": { "type": "Point", "coordinates": [i.incident.location.lng(), i.incident.location.lat()] },
                 })
             })

@@ -1,5 +1,6 @@
-//! `GET /api/locate?lng=&lat=&crs=`: which grids (all three levels), compound and building
-//! hold a point, answered from the in-memory engine. Outside every grid: `"grids": []`.
+//! `GET /api/locate?lng=&lat=&crs=&at=`: which grids (all three levels), compound and building
+//! hold a point, answered from the in-memory engine; with `at`, under the grids in force at
+//! that date. Outside every grid: `"grids": []`.
 
 use super::{AppError, AppState};
 use crate::domain::{FeatureId, GridPath, Level, RawCoord};
@@ -17,6 +18,8 @@ pub struct LocateParams {
     lng: Option<String>,
     lat: Option<String>,
     crs: Option<String>,
+    /// A date or time: answer with the grids in force then (a published version).
+    at: Option<String>,
 }
 
 /// `[{"level":1,"code":…},…]` for the levels that hold the point.
@@ -76,5 +79,9 @@ pub async fn locate(
     let raw = report
         .coordinate()
         .map_err(|e| AppError::param(&e.field, &e.message))?;
-    Ok(Json(locate_json(&state.engine.get(), raw)?))
+    let engine = match super::incidents::time("at", &p.at)? {
+        Some(at) => super::drafts::engine_at(&state, at).await?,
+        None => state.engine.get(),
+    };
+    Ok(Json(locate_json(&engine, raw)?))
 }

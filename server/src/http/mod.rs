@@ -5,6 +5,7 @@
 pub mod basemap;
 mod buildings;
 mod compounds;
+pub mod drafts;
 pub mod error;
 mod features;
 mod grids;
@@ -43,6 +44,10 @@ pub struct AppState {
     pub heat: Arc<RwLock<Heat>>,
     /// Per-grid metrics by level and filter, with the incident version they were made at.
     pub stats_cache: Arc<std::sync::Mutex<StatsCache>>,
+    /// Held while a draft is published, so publishes and engine swaps run one at a time.
+    pub publishing: Arc<tokio::sync::Mutex<()>>,
+    /// Engines of earlier versions, built when `locate?at=` first asks for them.
+    pub history: Arc<std::sync::Mutex<std::collections::HashMap<i64, Arc<Engine>>>>,
 }
 
 /// Cached metric rows: key → (incident version, rows).
@@ -72,6 +77,8 @@ impl AppState {
             engine: Arc::new(Current::new(engine)),
             heat,
             stats_cache: Arc::default(),
+            publishing: Arc::default(),
+            history: Arc::default(),
             store,
         })
     }
@@ -138,6 +145,15 @@ pub fn app(state: AppState, options: &HttpOptions) -> Router {
         .route("/coverage", get(stats::coverage))
         .route("/plan/oversized", get(plan::oversized))
         .route("/plan/split", post(plan::split))
+        .route("/drafts", get(drafts::list).post(drafts::create))
+        .route("/drafts/{id}", get(drafts::show).delete(drafts::remove))
+        .route("/drafts/{id}/split", post(drafts::split))
+        .route("/drafts/{id}/merge", post(drafts::merge_grids))
+        .route("/drafts/{id}/undo", post(drafts::undo))
+        .route("/drafts/{id}/redo", post(drafts::redo))
+        .route("/drafts/{id}/validate", get(drafts::validate_draft))
+        .route("/drafts/{id}/publish", post(drafts::publish))
+        .route("/versions", get(drafts::versions))
         .route("/incidents", get(incidents::list).post(incidents::create))
         .route(
             "/incidents/bulk",

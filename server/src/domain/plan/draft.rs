@@ -4,7 +4,9 @@
 //! Stored as JSON; the live grids are never touched until the draft is published.
 
 use super::PlanError;
-use crate::domain::model::{Domain, Grid, GridKind, Households, Population};
+use crate::domain::model::{
+    Building, Compound, Domain, FeatureId, Grid, GridKind, Households, Officer, Population,
+};
 use crate::domain::GridCode;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -274,6 +276,70 @@ pub fn merge(grids: &[Grid], code: GridCode) -> Result<Grid, PlanError> {
         population: Population::new(grids.iter().map(|g| g.population.get()).sum()),
         domains,
     })
+}
+
+/// Where what the retired grids held goes: each compound and building to the new grid holding
+/// its interior point, each officer of a retired grid to the grid made from it with the most
+/// households (the other new grids start without an officer: the coverage view lists them).
+pub struct Moves {
+    pub compounds: Vec<(FeatureId, GridCode)>,
+    pub buildings: Vec<(FeatureId, GridCode)>,
+    pub officers: Vec<(FeatureId, GridCode, GridCode)>,
+}
+
+pub fn moves(
+    changes: &Changes,
+    compounds: &[Compound],
+    buildings: &[Building],
+    officers: &[Officer],
+) -> Moves {
+    use geo::InteriorPoint;
+    let retired: std::collections::HashSet<&GridCode> = changes.retired.iter().collect();
+    let index = crate::engine::PolygonIndex::new(
+        changes
+            .created
+            .iter()
+            .map(|g| (g.code.clone(), g.geometry.clone())),
+    );
+    let home = |mp: &geo::MultiPolygon| mp.interior_point().and_then(|p| index.locate(p).cloned());
+    let compounds = compounds
+        .iter()
+        .filter(|c| c.grid.as_ref().is_some_and(|g| retired.contains(g)))
+        .filter_map(|c| Some((c.id.clone(), home(&c.geometry)?)))
+        .collect();
+    let buildings = buildings
+        .iter()
+        .filter(|b| b.grid.as_ref().is_some_and(|g| retired.contains(g)))
+        .filter_map(|b| Some((b.id.clone(), home(&b.footprint)?)))
+        .collect();
+    let heir = |old: &GridCode| {
+        changes
+            .created
+            .iter()
+            .filter(|g| {
+                changes
+                    .origins
+                    .get(&g.code)
+                    .is_some_and(|o| o.contains(old))
+            })
+            .max_by_key(|g| (g.households.get(), std::cmp::Reverse(g.code.clone())))
+            .map(|g| g.code.clone())
+    };
+    let officers = officers
+        .iter()
+        .flat_map(|o| {
+            o.grids
+                .iter()
+                .filter(|g| retired.contains(g))
+                .filter_map(|g| Some((o.id.clone(), g.clone(), heir(g)?)))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    Moves {
+        compounds,
+        buildings,
+        officers,
+    }
 }
 
 #[cfg(test)]
