@@ -80,7 +80,7 @@ pub async fn locate(
         .coordinate()
         .map_err(|e| AppError::param(&e.field, &e.message))?;
     let engine = match super::incidents::time("at", &p.at)? {
-        Some(at) => super::drafts::engine_at(&state, at).await?,
+        Some(at) => super::versions::engine_at(&state, at).await?,
         None => state.engine.get(),
     };
     Ok(Json(locate_json(&engine, raw)?))

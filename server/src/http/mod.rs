@@ -5,7 +5,7 @@
 pub mod basemap;
 mod buildings;
 mod compounds;
-pub mod drafts;
+mod drafts;
 pub mod error;
 mod features;
 mod grids;
@@ -16,6 +16,7 @@ pub mod mvt;
 mod plan;
 pub mod stats;
 pub mod tiles;
+mod versions;
 
 pub use error::AppError;
 
@@ -153,7 +154,7 @@ pub fn app(state: AppState, options: &HttpOptions) -> Router {
         .route("/drafts/{id}/redo", post(drafts::redo))
         .route("/drafts/{id}/validate", get(drafts::validate_draft))
         .route("/drafts/{id}/publish", post(drafts::publish))
-        .route("/versions", get(drafts::versions))
+        .route("/versions", get(versions::versions))
         .route("/incidents", get(incidents::list).post(incidents::create))
         .route(
             "/incidents/bulk",
