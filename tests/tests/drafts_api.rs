@@ -175,6 +175,33 @@ async fn a_draft_changes_nothing_live_until_published_and_then_a_new_version_is_
     assert_ne!(current, code);
     assert!(parts.iter().any(|p| p["properties"]["code"] == current));
 
+    // Statistics count it under the grid in force now, or under its report-time grid.
+    let (_, now_rows) = get(&r, "/api/stats/grids?level=3").await;
+    let row = |rows: &Value, c: &str| {
+        rows["grids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["code"] == c)
+            .cloned()
+    };
+    assert!(
+        row(&now_rows, current).unwrap()["incidents"]
+            .as_u64()
+            .unwrap()
+            >= 1
+    );
+    assert!(
+        row(&now_rows, &code).is_none(),
+        "a retired grid has no row of its own"
+    );
+    let (_, then_rows) = get(&r, "/api/stats/grids?level=3&boundaries=report").await;
+    assert_eq!(row(&then_rows, current).unwrap()["incidents"], 0);
+    assert_eq!(
+        get(&r, "/api/stats/grids?boundaries=later").await.0,
+        StatusCode::BAD_REQUEST
+    );
+
     // locate answers for either version.
     let at = |when: &str| format!("/api/locate?lng={}&lat={}&at={when}", point[0], point[1]);
     let (_, before) = get(&r, &at("2026-05-31")).await;

@@ -24,8 +24,10 @@ struct Entry {
     category: u8,
     status: u8,
     channel: u8,
-    /// Interned grid codes of levels 1, 2, 3 ([`NO_GRID`] for none).
+    /// Interned grid codes of levels 1, 2, 3 ([`NO_GRID`] for none), at report time.
     grids: [u32; 3],
+    /// The same under the boundaries in force now (differs once a new version is published).
+    current: [u32; 3],
 }
 
 const NO_GRID: u32 = u32::MAX;
@@ -40,6 +42,8 @@ pub struct Filter {
     pub from: Option<i64>,
     /// Unix seconds, exclusive.
     pub to: Option<i64>,
+    /// Per-grid counts by the grids incidents were reported in, not those in force now.
+    pub report_time: bool,
 }
 
 fn index_of<T: PartialEq>(all: &[T], v: T) -> u8 {
@@ -221,7 +225,13 @@ impl Heat {
     fn entry(&mut self, n: &NewIncident) -> Entry {
         let (x, y) = mercator(n.location.lng(), n.location.lat());
         let (qx, qy) = (quantise(x), quantise(y));
+        let grids = [
+            self.intern(&n.grids.level1),
+            self.intern(&n.grids.level2),
+            self.intern(&n.grids.level3),
+        ];
         Entry {
+            current: grids,
             morton: morton(qx, qy),
             qx,
             qy,
@@ -229,12 +239,30 @@ impl Heat {
             category: index_of(Category::ALL, n.category),
             status: index_of(IncidentStatus::ALL, n.status),
             channel: index_of(Channel::ALL, n.channel),
-            grids: [
-                self.intern(&n.grids.level1),
-                self.intern(&n.grids.level2),
-                self.intern(&n.grids.level3),
-            ],
+            grids,
         }
+    }
+
+    /// Files every incident under the grids `grids_at` gives for its position (the engine of
+    /// the version now in force, after a publish); report-time grids stay as they were.
+    pub fn refile(&mut self, grids_at: impl Fn(f64, f64) -> crate::domain::GridPath) {
+        self.version += 1;
+        let mut entries = std::mem::take(&mut self.sorted);
+        let mut tail = std::mem::take(&mut self.tail);
+        for e in entries.iter_mut().chain(tail.iter_mut()) {
+            let (lng, lat) = unmercator(
+                (f64::from(e.qx) + 0.5) / SCALE,
+                (f64::from(e.qy) + 0.5) / SCALE,
+            );
+            let path = grids_at(lng, lat);
+            e.current = [
+                self.intern(&path.level1),
+                self.intern(&path.level2),
+                self.intern(&path.level3),
+            ];
+        }
+        self.sorted = entries;
+        self.tail = tail;
     }
 
     /// Adds a stored incident; it shows in tiles and counts at once.
@@ -307,12 +335,14 @@ impl Heat {
         Binned { bins, cells }
     }
 
-    /// Kept incidents and how many of them are open, per grid of `level` (1, 2 or 3).
+    /// Kept incidents and how many of them are open, per grid of `level` (1, 2 or 3): by the
+    /// grids in force now, or by those they were reported in (`f.report_time`).
     pub fn per_grid(&self, level: usize, f: &Filter) -> HashMap<GridCode, (u64, u64)> {
         let mut by_id: HashMap<u32, (u64, u64)> = HashMap::new();
         let open: Vec<bool> = IncidentStatus::ALL.iter().map(|s| s.is_open()).collect();
         for e in self.sorted.iter().chain(&self.tail).filter(|e| f.keeps(e)) {
-            let g = e.grids[level.clamp(1, 3) - 1];
+            let grids = if f.report_time { &e.grids } else { &e.current };
+            let g = grids[level.clamp(1, 3) - 1];
             if g != NO_GRID {
                 let c = by_id.entry(g).or_default();
                 c.0 += 1;

@@ -475,6 +475,7 @@ pub async fn publish(
     // The engine in service is swapped whole: lookups in flight finish on the old one.
     let data = crate::store::export_dataset(&*state.store).await?;
     state.engine.replace(Engine::build(&data));
+    super::refile(&state.heat, &state.engine.get());
     state.store.delete_draft(id).await?;
     tracing::info!(
         version = written.version,

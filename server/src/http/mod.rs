@@ -68,6 +68,10 @@ impl AppState {
             .await?;
         let heat = Arc::new(RwLock::new(Heat::from_stored(&stored)));
         drop(stored);
+        // Once grids have been redrawn, incidents also count under the grids in force now.
+        if store.versions().await?.len() > 1 {
+            refile(&heat, &engine);
+        }
         tracing::info!(incidents = read(&heat).len(), "incident columns built");
         let writers = match store.kind() {
             StoreKind::Sqlite => 1,
@@ -113,6 +117,14 @@ impl Default for HttpOptions {
 /// change to them is a single push or a swap).
 pub fn read(heat: &RwLock<Heat>) -> RwLockReadGuard<'_, Heat> {
     heat.read().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Files every incident under the grids of `engine` (the version in force).
+pub fn refile(heat: &RwLock<Heat>, engine: &Engine) {
+    write(heat).refile(|lng, lat| match crate::domain::Wgs84Point::new(lng, lat) {
+        Ok(p) => engine.assign(p).grids,
+        Err(_) => crate::domain::GridPath::default(),
+    });
 }
 
 /// Writes the incident columns.

@@ -33,6 +33,21 @@ pub struct StatsParams {
     status: Option<String>,
     channel: Option<String>,
     format: Option<String>,
+    /// `current` (default): count incidents by the grids in force now; `report`: by the
+    /// grids they were reported in (their original boundaries).
+    boundaries: Option<String>,
+}
+
+/// Reads `boundaries` into the filter: true for report-time grids.
+pub fn report_time(v: &Option<String>) -> Result<bool, AppError> {
+    match v.as_deref() {
+        None | Some("") | Some("current") => Ok(false),
+        Some("report") | Some("original") => Ok(true),
+        Some(other) => Err(AppError::param(
+            "boundaries",
+            format!("{other:?} is not current or report"),
+        )),
+    }
 }
 
 /// The CSV columns, in order (also the JSON keys).
@@ -141,6 +156,7 @@ pub fn incident_filter(v: [&Option<String>; 5]) -> Result<Filter, AppError> {
         channel: opt_param::<Channel>("channel", v[2])?,
         from: time("from", v[3])?.map(|t| t.timestamp()),
         to: time("to", v[4])?.map(|t| t.timestamp()),
+        report_time: false,
     })
 }
 
@@ -163,7 +179,8 @@ pub async fn grids(
 ) -> Result<Response, AppError> {
     let Query(p) = params?;
     let level = level_param(&p.level)?;
-    let filter = incident_filter([&p.category, &p.status, &p.channel, &p.from, &p.to])?;
+    let mut filter = incident_filter([&p.category, &p.status, &p.channel, &p.from, &p.to])?;
+    filter.report_time = report_time(&p.boundaries)?;
     let wants_csv = match p.format.as_deref() {
         Some("csv") => true,
         Some("json") | None => headers

@@ -121,6 +121,7 @@ fn filters_keep_only_matching_incidents() {
                 .timestamp(),
         ),
         channel: None,
+        report_time: false,
     };
     let expected = incidents
         .iter()
@@ -225,4 +226,50 @@ fn tiles_outside_their_zoom_do_not_exist() {
     assert!(Tile::new(2, 4, 0).is_none());
     assert!(Tile::new(25, 0, 0).is_none());
     assert!(Tile::new(2, 3, 3).is_some());
+}
+
+#[test]
+fn after_refiling_counts_follow_the_new_grids_and_report_time_counts_stay() {
+    let incidents = vec![
+        incident(
+            110.44,
+            35.47,
+            0,
+            Category::Emergency,
+            IncidentStatus::Reported,
+        ),
+        incident(
+            110.45,
+            35.47,
+            0,
+            Category::Emergency,
+            IncidentStatus::Closed,
+        ),
+    ];
+    let mut heat = Heat::build(&incidents);
+    let v = heat.version();
+    // A new version: the west incident now lies in grid …004, the east one in …005.
+    heat.refile(|lng, _| {
+        crate::domain::GridPath::from_code(
+            &GridCode::parse(if lng < 110.445 {
+                "610581001002004"
+            } else {
+                "610581001002005"
+            })
+            .unwrap(),
+        )
+    });
+    assert!(heat.version() > v, "derived figures recompute");
+    let now = heat.per_grid(3, &Filter::default());
+    assert_eq!(now[&GridCode::parse("610581001002004").unwrap()], (1, 1));
+    assert_eq!(now[&GridCode::parse("610581001002005").unwrap()], (1, 0));
+    assert!(!now.contains_key(&GridCode::parse("610581001002003").unwrap()));
+    let then = heat.per_grid(
+        3,
+        &Filter {
+            report_time: true,
+            ..Filter::default()
+        },
+    );
+    assert_eq!(then[&GridCode::parse("610581001002003").unwrap()], (2, 1));
 }
