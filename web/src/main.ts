@@ -1,5 +1,5 @@
 /**
- * Entry point: the path picks the view (`/officer`, `/leader`; `/` is the officer's), the
+ * Entry point: the path picks the view (`/officer`, `/leader`, `/planner`; `/` is the officer's), the
  * shell gives it a panel and a map area. The server answers index.html for both paths.
  */
 import './styles.css';
@@ -8,16 +8,18 @@ import { notice } from './ui/dom';
 import { renderShell, type ViewName } from './ui/shell';
 import { leaderView } from './views/leader';
 import { officerView } from './views/officer';
+import { plannerView } from './views/planner';
 
 function viewFor(path: string): ViewName {
-  return path.replace(/\/+$/, '') === '/leader' ? 'leader' : 'officer';
+  const p = path.replace(/\/+$/, '');
+  return p === '/leader' ? 'leader' : p === '/planner' ? 'planner' : 'officer';
 }
 
 const root = document.getElementById('app');
 if (root) {
   const view = viewFor(window.location.pathname);
   const shell = renderShell(root, view);
-  const start = view === 'leader' ? leaderView : officerView;
+  const start = view === 'leader' ? leaderView : view === 'planner' ? plannerView : officerView;
   start(shell).catch((e: unknown) => {
     const message = e instanceof Error ? e.message : String(e);
     shell.panel.prepend(notice('error', t('common.error', { message })));

@@ -107,6 +107,9 @@ pub async fn density(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GridTileParams {
+    /// Not read: a client's cache key, changed when the grids are redrawn (a new version).
+    #[serde(rename = "v")]
+    _cache_key: Option<String>,
     level: Option<String>,
     category: Option<String>,
     status: Option<String>,

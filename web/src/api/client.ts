@@ -7,6 +7,13 @@ import type {
   BasemapAnswer,
   BasemapCrs,
   Bbox,
+  Draft,
+  DraftSummary,
+  GridVersionInfo,
+  OutOfBandAnswer,
+  Published,
+  SplitPreview,
+  Validation,
   BuildingCollection,
   CompoundCollection,
   GridCollection,
@@ -127,6 +134,19 @@ export function gridTilesUrl(level: Level, f: IncidentFilter = {}): string {
   );
 }
 
+/** Options of a split: parts wanted (none: as the band asks) and the band. */
+export interface SplitOptions {
+  k?: number;
+  min?: number;
+  max?: number;
+  by?: string;
+}
+
+/** A JSON POST. */
+function json(body: unknown, signal?: AbortSignal): RequestInit {
+  return { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal };
+}
+
 function bboxParam(b: Bbox): string {
   return b.map((v) => v.toFixed(6)).join(',');
 }
@@ -153,11 +173,7 @@ export const api = {
     return request(withQuery('/api/incidents', { grid, ...opts }), { signal });
   },
   report(report: NewIncident): Promise<Incident> {
-    return request('/api/incidents', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(report),
-    });
+    return request('/api/incidents', json(report));
   },
   locate(lng: number, lat: number, crs: Crs, signal?: AbortSignal): Promise<LocateAnswer> {
     return request(withQuery('/api/locate', { lng, lat, crs }), { signal });
@@ -169,6 +185,42 @@ export const api = {
   /** What a pasted tile URL would draw, and how far its CRS sets our data off at (lng, lat). */
   checkBasemap(url: string, crs: BasemapCrs, at: [number, number], signal?: AbortSignal): Promise<BasemapAnswer> {
     return request(withQuery('/api/basemap/check', { url, crs, lng: at[0].toFixed(5), lat: at[1].toFixed(5) }), { signal });
+  },
+  oversized(min: number, max: number, by: string, signal?: AbortSignal): Promise<OutOfBandAnswer> {
+    return request(withQuery('/api/plan/oversized', { min, max, by }), { signal });
+  },
+  previewSplit(code: string, opts: SplitOptions, signal?: AbortSignal): Promise<SplitPreview> {
+    return request('/api/plan/split', json({ code, ...opts }, signal));
+  },
+  drafts(): Promise<{ drafts: DraftSummary[] }> {
+    return request('/api/drafts');
+  },
+  draft(id: number): Promise<Draft> {
+    return request(`/api/drafts/${id}`);
+  },
+  createDraft(name: string): Promise<Draft> {
+    return request('/api/drafts', json({ name }));
+  },
+  splitInDraft(id: number, code: string, opts: SplitOptions): Promise<Draft> {
+    return request(`/api/drafts/${id}/split`, json({ code, ...opts }));
+  },
+  mergeInDraft(id: number, codes: string[]): Promise<Draft> {
+    return request(`/api/drafts/${id}/merge`, json({ codes }));
+  },
+  undo(id: number): Promise<Draft> {
+    return request(`/api/drafts/${id}/undo`, json({}));
+  },
+  redo(id: number): Promise<Draft> {
+    return request(`/api/drafts/${id}/redo`, json({}));
+  },
+  validateDraft(id: number): Promise<Validation> {
+    return request(`/api/drafts/${id}/validate`);
+  },
+  publish(id: number, validFrom: string, note: string): Promise<Published> {
+    return request(`/api/drafts/${id}/publish`, json({ valid_from: validFrom || undefined, note: note || undefined }));
+  },
+  versions(): Promise<{ versions: GridVersionInfo[] }> {
+    return request('/api/versions');
   },
   stats(level: Level, f: IncidentFilter, signal?: AbortSignal): Promise<StatsAnswer> {
     return request(withQuery('/api/stats/grids', { level, ...filterQuery(f) }), { signal });

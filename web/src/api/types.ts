@@ -171,3 +171,117 @@ export interface BasemapAnswer {
   misplacement: 'none' | 'shifted' | 'shifted_and_retiled';
   offset_m: number;
 }
+
+// ---- planning
+
+export type Fit = 'under' | 'within' | 'over';
+
+export interface OutOfBandGrid {
+  code: string;
+  name: string;
+  value: number;
+  fit: Fit;
+  households: number;
+  population: number;
+  officers: number;
+}
+
+export interface OutOfBandAnswer {
+  band: { min: number; max: number };
+  by: 'households' | 'population';
+  count: number;
+  over: number;
+  grids: OutOfBandGrid[];
+}
+
+export interface PlanUnit {
+  id: string;
+  kind: 'compound' | 'building';
+  name: string;
+  households: number;
+  population: number;
+}
+
+export interface PartProperties {
+  part: number;
+  code: string;
+  households: number;
+  population: number;
+  value: number;
+  fit: Fit;
+  polsby_popper: number;
+  units: PlanUnit[];
+}
+
+export interface SplitPreview {
+  code: string;
+  k: number;
+  parts: FeatureCollection<Polygon | MultiPolygon, PartProperties>;
+  problems: string[];
+  divided: string[];
+}
+
+export interface DraftGridProperties {
+  code: string;
+  name: string;
+  households: number;
+  population: number;
+  fit: Fit;
+  polsby_popper: number;
+  contiguous: boolean;
+  replaces: string[];
+  households_before: number;
+}
+
+export interface Draft {
+  id: number;
+  name: string;
+  base_version: number;
+  operations: number;
+  cursor: number;
+  can_undo: boolean;
+  can_redo: boolean;
+  retired: string[];
+  grids: FeatureCollection<Polygon | MultiPolygon, DraftGridProperties>;
+  /** Why the draft no longer applies (another version changed its grids), or null. */
+  stale: string | null;
+  problems?: string[];
+  divided?: string[];
+}
+
+export interface DraftSummary {
+  id: number;
+  name: string;
+  base_version: number;
+  operations: number;
+  updated_at: string;
+}
+
+export interface Defect {
+  kind: string;
+  feature: string;
+  message: string;
+  at: Position | null;
+}
+
+export interface Validation {
+  valid: boolean;
+  errors: Defect[];
+  warnings: Defect[];
+}
+
+export interface Published {
+  version: number;
+  valid_from: string;
+  retired: string[];
+  created: string[];
+}
+
+export interface GridVersionInfo {
+  version: number;
+  valid_from: string;
+  published_at: string;
+  note: string;
+  retired: string[];
+  created: string[];
+}

@@ -4,14 +4,15 @@
  */
 import type * as maplibregl from 'maplibre-gl';
 import type { GeoJSONSource } from 'maplibre-gl';
-import type { GridFeature, GridDetail } from '../api/types';
+import type { Feature, MultiPolygon, Polygon } from '../api/types';
 import { bboxOf, EMPTY_COLLECTION } from './geometry';
 
 const SOURCE = 'selected-grid';
 export const HIGHLIGHT_COLOUR = '#dd6b20';
 
 export interface Highlight {
-  show(grid: GridFeature | GridDetail, opts?: { fly?: boolean; padding?: number }): void;
+  /** Any grid-shaped feature: a live grid, a grid's detail, a draft's or a preview's grid. */
+  show(grid: Feature<Polygon | MultiPolygon, unknown>, opts?: { fly?: boolean; padding?: number }): void;
   clear(): void;
 }
 

@@ -5,7 +5,7 @@
 import { language, localize, setLanguage } from '../i18n';
 import { h } from './dom';
 
-export type ViewName = 'officer' | 'leader';
+export type ViewName = 'officer' | 'leader' | 'planner';
 
 export interface Shell {
   panel: HTMLElement;
@@ -19,7 +19,7 @@ export interface Shell {
 }
 
 export function renderShell(root: HTMLElement, view: ViewName): Shell {
-  const tab = (name: ViewName, key: 'nav.officer' | 'nav.leader') =>
+  const tab = (name: ViewName, key: 'nav.officer' | 'nav.leader' | 'nav.planner') =>
     h('a', {
       href: `/${name}`,
       class: name === view ? 'tab active' : 'tab',
@@ -45,7 +45,7 @@ export function renderShell(root: HTMLElement, view: ViewName): Shell {
       'header',
       { class: 'topbar' },
       h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), h('span', { class: 'brand-name', i18n: 'app.title' })),
-      h('nav', { class: 'tabs' }, tab('officer', 'nav.officer'), tab('leader', 'nav.leader')),
+      h('nav', { class: 'tabs' }, tab('officer', 'nav.officer'), tab('leader', 'nav.leader'), tab('planner', 'nav.planner')),
       toggle,
     ),
     h('main', { class: `layout view-${view}` }, h('div', { class: 'map-wrap' }, mapContainer, mapStatus, legend), panel, aux),

@@ -1,0 +1,101 @@
+// The planner's job in Chromium: find an oversized grid, preview its auto-split (parts within
+// the band), record it in a draft, undo and redo, validate, publish a new version; then the
+// officer view offers the new grids and the API answers with the new version.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { DESKTOP, PHONE, canvasPixels, launch, openPage, screenshot, waitForMapIdle } from './lib/browser.mjs';
+import { startServer } from './lib/server.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer({ incidents: 2000 });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('a planner splits an oversized grid in a draft, validates and publishes a new version', async () => {
+  const { page, context, problems } = await openPage(browser, DESKTOP);
+  try {
+    await page.goto(`${server.url}/planner`);
+    await waitForMapIdle(page);
+    const rows = page.locator('#band-list .band-row');
+    await rows.first().waitFor();
+    assert.match(await page.locator('#band-list .count').innerText(), /过大 \d+ 个/);
+    assert.equal(await rows.first().locator('.fit').innerText(), '过大');
+    // An oversized grid two parts of 300–500 can hold.
+    const list = await server.api('/api/plan/oversized');
+    const target = list.grids.find((g) => g.fit === 'over' && g.households >= 700 && g.households <= 900);
+    assert.ok(target, 'the sample city has an oversized grid of 700–900 households');
+    await page.click(`#band-list .band-row[data-code="${target.code}"]`);
+    await page.click('#plan-preview-button');
+    const parts = page.locator('#plan-parts tbody tr');
+    await parts.first().waitFor();
+    assert.equal(await parts.count(), 2);
+    for (const row of await parts.all()) assert.equal(await row.locator('.fit').innerText(), '合适');
+    const pixels = await canvasPixels(page);
+    assert.ok(pixels.colours > 20, 'the map draws the grids and the preview');
+    await screenshot(page, 'planner-preview-1280x800');
+
+    await page.fill('#draft-name', '北片超大网格调整');
+    await page.click('#plan-apply');
+    await page.locator('#draft-current').waitFor();
+    assert.match(await page.locator('#draft-current').innerText(), /北片超大网格调整 · 1 步/);
+    assert.match(await page.locator('#plan-draft').innerText(), new RegExp(`将撤销网格：${target.code}`));
+    // The live grids are untouched until publishing.
+    assert.equal((await fetch(`${server.url}/api/grids/${target.code}`)).status, 200);
+
+    await page.click('#draft-undo');
+    await page.locator('#plan-draft >> text=草稿尚无改动').waitFor();
+    await page.click('#draft-redo');
+    await page.locator(`#plan-draft >> text=将撤销网格：${target.code}`).waitFor();
+
+    await page.click('#draft-validate');
+    await page.locator('#draft-validation .notice-success').waitFor();
+
+    await page.click('#draft-publish');
+    await page.locator('#plan-draft >> text=已发布版本').waitFor();
+    assert.match(await page.locator('#plan-draft').innerText(), /已发布版本 2，新增 2 个网格/);
+    await page.locator('#plan-versions li[data-version="2"]').waitFor();
+    await screenshot(page, 'planner-published-1280x800');
+
+    const versions = await server.api('/api/versions');
+    assert.equal(versions.versions.length, 2);
+    const created = versions.versions[1].created;
+    assert.equal((await fetch(`${server.url}/api/grids/${target.code}`)).status, 404, 'the old grid is retired');
+    for (const code of created) {
+      const g = await server.api(`/api/grids/${code}`);
+      assert.ok(g.properties.households >= 300 && g.properties.households <= 500, `${code}: ${g.properties.households}`);
+    }
+    assert.deepEqual(problems(), []);
+
+    // The officer view offers the new grids.
+    await page.goto(`${server.url}/officer`);
+    await waitForMapIdle(page);
+    for (const code of created) {
+      assert.equal(await page.locator(`#grid-select option[value="${code}"]`).count(), 1, code);
+    }
+    assert.equal(await page.locator(`#grid-select option[value="${target.code}"]`).count(), 0);
+    assert.deepEqual(problems(), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the planner view on a phone lists the grids outside the band', async () => {
+  const { page, context, problems } = await openPage(browser, PHONE);
+  try {
+    await page.goto(`${server.url}/planner`);
+    await waitForMapIdle(page);
+    await page.locator('#band-list .band-row').first().waitFor();
+    await screenshot(page, 'planner-390x844');
+    assert.deepEqual(problems(), []);
+  } finally {
+    await context.close();
+  }
+});
