@@ -58,6 +58,7 @@ both_stores!(
     a_draft_changes_nothing_live_until_published_and_then_a_new_version_is_in_force,
     of_two_drafts_over_the_same_grid_the_second_to_publish_gets_409,
     neighbouring_grids_merge_in_a_draft_and_a_draft_without_changes_does_not_publish,
+    fixing_every_oversized_grid_in_one_step_leaves_none_over_the_band_once_published,
 );
 
 /// An oversized grid that two parts of the band can hold, and a point inside one of its buildings.
@@ -308,4 +309,47 @@ async fn neighbouring_grids_merge_in_a_draft_and_a_draft_without_changes_does_no
     )
     .await;
     assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+}
+
+async fn fixing_every_oversized_grid_in_one_step_leaves_none_over_the_band_once_published(
+    r: Router,
+) {
+    let (_, before) = get(&r, "/api/plan/oversized").await;
+    let over = before["over"].as_u64().unwrap();
+    assert!(over > 50);
+    let (_, d) = post(&r, "/api/drafts", json!({ "name": "全部超大网格" })).await;
+    let id = d["id"].as_i64().unwrap();
+    let (s, fixed) = post(&r, &format!("/api/drafts/{id}/fix"), json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{fixed}");
+    let f = &fixed["fixed"];
+    println!("fix: {f}");
+    assert_eq!(
+        f["unfixed"],
+        json!([]),
+        "every oversized grid is fixed: {f}"
+    );
+    assert_eq!(
+        f["split"].as_u64().unwrap() + f["paired"].as_u64().unwrap(),
+        over
+    );
+    assert!(
+        f["paired"].as_u64().unwrap() > 0,
+        "some grids needed a neighbour"
+    );
+    assert_eq!(fixed["operations"], 1, "one step to undo");
+    let parts = fixed["grids"]["features"].as_array().unwrap();
+    assert!(parts
+        .iter()
+        .all(|p| p["properties"]["fit"] == "within" && p["properties"]["contiguous"] == true));
+    let (_, check) = get(&r, &format!("/api/drafts/{id}/validate")).await;
+    assert_eq!(check["valid"], true, "{}", check["errors"]);
+    let (s, published) = post(&r, &format!("/api/drafts/{id}/publish"), json!({})).await;
+    assert_eq!(s, StatusCode::CREATED, "{published}");
+    let (_, after) = get(&r, "/api/plan/oversized").await;
+    assert_eq!(after["over"], 0, "{}", after["grids"][0]);
+    let (_, health) = get(&r, "/api/health").await;
+    assert_eq!(
+        health["grids"]["3"].as_u64().unwrap(),
+        1243 + parts.len() as u64 - published["retired"].as_array().unwrap().len() as u64
+    );
 }

@@ -8,6 +8,7 @@
 use super::features::{collection, geometry};
 use super::{AppError, AppState};
 use crate::domain::plan::draft::{merge, moves, Changes, DraftGrid, DraftState, Op};
+use crate::domain::plan::fix::fix_oversized;
 use crate::domain::plan::rebalance::{plan_grid, GridContents};
 use crate::domain::plan::{fresh_codes, polsby_popper, Band, Measure, PlanError};
 use crate::domain::validate::{validate, Severity, Territory, Tolerance};
@@ -343,6 +344,68 @@ pub async fn merge_grids(
         into: DraftGrid::from_grid(&merged),
     });
     save(&state, &row, &s, json!({})).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct FixOp {
+    min: Option<u32>,
+    max: Option<u32>,
+    by: Option<String>,
+}
+
+/// `POST /api/drafts/{id}/fix`: every grid of the draft over the band split (or redrawn with
+/// a small neighbour when it cannot be split on its own), as one operation to undo.
+pub async fn fix(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    body: Result<Json<FixOp>, JsonRejection>,
+) -> Result<Json<Value>, AppError> {
+    let Json(b) = body?;
+    let (row, mut s) = load(&state, id).await?;
+    let engine = state.engine.get();
+    let d = Band::default();
+    let band = Band::new(b.min.unwrap_or(d.min()), b.max.unwrap_or(d.max())).map_err(plan_error)?;
+    let by =
+        b.by.as_deref()
+            .map_or(Ok(Measure::Households), str::parse)
+            .map_err(plan_error)?;
+    let now = s.grids(&live_level3(&engine)).map_err(plan_error)?;
+    let mut codes = taken(&state, &engine, &s).await?;
+    let city = engine.city();
+    let (compounds, buildings) = (city.compounds.clone(), city.buildings.clone());
+    let started = std::time::Instant::now();
+    let fixed = tokio::task::spawn_blocking(move || {
+        fix_oversized(&now, &compounds, &buildings, band, by, &mut codes)
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("fixing the draft: {e}")))?
+    .map_err(plan_error)?;
+    let seconds = started.elapsed().as_secs_f64();
+    let (split, paired) = (fixed.ops.len() - fixed.paired.len(), fixed.paired.len());
+    tracing::info!(
+        draft = id,
+        split,
+        paired,
+        unfixed = fixed.unfixed.len(),
+        seconds,
+        "fixed oversized grids"
+    );
+    if !fixed.ops.is_empty() {
+        s.push(Op::Batch { ops: fixed.ops });
+    }
+    let unfixed: Vec<Value> = fixed
+        .unfixed
+        .iter()
+        .map(|(c, why)| json!({ "code": c, "reason": why }))
+        .collect();
+    save(
+        &state,
+        &row,
+        &s,
+        json!({ "fixed": { "split": split, "paired": paired, "unfixed": unfixed, "seconds": seconds } }),
+    )
+    .await
 }
 
 pub async fn undo(

@@ -162,6 +162,7 @@ pub fn app(state: AppState, options: &HttpOptions) -> Router {
         .route("/drafts/{id}", get(drafts::show).delete(drafts::remove))
         .route("/drafts/{id}/split", post(drafts::split))
         .route("/drafts/{id}/merge", post(drafts::merge_grids))
+        .route("/drafts/{id}/fix", post(drafts::fix))
         .route("/drafts/{id}/undo", post(drafts::undo))
         .route("/drafts/{id}/redo", post(drafts::redo))
         .route("/drafts/{id}/validate", get(drafts::validate_draft))

@@ -70,19 +70,38 @@ pub enum Op {
     Split { code: String, parts: Vec<DraftGrid> },
     /// Neighbouring grids joined into one.
     Merge { codes: Vec<String>, into: DraftGrid },
+    /// Neighbouring grids redrawn together into new parts (an oversized grid that cannot be
+    /// split into the band on its own, redrawn with a small neighbour).
+    Redraw {
+        codes: Vec<String>,
+        parts: Vec<DraftGrid>,
+    },
+    /// Several operations done (and undone) as one, e.g. fixing every oversized grid.
+    Batch { ops: Vec<Op> },
 }
 
 impl Op {
     fn removes(&self) -> Vec<&str> {
         match self {
             Op::Split { code, .. } => vec![code.as_str()],
-            Op::Merge { codes, .. } => codes.iter().map(String::as_str).collect(),
+            Op::Merge { codes, .. } | Op::Redraw { codes, .. } => {
+                codes.iter().map(String::as_str).collect()
+            }
+            Op::Batch { .. } => vec![],
         }
     }
     fn adds(&self) -> Vec<&DraftGrid> {
         match self {
-            Op::Split { parts, .. } => parts.iter().collect(),
+            Op::Split { parts, .. } | Op::Redraw { parts, .. } => parts.iter().collect(),
             Op::Merge { into, .. } => vec![into],
+            Op::Batch { .. } => vec![],
+        }
+    }
+    /// This operation as simple ones, in order (a batch opened up).
+    fn steps(&self) -> Vec<&Op> {
+        match self {
+            Op::Batch { ops } => ops.iter().flat_map(Op::steps).collect(),
+            other => vec![other],
         }
     }
 }
@@ -152,11 +171,16 @@ impl DraftState {
         &self.ops[..self.cursor]
     }
 
+    /// The simple operations in effect, batches opened up.
+    fn steps(&self) -> Vec<&Op> {
+        self.applied().iter().flat_map(Op::steps).collect()
+    }
+
     /// The level-3 grids with the draft applied to `live` (the live level-3 grids).
     pub fn grids(&self, live: &[Grid]) -> Result<BTreeMap<GridCode, Grid>, PlanError> {
         let mut now: BTreeMap<GridCode, Grid> =
             live.iter().map(|g| (g.code.clone(), g.clone())).collect();
-        for op in self.applied() {
+        for op in self.steps() {
             for code in op.removes() {
                 let code = GridCode::parse(code).map_err(|e| PlanError::BadDraft(e.to_string()))?;
                 if now.remove(&code).is_none() {
@@ -188,7 +212,7 @@ impl DraftState {
             .collect();
         // Follow each operation back to the live grids it consumed.
         let mut roots: BTreeMap<String, Vec<GridCode>> = BTreeMap::new();
-        for op in self.applied() {
+        for op in self.steps() {
             let mut from = Vec::new();
             for code in op.removes() {
                 match roots.get(code) {
@@ -220,8 +244,8 @@ impl DraftState {
 
     /// Codes this draft has given out (in operations still in effect).
     pub fn codes(&self) -> Vec<GridCode> {
-        self.applied()
-            .iter()
+        self.steps()
+            .into_iter()
             .flat_map(|op| op.adds())
             .filter_map(|g| GridCode::parse(&g.code).ok())
             .collect()

@@ -5,6 +5,7 @@
 
 mod cuts;
 pub mod draft;
+pub mod fix;
 pub mod rebalance;
 pub mod split;
 
@@ -13,7 +14,6 @@ pub use split::{split, Part, Split};
 
 use super::model::{Building, Compound, FeatureId, Grid, GridKind};
 use super::validate::{area_m2, M_PER_DEG};
-use super::GridCode;
 use geo::{InteriorPoint, MultiPolygon, Point, Polygon};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -231,25 +231,23 @@ pub struct Unit {
     pub anchor: Point,
 }
 
-/// The units of one grid: its compounds (households from their buildings, or the compound's
-/// own figure when it has none) and its buildings outside any compound of the grid. The
-/// compounds named in `divide` are taken apart into their buildings (a large 小区 divided by
-/// 楼栋, as level-3 grids served by building heads are).
+/// The units of a piece of ground, given what lies in it: its compounds (households from
+/// their buildings, or the compound's own figure when it has none) and its buildings outside
+/// those compounds. The compounds named in `divide` are taken apart into their buildings (a
+/// large 小区 divided by 楼栋, as level-3 grids served by building heads are).
 pub fn units_of(
-    grid: &GridCode,
     compounds: &[Compound],
     buildings: &[Building],
     divide: &HashSet<FeatureId>,
 ) -> Vec<Unit> {
-    let mine = |g: &Option<GridCode>| g.as_ref() == Some(grid);
     let mut by_compound: HashMap<&FeatureId, Vec<&Building>> = HashMap::new();
     let ours: Vec<&Compound> = compounds
         .iter()
-        .filter(|c| mine(&c.grid) && !divide.contains(&c.id))
+        .filter(|c| !divide.contains(&c.id))
         .collect();
     let known: std::collections::HashSet<&FeatureId> = ours.iter().map(|c| &c.id).collect();
     let mut units = Vec::new();
-    for b in buildings.iter().filter(|b| mine(&b.grid)) {
+    for b in buildings {
         match b.compound.as_ref().filter(|c| known.contains(c)) {
             Some(c) => by_compound.entry(c).or_default().push(b),
             None => units.push(Unit {

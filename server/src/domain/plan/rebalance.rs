@@ -97,7 +97,7 @@ pub fn plan_grid(
 ) -> Result<(Vec<Unit>, Split, Vec<String>), PlanError> {
     let compounds: Vec<Compound> = contents.compounds.iter().map(|c| (*c).clone()).collect();
     let buildings: Vec<Building> = contents.buildings.iter().map(|b| (*b).clone()).collect();
-    let whole = units_of(&grid.code, &compounds, &buildings, &HashSet::new());
+    let whole = units_of(&compounds, &buildings, &HashSet::new());
     let loads: HashMap<&FeatureId, u32> = whole
         .iter()
         .map(|u| (&u.id, by.of(u.households, u.population)))
@@ -117,7 +117,7 @@ pub fn plan_grid(
         let units = if divide.is_empty() {
             whole.clone()
         } else {
-            units_of(&grid.code, &compounds, &buildings, &divide)
+            units_of(&compounds, &buildings, &divide)
         };
         let s = split(grid.code.as_str(), &grid.geometry, &units, band, by, k)?;
         let better = best

@@ -1,5 +1,6 @@
 use super::*;
 use crate::domain::model::{Floors, Households, Population};
+use crate::domain::GridCode;
 use geo::{BooleanOps, Intersects, Rect};
 
 fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> MultiPolygon {
@@ -172,7 +173,7 @@ fn units_are_compounds_with_their_buildings_and_buildings_outside_compounds() {
         building("B3", 5, 5, 25, None),
         building("B4", 6, 6, 10, Some("C9")),
     ];
-    let units = units_of(&code(), &compounds, &buildings, &Default::default());
+    let units = units_of(&compounds, &buildings, &Default::default());
     let summary: Vec<(&str, UnitKind, u32, usize)> = units
         .iter()
         .map(|u| (u.id.as_str(), u.kind, u.households, u.parts.len()))
@@ -193,7 +194,7 @@ fn lattice(h: u32) -> Vec<Unit> {
     let buildings: Vec<Building> = (0..100)
         .map(|n| building(&format!("B{n:03}"), n % 10, n / 10, h, None))
         .collect();
-    units_of(&code(), &[], &buildings, &Default::default())
+    units_of(&[], &buildings, &Default::default())
 }
 
 #[test]
@@ -261,7 +262,7 @@ fn a_compound_too_big_for_the_band_is_kept_whole_and_named_in_the_explanation() 
         .map(|n| building(&format!("E{n}"), 6 + n % 4, 2 + n / 4 * 4, 40, None))
         .collect();
     buildings.extend((0..4).map(|n| building(&format!("W{n}"), n, 3, 203, Some("C1"))));
-    let units = units_of(&code(), &compounds, &buildings, &Default::default());
+    let units = units_of(&compounds, &buildings, &Default::default());
     let grid = grid_shape();
     let s = split(
         "test",
