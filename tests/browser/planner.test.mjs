@@ -99,3 +99,27 @@ test('the planner view on a phone lists the grids outside the band', async () =>
     await context.close();
   }
 });
+
+test('a planner fixes every oversized grid in one step and publishes: none is left over the band', async () => {
+  const { page, context, problems } = await openPage(browser, DESKTOP);
+  try {
+    await page.goto(`${server.url}/planner`);
+    await waitForMapIdle(page);
+    await page.locator('#band-list .band-row').first().waitFor();
+    await page.click('#plan-fix-all');
+    await page.locator('#plan-draft >> text=未能调整 0 个').waitFor({ timeout: 60_000 });
+    assert.match(await page.locator('#plan-draft').innerText(), /已拆分 \d+ 个，与相邻网格重划 \d+ 个/);
+    await page.click('#draft-validate');
+    await page.locator('#draft-validation .notice-success').waitFor({ timeout: 60_000 });
+    await page.click('#draft-publish');
+    await page.locator('#plan-draft >> text=已发布版本').waitFor({ timeout: 60_000 });
+    await page.locator('#band-list .count').waitFor();
+    assert.match(await page.locator('#band-list .count').innerText(), /过大 0 个/);
+    await screenshot(page, 'planner-all-fixed-1280x800');
+    const list = await server.api('/api/plan/oversized');
+    assert.equal(list.over, 0);
+    assert.deepEqual(problems(), []);
+  } finally {
+    await context.close();
+  }
+});

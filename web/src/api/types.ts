@@ -247,6 +247,8 @@ export interface Draft {
   stale: string | null;
   problems?: string[];
   divided?: string[];
+  /** After fixing every oversized grid: how many were split, redrawn with a neighbour, left. */
+  fixed?: { split: number; paired: number; unfixed: { code: string; reason: string }[]; seconds: number };
 }
 
 export interface DraftSummary {

@@ -33,6 +33,8 @@ export const en: Record<MessageKey, string> = {
   'plan.byHouseholds': 'Households',
   'plan.byPopulation': 'Population',
   'plan.findGrids': 'Find grids outside the band',
+  'plan.fixAll': 'Fix every oversized grid (in the draft)',
+  'plan.fixedAll': 'Split {split}, redrawn with a neighbour {paired}, left {unfixed}.',
   'plan.bandCount': 'Outside {min}–{max}: {over} too large, {under} too small',
   'plan.noneOut': 'Every residential grid is within the band.',
   'plan.more': '{n} more not listed',

@@ -34,6 +34,8 @@ export const zhCN = {
   'plan.byHouseholds': '户数',
   'plan.byPopulation': '人口',
   'plan.findGrids': '查找超出范围的网格',
+  'plan.fixAll': '一键调整全部过大网格（记入草稿）',
+  'plan.fixedAll': '已拆分 {split} 个，与相邻网格重划 {paired} 个，未能调整 {unfixed} 个。',
   'plan.bandCount': '{min}–{max} 之外：过大 {over} 个，过小 {under} 个',
   'plan.noneOut': '所有居住网格都在范围内。',
   'plan.more': '另有 {n} 个未列出',

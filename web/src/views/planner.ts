@@ -90,6 +90,7 @@ export async function plannerView(shell: Shell): Promise<void> {
         h('button', { type: 'submit', class: 'secondary', id: 'band-apply', i18n: 'plan.findGrids' }),
       ),
       bandList,
+      h('button', { type: 'button', class: 'primary', id: 'plan-fix-all', i18n: 'plan.fixAll', on: { click: () => void fixAll() } }),
     ),
     h('div', { class: 'section' }, gridBox, field('plan.k', kSelect, 'plan-k'), previewBox),
     h('div', { class: 'section' }, draftBox),
@@ -401,6 +402,19 @@ export async function plannerView(shell: Shell): Promise<void> {
     if (!selected) return;
     const code = selected;
     await withDraft((id) => api.splitInDraft(id, code, options()), () => t('plan.splitApplied', { code }));
+  }
+
+  async function fixAll(): Promise<void> {
+    const o = options();
+    await withDraft(
+      (id) => api.fixAll(id, o),
+      () => {
+        const f = draft?.fixed;
+        return f
+          ? t('plan.fixedAll', { split: f.split, paired: f.paired, unfixed: f.unfixed.length })
+          : t('plan.noChanges');
+      },
+    );
   }
 
   function addToMerge(): void {
