@@ -10,7 +10,7 @@ use super::{AppError, AppState};
 use crate::domain::plan::draft::{merge, moves, Changes, DraftGrid, DraftState, Op};
 use crate::domain::plan::fix::fix_oversized;
 use crate::domain::plan::rebalance::{plan_grid, GridContents};
-use crate::domain::plan::{fresh_codes, polsby_popper, Band, Measure, PlanError};
+use crate::domain::plan::{fresh_codes, polsby_popper, Band, PlanError};
 use crate::domain::validate::{validate, Severity, Territory, Tolerance};
 use crate::domain::{Grid, GridCode, Level};
 use crate::engine::Engine;
@@ -253,12 +253,8 @@ pub async fn split(
     let grid = now.get(&code).ok_or_else(|| {
         AppError::NotFound(format!("grid {code} is not a level-3 grid of this draft"))
     })?;
-    let d = Band::default();
-    let band = Band::new(b.min.unwrap_or(d.min()), b.max.unwrap_or(d.max())).map_err(plan_error)?;
-    let by =
-        b.by.as_deref()
-            .map_or(Ok(Measure::Households), str::parse)
-            .map_err(plan_error)?;
+    let band = super::plan::band_of(b.min, b.max)?;
+    let by = super::plan::measure_of(b.by.as_deref())?;
     let (_, split, divided) =
         plan_grid(grid, &contents_of(grid, &engine), band, by, b.k).map_err(plan_error)?;
     if split.parts.len() < 2 {
@@ -364,12 +360,8 @@ pub async fn fix(
     let Json(b) = body?;
     let (row, mut s) = load(&state, id).await?;
     let engine = state.engine.get();
-    let d = Band::default();
-    let band = Band::new(b.min.unwrap_or(d.min()), b.max.unwrap_or(d.max())).map_err(plan_error)?;
-    let by =
-        b.by.as_deref()
-            .map_or(Ok(Measure::Households), str::parse)
-            .map_err(plan_error)?;
+    let band = super::plan::band_of(b.min, b.max)?;
+    let by = super::plan::measure_of(b.by.as_deref())?;
     let now = s.grids(&live_level3(&engine)).map_err(plan_error)?;
     let mut codes = taken(&state, &engine, &s).await?;
     let city = engine.city();

@@ -23,13 +23,15 @@ pub struct BandParams {
     by: Option<String>,
 }
 
-fn band_of(min: Option<u32>, max: Option<u32>) -> Result<Band, AppError> {
+/// The band asked for (300–500 when not given).
+pub(super) fn band_of(min: Option<u32>, max: Option<u32>) -> Result<Band, AppError> {
     let d = Band::default();
     Band::new(min.unwrap_or(d.min()), max.unwrap_or(d.max()))
         .map_err(|e| AppError::bad("invalid_band", e.to_string()))
 }
 
-fn measure_of(by: Option<&str>) -> Result<Measure, AppError> {
+/// What the band counts (households when not given).
+pub(super) fn measure_of(by: Option<&str>) -> Result<Measure, AppError> {
     by.map_or(Ok(Measure::Households), str::parse)
         .map_err(|e| AppError::param("by", e))
 }

@@ -2,10 +2,11 @@
 import type * as maplibregl from 'maplibre-gl';
 import { api, ApiError } from '../api/client';
 import type { Bbox } from '../api/types';
-import { t } from '../i18n';
-import { createMap } from '../map/base';
+import { onLanguageChange, t } from '../i18n';
+import { createMap, markFirstIdle } from '../map/base';
+import type { PlacesState } from '../map/places';
 import { bboxOf } from '../map/geometry';
-import { setMapStatus } from '../ui/shell';
+import { setMapStatus, type Shell } from '../ui/shell';
 import { BasemapControl } from './basemap';
 
 /** Around the sample city (韩城, 110.44°E 35.47°N): where the map starts until the grids answer. */
@@ -28,6 +29,29 @@ export function cityMap(container: HTMLElement, status: MapStatus): maplibregl.M
     (e) => status.set('bounds', 'error', () => errorText(e)),
   );
   return map;
+}
+
+/**
+ * The map of a view: created around the city, its first full render marked for P6, its loading
+ * and errors in the status line; `render` draws the panel now and on every language change.
+ */
+export function startMap(shell: Shell, status: MapStatus, render: () => void): maplibregl.Map {
+  const map = cityMap(shell.mapContainer, status);
+  markFirstIdle(map);
+  watchMap(map, status);
+  render();
+  onLanguageChange(render);
+  return map;
+}
+
+/** What the compound and building layers tell the status line while they load. */
+export function placesStatus(status: MapStatus): (state: PlacesState, e?: Error) => void {
+  return (state, e) => {
+    if (state === 'loading') status.set('places', 'loading', () => t('map.loadingBuildings'));
+    else if (state === 'error') status.set('places', 'error', () => errorText(e));
+    else if (state === 'too-far') status.set('places', 'info', () => t('map.zoomForBuildings'));
+    else status.clear('places');
+  };
 }
 
 /** An error as a sentence for a person. */

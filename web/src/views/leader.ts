@@ -9,19 +9,18 @@ import type { GridDetail, GridStats, IncidentFilter, Officer } from '../api/type
 import {
   formatNumber,
   formatPercent,
-  onLanguageChange,
   statusName,
   t,
   type MessageKey,
 } from '../i18n';
-import { addGridHitLayer, GRID_HIT_LAYER, markFirstIdle, styleReady } from '../map/base';
+import { addGridHitLayer, GRID_HIT_LAYER, styleReady } from '../map/base';
 import { addChoropleth, CHOROPLETH_LAYER, metricStyle, METRICS, type Metric } from '../map/choropleth';
 import { addDensity, classColours, type Breaks } from '../map/density';
 import { addHighlight } from '../map/highlight';
 import { codeSelect, field, fill, h, notice } from '../ui/dom';
 import { renderLegend } from '../ui/legend';
 import type { Shell } from '../ui/shell';
-import { cityMap, errorText, MapStatus, watchMap } from './common';
+import { errorText, MapStatus, startMap } from './common';
 
 type Mode = 'density' | 'choropleth';
 
@@ -406,11 +405,7 @@ export async function leaderView(shell: Shell): Promise<void> {
   }
 
   // ---- the map
-  const map = cityMap(shell.mapContainer, status);
-  markFirstIdle(map);
-  watchMap(map, status);
-  renderAll();
-  onLanguageChange(renderAll);
+  const map = startMap(shell, status, renderAll);
 
   let statsCtrl: AbortController | null = null;
   async function loadStats(): Promise<void> {

@@ -11,21 +11,20 @@ import {
   categoryName,
   formatNumber,
   formatTime,
-  onLanguageChange,
   partyName,
   statusName,
   t,
   type MessageKey,
   type Params,
 } from '../i18n';
-import { markFirstIdle, styleReady } from '../map/base';
+import { styleReady } from '../map/base';
 import { addHighlight, HIGHLIGHT_COLOUR } from '../map/highlight';
 import { addIncidents, INCIDENT_COLOUR } from '../map/incidents';
 import { addPlaces, BUILDING_CLASSES, PARTY_COLOURS } from '../map/places';
 import { codeSelect, field, fill, h, notice, type NoticeKind } from '../ui/dom';
 import { renderLegend } from '../ui/legend';
 import type { Shell } from '../ui/shell';
-import { cityMap, errorText, MapStatus, watchMap } from './common';
+import { errorText, MapStatus, placesStatus, startMap } from './common';
 
 /** A message kept as its key, so it is re-said in the other language after the switch. */
 interface Message {
@@ -388,11 +387,7 @@ export async function officerView(shell: Shell): Promise<void> {
   }
 
   // ---- the map
-  const map = cityMap(shell.mapContainer, status);
-  markFirstIdle(map);
-  watchMap(map, status);
-  renderAll();
-  onLanguageChange(renderAll);
+  const map = startMap(shell, status, renderAll);
 
   const gridsLoad = api.grids(3).then(
     (fc) => {
@@ -405,12 +400,7 @@ export async function officerView(shell: Shell): Promise<void> {
   );
 
   await styleReady(map);
-  addPlaces(map, (state, e) => {
-    if (state === 'loading') status.set('places', 'loading', () => t('map.loadingBuildings'));
-    else if (state === 'error') status.set('places', 'error', () => errorText(e));
-    else if (state === 'too-far') status.set('places', 'info', () => t('map.zoomForBuildings'));
-    else status.clear('places');
-  });
+  addPlaces(map, placesStatus(status));
   const highlight = addHighlight(map);
   const incidentLayer = addIncidents(map);
   const draftMarker = new maplibregl.Marker({ color: '#1a202c', draggable: true });

@@ -8,15 +8,15 @@
 import type * as maplibregl from 'maplibre-gl';
 import { api, gridTilesUrl } from '../api/client';
 import type { Draft, Fit, GridVersionInfo, OutOfBandAnswer, SplitPreview, Validation } from '../api/types';
-import { formatNumber, formatTime, onLanguageChange, t, type MessageKey } from '../i18n';
-import { addGridHitLayer, GRID_HIT_LAYER, gridSourceId, markFirstIdle, styleReady } from '../map/base';
+import { formatNumber, formatTime, t, type MessageKey } from '../i18n';
+import { addGridHitLayer, GRID_HIT_LAYER, gridSourceId, styleReady } from '../map/base';
 import { addHighlight } from '../map/highlight';
 import { addPlaces } from '../map/places';
 import { addPlanLayers, FIT_COLOURS } from '../map/plan';
 import { field, fill, h, notice } from '../ui/dom';
 import { renderLegend } from '../ui/legend';
 import type { Shell } from '../ui/shell';
-import { cityMap, errorText, MapStatus, watchMap } from './common';
+import { errorText, MapStatus, placesStatus, startMap } from './common';
 
 type Message = { kind: 'error' | 'success' | 'info' | 'loading'; text: () => string };
 
@@ -284,19 +284,10 @@ export async function plannerView(shell: Shell): Promise<void> {
   }
 
   // ---- the map
-  const map = cityMap(shell.mapContainer, status);
-  markFirstIdle(map);
-  watchMap(map, status);
-  renderAll();
-  onLanguageChange(renderAll);
+  const map = startMap(shell, status, renderAll);
   await styleReady(map);
   // Compounds and buildings close up: the units a split keeps whole.
-  addPlaces(map, (state, e) => {
-    if (state === 'loading') status.set('places', 'loading', () => t('map.loadingBuildings'));
-    else if (state === 'error') status.set('places', 'error', () => errorText(e));
-    else if (state === 'too-far') status.set('places', 'info', () => t('map.zoomForBuildings'));
-    else status.clear('places');
-  });
+  addPlaces(map, placesStatus(status));
   const layers = addPlanLayers(map);
   const highlight = addHighlight(map);
   addGridHitLayer(map);
