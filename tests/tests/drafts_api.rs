@@ -57,7 +57,7 @@ macro_rules! both_stores {
 both_stores!(
     a_draft_changes_nothing_live_until_published_and_then_a_new_version_is_in_force,
     of_two_drafts_over_the_same_grid_the_second_to_publish_gets_409,
-    neighbouring_grids_merge_in_a_draft_and_a_draft_without_changes_does_not_publish,
+    neighbouring_grids_merge_or_balance_in_a_draft_and_a_draft_without_changes_does_not_publish,
     fixing_every_oversized_grid_in_one_step_leaves_none_over_the_band_once_published,
 );
 
@@ -249,7 +249,7 @@ async fn of_two_drafts_over_the_same_grid_the_second_to_publish_gets_409(r: Rout
     assert!(stale["stale"].as_str().unwrap().contains(&code), "{stale}");
 }
 
-async fn neighbouring_grids_merge_in_a_draft_and_a_draft_without_changes_does_not_publish(
+async fn neighbouring_grids_merge_or_balance_in_a_draft_and_a_draft_without_changes_does_not_publish(
     r: Router,
 ) {
     let (_, d) = post(&r, "/api/drafts", json!({})).await;
@@ -309,6 +309,31 @@ async fn neighbouring_grids_merge_in_a_draft_and_a_draft_without_changes_does_no
     )
     .await;
     assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+
+    // The same neighbours balanced instead: two grids sharing their households more evenly.
+    post(&r, &format!("/api/drafts/{id}/undo"), json!({})).await;
+    let (s, v) = post(
+        &r,
+        &format!("/api/drafts/{id}/balance"),
+        json!({ "codes": [a, b] }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let loads: Vec<u64> = v["grids"]["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["households"].as_u64().unwrap())
+        .collect();
+    assert_eq!(loads.len(), 2);
+    assert_eq!(loads.iter().sum::<u64>(), sum(&a) + sum(&b));
+    assert!(
+        loads[0].abs_diff(loads[1]) <= sum(&a).abs_diff(sum(&b)),
+        "balanced {loads:?} from {} and {}",
+        sum(&a),
+        sum(&b)
+    );
+    assert_eq!(v["retired"].as_array().unwrap().len(), 2);
 }
 
 async fn fixing_every_oversized_grid_in_one_step_leaves_none_over_the_band_once_published(

@@ -8,7 +8,7 @@
 use super::features::{collection, geometry};
 use super::{AppError, AppState};
 use crate::domain::plan::draft::{merge, moves, Changes, DraftGrid, DraftState, Op};
-use crate::domain::plan::fix::fix_oversized;
+use crate::domain::plan::fix::{fix_oversized, redraw_pair};
 use crate::domain::plan::rebalance::{plan_grid, GridContents};
 use crate::domain::plan::{fresh_codes, polsby_popper, Band, PlanError};
 use crate::domain::validate::{validate, Severity, Territory, Tolerance};
@@ -340,6 +340,53 @@ pub async fn merge_grids(
         into: DraftGrid::from_grid(&merged),
     });
     save(&state, &row, &s, json!({})).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BalanceOp {
+    codes: [String; 2],
+    min: Option<u32>,
+    max: Option<u32>,
+    by: Option<String>,
+}
+
+/// `POST /api/drafts/{id}/balance`: two neighbouring grids redrawn so their load is shared
+/// as evenly as the units allow (units move from the fuller grid to the other).
+pub async fn balance(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    body: Result<Json<BalanceOp>, JsonRejection>,
+) -> Result<Json<Value>, AppError> {
+    let Json(b) = body?;
+    let (row, mut s) = load(&state, id).await?;
+    let engine = state.engine.get();
+    let band = super::plan::band_of(b.min, b.max)?;
+    let by = super::plan::measure_of(b.by.as_deref())?;
+    let (x, y) = (code_of(&b.codes[0])?, code_of(&b.codes[1])?);
+    let now = s.grids(&live_level3(&engine)).map_err(plan_error)?;
+    for c in [&x, &y] {
+        if !now.contains_key(c) {
+            return Err(AppError::NotFound(format!(
+                "grid {c} is not a level-3 grid of this draft"
+            )));
+        }
+    }
+    let mut codes = taken(&state, &engine, &s).await?;
+    let city = engine.city();
+    let (op, split) = redraw_pair(
+        &now,
+        &x,
+        &y,
+        &city.compounds,
+        &city.buildings,
+        band,
+        by,
+        &mut codes,
+    )
+    .map_err(plan_error)?;
+    s.push(op);
+    save(&state, &row, &s, json!({ "problems": split.problems })).await
 }
 
 #[derive(Deserialize, Default)]

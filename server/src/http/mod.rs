@@ -163,6 +163,7 @@ pub fn app(state: AppState, options: &HttpOptions) -> Router {
         .route("/drafts/{id}/split", post(drafts::split))
         .route("/drafts/{id}/merge", post(drafts::merge_grids))
         .route("/drafts/{id}/fix", post(drafts::fix))
+        .route("/drafts/{id}/balance", post(drafts::balance))
         .route("/drafts/{id}/undo", post(drafts::undo))
         .route("/drafts/{id}/redo", post(drafts::redo))
         .route("/drafts/{id}/validate", get(drafts::validate_draft))

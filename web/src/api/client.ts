@@ -207,6 +207,9 @@ export const api = {
   mergeInDraft(id: number, codes: string[]): Promise<Draft> {
     return request(`/api/drafts/${id}/merge`, json({ codes }));
   },
+  balanceInDraft(id: number, codes: [string, string]): Promise<Draft> {
+    return request(`/api/drafts/${id}/balance`, json({ codes }));
+  },
   fixAll(id: number, opts: SplitOptions): Promise<Draft> {
     return request(`/api/drafts/${id}/fix`, json({ min: opts.min, max: opts.max, by: opts.by }));
   },

@@ -159,6 +159,7 @@ export async function plannerView(shell: Shell): Promise<void> {
           { class: 'button-row' },
           h('button', { type: 'button', class: 'secondary', id: 'merge-add', i18n: 'plan.mergeAdd', on: { click: () => addToMerge() } }),
           h('button', { type: 'button', class: 'secondary', id: 'merge-apply', i18n: 'plan.mergeApply', disabled: mergeCodes.length < 2 || busy, on: { click: () => void applyMerge() } }),
+          h('button', { type: 'button', class: 'secondary', id: 'balance-apply', i18n: 'plan.balance', i18nTitle: 'plan.balanceTitle', disabled: mergeCodes.length !== 2 || busy, on: { click: () => void applyBalance() } }),
         ),
       ),
     );
@@ -416,6 +417,14 @@ export async function plannerView(shell: Shell): Promise<void> {
   async function applyMerge(): Promise<void> {
     const codes = mergeCodes;
     await withDraft((id) => api.mergeInDraft(id, codes), () => t('plan.merged', { n: codes.length }));
+    if (draftMessage?.kind === 'success') mergeCodes = [];
+    renderGrid();
+  }
+
+  async function applyBalance(): Promise<void> {
+    const [a, b] = mergeCodes;
+    if (!a || !b) return;
+    await withDraft((id) => api.balanceInDraft(id, [a, b]), () => t('plan.balanced', { a, b }));
     if (draftMessage?.kind === 'success') mergeCodes = [];
     renderGrid();
   }

@@ -190,3 +190,52 @@ pub fn fix_oversized(
     }
     Ok(fixed)
 }
+
+/// Two neighbouring grids of `now` redrawn as two parts with the load shared as evenly as
+/// cuts between their units allow (moving units from the fuller grid to the other).
+#[allow(clippy::too_many_arguments)]
+pub fn redraw_pair(
+    now: &BTreeMap<GridCode, Grid>,
+    a: &GridCode,
+    b: &GridCode,
+    compounds: &[Compound],
+    buildings: &[Building],
+    band: Band,
+    by: Measure,
+    taken: &mut Vec<GridCode>,
+) -> Result<(Op, Split), PlanError> {
+    let get = |c: &GridCode| {
+        now.get(c)
+            .cloned()
+            .ok_or_else(|| PlanError::NotInDraft(c.to_string()))
+    };
+    let (ga, gb) = (get(a)?, get(b)?);
+    let pair = merge(&[ga.clone(), gb.clone()], a.clone())?;
+    let both: BTreeMap<GridCode, Grid> = [(pair.code.clone(), pair.clone())].into();
+    let inside = contents(&both, compounds, buildings);
+    let empty = GridContents {
+        compounds: vec![],
+        buildings: vec![],
+    };
+    let (_, split, _) = plan_grid(
+        &pair,
+        inside.get(&pair.code).unwrap_or(&empty),
+        band,
+        by,
+        Some(2),
+    )?;
+    if split.parts.len() < 2 {
+        return Err(PlanError::CannotMerge(format!(
+            "grids {a} and {b} cannot be redrawn: {}",
+            split.problems.join("; ")
+        )));
+    }
+    let new = parts(&ga, &split, taken)?;
+    Ok((
+        Op::Redraw {
+            codes: vec![a.to_string(), b.to_string()],
+            parts: new,
+        },
+        split,
+    ))
+}
