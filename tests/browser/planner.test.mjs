@@ -123,3 +123,30 @@ test('a planner fixes every oversized grid in one step and publishes: none is le
     await context.close();
   }
 });
+
+test('a planner cuts a grid along a line drawn across it on the map', async () => {
+  const { page, context, problems } = await openPage(browser, DESKTOP);
+  try {
+    await page.goto(`${server.url}/planner`);
+    await waitForMapIdle(page);
+    await page.locator('#band-list .band-row').first().waitFor();
+    const list = await server.api('/api/plan/oversized?min=100&max=300');
+    const target = list.grids.find((g) => g.fit === 'over');
+    await page.fill('#band-min', '100');
+    await page.fill('#band-max', '300');
+    await page.click('#band-apply');
+    await page.click(`#band-list .band-row[data-code="${target.code}"]`);
+    await page.waitForTimeout(1200); // the camera flies to the grid
+    await page.click('#plan-cut');
+    const box = await page.locator('#map').boundingBox();
+    await page.mouse.click(box.x + 80, box.y + box.height / 2);
+    await page.mouse.click(box.x + box.width - 80, box.y + box.height / 2 + 4);
+    await page.locator('#plan-draft >> text=已沿画线切分').waitFor();
+    assert.match(await page.locator('#plan-draft').innerText(), new RegExp(`将撤销网格：${target.code}`));
+    assert.equal(await page.locator('#plan-parts tbody tr').count(), 2);
+    await screenshot(page, 'planner-cut-1280x800');
+    assert.deepEqual(problems(), []);
+  } finally {
+    await context.close();
+  }
+});

@@ -59,6 +59,7 @@ both_stores!(
     of_two_drafts_over_the_same_grid_the_second_to_publish_gets_409,
     neighbouring_grids_merge_or_balance_in_a_draft_and_a_draft_without_changes_does_not_publish,
     fixing_every_oversized_grid_in_one_step_leaves_none_over_the_band_once_published,
+    a_grid_is_cut_along_a_drawn_line_moved_to_the_gap_between_its_buildings,
 );
 
 /// An oversized grid that two parts of the band can hold, and a point inside one of its buildings.
@@ -377,4 +378,61 @@ async fn fixing_every_oversized_grid_in_one_step_leaves_none_over_the_band_once_
         health["grids"]["3"].as_u64().unwrap(),
         1243 + parts.len() as u64 - published["retired"].as_array().unwrap().len() as u64
     );
+}
+
+async fn a_grid_is_cut_along_a_drawn_line_moved_to_the_gap_between_its_buildings(r: Router) {
+    let (code, _) = oversized(&r).await;
+    let (_, grid) = get(&r, &format!("/api/grids/{code}")).await;
+    let ring = grid["geometry"]["coordinates"][0][0]
+        .as_array()
+        .unwrap()
+        .clone();
+    let xs: Vec<f64> = ring.iter().map(|p| p[0].as_f64().unwrap()).collect();
+    let ys: Vec<f64> = ring.iter().map(|p| p[1].as_f64().unwrap()).collect();
+    let (x0, x1) = (
+        xs.iter().cloned().fold(f64::MAX, f64::min),
+        xs.iter().cloned().fold(f64::MIN, f64::max),
+    );
+    let mid = (ys.iter().cloned().fold(f64::MAX, f64::min)
+        + ys.iter().cloned().fold(f64::MIN, f64::max))
+        / 2.0;
+    let (_, d) = post(&r, "/api/drafts", json!({})).await;
+    let id = d["id"].as_i64().unwrap();
+    let line = json!([[x0 - 0.001, mid], [x1 + 0.001, mid]]);
+    let (s, v) = post(
+        &r,
+        &format!("/api/drafts/{id}/cut"),
+        json!({ "code": code, "line": line }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["retired"], json!([code]));
+    let parts = v["grids"]["features"].as_array().unwrap();
+    assert_eq!(parts.len(), 2);
+    let total: u64 = parts
+        .iter()
+        .map(|p| p["properties"]["households"].as_u64().unwrap())
+        .sum();
+    assert_eq!(total, grid["properties"]["households"].as_u64().unwrap());
+    assert!(parts.iter().all(|p| p["properties"]["contiguous"] == true));
+    let (_, check) = get(&r, &format!("/api/drafts/{id}/validate")).await;
+    assert!(
+        check["errors"].as_array().unwrap().is_empty(),
+        "no building is cut: {}",
+        check["errors"]
+    );
+    for (body, words) in [
+        (json!({ "code": code, "line": [[x0, mid]] }), "two"),
+        (
+            json!({ "code": code, "line": [[x0, mid], [x1, 95.0]] }),
+            "line",
+        ),
+    ] {
+        let (s, v) = post(&r, &format!("/api/drafts/{id}/cut"), body.clone()).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{body}: {v}");
+        assert!(
+            v["message"].as_str().unwrap().contains(words),
+            "{body}: {v}"
+        );
+    }
 }

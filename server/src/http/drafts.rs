@@ -1,16 +1,15 @@
 //! Drafts and publishing: `POST /api/drafts` copies the live grid set (as a list of
-//! operations on it, none yet); `GET /api/drafts[/{id}]`; operations `POST
-//! /api/drafts/{id}/split` and `/merge`, `/undo`, `/redo`; `GET /api/drafts/{id}/validate`
+//! operations on it, none yet); `GET /api/drafts[/{id}]`; `/undo`, `/redo` (the operations
+//! themselves are in [`super::draft_ops`]); `GET /api/drafts/{id}/validate`
 //! (the import validator over the whole city with the draft applied); `POST
 //! /api/drafts/{id}/publish` (a new version: 201, 409 when another version changed the same
 //! grids first, 422 when invalid); `DELETE /api/drafts/{id}`.
 
 use super::features::{collection, geometry};
 use super::{AppError, AppState};
-use crate::domain::plan::draft::{merge, moves, Changes, DraftGrid, DraftState, Op};
-use crate::domain::plan::fix::{fix_oversized, redraw_pair};
-use crate::domain::plan::rebalance::{plan_grid, GridContents};
-use crate::domain::plan::{fresh_codes, polsby_popper, Band, PlanError};
+use crate::domain::plan::draft::{moves, Changes, DraftState};
+use crate::domain::plan::rebalance::GridContents;
+use crate::domain::plan::{polsby_popper, Band, PlanError};
 use crate::domain::validate::{validate, Severity, Territory, Tolerance};
 use crate::domain::{Grid, GridCode, Level};
 use crate::engine::Engine;
@@ -24,7 +23,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
-fn plan_error(e: PlanError) -> AppError {
+pub(super) fn plan_error(e: PlanError) -> AppError {
     match e {
         PlanError::NotInDraft(_) => AppError::Conflict(e.to_string()),
         PlanError::BadDraft(_) => AppError::Internal(e.to_string()),
@@ -32,7 +31,7 @@ fn plan_error(e: PlanError) -> AppError {
     }
 }
 
-fn live_level3(engine: &Engine) -> Vec<Grid> {
+pub(super) fn live_level3(engine: &Engine) -> Vec<Grid> {
     engine
         .city()
         .grids
@@ -42,7 +41,7 @@ fn live_level3(engine: &Engine) -> Vec<Grid> {
         .collect()
 }
 
-async fn load(state: &AppState, id: i64) -> Result<(DraftRow, DraftState), AppError> {
+pub(super) async fn load(state: &AppState, id: i64) -> Result<(DraftRow, DraftState), AppError> {
     let row = state
         .store
         .draft(id)
@@ -53,7 +52,7 @@ async fn load(state: &AppState, id: i64) -> Result<(DraftRow, DraftState), AppEr
 }
 
 /// What a draft grid holds, found by location among the live city's compounds and buildings.
-fn contents_of<'a>(grid: &Grid, engine: &'a Engine) -> GridContents<'a> {
+pub(super) fn contents_of<'a>(grid: &Grid, engine: &'a Engine) -> GridContents<'a> {
     let city = engine.city();
     let Some(bbox) = grid.geometry.bounding_rect() else {
         return GridContents {
@@ -80,7 +79,7 @@ fn contents_of<'a>(grid: &Grid, engine: &'a Engine) -> GridContents<'a> {
 }
 
 /// Every code that may not be given out: live at any level, retired, or used by this draft.
-async fn taken(
+pub(super) async fn taken(
     state: &AppState,
     engine: &Engine,
     s: &DraftState,
@@ -210,7 +209,7 @@ pub async fn remove(
     }
 }
 
-async fn save(
+pub(super) async fn save(
     state: &AppState,
     row: &DraftRow,
     s: &DraftState,
@@ -224,227 +223,6 @@ async fn save(
         obj.extend(more);
     }
     Ok(Json(v))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SplitOp {
-    code: String,
-    k: Option<usize>,
-    min: Option<u32>,
-    max: Option<u32>,
-    by: Option<String>,
-}
-
-fn code_of(s: &str) -> Result<GridCode, AppError> {
-    GridCode::parse(s).map_err(|e| AppError::bad("invalid_grid_code", e.to_string()))
-}
-
-pub async fn split(
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-    body: Result<Json<SplitOp>, JsonRejection>,
-) -> Result<Json<Value>, AppError> {
-    let Json(b) = body?;
-    let (row, mut s) = load(&state, id).await?;
-    let engine = state.engine.get();
-    let code = code_of(&b.code)?;
-    let now = s.grids(&live_level3(&engine)).map_err(plan_error)?;
-    let grid = now.get(&code).ok_or_else(|| {
-        AppError::NotFound(format!("grid {code} is not a level-3 grid of this draft"))
-    })?;
-    let band = super::plan::band_of(b.min, b.max)?;
-    let by = super::plan::measure_of(b.by.as_deref())?;
-    let (_, split, divided) =
-        plan_grid(grid, &contents_of(grid, &engine), band, by, b.k).map_err(plan_error)?;
-    if split.parts.len() < 2 {
-        return Err(AppError::bad(
-            "cannot_plan",
-            format!("grid {code} stays one grid: {}", split.problems.join("; ")),
-        ));
-    }
-    let parent = code
-        .parent()
-        .ok_or_else(|| AppError::Internal(format!("{code} has no parent")))?;
-    let codes = fresh_codes(
-        &parent,
-        &taken(&state, &engine, &s).await?,
-        split.parts.len(),
-    )
-    .map_err(plan_error)?;
-    let parts: Vec<DraftGrid> = split
-        .parts
-        .iter()
-        .zip(codes)
-        .enumerate()
-        .map(|(i, (p, c))| {
-            DraftGrid::from_grid(&Grid {
-                code: c,
-                name: format!("{}-{}", grid.name, i + 1),
-                kind: grid.kind,
-                geometry: p.geometry.clone(),
-                households: crate::domain::Households::new(p.households),
-                population: crate::domain::Population::new(p.population),
-                domains: grid.domains.clone(),
-            })
-        })
-        .collect();
-    s.push(Op::Split {
-        code: code.to_string(),
-        parts,
-    });
-    save(
-        &state,
-        &row,
-        &s,
-        json!({ "problems": split.problems, "divided": divided }),
-    )
-    .await
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MergeOp {
-    codes: Vec<String>,
-}
-
-pub async fn merge_grids(
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-    body: Result<Json<MergeOp>, JsonRejection>,
-) -> Result<Json<Value>, AppError> {
-    let Json(b) = body?;
-    let (row, mut s) = load(&state, id).await?;
-    let engine = state.engine.get();
-    let now = s.grids(&live_level3(&engine)).map_err(plan_error)?;
-    let grids: Vec<Grid> = b
-        .codes
-        .iter()
-        .map(|c| {
-            let c = code_of(c)?;
-            now.get(&c).cloned().ok_or_else(|| {
-                AppError::NotFound(format!("grid {c} is not a level-3 grid of this draft"))
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    let parent = grids
-        .first()
-        .and_then(Grid::parent)
-        .ok_or_else(|| AppError::bad("cannot_plan", "a merge needs at least two grids"))?;
-    let code = fresh_codes(&parent, &taken(&state, &engine, &s).await?, 1)
-        .map_err(plan_error)?
-        .remove(0);
-    let merged = merge(&grids, code).map_err(plan_error)?;
-    s.push(Op::Merge {
-        codes: grids.iter().map(|g| g.code.to_string()).collect(),
-        into: DraftGrid::from_grid(&merged),
-    });
-    save(&state, &row, &s, json!({})).await
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BalanceOp {
-    codes: [String; 2],
-    min: Option<u32>,
-    max: Option<u32>,
-    by: Option<String>,
-}
-
-/// `POST /api/drafts/{id}/balance`: two neighbouring grids redrawn so their load is shared
-/// as evenly as the units allow (units move from the fuller grid to the other).
-pub async fn balance(
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-    body: Result<Json<BalanceOp>, JsonRejection>,
-) -> Result<Json<Value>, AppError> {
-    let Json(b) = body?;
-    let (row, mut s) = load(&state, id).await?;
-    let engine = state.engine.get();
-    let band = super::plan::band_of(b.min, b.max)?;
-    let by = super::plan::measure_of(b.by.as_deref())?;
-    let (x, y) = (code_of(&b.codes[0])?, code_of(&b.codes[1])?);
-    let now = s.grids(&live_level3(&engine)).map_err(plan_error)?;
-    for c in [&x, &y] {
-        if !now.contains_key(c) {
-            return Err(AppError::NotFound(format!(
-                "grid {c} is not a level-3 grid of this draft"
-            )));
-        }
-    }
-    let mut codes = taken(&state, &engine, &s).await?;
-    let city = engine.city();
-    let (op, split) = redraw_pair(
-        &now,
-        &x,
-        &y,
-        &city.compounds,
-        &city.buildings,
-        band,
-        by,
-        &mut codes,
-    )
-    .map_err(plan_error)?;
-    s.push(op);
-    save(&state, &row, &s, json!({ "problems": split.problems })).await
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct FixOp {
-    min: Option<u32>,
-    max: Option<u32>,
-    by: Option<String>,
-}
-
-/// `POST /api/drafts/{id}/fix`: every grid of the draft over the band split (or redrawn with
-/// a small neighbour when it cannot be split on its own), as one operation to undo.
-pub async fn fix(
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-    body: Result<Json<FixOp>, JsonRejection>,
-) -> Result<Json<Value>, AppError> {
-    let Json(b) = body?;
-    let (row, mut s) = load(&state, id).await?;
-    let engine = state.engine.get();
-    let band = super::plan::band_of(b.min, b.max)?;
-    let by = super::plan::measure_of(b.by.as_deref())?;
-    let now = s.grids(&live_level3(&engine)).map_err(plan_error)?;
-    let mut codes = taken(&state, &engine, &s).await?;
-    let city = engine.city();
-    let (compounds, buildings) = (city.compounds.clone(), city.buildings.clone());
-    let started = std::time::Instant::now();
-    let fixed = tokio::task::spawn_blocking(move || {
-        fix_oversized(&now, &compounds, &buildings, band, by, &mut codes)
-    })
-    .await
-    .map_err(|e| AppError::Internal(format!("fixing the draft: {e}")))?
-    .map_err(plan_error)?;
-    let seconds = started.elapsed().as_secs_f64();
-    let (split, paired) = (fixed.ops.len() - fixed.paired.len(), fixed.paired.len());
-    tracing::info!(
-        draft = id,
-        split,
-        paired,
-        unfixed = fixed.unfixed.len(),
-        seconds,
-        "fixed oversized grids"
-    );
-    if !fixed.ops.is_empty() {
-        s.push(Op::Batch { ops: fixed.ops });
-    }
-    let unfixed: Vec<Value> = fixed
-        .unfixed
-        .iter()
-        .map(|(c, why)| json!({ "code": c, "reason": why }))
-        .collect();
-    save(
-        &state,
-        &row,
-        &s,
-        json!({ "fixed": { "split": split, "paired": paired, "unfixed": unfixed, "seconds": seconds } }),
-    )
-    .await
 }
 
 pub async fn undo(

@@ -5,6 +5,7 @@
 pub mod basemap;
 mod buildings;
 mod compounds;
+mod draft_ops;
 mod drafts;
 pub mod error;
 mod features;
@@ -160,10 +161,11 @@ pub fn app(state: AppState, options: &HttpOptions) -> Router {
         .route("/plan/split", post(plan::split))
         .route("/drafts", get(drafts::list).post(drafts::create))
         .route("/drafts/{id}", get(drafts::show).delete(drafts::remove))
-        .route("/drafts/{id}/split", post(drafts::split))
-        .route("/drafts/{id}/merge", post(drafts::merge_grids))
-        .route("/drafts/{id}/fix", post(drafts::fix))
-        .route("/drafts/{id}/balance", post(drafts::balance))
+        .route("/drafts/{id}/split", post(draft_ops::split))
+        .route("/drafts/{id}/merge", post(draft_ops::merge_grids))
+        .route("/drafts/{id}/fix", post(draft_ops::fix))
+        .route("/drafts/{id}/balance", post(draft_ops::balance))
+        .route("/drafts/{id}/cut", post(draft_ops::cut))
         .route("/drafts/{id}/undo", post(drafts::undo))
         .route("/drafts/{id}/redo", post(drafts::redo))
         .route("/drafts/{id}/validate", get(drafts::validate_draft))

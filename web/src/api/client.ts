@@ -207,6 +207,9 @@ export const api = {
   mergeInDraft(id: number, codes: string[]): Promise<Draft> {
     return request(`/api/drafts/${id}/merge`, json({ codes }));
   },
+  cutInDraft(id: number, code: string, line: [number, number][]): Promise<Draft> {
+    return request(`/api/drafts/${id}/cut`, json({ code, line }));
+  },
   balanceInDraft(id: number, codes: [string, string]): Promise<Draft> {
     return request(`/api/drafts/${id}/balance`, json({ codes }));
   },

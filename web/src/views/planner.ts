@@ -5,7 +5,7 @@
  * grids alone; validation of the whole city with the draft applied; publishing a new version
  * from a date; and the history of versions.
  */
-import type * as maplibregl from 'maplibre-gl';
+import * as maplibregl from 'maplibre-gl';
 import { api, gridTilesUrl } from '../api/client';
 import type { Draft, Fit, GridVersionInfo, OutOfBandAnswer, SplitPreview, Validation } from '../api/types';
 import { formatNumber, formatTime, t, type MessageKey } from '../i18n';
@@ -43,6 +43,8 @@ export async function plannerView(shell: Shell): Promise<void> {
   let validation: Validation | null = null;
   let versions: GridVersionInfo[] = [];
   let mergeCodes: string[] = [];
+  /** While drawing a cut: the points clicked so far (two make the line). */
+  let cutPoints: [number, number][] | null = null;
   let busy = false;
 
   // ---- controls
@@ -148,7 +150,16 @@ export async function plannerView(shell: Shell): Promise<void> {
         { class: 'button-row' },
         h('button', { type: 'button', class: 'secondary', id: 'plan-preview-button', i18n: 'plan.preview', on: { click: () => void runPreview() } }),
         h('button', { type: 'button', class: 'primary', id: 'plan-apply', i18n: 'plan.applySplit', disabled: busy, on: { click: () => void applySplit() } }),
+        h('button', {
+          type: 'button',
+          class: 'secondary',
+          id: 'plan-cut',
+          i18n: cutPoints ? 'plan.cutCancel' : 'plan.cut',
+          disabled: busy,
+          on: { click: () => toggleCut() },
+        }),
       ),
+      cutPoints ? notice('info', t('plan.cutHint', { n: cutPoints.length })) : null,
       h(
         'div',
         { class: 'merge-box' },
@@ -409,6 +420,28 @@ export async function plannerView(shell: Shell): Promise<void> {
     );
   }
 
+  const cutMarker = new maplibregl.Marker({ color: '#1a202c' });
+  function toggleCut(): void {
+    cutPoints = cutPoints ? null : [];
+    cutMarker.remove();
+    renderGrid();
+  }
+
+  async function cutAt(lng: number, lat: number): Promise<void> {
+    if (!cutPoints || !selected) return;
+    cutPoints = [...cutPoints, [lng, lat]];
+    if (cutPoints.length === 1) {
+      cutMarker.setLngLat([lng, lat]).addTo(map);
+      renderGrid();
+      return;
+    }
+    const line = cutPoints;
+    const code = selected;
+    cutPoints = null;
+    cutMarker.remove();
+    await withDraft((id) => api.cutInDraft(id, code, line), () => t('plan.cutDone', { code }));
+  }
+
   function addToMerge(): void {
     if (selected && !mergeCodes.includes(selected)) mergeCodes = [...mergeCodes, selected];
     renderGrid();
@@ -472,6 +505,10 @@ export async function plannerView(shell: Shell): Promise<void> {
   }
 
   map.on('click', (e) => {
+    if (cutPoints) {
+      void cutAt(e.lngLat.lng, e.lngLat.lat);
+      return;
+    }
     const hit = map.queryRenderedFeatures([e.point.x, e.point.y], { layers: ['plan-proposed-fill', GRID_HIT_LAYER] });
     const code = hit.find((f) => f.layer.id === 'plan-proposed-fill')?.properties?.code ?? hit[0]?.properties?.code;
     if (typeof code === 'string') void select(code);

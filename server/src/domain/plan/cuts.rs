@@ -21,6 +21,19 @@ pub struct Frame {
 }
 
 impl Frame {
+    /// The frame centred on a shape, reaching well beyond it.
+    pub fn around(geometry: &MultiPolygon) -> Option<Frame> {
+        use geo::BoundingRect;
+        let rect = geometry.bounding_rect()?;
+        let centre = rect.center();
+        Some(Frame {
+            lng0: centre.x,
+            lat0: centre.y,
+            kx: centre.y.to_radians().cos(),
+            reach: 4.0 * (rect.width() + rect.height()).max(1e-6),
+        })
+    }
+
     fn project(&self, c: geo::Coord, dir: (f64, f64)) -> f64 {
         (c.x - self.lng0) * self.kx * dir.0 + (c.y - self.lat0) * dir.1
     }
@@ -208,4 +221,36 @@ pub fn candidates(
         out.extend(best);
     }
     out
+}
+
+/// The cut parallel to the line from `a` to `b` (lng/lat) nearest to it that runs between
+/// units; `None` when the units leave no gap in that direction.
+pub fn along(
+    frame: Frame,
+    a: (f64, f64),
+    b: (f64, f64),
+    units: &[usize],
+    all: &[Unit],
+) -> Option<Cut> {
+    let (dx, dy) = ((b.0 - a.0) * frame.kx, b.1 - a.1);
+    let len = (dx * dx + dy * dy).sqrt();
+    if len == 0.0 {
+        return None;
+    }
+    // Across the line: positions along the normal, where the line itself sits at `at`.
+    let dir = (-dy / len, dx / len);
+    let at = frame.project(geo::Coord { x: a.0, y: a.1 }, dir);
+    let sp = spans(frame, dir, units, all);
+    let ids = |s: &[(f64, f64, usize)]| s.iter().map(|x| x.2).collect::<Vec<_>>();
+    let (pos, n) = gaps(&sp)
+        .into_iter()
+        .min_by(|x, y| (x.0 - at).abs().total_cmp(&(y.0 - at).abs()))?;
+    Some(Cut {
+        dir,
+        at: pos,
+        step: None,
+        low: ids(&sp[..n]),
+        high: ids(&sp[n..]),
+        imbalance: 0.0,
+    })
 }

@@ -57,8 +57,8 @@ fn within(s: &Split) -> bool {
     s.parts.len() > 1 && s.parts.iter().all(|p| p.fit == Fit::Within)
 }
 
-/// The parts of `split` as draft grids with fresh codes, named after `base`.
-fn parts(
+/// The parts of `split` as draft grids with fresh codes (added to `taken`), named after `base`.
+pub fn parts(
     base: &Grid,
     split: &Split,
     taken: &mut Vec<GridCode>,

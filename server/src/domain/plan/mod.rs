@@ -10,7 +10,7 @@ pub mod rebalance;
 pub mod split;
 
 pub use rebalance::{fresh_codes, rebalance, Planned};
-pub use split::{split, Part, Split};
+pub use split::{cut_along, split, Part, Split};
 
 use super::model::{Building, Compound, FeatureId, Grid, GridKind};
 use super::validate::{area_m2, M_PER_DEG};
@@ -38,6 +38,8 @@ pub enum PlanError {
     NotInDraft(String),
     #[error("{0}")]
     CannotMerge(String),
+    #[error("{0}")]
+    CannotCut(String),
 }
 
 /// What the band counts.

@@ -14,9 +14,9 @@
 //! geometric cut to draw the new boundaries; straight cuts between units give that boundary
 //! directly, are compact by construction and take well under a millisecond per cut.
 
-use super::cuts::{apply, candidates, Cut, Frame};
+use super::cuts::{along, apply, candidates, Cut, Frame};
 use super::{polsby_popper, Band, Fit, Measure, PlanError, Unit};
-use geo::{BoundingRect, Contains, MultiPolygon};
+use geo::{Contains, MultiPolygon};
 
 /// Most parts one split makes.
 pub const MAX_PARTS: usize = 16;
@@ -65,16 +65,7 @@ pub fn split(
     if !(1..=MAX_PARTS).contains(&k) {
         return Err(PlanError::BadK { k, max: MAX_PARTS });
     }
-    let rect = geometry
-        .bounding_rect()
-        .ok_or_else(|| PlanError::NoArea(name.to_string()))?;
-    let centre = rect.center();
-    let frame = Frame {
-        lng0: centre.x,
-        lat0: centre.y,
-        kx: centre.y.to_radians().cos(),
-        reach: 4.0 * (rect.width() + rect.height()).max(1e-6),
-    };
+    let frame = Frame::around(geometry).ok_or_else(|| PlanError::NoArea(name.to_string()))?;
     let mut problems = Vec::new();
     let mut done = Vec::new();
     let mut todo = vec![Piece {
@@ -131,30 +122,77 @@ pub fn split(
             }
         }
     }
-    let parts: Vec<Part> = done
-        .into_iter()
-        .map(|p| {
-            let mut ids = p.units;
-            ids.sort_unstable();
-            let households = ids.iter().map(|&u| units[u].households).sum();
-            let population = ids.iter().map(|&u| units[u].population).sum();
-            let value = by.of(households, population);
-            Part {
-                polsby_popper: polsby_popper(&p.shape),
-                fit: band.fit(value),
-                geometry: p.shape,
-                units: ids,
-                households,
-                population,
-            }
-        })
-        .collect();
+    let parts = finish(
+        done.into_iter().map(|p| (p.shape, p.units)),
+        units,
+        band,
+        by,
+    );
     explain(name, &parts, units, &load, band, by, total, &mut problems);
     debug_assert!(parts.iter().all(|p| p
         .units
         .iter()
         .all(|&u| p.geometry.contains(&units[u].anchor) || units[u].parts.is_empty())));
     Ok(Split { parts, problems })
+}
+
+/// Pieces (shape and unit indexes) as parts with their load, fit and compactness.
+fn finish(
+    pieces: impl Iterator<Item = (MultiPolygon, Vec<usize>)>,
+    units: &[Unit],
+    band: Band,
+    by: Measure,
+) -> Vec<Part> {
+    pieces
+        .map(|(shape, mut ids)| {
+            ids.sort_unstable();
+            let households = ids.iter().map(|&u| units[u].households).sum();
+            let population = ids.iter().map(|&u| units[u].population).sum();
+            Part {
+                polsby_popper: polsby_popper(&shape),
+                fit: band.fit(by.of(households, population)),
+                geometry: shape,
+                units: ids,
+                households,
+                population,
+            }
+        })
+        .collect()
+}
+
+/// Cuts a grid in two along the line a planner drew from `a` to `b` (lng/lat), moved
+/// sideways to the nearest place where it passes between units, so no unit is cut.
+pub fn cut_along(
+    name: &str,
+    geometry: &MultiPolygon,
+    units: &[Unit],
+    band: Band,
+    by: Measure,
+    a: (f64, f64),
+    b: (f64, f64),
+) -> Result<Split, PlanError> {
+    let frame = Frame::around(geometry).ok_or_else(|| PlanError::NoArea(name.to_string()))?;
+    let all: Vec<usize> = (0..units.len()).collect();
+    let cut = along(frame, a, b, &all, units).ok_or_else(|| {
+        PlanError::CannotCut(format!(
+            "no line parallel to the one drawn runs between the units of {name}"
+        ))
+    })?;
+    let (low, high) = apply(frame, geometry, &cut).ok_or_else(|| {
+        PlanError::CannotCut(format!(
+            "the line drawn does not cut {name} into two whole pieces; draw it across the grid"
+        ))
+    })?;
+    let parts = finish(
+        [(low, cut.low.clone()), (high, cut.high.clone())].into_iter(),
+        units,
+        band,
+        by,
+    );
+    Ok(Split {
+        parts,
+        problems: vec![],
+    })
 }
 
 /// Says why parts are outside the band: a unit too big to share, too little load for the

@@ -322,3 +322,36 @@ fn fresh_codes_continue_after_the_highest_ever_used_under_the_parent() {
         Err(PlanError::CodesExhausted("610581001001".into()))
     );
 }
+
+#[test]
+fn a_drawn_line_through_a_row_of_buildings_is_moved_to_the_gap_beside_it() {
+    let units = lattice(10);
+    let grid = grid_shape();
+    // Drawn slightly across row 5 (35.4721–35.4723): the cut snaps to the gap below it.
+    let s = cut_along(
+        "test",
+        &grid,
+        &units,
+        Band::default(),
+        Measure::Households,
+        (110.4401, 35.47215),
+        (110.4439, 35.47222),
+    )
+    .unwrap();
+    let mut loads: Vec<u32> = s.parts.iter().map(|p| p.households).collect();
+    loads.sort_unstable();
+    assert_eq!(loads, [500, 500]);
+    assert_tiles_and_keeps_units_whole(&grid, &units, &s);
+    // One building alone leaves no gap to cut through.
+    let one = units_of(&[], &[building("B1", 4, 4, 30, None)], &Default::default());
+    let e = cut_along(
+        "test",
+        &grid,
+        &one,
+        Band::default(),
+        Measure::Households,
+        (110.44, 35.472),
+        (110.444, 35.472),
+    );
+    assert!(matches!(e, Err(PlanError::CannotCut(_))), "{e:?}");
+}
