@@ -60,6 +60,7 @@ both_stores!(
     neighbouring_grids_merge_or_balance_in_a_draft_and_a_draft_without_changes_does_not_publish,
     fixing_every_oversized_grid_in_one_step_leaves_none_over_the_band_once_published,
     a_grid_is_cut_along_a_drawn_line_moved_to_the_gap_between_its_buildings,
+    a_building_brushed_along_the_shared_edge_moves_to_the_neighbouring_grid,
 );
 
 /// An oversized grid that two parts of the band can hold, and a point inside one of its buildings.
@@ -435,4 +436,112 @@ async fn a_grid_is_cut_along_a_drawn_line_moved_to_the_gap_between_its_buildings
             "{body}: {v}"
         );
     }
+}
+
+async fn a_building_brushed_along_the_shared_edge_moves_to_the_neighbouring_grid(r: Router) {
+    let (_, d) = post(&r, "/api/drafts", json!({})).await;
+    let id = d["id"].as_i64().unwrap();
+    // Two neighbouring level-3 grids: the first pair that merges (then undone).
+    let (_, level3) = get(&r, "/api/grids?level=3&parent=610581001002").await;
+    let grids: Vec<Value> = level3["features"].as_array().unwrap().clone();
+    let mut pair = None;
+    'pairs: for (i, a) in grids.iter().enumerate() {
+        for b in &grids[i + 1..] {
+            let codes = json!([a["properties"]["code"], b["properties"]["code"]]);
+            if post(
+                &r,
+                &format!("/api/drafts/{id}/merge"),
+                json!({ "codes": codes }),
+            )
+            .await
+            .0 == StatusCode::OK
+            {
+                post(&r, &format!("/api/drafts/{id}/undo"), json!({})).await;
+                pair = Some((a.clone(), b.clone()));
+                break 'pairs;
+            }
+        }
+    }
+    let (a, b) = pair.expect("two neighbours");
+    let (ca, cb) = (
+        a["properties"]["code"].as_str().unwrap(),
+        b["properties"]["code"].as_str().unwrap(),
+    );
+    let centre = |g: &Value| {
+        let ring = g["geometry"]["coordinates"][0][0].as_array().unwrap();
+        let n = ring.len() as f64;
+        (
+            ring.iter().map(|p| p[0].as_f64().unwrap()).sum::<f64>() / n,
+            ring.iter().map(|p| p[1].as_f64().unwrap()).sum::<f64>() / n,
+        )
+    };
+    let (bx, by) = centre(&b);
+    // A's buildings nearest B first: one of them lies along the shared edge.
+    let (_, inside) = get(&r, &format!("/api/buildings?grid={ca}")).await;
+    let mut near: Vec<(f64, String, u64)> = inside["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let p = &f["geometry"]["coordinates"][0][0][0];
+            let (x, y) = (p[0].as_f64().unwrap(), p[1].as_f64().unwrap());
+            (
+                (x - bx).powi(2) + (y - by).powi(2),
+                f["properties"]["id"].as_str().unwrap().to_string(),
+                f["properties"]["households"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    near.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let mut moved = None;
+    for (_, building, households) in near.iter().take(8) {
+        let (s, v) = post(
+            &r,
+            &format!("/api/drafts/{id}/move"),
+            json!({ "from": ca, "to": cb, "units": [building] }),
+        )
+        .await;
+        if s == StatusCode::OK {
+            moved = Some((households, v));
+            break;
+        }
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+        assert!(
+            v["message"].as_str().unwrap().contains("along the edge")
+                || v["message"].as_str().unwrap().contains("compound"),
+            "{v}"
+        );
+    }
+    let (households, v) = moved.expect("a building along the shared edge moves");
+    assert_eq!(v["retired"].as_array().unwrap().len(), 2);
+    let parts = v["grids"]["features"].as_array().unwrap();
+    let total = |g: &Value| g["properties"]["households"].as_u64().unwrap();
+    let after: u64 = parts.iter().map(total).sum();
+    assert_eq!(
+        after,
+        total(&a) + total(&b),
+        "no household lost or counted twice"
+    );
+    let b_after = parts
+        .iter()
+        .find(|p| p["properties"]["name"] == b["properties"]["name"])
+        .unwrap();
+    assert!(
+        total(b_after) >= total(&b) + households,
+        "{} gained at least the building's {households}",
+        cb
+    );
+    let (_, check) = get(&r, &format!("/api/drafts/{id}/validate")).await;
+    assert!(
+        check["errors"].as_array().unwrap().is_empty(),
+        "{}",
+        check["errors"]
+    );
+    let (s, v) = post(
+        &r,
+        &format!("/api/drafts/{id}/move"),
+        json!({ "from": ca, "to": cb, "units": [] }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
 }

@@ -286,3 +286,60 @@ pub async fn cut(
     });
     save(&state, &row, &s, json!({})).await
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoveOp {
+    from: String,
+    to: String,
+    /// Compound or building ids of `from` (a building of a compound moves its compound).
+    units: Vec<String>,
+    min: Option<u32>,
+    max: Option<u32>,
+    by: Option<String>,
+}
+
+/// `POST /api/drafts/{id}/move`: units brushed in one grid moved to its neighbour; both are
+/// redrawn along a boundary between units.
+pub async fn move_units(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    body: Result<Json<MoveOp>, JsonRejection>,
+) -> Result<Json<Value>, AppError> {
+    let Json(b) = body?;
+    if b.units.is_empty() {
+        return Err(AppError::bad(
+            "invalid_units",
+            "units: choose at least one compound or building to move",
+        ));
+    }
+    let (row, mut s) = load(&state, id).await?;
+    let engine = state.engine.get();
+    let band = super::plan::band_of(b.min, b.max)?;
+    let by = super::plan::measure_of(b.by.as_deref())?;
+    let (from, to) = (code_of(&b.from)?, code_of(&b.to)?);
+    let now = s.grids(&live_level3(&engine)).map_err(plan_error)?;
+    for c in [&from, &to] {
+        if !now.contains_key(c) {
+            return Err(AppError::NotFound(format!(
+                "grid {c} is not a level-3 grid of this draft"
+            )));
+        }
+    }
+    let mut codes = taken(&state, &engine, &s).await?;
+    let city = engine.city();
+    let (op, split) = crate::domain::plan::fix::move_units(
+        &now,
+        &from,
+        &to,
+        &b.units,
+        &city.compounds,
+        &city.buildings,
+        band,
+        by,
+        &mut codes,
+    )
+    .map_err(plan_error)?;
+    s.push(op);
+    save(&state, &row, &s, json!({ "problems": split.problems })).await
+}

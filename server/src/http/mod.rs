@@ -166,6 +166,7 @@ pub fn app(state: AppState, options: &HttpOptions) -> Router {
         .route("/drafts/{id}/fix", post(draft_ops::fix))
         .route("/drafts/{id}/balance", post(draft_ops::balance))
         .route("/drafts/{id}/cut", post(draft_ops::cut))
+        .route("/drafts/{id}/move", post(draft_ops::move_units))
         .route("/drafts/{id}/undo", post(drafts::undo))
         .route("/drafts/{id}/redo", post(drafts::redo))
         .route("/drafts/{id}/validate", get(drafts::validate_draft))

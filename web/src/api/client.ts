@@ -207,6 +207,9 @@ export const api = {
   mergeInDraft(id: number, codes: string[]): Promise<Draft> {
     return request(`/api/drafts/${id}/merge`, json({ codes }));
   },
+  moveInDraft(id: number, from: string, to: string, units: string[]): Promise<Draft> {
+    return request(`/api/drafts/${id}/move`, json({ from, to, units }));
+  },
   cutInDraft(id: number, code: string, line: [number, number][]): Promise<Draft> {
     return request(`/api/drafts/${id}/cut`, json({ code, line }));
   },

@@ -45,6 +45,8 @@ export async function plannerView(shell: Shell): Promise<void> {
   let mergeCodes: string[] = [];
   /** While drawing a cut: the points clicked so far (two make the line). */
   let cutPoints: [number, number][] | null = null;
+  /** While brushing: the buildings picked in the selected grid, and the neighbour they go to. */
+  let brush: { units: string[]; to: string | null } | null = null;
   let busy = false;
 
   // ---- controls
@@ -160,6 +162,29 @@ export async function plannerView(shell: Shell): Promise<void> {
         }),
       ),
       cutPoints ? notice('info', t('plan.cutHint', { n: cutPoints.length })) : null,
+      h(
+        'div',
+        { class: 'button-row' },
+        h('button', {
+          type: 'button',
+          class: 'secondary',
+          id: 'plan-brush',
+          i18n: brush ? 'plan.brushCancel' : 'plan.brush',
+          disabled: busy,
+          on: { click: () => toggleBrush() },
+        }),
+        brush
+          ? h('button', {
+              type: 'button',
+              class: 'primary',
+              id: 'plan-brush-apply',
+              text: t('plan.brushApply', { n: brush.units.length, to: brush.to ?? '—' }),
+              disabled: busy || !brush.units.length || !brush.to,
+              on: { click: () => void applyBrush() },
+            })
+          : null,
+      ),
+      brush ? notice('info', t('plan.brushHint')) : null,
       h(
         'div',
         { class: 'merge-box' },
@@ -420,9 +445,50 @@ export async function plannerView(shell: Shell): Promise<void> {
     );
   }
 
+  // Buildings picked by the brush, outlined.
+  map.addLayer({
+    id: 'brushed',
+    type: 'line',
+    source: 'buildings',
+    filter: ['in', ['get', 'id'], ['literal', []]],
+    paint: { 'line-color': '#dd6b20', 'line-width': 3 },
+  });
+  function showBrush(): void {
+    map.setFilter('brushed', ['in', ['get', 'id'], ['literal', brush?.units ?? []]]);
+  }
+  function toggleBrush(): void {
+    brush = brush ? null : { units: [], to: null };
+    cutPoints = null;
+    showBrush();
+    renderGrid();
+  }
+  function brushAt(point: maplibregl.Point): void {
+    if (!brush || !selected) return;
+    const b = map.queryRenderedFeatures([point.x, point.y], { layers: ['building-fill'] })[0]?.properties;
+    if (b && b.grid === selected && typeof b.id === 'string') {
+      const id = b.id;
+      brush.units = brush.units.includes(id) ? brush.units.filter((u) => u !== id) : [...brush.units, id];
+    } else {
+      const code = map.queryRenderedFeatures([point.x, point.y], { layers: [GRID_HIT_LAYER] })[0]?.properties?.code;
+      if (typeof code === 'string' && code !== selected) brush.to = code;
+    }
+    showBrush();
+    renderGrid();
+  }
+  async function applyBrush(): Promise<void> {
+    if (!brush?.to || !selected) return;
+    const { units, to } = brush;
+    const from = selected;
+    brush = null;
+    showBrush();
+    await withDraft((id) => api.moveInDraft(id, from, to, units), () => t('plan.moved', { n: units.length, to }));
+  }
+
   const cutMarker = new maplibregl.Marker({ color: '#1a202c' });
   function toggleCut(): void {
     cutPoints = cutPoints ? null : [];
+    brush = null;
+    showBrush();
     cutMarker.remove();
     renderGrid();
   }
@@ -507,6 +573,10 @@ export async function plannerView(shell: Shell): Promise<void> {
   map.on('click', (e) => {
     if (cutPoints) {
       void cutAt(e.lngLat.lng, e.lngLat.lat);
+      return;
+    }
+    if (brush) {
+      brushAt(e.point);
       return;
     }
     const hit = map.queryRenderedFeatures([e.point.x, e.point.y], { layers: ['plan-proposed-fill', GRID_HIT_LAYER] });

@@ -254,3 +254,75 @@ pub fn along(
         imbalance: 0.0,
     })
 }
+
+/// Every straight or one-step cut (12 directions) that puts exactly the units of `want` on one
+/// side, with whether that side is the cut's low side.
+pub fn separating(
+    frame: Frame,
+    units: &[usize],
+    all: &[Unit],
+    want: &std::collections::HashSet<usize>,
+) -> Vec<(Cut, bool)> {
+    let ids = |s: &[(f64, f64, usize)]| s.iter().map(|x| x.2).collect::<Vec<_>>();
+    // A side is right when it holds all of `want` and nothing else.
+    let exact = |side: &[usize]| side.len() == want.len() && side.iter().all(|u| want.contains(u));
+    let mut out = Vec::new();
+    let mut push = |cut: Cut| {
+        if exact(&cut.low) {
+            out.push((cut, true));
+        } else if exact(&cut.high) {
+            out.push((cut, false));
+        }
+    };
+    for i in 0..ANGLES {
+        let a = (i as f64 * 180.0 / ANGLES as f64).to_radians();
+        let dir = (a.cos(), a.sin());
+        let perp = (-dir.1, dir.0);
+        let sp = spans(frame, dir, units, all);
+        let gs = gaps(&sp);
+        for &(at, n) in &gs {
+            push(Cut {
+                dir,
+                at,
+                step: None,
+                low: ids(&sp[..n]),
+                high: ids(&sp[n..]),
+                imbalance: 0.0,
+            });
+        }
+        let bounds: Vec<(f64, usize)> = std::iter::once((f64::NEG_INFINITY, 0))
+            .chain(gs.iter().copied())
+            .chain(std::iter::once((f64::INFINITY, sp.len())))
+            .collect();
+        for w in bounds.windows(2) {
+            let ((at, from), (next, to)) = (w[0], w[1]);
+            // Only rows whose units below are all wanted (or all unwanted) can give an exact side.
+            let below = &sp[..from];
+            let all_in = below.iter().all(|x| want.contains(&x.2));
+            let none_in = below.iter().all(|x| !want.contains(&x.2));
+            if !(all_in || none_in) {
+                continue;
+            }
+            let row: Vec<usize> = ids(&sp[from..to]);
+            let across = spans(frame, perp, &row, all);
+            for (pos, k) in gaps(&across) {
+                let mut low = ids(below);
+                low.extend(ids(&across[..k]));
+                let mut high = ids(&across[k..]);
+                high.extend(ids(&sp[to..]));
+                push(Cut {
+                    dir,
+                    at: if at.is_finite() { at } else { -frame.reach },
+                    step: Some(Step {
+                        next: if next.is_finite() { next } else { frame.reach },
+                        across: pos,
+                    }),
+                    low,
+                    high,
+                    imbalance: 0.0,
+                });
+            }
+        }
+    }
+    out
+}

@@ -239,3 +239,94 @@ pub fn redraw_pair(
         split,
     ))
 }
+
+/// Units (compounds or buildings, by id; a building of a compound moves its compound) moved
+/// from grid `from` to its neighbour `to`: both redrawn so that `to` holds its own units and
+/// the moved ones and `from` the rest, along a boundary between units (straight or with one
+/// step). The new parts come in that order: what is left of `from`, then `to`.
+#[allow(clippy::too_many_arguments)]
+pub fn move_units(
+    now: &BTreeMap<GridCode, Grid>,
+    from: &GridCode,
+    to: &GridCode,
+    moving: &[String],
+    compounds: &[Compound],
+    buildings: &[Building],
+    band: Band,
+    by: Measure,
+    taken: &mut Vec<GridCode>,
+) -> Result<(Op, Split), PlanError> {
+    use super::cuts::{apply, separating, Frame};
+    let get = |c: &GridCode| {
+        now.get(c)
+            .cloned()
+            .ok_or_else(|| PlanError::NotInDraft(c.to_string()))
+    };
+    let (ga, gb) = (get(from)?, get(to)?);
+    let pair = merge(&[ga.clone(), gb.clone()], from.clone())?;
+    let two: BTreeMap<GridCode, Grid> =
+        [(ga.code.clone(), ga.clone()), (gb.code.clone(), gb.clone())].into();
+    let inside = contents(&two, compounds, buildings);
+    let units_in = |c: &GridCode| {
+        inside.get(c).map_or_else(Vec::new, |g| {
+            let cs: Vec<Compound> = g.compounds.iter().map(|x| (*x).clone()).collect();
+            let bs: Vec<Building> = g.buildings.iter().map(|x| (*x).clone()).collect();
+            super::units_of(&cs, &bs, &Default::default())
+        })
+    };
+    let (ua, ub) = (units_in(from), units_in(to));
+    let compound_of: BTreeMap<&str, &str> = buildings
+        .iter()
+        .filter_map(|b| Some((b.id.as_str(), b.compound.as_ref()?.as_str())))
+        .collect();
+    let mut want: std::collections::HashSet<usize> = (ua.len()..ua.len() + ub.len()).collect();
+    for id in moving {
+        let unit = ua
+            .iter()
+            .position(|u| {
+                u.id.as_str() == id || compound_of.get(id.as_str()) == Some(&u.id.as_str())
+            })
+            .ok_or_else(|| {
+                PlanError::CannotCut(format!("{id} is not a compound or building of grid {from}"))
+            })?;
+        want.insert(unit);
+    }
+    if want.len() == ua.len() + ub.len() {
+        return Err(PlanError::CannotCut(format!(
+            "moving every unit of {from} would leave it empty: merge the two grids instead"
+        )));
+    }
+    let units: Vec<_> = ua.into_iter().chain(ub).collect();
+    let frame = Frame::around(&pair.geometry).ok_or_else(|| PlanError::NoArea(from.to_string()))?;
+    let all: Vec<usize> = (0..units.len()).collect();
+    let best = separating(frame, &all, &units, &want)
+        .into_iter()
+        .filter_map(|(cut, want_low)| {
+            let (lo, hi) = apply(frame, &pair.geometry, &cut)?;
+            let (left, moved) = if want_low { ((hi, cut.high), (lo, cut.low)) } else { ((lo, cut.low), (hi, cut.high)) };
+            let score = super::polsby_popper(&left.0).min(super::polsby_popper(&moved.0));
+            Some((left, moved, score))
+        })
+        .max_by(|a, b| a.2.total_cmp(&b.2))
+        .ok_or_else(|| {
+            PlanError::CannotCut(format!(
+                "no boundary between units separates the chosen units from the rest of {from}; choose units along the edge {from} shares with {to}"
+            ))
+        })?;
+    let split = Split {
+        parts: super::split::finish([best.0, best.1].into_iter(), &units, band, by),
+        problems: vec![],
+    };
+    let mut new = parts(&ga, &split, taken)?;
+    // Each keeps its grid's name: the first is what is left of `from`, the second is `to`.
+    for (part, g) in new.iter_mut().zip([&ga, &gb]) {
+        part.name = g.name.clone();
+    }
+    Ok((
+        Op::Redraw {
+            codes: vec![from.to_string(), to.to_string()],
+            parts: new,
+        },
+        split,
+    ))
+}

@@ -137,7 +137,7 @@ pub fn split(
 }
 
 /// Pieces (shape and unit indexes) as parts with their load, fit and compactness.
-fn finish(
+pub(super) fn finish(
     pieces: impl Iterator<Item = (MultiPolygon, Vec<usize>)>,
     units: &[Unit],
     band: Band,

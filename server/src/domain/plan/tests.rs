@@ -355,3 +355,77 @@ fn a_drawn_line_through_a_row_of_buildings_is_moved_to_the_gap_beside_it() {
     );
     assert!(matches!(e, Err(PlanError::CannotCut(_))), "{e:?}");
 }
+
+#[test]
+fn units_along_the_shared_edge_move_to_the_neighbour_and_a_far_corner_does_not() {
+    use super::draft::{DraftGrid, Op};
+    use super::fix::move_units;
+    let a = GridCode::parse("610581001001001").unwrap();
+    let b = GridCode::parse("610581001001002").unwrap();
+    let grid = |c: &GridCode, x0: f64| Grid {
+        code: c.clone(),
+        name: format!("网格{c}"),
+        kind: crate::domain::GridKind::Comprehensive,
+        geometry: rect(x0, 35.47, x0 + 0.004, 35.474),
+        households: Households::new(0),
+        population: Population::new(0),
+        domains: vec![],
+    };
+    let now: std::collections::BTreeMap<GridCode, Grid> = [
+        (a.clone(), grid(&a, 110.44)),
+        (b.clone(), grid(&b, 110.444)),
+    ]
+    .into();
+    // A: the 10 × 10 lattice; B: one column of buildings further east.
+    let mut buildings: Vec<Building> = (0..100)
+        .map(|n| building(&format!("A{n:03}"), n % 10, n / 10, 10, None))
+        .collect();
+    buildings.extend((0..10).map(|n| building(&format!("B{n:03}"), 12, n, 10, None)));
+    let column: Vec<String> = (0..10).map(|j| format!("A{:03}", j * 10 + 9)).collect();
+    let mut taken: Vec<GridCode> = now.keys().cloned().collect();
+    let (op, split) = move_units(
+        &now,
+        &a,
+        &b,
+        &column,
+        &[],
+        &buildings,
+        Band::default(),
+        Measure::Households,
+        &mut taken,
+    )
+    .unwrap();
+    let loads: Vec<u32> = split.parts.iter().map(|p| p.households).collect();
+    assert_eq!(
+        loads,
+        [900, 200],
+        "what is left of A, then B with the column"
+    );
+    let Op::Redraw { codes, parts } = op else {
+        panic!("a redraw")
+    };
+    assert_eq!(codes, [a.to_string(), b.to_string()]);
+    assert_eq!(
+        parts
+            .iter()
+            .map(|p: &DraftGrid| p.name.as_str())
+            .collect::<Vec<_>>(),
+        [now[&a].name.as_str(), now[&b].name.as_str()]
+    );
+    let corner = vec!["A000".to_string()];
+    let e = move_units(
+        &now,
+        &a,
+        &b,
+        &corner,
+        &[],
+        &buildings,
+        Band::default(),
+        Measure::Households,
+        &mut taken,
+    );
+    assert!(
+        matches!(e, Err(PlanError::CannotCut(ref m)) if m.contains("along the edge")),
+        "{e:?}"
+    );
+}
