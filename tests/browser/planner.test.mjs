@@ -135,16 +135,107 @@ test('a planner cuts a grid along a line drawn across it on the map', async () =
     await page.fill('#band-min', '100');
     await page.fill('#band-max', '300');
     await page.click('#band-apply');
+    await page
+      .locator('#band-list .count >> text=100–300')
+      .waitFor({ timeout: 10_000 })
+      .catch(async (e) => {
+        throw new Error(`${e.message}\nlist: ${(await page.locator('#panel').innerText()).slice(0, 600)}`);
+      });
     await page.click(`#band-list .band-row[data-code="${target.code}"]`);
     await page.waitForTimeout(1200); // the camera flies to the grid
     await page.click('#plan-cut');
     const box = await page.locator('#map').boundingBox();
     await page.mouse.click(box.x + 80, box.y + box.height / 2);
     await page.mouse.click(box.x + box.width - 80, box.y + box.height / 2 + 4);
-    await page.locator('#plan-draft >> text=已沿画线切分').waitFor();
+    await page
+      .locator('#plan-draft >> text=已沿画线切分')
+      .waitFor({ timeout: 10_000 })
+      .catch(async (e) => {
+        throw new Error(`${e.message}\npanel: ${await page.locator('#panel').innerText()}`);
+      });
     assert.match(await page.locator('#plan-draft').innerText(), new RegExp(`将撤销网格：${target.code}`));
     assert.equal(await page.locator('#plan-parts tbody tr').count(), 2);
     await screenshot(page, 'planner-cut-1280x800');
+    assert.deepEqual(problems(), []);
+  } finally {
+    await context.close();
+  }
+});
+
+/** Where a lng/lat is on the page, through the map the page keeps on its container. */
+async function pageXY(page, lngLat) {
+  const box = await page.locator('#map').boundingBox();
+  const p = await page.evaluate((ll) => {
+    const m = document.getElementById('map').griddMap;
+    const q = m.project(ll);
+    return { x: q.x, y: q.y };
+  }, lngLat);
+  return { x: box.x + p.x, y: box.y + p.y };
+}
+
+const centreOf = (ring) => [
+  ring.reduce((s, p) => s + p[0], 0) / ring.length,
+  ring.reduce((s, p) => s + p[1], 0) / ring.length,
+];
+
+test('a planner brushes a building along the shared edge into the neighbouring grid', async () => {
+  // Two neighbours and a building that can move, found through the API on a scratch draft.
+  const post = (path, body) =>
+    fetch(`${server.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const scratch = await (await post('/api/drafts', { name: 'scratch' })).json();
+  const grids = (await server.api('/api/grids?level=3&parent=610581001002')).features;
+  let pair = null;
+  for (let i = 0; i < grids.length && !pair; i++) {
+    for (const b of grids.slice(i + 1)) {
+      const codes = [grids[i].properties.code, b.properties.code];
+      if ((await post(`/api/drafts/${scratch.id}/merge`, { codes })).ok) {
+        await post(`/api/drafts/${scratch.id}/undo`, {});
+        pair = [grids[i], b];
+        break;
+      }
+    }
+  }
+  assert.ok(pair, 'two neighbouring grids');
+  const [a, b] = pair;
+  const bCentre = centreOf(b.geometry.coordinates[0][0]);
+  const buildings = (await server.api(`/api/buildings?grid=${a.properties.code}`)).features
+    .map((f) => ({ id: f.properties.id, at: centreOf(f.geometry.coordinates[0][0]) }))
+    .sort((x, y) => Math.hypot(x.at[0] - bCentre[0], x.at[1] - bCentre[1]) - Math.hypot(y.at[0] - bCentre[0], y.at[1] - bCentre[1]));
+  let building = null;
+  for (const c of buildings.slice(0, 8)) {
+    const r = await post(`/api/drafts/${scratch.id}/move`, { from: a.properties.code, to: b.properties.code, units: [c.id] });
+    if (r.ok) {
+      building = c;
+      break;
+    }
+  }
+  assert.ok(building, 'a building along the shared edge');
+  await fetch(`${server.url}/api/drafts/${scratch.id}`, { method: 'DELETE' });
+
+  const { page, context, problems } = await openPage(browser, DESKTOP);
+  try {
+    await page.goto(`${server.url}/planner?grid=${a.properties.code}`);
+    await waitForMapIdle(page);
+    await page.locator('#plan-brush').waitFor();
+    await page.evaluate((c) => document.getElementById('map').griddMap.jumpTo({ center: c, zoom: 17 }), building.at);
+    await page.waitForFunction(() => document.getElementById('map').griddMap.areTilesLoaded());
+    await page.waitForTimeout(1500); // buildings of the new view
+    await page.click('#plan-brush');
+    const at = await pageXY(page, building.at);
+    await page.mouse.click(at.x, at.y);
+    await page.locator('#plan-brush-apply >> text=移动 1 栋').waitFor();
+    // Then the neighbour: its centre, brought into view.
+    await page.evaluate((c) => document.getElementById('map').griddMap.jumpTo({ center: c, zoom: 15 }), bCentre);
+    await page.waitForTimeout(800);
+    const to = await pageXY(page, bCentre);
+    await page.mouse.click(to.x, to.y);
+    await page.locator(`#plan-brush-apply >> text=${b.properties.code}`).waitFor();
+    await page.click('#plan-brush-apply');
+    await page.locator('#plan-draft >> text=已将 1 栋移到').waitFor();
+    const text = await page.locator('#plan-draft').innerText();
+    assert.match(text, new RegExp(a.properties.code));
+    assert.match(text, new RegExp(b.properties.code));
+    await screenshot(page, 'planner-brush-1280x800');
     assert.deepEqual(problems(), []);
   } finally {
     await context.close();

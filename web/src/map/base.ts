@@ -134,6 +134,8 @@ export function createMap(opts: MapOptions): maplibregl.Map {
     locale: controlLocale(),
   });
   map.touchZoomRotate.disableRotation();
+  // Reachable from the page (browser tests turn coordinates into clicks with it).
+  (opts.container as HTMLElement & { griddMap?: maplibregl.Map }).griddMap = map;
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
   // Empty (and hidden) until a basemap with a credit line is shown.
   map.addControl(new maplibregl.AttributionControl({ compact: true }), 'bottom-right');

@@ -50,8 +50,8 @@ export async function plannerView(shell: Shell): Promise<void> {
   let busy = false;
 
   // ---- controls
-  const minInput = h('input', { type: 'number', min: 1, step: 10, value: '300' });
-  const maxInput = h('input', { type: 'number', min: 1, step: 10, value: '500' });
+  const minInput = h('input', { type: 'number', min: 1, step: 1, value: '300' });
+  const maxInput = h('input', { type: 'number', min: 1, step: 1, value: '500' });
   const bySelect = h(
     'select',
     {},
