@@ -1,20 +1,25 @@
 //! Operations on a draft: `POST /api/drafts/{id}/split` (auto-split one grid), `/cut` (along
-//! a line the planner drew, snapped between units), `/merge` (neighbours into one),
-//! `/balance` (two neighbours redrawn evenly) and `/fix` (every oversized grid at once). Each
+//! a line the planner drew, snapped between units), `/move` (brushed units to a neighbour),
+//! `/merge` (neighbours into one), `/balance` (two neighbours redrawn evenly) and `/fix`
+//! (every oversized grid at once). Each
 //! is recorded with its result, so undo and redo replay exactly what the planner saw.
 
 use super::drafts::{contents_of, live_level3, load, plan_error, save, taken};
 use super::{AppError, AppState};
-use crate::domain::plan::draft::{merge, DraftGrid, Op};
-use crate::domain::plan::fix::{fix_oversized, parts, redraw_pair};
-use crate::domain::plan::fresh_codes;
+use crate::domain::plan::draft::{merge, DraftGrid, DraftState, Op};
+use crate::domain::plan::fix::{fix_oversized, move_units as move_between, parts, redraw_pair};
 use crate::domain::plan::rebalance::plan_grid;
-use crate::domain::{Grid, GridCode};
+use crate::domain::plan::{cut_along, fresh_codes, units_of, Band, Measure, PlanError};
+use crate::domain::{Grid, GridCode, Wgs84Point};
+use crate::engine::Engine;
+use crate::store::DraftRow;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -30,39 +35,88 @@ fn code_of(s: &str) -> Result<GridCode, AppError> {
     GridCode::parse(s).map_err(|e| AppError::bad("invalid_grid_code", e.to_string()))
 }
 
+/// What every operation starts from: the stored draft, the engine in service, the band
+/// asked for, and the draft's level-3 grids.
+struct Ctx {
+    row: DraftRow,
+    s: DraftState,
+    engine: Arc<Engine>,
+    band: Band,
+    by: Measure,
+    now: BTreeMap<GridCode, Grid>,
+}
+
+impl Ctx {
+    async fn begin(
+        state: &AppState,
+        id: i64,
+        min: Option<u32>,
+        max: Option<u32>,
+        by: Option<&str>,
+    ) -> Result<Ctx, AppError> {
+        let (row, s) = load(state, id).await?;
+        let engine = state.engine.get();
+        let now = s.grids(&live_level3(&engine)).map_err(plan_error)?;
+        Ok(Ctx {
+            row,
+            s,
+            engine,
+            band: super::plan::band_of(min, max)?,
+            by: super::plan::measure_of(by)?,
+            now,
+        })
+    }
+
+    /// A level-3 grid of the draft, by code.
+    fn grid(&self, code: &str) -> Result<(GridCode, &Grid), AppError> {
+        let code = code_of(code)?;
+        let grid = self.now.get(&code).ok_or_else(|| {
+            AppError::NotFound(format!("grid {code} is not a level-3 grid of this draft"))
+        })?;
+        Ok((code, grid))
+    }
+
+    /// Codes that may not be given out now.
+    async fn taken(&self, state: &AppState) -> Result<Vec<GridCode>, AppError> {
+        taken(state, &self.engine, &self.s).await
+    }
+
+    /// Records `op` and answers with the draft, plus `extra`.
+    async fn done(
+        mut self,
+        state: &AppState,
+        op: Op,
+        extra: Value,
+    ) -> Result<Json<Value>, AppError> {
+        self.s.push(op);
+        save(state, &self.row, &self.s, extra).await
+    }
+}
+
 pub async fn split(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     body: Result<Json<SplitOp>, JsonRejection>,
 ) -> Result<Json<Value>, AppError> {
     let Json(b) = body?;
-    let (row, mut s) = load(&state, id).await?;
-    let engine = state.engine.get();
-    let code = code_of(&b.code)?;
-    let now = s.grids(&live_level3(&engine)).map_err(plan_error)?;
-    let grid = now.get(&code).ok_or_else(|| {
-        AppError::NotFound(format!("grid {code} is not a level-3 grid of this draft"))
-    })?;
-    let band = super::plan::band_of(b.min, b.max)?;
-    let by = super::plan::measure_of(b.by.as_deref())?;
+    let c = Ctx::begin(&state, id, b.min, b.max, b.by.as_deref()).await?;
+    let (code, grid) = c.grid(&b.code)?;
     let (_, split, divided) =
-        plan_grid(grid, &contents_of(grid, &engine), band, by, b.k).map_err(plan_error)?;
+        plan_grid(grid, &contents_of(grid, &c.engine), c.band, c.by, b.k).map_err(plan_error)?;
     if split.parts.len() < 2 {
         return Err(AppError::bad(
             "cannot_plan",
             format!("grid {code} stays one grid: {}", split.problems.join("; ")),
         ));
     }
-    let mut codes = taken(&state, &engine, &s).await?;
-    let parts = parts(grid, &split, &mut codes).map_err(plan_error)?;
-    s.push(Op::Split {
+    let parts = parts(grid, &split, &mut c.taken(&state).await?).map_err(plan_error)?;
+    let op = Op::Split {
         code: code.to_string(),
         parts,
-    });
-    save(
+    };
+    c.done(
         &state,
-        &row,
-        &s,
+        op,
         json!({ "problems": split.problems, "divided": divided }),
     )
     .await
@@ -80,32 +134,25 @@ pub async fn merge_grids(
     body: Result<Json<MergeOp>, JsonRejection>,
 ) -> Result<Json<Value>, AppError> {
     let Json(b) = body?;
-    let (row, mut s) = load(&state, id).await?;
-    let engine = state.engine.get();
-    let now = s.grids(&live_level3(&engine)).map_err(plan_error)?;
+    let c = Ctx::begin(&state, id, None, None, None).await?;
     let grids: Vec<Grid> = b
         .codes
         .iter()
-        .map(|c| {
-            let c = code_of(c)?;
-            now.get(&c).cloned().ok_or_else(|| {
-                AppError::NotFound(format!("grid {c} is not a level-3 grid of this draft"))
-            })
-        })
+        .map(|code| c.grid(code).map(|(_, g)| g.clone()))
         .collect::<Result<_, _>>()?;
     let parent = grids
         .first()
         .and_then(Grid::parent)
         .ok_or_else(|| AppError::bad("cannot_plan", "a merge needs at least two grids"))?;
-    let code = fresh_codes(&parent, &taken(&state, &engine, &s).await?, 1)
+    let code = fresh_codes(&parent, &c.taken(&state).await?, 1)
         .map_err(plan_error)?
         .remove(0);
     let merged = merge(&grids, code).map_err(plan_error)?;
-    s.push(Op::Merge {
+    let op = Op::Merge {
         codes: grids.iter().map(|g| g.code.to_string()).collect(),
         into: DraftGrid::from_grid(&merged),
-    });
-    save(&state, &row, &s, json!({})).await
+    };
+    c.done(&state, op, json!({})).await
 }
 
 #[derive(Deserialize)]
@@ -125,34 +172,24 @@ pub async fn balance(
     body: Result<Json<BalanceOp>, JsonRejection>,
 ) -> Result<Json<Value>, AppError> {
     let Json(b) = body?;
-    let (row, mut s) = load(&state, id).await?;
-    let engine = state.engine.get();
-    let band = super::plan::band_of(b.min, b.max)?;
-    let by = super::plan::measure_of(b.by.as_deref())?;
-    let (x, y) = (code_of(&b.codes[0])?, code_of(&b.codes[1])?);
-    let now = s.grids(&live_level3(&engine)).map_err(plan_error)?;
-    for c in [&x, &y] {
-        if !now.contains_key(c) {
-            return Err(AppError::NotFound(format!(
-                "grid {c} is not a level-3 grid of this draft"
-            )));
-        }
-    }
-    let mut codes = taken(&state, &engine, &s).await?;
-    let city = engine.city();
+    let c = Ctx::begin(&state, id, b.min, b.max, b.by.as_deref()).await?;
+    let (x, _) = c.grid(&b.codes[0])?;
+    let (y, _) = c.grid(&b.codes[1])?;
+    let city = c.engine.city();
+    let mut codes = c.taken(&state).await?;
     let (op, split) = redraw_pair(
-        &now,
+        &c.now,
         &x,
         &y,
         &city.compounds,
         &city.buildings,
-        band,
-        by,
+        c.band,
+        c.by,
         &mut codes,
     )
     .map_err(plan_error)?;
-    s.push(op);
-    save(&state, &row, &s, json!({ "problems": split.problems })).await
+    c.done(&state, op, json!({ "problems": split.problems }))
+        .await
 }
 
 #[derive(Deserialize, Default)]
@@ -171,14 +208,11 @@ pub async fn fix(
     body: Result<Json<FixOp>, JsonRejection>,
 ) -> Result<Json<Value>, AppError> {
     let Json(b) = body?;
-    let (row, mut s) = load(&state, id).await?;
-    let engine = state.engine.get();
-    let band = super::plan::band_of(b.min, b.max)?;
-    let by = super::plan::measure_of(b.by.as_deref())?;
-    let now = s.grids(&live_level3(&engine)).map_err(plan_error)?;
-    let mut codes = taken(&state, &engine, &s).await?;
-    let city = engine.city();
+    let mut c = Ctx::begin(&state, id, b.min, b.max, b.by.as_deref()).await?;
+    let mut codes = c.taken(&state).await?;
+    let city = c.engine.city();
     let (compounds, buildings) = (city.compounds.clone(), city.buildings.clone());
+    let (now, band, by) = (c.now.clone(), c.band, c.by);
     let started = std::time::Instant::now();
     let fixed = tokio::task::spawn_blocking(move || {
         fix_oversized(&now, &compounds, &buildings, band, by, &mut codes)
@@ -196,21 +230,16 @@ pub async fn fix(
         seconds,
         "fixed oversized grids"
     );
-    if !fixed.ops.is_empty() {
-        s.push(Op::Batch { ops: fixed.ops });
-    }
     let unfixed: Vec<Value> = fixed
         .unfixed
         .iter()
-        .map(|(c, why)| json!({ "code": c, "reason": why }))
+        .map(|(code, why)| json!({ "code": code, "reason": why }))
         .collect();
-    save(
-        &state,
-        &row,
-        &s,
-        json!({ "fixed": { "split": split, "paired": paired, "unfixed": unfixed, "seconds": seconds } }),
-    )
-    .await
+    let report = json!({ "fixed": { "split": split, "paired": paired, "unfixed": unfixed, "seconds": seconds } });
+    if !fixed.ops.is_empty() {
+        c.s.push(Op::Batch { ops: fixed.ops });
+    }
+    save(&state, &c.row, &c.s, report).await
 }
 
 #[derive(Deserialize)]
@@ -232,11 +261,7 @@ pub async fn cut(
     body: Result<Json<CutOp>, JsonRejection>,
 ) -> Result<Json<Value>, AppError> {
     let Json(b) = body?;
-    let (row, mut s) = load(&state, id).await?;
-    let engine = state.engine.get();
-    let band = super::plan::band_of(b.min, b.max)?;
-    let by = super::plan::measure_of(b.by.as_deref())?;
-    let code = code_of(&b.code)?;
+    let c = Ctx::begin(&state, id, b.min, b.max, b.by.as_deref()).await?;
     let (first, last) = match b.line.as_slice() {
         [first, .., last] => (*first, *last),
         _ => {
@@ -247,29 +272,26 @@ pub async fn cut(
         }
     };
     for p in [first, last] {
-        crate::domain::Wgs84Point::new(p[0], p[1])
+        Wgs84Point::new(p[0], p[1])
             .map_err(|e| AppError::bad("invalid_line", format!("line: {e}")))?;
     }
-    let now = s.grids(&live_level3(&engine)).map_err(plan_error)?;
-    let grid = now.get(&code).ok_or_else(|| {
-        AppError::NotFound(format!("grid {code} is not a level-3 grid of this draft"))
-    })?;
-    let inside = contents_of(grid, &engine);
-    let compounds: Vec<_> = inside.compounds.iter().map(|c| (*c).clone()).collect();
+    let (code, grid) = c.grid(&b.code)?;
+    let inside = contents_of(grid, &c.engine);
+    let compounds: Vec<_> = inside.compounds.iter().map(|x| (*x).clone()).collect();
     let buildings: Vec<_> = inside.buildings.iter().map(|x| (*x).clone()).collect();
     // Compounds whole if the line can pass between them, else divided by building (a line
     // drawn through a large compound follows the gaps between its buildings).
-    let all: std::collections::HashSet<_> = compounds.iter().map(|c| c.id.clone()).collect();
-    let mut tried = Err(crate::domain::plan::PlanError::NoArea(code.to_string()));
-    for divide in [Default::default(), all] {
-        let units = crate::domain::plan::units_of(&compounds, &buildings, &divide);
+    let every: HashSet<_> = compounds.iter().map(|x| x.id.clone()).collect();
+    let mut tried = Err(PlanError::NoArea(code.to_string()));
+    for divide in [HashSet::new(), every] {
+        let units = units_of(&compounds, &buildings, &divide);
         let ends = ((first[0], first[1]), (last[0], last[1]));
-        tried = crate::domain::plan::cut_along(
+        tried = cut_along(
             code.as_str(),
             &grid.geometry,
             &units,
-            band,
-            by,
+            c.band,
+            c.by,
             ends.0,
             ends.1,
         );
@@ -278,13 +300,12 @@ pub async fn cut(
         }
     }
     let split = tried.map_err(plan_error)?;
-    let mut codes = taken(&state, &engine, &s).await?;
-    let parts = parts(grid, &split, &mut codes).map_err(plan_error)?;
-    s.push(Op::Split {
+    let parts = parts(grid, &split, &mut c.taken(&state).await?).map_err(plan_error)?;
+    let op = Op::Split {
         code: code.to_string(),
         parts,
-    });
-    save(&state, &row, &s, json!({})).await
+    };
+    c.done(&state, op, json!({})).await
 }
 
 #[derive(Deserialize)]
@@ -313,33 +334,23 @@ pub async fn move_units(
             "units: choose at least one compound or building to move",
         ));
     }
-    let (row, mut s) = load(&state, id).await?;
-    let engine = state.engine.get();
-    let band = super::plan::band_of(b.min, b.max)?;
-    let by = super::plan::measure_of(b.by.as_deref())?;
-    let (from, to) = (code_of(&b.from)?, code_of(&b.to)?);
-    let now = s.grids(&live_level3(&engine)).map_err(plan_error)?;
-    for c in [&from, &to] {
-        if !now.contains_key(c) {
-            return Err(AppError::NotFound(format!(
-                "grid {c} is not a level-3 grid of this draft"
-            )));
-        }
-    }
-    let mut codes = taken(&state, &engine, &s).await?;
-    let city = engine.city();
-    let (op, split) = crate::domain::plan::fix::move_units(
-        &now,
+    let c = Ctx::begin(&state, id, b.min, b.max, b.by.as_deref()).await?;
+    let (from, _) = c.grid(&b.from)?;
+    let (to, _) = c.grid(&b.to)?;
+    let city = c.engine.city();
+    let mut codes = c.taken(&state).await?;
+    let (op, split) = move_between(
+        &c.now,
         &from,
         &to,
         &b.units,
         &city.compounds,
         &city.buildings,
-        band,
-        by,
+        c.band,
+        c.by,
         &mut codes,
     )
     .map_err(plan_error)?;
-    s.push(op);
-    save(&state, &row, &s, json!({ "problems": split.problems })).await
+    c.done(&state, op, json!({ "problems": split.problems }))
+        .await
 }

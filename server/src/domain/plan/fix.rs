@@ -191,6 +191,22 @@ pub fn fix_oversized(
     Ok(fixed)
 }
 
+/// Two grids of `now` and the one grid they make together (refused unless they share an edge).
+fn neighbours(
+    now: &BTreeMap<GridCode, Grid>,
+    a: &GridCode,
+    b: &GridCode,
+) -> Result<(Grid, Grid, Grid), PlanError> {
+    let get = |c: &GridCode| {
+        now.get(c)
+            .cloned()
+            .ok_or_else(|| PlanError::NotInDraft(c.to_string()))
+    };
+    let (ga, gb) = (get(a)?, get(b)?);
+    let pair = merge(&[ga.clone(), gb.clone()], a.clone())?;
+    Ok((ga, gb, pair))
+}
+
 /// Two neighbouring grids of `now` redrawn as two parts with the load shared as evenly as
 /// cuts between their units allow (moving units from the fuller grid to the other).
 #[allow(clippy::too_many_arguments)]
@@ -204,13 +220,7 @@ pub fn redraw_pair(
     by: Measure,
     taken: &mut Vec<GridCode>,
 ) -> Result<(Op, Split), PlanError> {
-    let get = |c: &GridCode| {
-        now.get(c)
-            .cloned()
-            .ok_or_else(|| PlanError::NotInDraft(c.to_string()))
-    };
-    let (ga, gb) = (get(a)?, get(b)?);
-    let pair = merge(&[ga.clone(), gb.clone()], a.clone())?;
+    let (ga, _, pair) = neighbours(now, a, b)?;
     let both: BTreeMap<GridCode, Grid> = [(pair.code.clone(), pair.clone())].into();
     let inside = contents(&both, compounds, buildings);
     let empty = GridContents {
@@ -257,13 +267,7 @@ pub fn move_units(
     taken: &mut Vec<GridCode>,
 ) -> Result<(Op, Split), PlanError> {
     use super::cuts::{apply, separating, Frame};
-    let get = |c: &GridCode| {
-        now.get(c)
-            .cloned()
-            .ok_or_else(|| PlanError::NotInDraft(c.to_string()))
-    };
-    let (ga, gb) = (get(from)?, get(to)?);
-    let pair = merge(&[ga.clone(), gb.clone()], from.clone())?;
+    let (ga, gb, pair) = neighbours(now, from, to)?;
     let two: BTreeMap<GridCode, Grid> =
         [(ga.code.clone(), ga.clone()), (gb.code.clone(), gb.clone())].into();
     let inside = contents(&two, compounds, buildings);
