@@ -13,6 +13,7 @@ import { addGridHitLayer, GRID_HIT_LAYER, gridSourceId, styleReady } from '../ma
 import { addHighlight } from '../map/highlight';
 import { addPlaces } from '../map/places';
 import { addPlanLayers, FIT_COLOURS } from '../map/plan';
+import { fitBadge, partRows, problemList } from './plan_parts';
 import { field, fill, h, notice } from '../ui/dom';
 import { renderLegend } from '../ui/legend';
 import type { Shell } from '../ui/shell';
@@ -21,10 +22,6 @@ import { errorText, MapStatus, placesStatus, startMap } from './common';
 type Message = { kind: 'error' | 'success' | 'info' | 'loading'; text: () => string };
 
 const LIST_LIMIT = 60;
-
-function fitBadge(fit: Fit): HTMLElement {
-  return h('span', { class: `fit fit-${fit}`, i18n: `plan.fit.${fit}` as MessageKey });
-}
 
 export async function plannerView(shell: Shell): Promise<void> {
   const status = new MapStatus(shell.mapStatus);
@@ -199,32 +196,6 @@ export async function plannerView(shell: Shell): Promise<void> {
         ),
       ),
     );
-  }
-
-  function partRows(features: { properties: { code: string; households: number; fit: Fit; polsby_popper: number } }[]): HTMLElement {
-    return h(
-      'table',
-      { class: 'parts', id: 'plan-parts' },
-      h('thead', {}, h('tr', {}, h('th', { i18n: 'common.code' }), h('th', { i18n: 'common.households' }), h('th', { i18n: 'plan.compactness' }), h('th', {}))),
-      h(
-        'tbody',
-        {},
-        features.map((f) =>
-          h(
-            'tr',
-            {},
-            h('td', { text: f.properties.code }),
-            h('td', { text: formatNumber(f.properties.households) }),
-            h('td', { text: formatNumber(f.properties.polsby_popper, 2) }),
-            h('td', {}, fitBadge(f.properties.fit)),
-          ),
-        ),
-      ),
-    );
-  }
-
-  function problemList(problems: string[] | undefined): HTMLElement | null {
-    return problems?.length ? h('ul', { class: 'problems', id: 'plan-problems' }, problems.map((p) => h('li', { text: p }))) : null;
   }
 
   function renderPreview(): void {

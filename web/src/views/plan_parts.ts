@@ -1,0 +1,37 @@
+/**
+ * Pieces of the planner's panel: a grid's fit to the band as a badge, a table of proposed
+ * grids (code, households, compactness, fit) and the list of reasons a plan gives.
+ */
+import type { Fit } from '../api/types';
+import { formatNumber, type MessageKey } from '../i18n';
+import { h } from '../ui/dom';
+
+export function fitBadge(fit: Fit): HTMLElement {
+  return h('span', { class: `fit fit-${fit}`, i18n: `plan.fit.${fit}` as MessageKey });
+}
+
+export function partRows(features: { properties: { code: string; households: number; fit: Fit; polsby_popper: number } }[]): HTMLElement {
+  return h(
+    'table',
+    { class: 'parts', id: 'plan-parts' },
+    h('thead', {}, h('tr', {}, h('th', { i18n: 'common.code' }), h('th', { i18n: 'common.households' }), h('th', { i18n: 'plan.compactness' }), h('th', {}))),
+    h(
+      'tbody',
+      {},
+      features.map((f) =>
+        h(
+          'tr',
+          {},
+          h('td', { text: f.properties.code }),
+          h('td', { text: formatNumber(f.properties.households) }),
+          h('td', { text: formatNumber(f.properties.polsby_popper, 2) }),
+          h('td', {}, fitBadge(f.properties.fit)),
+        ),
+      ),
+    ),
+  );
+}
+
+export function problemList(problems: string[] | undefined): HTMLElement | null {
+  return problems?.length ? h('ul', { class: 'problems', id: 'plan-problems' }, problems.map((p) => h('li', { text: p }))) : null;
+}
