@@ -115,6 +115,16 @@ async fn a_draft_changes_nothing_live_until_published_and_then_a_new_version_is_
     assert!(parts
         .iter()
         .all(|p| p["properties"]["replaces"] == json!([code])));
+    // The old grid's officers go with the part holding more households; the other starts vacant.
+    let (_, old) = get(&r, &format!("/api/grids/{code}")).await;
+    let officers: Vec<u64> = parts
+        .iter()
+        .map(|p| p["properties"]["officers"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        officers.iter().sum::<u64>(),
+        old["properties"]["officers"].as_u64().unwrap()
+    );
     // Live grids are untouched by a draft.
     assert_eq!(
         get(&r, &format!("/api/grids/{code}")).await.0,

@@ -7,7 +7,7 @@
 
 use super::features::{collection, geometry};
 use super::{AppError, AppState};
-use crate::domain::plan::draft::{moves, Changes, DraftState};
+use crate::domain::plan::draft::{moves, officer_moves, Changes, DraftState};
 use crate::domain::plan::rebalance::GridContents;
 use crate::domain::plan::{polsby_popper, Band, PlanError};
 use crate::domain::validate::{validate, Severity, Territory, Tolerance};
@@ -123,6 +123,18 @@ fn detail(row: &DraftRow, s: &DraftState, engine: &Engine) -> Result<Value, AppE
     let before: BTreeMap<&GridCode, u32> =
         live.iter().map(|g| (&g.code, g.households.get())).collect();
     let band = Band::default();
+    // Officers a new grid would have once published (those of the grid it inherits from).
+    let city = engine.city();
+    let serving: std::collections::HashSet<&str> = city
+        .officers
+        .iter()
+        .filter(|o| o.role.serves_grid())
+        .map(|o| o.id.as_str())
+        .collect();
+    let mut officers: BTreeMap<GridCode, u32> = BTreeMap::new();
+    for (officer, _, to) in officer_moves(&changes, &city.officers) {
+        *officers.entry(to).or_default() += u32::from(serving.contains(officer.as_str()));
+    }
     let features: Vec<Value> = changes
         .created
         .iter()
@@ -131,6 +143,7 @@ fn detail(row: &DraftRow, s: &DraftState, engine: &Engine) -> Result<Value, AppE
             let mut f = grid_feature(g, &origins, band);
             f["properties"]["households_before"] =
                 json!(origins.iter().filter_map(|c| before.get(c)).sum::<u32>());
+            f["properties"]["officers"] = json!(officers.get(&g.code).copied().unwrap_or(0));
             f
         })
         .collect();

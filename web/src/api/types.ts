@@ -231,6 +231,8 @@ export interface DraftGridProperties {
   contiguous: boolean;
   replaces: string[];
   households_before: number;
+  /** Officers it would have once published (those of the grid it inherits from). */
+  officers: number;
 }
 
 export interface Draft {

@@ -10,11 +10,13 @@ export function fitBadge(fit: Fit): HTMLElement {
   return h('span', { class: `fit fit-${fit}`, i18n: `plan.fit.${fit}` as MessageKey });
 }
 
-export function partRows(features: { properties: { code: string; households: number; fit: Fit; polsby_popper: number } }[]): HTMLElement {
+export function partRows(
+  features: { properties: { code: string; households: number; fit: Fit; polsby_popper: number; officers?: number } }[],
+): HTMLElement {
   return h(
     'table',
     { class: 'parts', id: 'plan-parts' },
-    h('thead', {}, h('tr', {}, h('th', { i18n: 'common.code' }), h('th', { i18n: 'common.households' }), h('th', { i18n: 'plan.compactness' }), h('th', {}))),
+    h('thead', {}, h('tr', {}, h('th', { i18n: 'common.code' }), h('th', { i18n: 'common.households' }), h('th', { i18n: 'common.officers' }), h('th', { i18n: 'plan.compactness' }), h('th', {}))),
     h(
       'tbody',
       {},

@@ -336,6 +336,20 @@ pub fn moves(
         .filter(|b| b.grid.as_ref().is_some_and(|g| retired.contains(g)))
         .filter_map(|b| Some((b.id.clone(), home(&b.footprint)?)))
         .collect();
+    Moves {
+        compounds,
+        buildings,
+        officers: officer_moves(changes, officers),
+    }
+}
+
+/// Each officer of a retired grid to the new grid made from it with the most households:
+/// (officer, retired grid, new grid).
+pub fn officer_moves(
+    changes: &Changes,
+    officers: &[Officer],
+) -> Vec<(FeatureId, GridCode, GridCode)> {
+    let retired: std::collections::HashSet<&GridCode> = changes.retired.iter().collect();
     let heir = |old: &GridCode| {
         changes
             .created
@@ -349,7 +363,7 @@ pub fn moves(
             .max_by_key(|g| (g.households.get(), std::cmp::Reverse(g.code.clone())))
             .map(|g| g.code.clone())
     };
-    let officers = officers
+    officers
         .iter()
         .flat_map(|o| {
             o.grids
@@ -358,12 +372,7 @@ pub fn moves(
                 .filter_map(|g| Some((o.id.clone(), g.clone(), heir(g)?)))
                 .collect::<Vec<_>>()
         })
-        .collect();
-    Moves {
-        compounds,
-        buildings,
-        officers,
-    }
+        .collect()
 }
 
 #[cfg(test)]
