@@ -77,8 +77,9 @@ fmt:
 clean-db:
 	rm -f data/gridd.db data/gridd.db-wal data/gridd.db-shm
 
-## bench: issue 5's benchmarks side by side with PostGIS in one run (throwaway cluster): bulk
-## assignment, /api/locate, incident intake, criterion benches; summary in target/bench/summary.txt
+## bench: the benchmarks side by side with PostGIS in one run (throwaway cluster): bulk
+## assignment, /api/locate, incident intake, density tiles, planning (P5), criterion benches;
+## summary in target/bench/summary.txt
 .PHONY: bench
 bench: build
 	scripts/with-postgis.sh tests/bench/run.sh
