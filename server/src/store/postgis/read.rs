@@ -136,21 +136,28 @@ fn grid_sql(w: &Where) -> String {
     )
 }
 
-fn grid_row(r: &Row) -> Result<GridRow> {
-    let code: String = get(r, 0, "grid")?;
-    let what = format!("grid {code}");
+/// Columns 0–6 of a grid row (`code, name, kind, households, population, domains, geom`), as
+/// both live and retired grids are selected; `what` names the row in errors.
+pub(super) fn grid_of(r: &Row, what: &str) -> Result<crate::domain::Grid> {
+    let code: String = get(r, 0, what)?;
+    let what = format!("{what} {code}");
     let g: ewkb::MultiPolygon = get(r, 6, &what)?;
-    let officers: i64 = get(r, 7, &what)?;
+    rows::grid(GridCols {
+        name: get(r, 1, &what)?,
+        kind: get(r, 2, &what)?,
+        households: i64::from(get::<i32>(r, 3, &what)?),
+        population: i64::from(get::<i32>(r, 4, &what)?),
+        domains: get(r, 5, &what)?,
+        geometry: geom::from_ewkb(&g, &what)?,
+        code,
+    })
+}
+
+fn grid_row(r: &Row) -> Result<GridRow> {
+    let grid = grid_of(r, "grid")?;
+    let officers: i64 = get(r, 7, &format!("grid {}", grid.code))?;
     Ok(GridRow {
-        grid: rows::grid(GridCols {
-            name: get(r, 1, &what)?,
-            kind: get(r, 2, &what)?,
-            households: i64::from(get::<i32>(r, 3, &what)?),
-            population: i64::from(get::<i32>(r, 4, &what)?),
-            domains: get(r, 5, &what)?,
-            geometry: geom::from_ewkb(&g, &what)?,
-            code,
-        })?,
+        grid,
         officers: officers as u32,
     })
 }

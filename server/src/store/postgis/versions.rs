@@ -2,15 +2,13 @@
 //! that first takes an exclusive lock on `grid_versions`, so two publishes run one after the
 //! other and the second sees what the first retired.
 
-use super::super::rows::{self, GridCols};
 use super::super::versions::stale;
 use super::super::{DraftRow, GridVersion, Publish, Result, RetiredGrid, StoreError};
 use super::geom;
-use super::read::{db, get};
+use super::read::{db, get, grid_of};
 use super::write::failed;
 use crate::domain::GridCode;
 use chrono::{DateTime, Utc};
-use postgis::ewkb;
 use tokio_postgres::{Client, Row};
 
 fn codes(list: Vec<String>) -> Result<Vec<GridCode>> {
@@ -62,19 +60,10 @@ pub(super) async fn retired_grids(client: &Client) -> Result<Vec<RetiredGrid>> {
         .map_err(db("listing retired grids"))?;
     rows.iter()
         .map(|r| {
-            let code: String = get(r, 0, "retired grid")?;
-            let what = format!("retired grid {code}");
-            let g: ewkb::MultiPolygon = get(r, 6, &what)?;
+            let grid = grid_of(r, "retired grid")?;
+            let what = format!("retired grid {}", grid.code);
             Ok(RetiredGrid {
-                grid: rows::grid(GridCols {
-                    name: get(r, 1, &what)?,
-                    kind: get(r, 2, &what)?,
-                    households: i64::from(get::<i32>(r, 3, &what)?),
-                    population: i64::from(get::<i32>(r, 4, &what)?),
-                    domains: get(r, 5, &what)?,
-                    geometry: geom::from_ewkb(&g, &what)?,
-                    code,
-                })?,
+                grid,
                 since: i64::from(get::<i32>(r, 7, &what)?),
                 retired: i64::from(get::<i32>(r, 8, &what)?),
             })

@@ -106,6 +106,24 @@ fn grid_select(join_rtree: bool) -> String {
     )
 }
 
+/// Columns 0–6 of a grid row (`code, name, kind, households, population, domains, geom`), as
+/// both live and retired grids are selected; `what` names the row in errors.
+pub(super) fn grid_cols(r: &rusqlite::Row, what: &str) -> Result<GridCols> {
+    let e = |x: rusqlite::Error| StoreError::db(format!("reading a {what}"), x);
+    let code: String = r.get(0).map_err(e)?;
+    let geometry = geometry(r, 6, &format!("{what} {code}")).map_err(e)??;
+    let domains: String = r.get(5).map_err(e)?;
+    Ok(GridCols {
+        code,
+        name: r.get(1).map_err(e)?,
+        kind: r.get(2).map_err(e)?,
+        households: r.get(3).map_err(e)?,
+        population: r.get(4).map_err(e)?,
+        domains: domains.split(',').map(str::to_string).collect(),
+        geometry,
+    })
+}
+
 fn query_grids(
     conn: &Connection,
     sql: &str,
@@ -118,21 +136,11 @@ fn query_grids(
         .map_err(db("listing grids"))?;
     let mut out = Vec::new();
     while let Some(r) = rows.next().map_err(db("listing grids"))? {
-        let code: String = r.get(0).map_err(db("reading a grid"))?;
-        let geometry = geometry(r, 6, &format!("grid {code}")).map_err(db("reading a grid"))??;
-        if !in_bbox(&geometry, bbox) {
+        let cols = grid_cols(r, "grid")?;
+        if !in_bbox(&cols.geometry, bbox) {
             continue;
         }
-        let domains: String = r.get(5).map_err(db("reading a grid"))?;
-        let grid = rows::grid(GridCols {
-            code,
-            name: r.get(1).map_err(db("reading a grid"))?,
-            kind: r.get(2).map_err(db("reading a grid"))?,
-            households: r.get(3).map_err(db("reading a grid"))?,
-            population: r.get(4).map_err(db("reading a grid"))?,
-            domains: domains.split(',').map(str::to_string).collect(),
-            geometry,
-        })?;
+        let grid = rows::grid(cols)?;
         let officers: i64 = r.get(7).map_err(db("reading a grid"))?;
         out.push(GridRow {
             grid,

@@ -2,9 +2,10 @@
 //! IMMEDIATE transaction: the checks that nothing changed since the draft was made and the
 //! writes cannot interleave with another publish.
 
-use super::super::rows::{self, GridCols};
+use super::super::rows;
 use super::super::versions::stale;
-use super::super::{wkb, DraftRow, GridVersion, Publish, Result, RetiredGrid, StoreError};
+use super::super::{DraftRow, GridVersion, Publish, Result, RetiredGrid, StoreError};
+use super::read::grid_cols;
 use super::write::{failed, insert_grid};
 use crate::domain::GridCode;
 use chrono::{DateTime, Utc};
@@ -84,24 +85,7 @@ pub(super) fn retired_grids(conn: &Connection) -> Result<Vec<RetiredGrid>> {
     let mut out = Vec::new();
     while let Some(r) = rows.next().map_err(db("listing retired grids"))? {
         let e = db("reading a retired grid");
-        let code: String = r.get(0).map_err(&e)?;
-        let blob: Vec<u8> = r.get(6).map_err(&e)?;
-        let geometry = wkb::decode_multipolygon(&blob)
-            .map_err(|x| StoreError::Corrupt(format!("retired grid {code}: {x}")))?;
-        let domains: String = r.get(5).map_err(&e)?;
-        let grid = rows::grid(GridCols {
-            code,
-            name: r.get(1).map_err(&e)?,
-            kind: r.get(2).map_err(&e)?,
-            households: r.get(3).map_err(&e)?,
-            population: r.get(4).map_err(&e)?,
-            domains: domains
-                .split(',')
-                .filter(|d| !d.is_empty())
-                .map(str::to_string)
-                .collect(),
-            geometry,
-        })?;
+        let grid = rows::grid(grid_cols(r, "retired grid")?)?;
         out.push(RetiredGrid {
             grid,
             since: r.get(7).map_err(&e)?,
