@@ -96,6 +96,50 @@ impl Cut {
     }
 }
 
+/// The unit indexes of some spans.
+fn ids(s: &[(f64, f64, usize)]) -> Vec<usize> {
+    s.iter().map(|x| x.2).collect()
+}
+
+/// The rows between gaps: each window is (gap below or the start, gap above or the end), with
+/// how many spans lie below each bound.
+fn rows(gaps: &[(f64, usize)], len: usize) -> Vec<(f64, usize)> {
+    std::iter::once((f64::NEG_INFINITY, 0))
+        .chain(gaps.iter().copied())
+        .chain(std::iter::once((f64::INFINITY, len)))
+        .collect()
+}
+
+/// The one-step cut: every span below `at` (the first `from`), plus the units of the row up
+/// to `next` (spans `from..to`, sorted `across` it) that lie below `pos` (the first `k`).
+#[allow(clippy::too_many_arguments)]
+fn stepped(
+    frame: Frame,
+    dir: (f64, f64),
+    sp: &[(f64, f64, usize)],
+    (at, from): (f64, usize),
+    (next, to): (f64, usize),
+    across: &[(f64, f64, usize)],
+    (pos, k): (f64, usize),
+    imbalance: f64,
+) -> Cut {
+    let mut low = ids(&sp[..from]);
+    low.extend(ids(&across[..k]));
+    let mut high = ids(&across[k..]);
+    high.extend(ids(&sp[to..]));
+    Cut {
+        dir,
+        at: if at.is_finite() { at } else { -frame.reach },
+        step: Some(Step {
+            next: if next.is_finite() { next } else { frame.reach },
+            across: pos,
+        }),
+        low,
+        high,
+        imbalance,
+    }
+}
+
 /// Cuts `piece` by `cut`, or `None` when a side is empty or falls apart into pieces.
 pub fn apply(
     frame: Frame,
@@ -167,7 +211,6 @@ pub fn candidates(
         let perp = (-dir.1, dir.0);
         let sp = spans(frame, dir, units, all);
         let gs = gaps(&sp);
-        let ids = |s: &[(f64, f64, usize)]| s.iter().map(|x| x.2).collect::<Vec<_>>();
         // Straight: everything below one gap.
         if let Some(&(at, n)) = gs.iter().min_by(|a, b| {
             (sum(&sp[..a.1]) - target)
@@ -185,10 +228,7 @@ pub fn candidates(
         }
         // Stepped: below gap j (or nothing), plus part of the row up to gap j + 1 (or the end).
         let mut best: Option<Cut> = None;
-        let bounds: Vec<(f64, usize)> = std::iter::once((f64::NEG_INFINITY, 0))
-            .chain(gs.iter().copied())
-            .chain(std::iter::once((f64::INFINITY, sp.len())))
-            .collect();
+        let bounds = rows(&gs, sp.len());
         for w in bounds.windows(2) {
             let ((at, from), (next, to)) = (w[0], w[1]);
             let below = sum(&sp[..from]);
@@ -200,21 +240,16 @@ pub fn candidates(
             for (pos, k) in gaps(&across) {
                 let imbalance = (below + sum(&across[..k]) - target).abs();
                 if best.as_ref().is_none_or(|b| imbalance < b.imbalance) {
-                    let mut low = ids(&sp[..from]);
-                    low.extend(ids(&across[..k]));
-                    let mut high = ids(&across[k..]);
-                    high.extend(ids(&sp[to..]));
-                    best = Some(Cut {
+                    best = Some(stepped(
+                        frame,
                         dir,
-                        at: if at.is_finite() { at } else { -frame.reach },
-                        step: Some(Step {
-                            next: if next.is_finite() { next } else { frame.reach },
-                            across: pos,
-                        }),
-                        low,
-                        high,
+                        &sp,
+                        (at, from),
+                        (next, to),
+                        &across,
+                        (pos, k),
                         imbalance,
-                    });
+                    ));
                 }
             }
         }
@@ -241,7 +276,6 @@ pub fn along(
     let dir = (-dy / len, dx / len);
     let at = frame.project(geo::Coord { x: a.0, y: a.1 }, dir);
     let sp = spans(frame, dir, units, all);
-    let ids = |s: &[(f64, f64, usize)]| s.iter().map(|x| x.2).collect::<Vec<_>>();
     let (pos, n) = gaps(&sp)
         .into_iter()
         .min_by(|x, y| (x.0 - at).abs().total_cmp(&(y.0 - at).abs()))?;
@@ -263,7 +297,6 @@ pub fn separating(
     all: &[Unit],
     want: &std::collections::HashSet<usize>,
 ) -> Vec<(Cut, bool)> {
-    let ids = |s: &[(f64, f64, usize)]| s.iter().map(|x| x.2).collect::<Vec<_>>();
     // A side is right when it holds all of `want` and nothing else.
     let exact = |side: &[usize]| side.len() == want.len() && side.iter().all(|u| want.contains(u));
     let mut out = Vec::new();
@@ -290,10 +323,7 @@ pub fn separating(
                 imbalance: 0.0,
             });
         }
-        let bounds: Vec<(f64, usize)> = std::iter::once((f64::NEG_INFINITY, 0))
-            .chain(gs.iter().copied())
-            .chain(std::iter::once((f64::INFINITY, sp.len())))
-            .collect();
+        let bounds = rows(&gs, sp.len());
         for w in bounds.windows(2) {
             let ((at, from), (next, to)) = (w[0], w[1]);
             // Only rows whose units below are all wanted (or all unwanted) can give an exact side.
@@ -306,21 +336,16 @@ pub fn separating(
             let row: Vec<usize> = ids(&sp[from..to]);
             let across = spans(frame, perp, &row, all);
             for (pos, k) in gaps(&across) {
-                let mut low = ids(below);
-                low.extend(ids(&across[..k]));
-                let mut high = ids(&across[k..]);
-                high.extend(ids(&sp[to..]));
-                push(Cut {
+                push(stepped(
+                    frame,
                     dir,
-                    at: if at.is_finite() { at } else { -frame.reach },
-                    step: Some(Step {
-                        next: if next.is_finite() { next } else { frame.reach },
-                        across: pos,
-                    }),
-                    low,
-                    high,
-                    imbalance: 0.0,
-                });
+                    &sp,
+                    (at, from),
+                    (next, to),
+                    &across,
+                    (pos, k),
+                    0.0,
+                ));
             }
         }
     }
