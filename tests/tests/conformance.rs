@@ -1,37 +1,18 @@
 //! The store conformance suite: every test runs against the embedded SQLite store and a real
 //! PostGIS database, and both must give the same answers.
 
+#[macro_use]
 mod common;
 
-use chrono::{DateTime, TimeZone, Utc};
+use common::{at, code, loaded, T0};
+
 use gridd::domain::*;
 use gridd::store::{AreaQuery, Dataset, GridQuery, IncidentQuery, Store, StoreError};
 use std::sync::Arc;
 
 type S = Arc<dyn Store>;
 
-/// Declares each test once per store.
-macro_rules! conformance {
-    ($($name:ident),+ $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                let (store, _dir) = super::common::sqlite_store().await;
-                super::$name(store).await;
-            })+
-        }
-        mod postgis {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                if let Some(store) = super::common::postgis_store().await {
-                    super::$name(store).await;
-                }
-            })+
-        }
-    };
-}
-
-conformance!(
+store_tests!(
     an_imported_city_reads_back_exactly_as_it_was_written,
     counts_report_grids_per_level_and_every_table,
     an_import_that_fails_on_its_last_row_writes_nothing,
@@ -49,16 +30,6 @@ conformance!(
     an_unknown_grid_reads_as_none,
     roads_read_back_with_their_names_classes_and_every_line,
 );
-
-fn code(s: &str) -> GridCode {
-    GridCode::parse(s).unwrap()
-}
-
-async fn loaded(store: &S) -> Dataset {
-    let data = common::fixture();
-    store.import(&data).await.expect("fixture imports");
-    data
-}
 
 async fn an_imported_city_reads_back_exactly_as_it_was_written(store: S) {
     let data = loaded(&store).await;
@@ -307,10 +278,6 @@ async fn officers_of_a_grid_include_those_serving_grids_under_it(store: S) {
     assert_eq!(west[3].phone.as_ref().unwrap().as_str(), "138****0005");
 }
 
-fn at(ms: i64) -> DateTime<Utc> {
-    Utc.timestamp_millis_opt(ms).unwrap()
-}
-
 fn incident(
     lng: f64,
     lat: f64,
@@ -334,8 +301,6 @@ fn incident(
         building: None,
     }
 }
-
-const T0: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 
 fn three_incidents() -> Vec<NewIncident> {
     vec![

@@ -2,56 +2,22 @@
 //! a publish retires grids into history and moves what they held, a publish over a retired
 //! grid or a used code is refused whole, drafts are kept.
 
+#[macro_use]
 mod common;
 
-use chrono::{DateTime, TimeZone, Utc};
+use common::{at, code, loaded, T0};
+
 use gridd::domain::*;
 use gridd::store::{AreaQuery, Dataset, GridQuery, Store, StoreError};
 use std::sync::Arc;
 
 type S = Arc<dyn Store>;
 
-macro_rules! both_stores {
-    ($($name:ident),+ $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                let (store, _dir) = super::common::sqlite_store().await;
-                super::$name(store).await;
-            })+
-        }
-        mod postgis {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                if let Some(store) = super::common::postgis_store().await {
-                    super::$name(store).await;
-                }
-            })+
-        }
-    };
-}
-
-both_stores!(
+store_tests!(
     a_publish_retires_grids_adds_new_ones_and_moves_what_they_held,
     a_second_publish_over_a_retired_grid_or_a_used_code_is_a_conflict_and_writes_nothing,
     drafts_are_created_listed_updated_and_deleted,
 );
-
-fn code(s: &str) -> GridCode {
-    GridCode::parse(s).unwrap()
-}
-
-const T0: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
-
-fn at(ms: i64) -> DateTime<Utc> {
-    Utc.timestamp_millis_opt(ms).unwrap()
-}
-
-async fn loaded(store: &S) -> Dataset {
-    let data = common::fixture();
-    store.import(&data).await.expect("fixture imports");
-    data
-}
 
 /// The west half and east half of grid 610581001001001 (110.43–110.44, 35.475–35.48).
 fn halves() -> Vec<Grid> {

@@ -6,6 +6,29 @@
 #![allow(dead_code)]
 
 use gridd::store::{self, Dataset, Store};
+
+/// Declares each listed `async fn(Arc<dyn Store>)` test twice, as `sqlite::NAME` on a fresh
+/// embedded store and `postgis::NAME` on a fresh PostGIS database (`#[macro_use] mod common;`).
+#[allow(unused_macros)]
+macro_rules! store_tests {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let (store, _dir) = super::common::sqlite_store().await;
+                super::$name(store).await;
+            })+
+        }
+        mod postgis {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                if let Some(store) = super::common::postgis_store().await {
+                    super::$name(store).await;
+                }
+            })+
+        }
+    };
+}
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -89,4 +112,24 @@ pub async fn call(
     let body = serde_json::from_slice(&bytes)
         .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(&bytes).into()));
     (status, body)
+}
+
+/// A grid code known to be valid.
+pub fn code(s: &str) -> gridd::domain::GridCode {
+    gridd::domain::GridCode::parse(s).unwrap()
+}
+
+/// 2026-01-01T00:00:00Z in Unix milliseconds: the time store tests count from.
+pub const T0: i64 = 1_767_225_600_000;
+
+/// A Unix-millisecond time.
+pub fn at(ms: i64) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp_millis(ms).unwrap()
+}
+
+/// A store with the fixture city imported; the city as imported.
+pub async fn loaded(store: &Arc<dyn Store>) -> Dataset {
+    let data = fixture();
+    store.import(&data).await.expect("fixture imports");
+    data
 }
