@@ -10,7 +10,8 @@ mod common;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use geo::Point;
 use gridd::domain::Level;
-use gridd::engine::{Engine, PolygonIndex};
+use gridd::engine::Engine;
+use gridd::spatial::PolygonIndex;
 use std::hint::black_box;
 use std::time::Duration;
 

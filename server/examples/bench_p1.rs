@@ -9,7 +9,7 @@
 //! `POSTGRES_URL` names a PostGIS database that already holds the sample city (`gridd
 //! import`); the engine is built from that same store, so both sides see identical polygons.
 //! The points are the incidents file's reported coordinates converted to WGS84 with
-//! `engine::crs::to_wgs84` (64% of them are GCJ-02), so they cluster where incidents do.
+//! `spatial::crs::to_wgs84` (64% of them are GCJ-02), so they cluster where incidents do.
 //!
 //! Only the assignment is timed: for the engine `assign_levels(&points, threads)`; for
 //! PostGIS the three `JOIN … ST_Intersects … GROUP BY` queries, after the points were
@@ -22,7 +22,8 @@
 //! `tests/bench/run.sh` to collect.
 
 use gridd::domain::{Crs, RawCoord};
-use gridd::engine::{crs, Engine};
+use gridd::engine::Engine;
+use gridd::spatial::crs;
 use serde::Deserialize;
 use std::io::BufRead;
 use std::time::{Duration, Instant};

@@ -1,10 +1,11 @@
 //! gridd: the 网格 grid management service. See README.md for the code tour.
+pub mod app;
 pub mod config;
-pub mod domain;
-pub mod engine;
 pub mod export;
-pub mod generate;
 pub mod http;
 pub mod import;
 pub mod intake;
 pub mod store;
+
+// The pure core, re-exported so `gridd::domain::…` and `crate::domain::…` name one thing.
+pub use gridd_core::{csv, domain, engine, generate, spatial};

@@ -1,9 +1,10 @@
 //! The `gridd` binary: `serve`, `import`, `migrate`, `generate`, `export`.
 
 use clap::Parser;
+use gridd::app::App;
 use gridd::config::{Cli, Command, ServeArgs};
 use gridd::http::basemap::{Basemap, Configured};
-use gridd::http::{app, AppState, HttpOptions};
+use gridd::http::{app, HttpOptions};
 use gridd::{import, store};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -22,7 +23,7 @@ enum MainError {
     #[error(transparent)]
     Export(#[from] gridd::export::ExportError),
     #[error(transparent)]
-    Bulk(#[from] gridd::intake::bulk::BulkError),
+    Bulk(#[from] gridd::app::bulk::BulkFailure),
     #[error(transparent)]
     WriteIncidents(#[from] gridd::generate::incident_files::WriteError),
     #[error("--basemap-url: {0}")]
@@ -89,7 +90,7 @@ async fn serve(args: ServeArgs) -> Result<(), MainError> {
         max_bulk_bytes: args.max_bulk_bytes,
         basemap: Configured(basemap),
     };
-    let state = AppState::load(store).await?;
+    let state = App::load(store).await?;
     let router = app(state, &options);
     let addr = format!("{}:{}", args.bind, args.port);
     let listener = tokio::net::TcpListener::bind(&addr)
@@ -134,7 +135,6 @@ fn generate_incidents(args: gridd::config::GenerateIncidentsArgs) -> Result<(), 
 
 /// Streams a file of reports into the store in one transaction, with progress on stderr.
 async fn import_incidents(args: gridd::config::ImportIncidentsArgs) -> Result<(), MainError> {
-    use tokio::io::AsyncBufReadExt;
     let started = std::time::Instant::now();
     let store = store::open(&args.db.db).await?;
     let data = store::export_dataset(&*store).await?;
@@ -147,28 +147,31 @@ async fn import_incidents(args: gridd::config::ImportIncidentsArgs) -> Result<()
     let file = tokio::fs::File::open(&args.file)
         .await
         .map_err(|e| MainError::Serve(format!("cannot open {}: {e}", args.file.display())))?;
-    let mut reader = tokio::io::BufReader::with_capacity(1 << 20, file);
-    let mut loader = gridd::intake::bulk::Loader::start(store.clone(), engine);
-    let mut line = Vec::with_capacity(512);
-    loop {
-        line.clear();
-        match reader.read_until(b'\n', &mut line).await {
-            Ok(0) => break,
-            Ok(_) => {
-                let l = line.strip_suffix(b"\n").unwrap_or(&line);
-                loader.push(l).await?;
-                if loader.lines().is_multiple_of(100_000) {
-                    eprintln!(
-                        "import-incidents: {} lines ({:.1} s)",
-                        loader.lines(),
-                        started.elapsed().as_secs_f64()
-                    );
-                }
+    // The file in chunks of 1 MiB, as the HTTP endpoint gets its body.
+    let chunks = Box::pin(futures_util::stream::unfold(file, |mut file| async move {
+        use tokio::io::AsyncReadExt;
+        let mut buf = vec![0u8; 1 << 20];
+        match file.read(&mut buf).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some((Ok::<_, std::io::Error>(buf), file))
             }
-            Err(e) => return Err(loader.abort(e.to_string()).await.into()),
+            Err(e) => Some((Err(e), file)),
         }
-    }
-    let n = loader.finish().await?;
+    }));
+    let load = gridd::app::bulk::BulkLoad::start(store.clone(), engine, u64::MAX);
+    let mut reported = 0;
+    let n = gridd::app::bulk::stream_into(load, chunks, |lines| {
+        if lines >= reported + 100_000 {
+            reported = lines - lines % 100_000;
+            eprintln!(
+                "import-incidents: {reported} lines ({:.1} s)",
+                started.elapsed().as_secs_f64()
+            );
+        }
+    })
+    .await?;
     let secs = started.elapsed().as_secs_f64();
     println!(
         "imported {n} incidents from {} in {secs:.2} s ({:.0}/s), committed",

@@ -3,11 +3,11 @@
 //! draw for a URL a user pastes, and how far the provider's CRS would set our data off its
 //! pictures at that point (GCJ-02 and BD-09 providers: hundreds of metres).
 
-use super::features::opt_param;
+use super::params::opt_param;
 use super::AppError;
 use crate::domain::basemap::{Misplacement, TileUrl};
 use crate::domain::{Crs, Wgs84Point};
-use crate::engine::crs;
+use crate::spatial::crs;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::Query;
 use axum::{Extension, Json};

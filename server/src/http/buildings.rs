@@ -2,14 +2,14 @@
 
 use super::compounds::AreaParams;
 use super::features::{building_feature, collection};
-use super::{AppError, AppState};
+use super::{App, AppError};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::Json;
 use serde_json::Value;
 
 pub async fn list(
-    State(state): State<AppState>,
+    State(state): State<App>,
     params: Result<Query<AreaParams>, QueryRejection>,
 ) -> Result<Json<Value>, AppError> {
     let q = params?.0.query()?;

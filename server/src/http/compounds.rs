@@ -1,7 +1,8 @@
 //! `GET /api/compounds?grid=&bbox=`: residential compounds as a FeatureCollection.
 
-use super::features::{collection, compound_feature, opt_param};
-use super::{AppError, AppState};
+use super::features::{collection, compound_feature};
+use super::params::opt_param;
+use super::{App, AppError};
 use crate::domain::{Bbox, GridCode};
 use crate::store::AreaQuery;
 use axum::extract::rejection::QueryRejection;
@@ -28,7 +29,7 @@ impl AreaParams {
 }
 
 pub async fn list(
-    State(state): State<AppState>,
+    State(state): State<App>,
     params: Result<Query<AreaParams>, QueryRejection>,
 ) -> Result<Json<Value>, AppError> {
     let q = params?.0.query()?;

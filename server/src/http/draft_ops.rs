@@ -4,8 +4,9 @@
 //! (every oversized grid at once). Each
 //! is recorded with its result, so undo and redo replay exactly what the planner saw.
 
-use super::drafts::{contents_of, live_level3, load, plan_error, save, taken};
-use super::{AppError, AppState};
+use super::drafts::save;
+use super::{App, AppError};
+use crate::app::drafts::{contents_of, live_level3, plan_error};
 use crate::domain::plan::draft::{merge, DraftGrid, DraftState, Op};
 use crate::domain::plan::fix::{fix_oversized, move_units as move_between, parts, redraw_pair};
 use crate::domain::plan::rebalance::plan_grid;
@@ -24,6 +25,8 @@ use std::sync::Arc;
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SplitOp {
+    /// The draft version this edit was made on (optional; a stale one gets 409).
+    version: Option<i64>,
     code: String,
     k: Option<usize>,
     min: Option<u32>,
@@ -48,14 +51,15 @@ struct Ctx {
 
 impl Ctx {
     async fn begin(
-        state: &AppState,
+        state: &App,
         id: i64,
+        version: Option<i64>,
         min: Option<u32>,
         max: Option<u32>,
         by: Option<&str>,
     ) -> Result<Ctx, AppError> {
-        let (row, s) = load(state, id).await?;
-        let engine = state.engine.get();
+        let (row, s) = state.draft_for_edit(id, version).await?;
+        let engine = state.engine();
         let now = s.grids(&live_level3(&engine)).map_err(plan_error)?;
         Ok(Ctx {
             row,
@@ -77,29 +81,24 @@ impl Ctx {
     }
 
     /// Codes that may not be given out now.
-    async fn taken(&self, state: &AppState) -> Result<Vec<GridCode>, AppError> {
-        taken(state, &self.engine, &self.s).await
+    async fn taken(&self, state: &App) -> Result<Vec<GridCode>, AppError> {
+        state.taken_codes(&self.engine, &self.s).await
     }
 
     /// Records `op` and answers with the draft, plus `extra`.
-    async fn done(
-        mut self,
-        state: &AppState,
-        op: Op,
-        extra: Value,
-    ) -> Result<Json<Value>, AppError> {
+    async fn done(mut self, state: &App, op: Op, extra: Value) -> Result<Json<Value>, AppError> {
         self.s.push(op);
         save(state, &self.row, &self.s, extra).await
     }
 }
 
 pub async fn split(
-    State(state): State<AppState>,
+    State(state): State<App>,
     Path(id): Path<i64>,
     body: Result<Json<SplitOp>, JsonRejection>,
 ) -> Result<Json<Value>, AppError> {
     let Json(b) = body?;
-    let c = Ctx::begin(&state, id, b.min, b.max, b.by.as_deref()).await?;
+    let c = Ctx::begin(&state, id, b.version, b.min, b.max, b.by.as_deref()).await?;
     let (code, grid) = c.grid(&b.code)?;
     let (_, split, divided) =
         plan_grid(grid, &contents_of(grid, &c.engine), c.band, c.by, b.k).map_err(plan_error)?;
@@ -125,16 +124,18 @@ pub async fn split(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MergeOp {
+    /// The draft version this edit was made on (optional; a stale one gets 409).
+    version: Option<i64>,
     codes: Vec<String>,
 }
 
 pub async fn merge_grids(
-    State(state): State<AppState>,
+    State(state): State<App>,
     Path(id): Path<i64>,
     body: Result<Json<MergeOp>, JsonRejection>,
 ) -> Result<Json<Value>, AppError> {
     let Json(b) = body?;
-    let c = Ctx::begin(&state, id, None, None, None).await?;
+    let c = Ctx::begin(&state, id, b.version, None, None, None).await?;
     let grids: Vec<Grid> = b
         .codes
         .iter()
@@ -158,6 +159,8 @@ pub async fn merge_grids(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BalanceOp {
+    /// The draft version this edit was made on (optional; a stale one gets 409).
+    version: Option<i64>,
     codes: [String; 2],
     min: Option<u32>,
     max: Option<u32>,
@@ -167,12 +170,12 @@ pub struct BalanceOp {
 /// `POST /api/drafts/{id}/balance`: two neighbouring grids redrawn so their load is shared
 /// as evenly as the units allow (units move from the fuller grid to the other).
 pub async fn balance(
-    State(state): State<AppState>,
+    State(state): State<App>,
     Path(id): Path<i64>,
     body: Result<Json<BalanceOp>, JsonRejection>,
 ) -> Result<Json<Value>, AppError> {
     let Json(b) = body?;
-    let c = Ctx::begin(&state, id, b.min, b.max, b.by.as_deref()).await?;
+    let c = Ctx::begin(&state, id, b.version, b.min, b.max, b.by.as_deref()).await?;
     let (x, _) = c.grid(&b.codes[0])?;
     let (y, _) = c.grid(&b.codes[1])?;
     let city = c.engine.city();
@@ -195,6 +198,8 @@ pub async fn balance(
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct FixOp {
+    /// The draft version this edit was made on (optional; a stale one gets 409).
+    version: Option<i64>,
     min: Option<u32>,
     max: Option<u32>,
     by: Option<String>,
@@ -203,12 +208,12 @@ pub struct FixOp {
 /// `POST /api/drafts/{id}/fix`: every grid of the draft over the band split (or redrawn with
 /// a small neighbour when it cannot be split on its own), as one operation to undo.
 pub async fn fix(
-    State(state): State<AppState>,
+    State(state): State<App>,
     Path(id): Path<i64>,
     body: Result<Json<FixOp>, JsonRejection>,
 ) -> Result<Json<Value>, AppError> {
     let Json(b) = body?;
-    let mut c = Ctx::begin(&state, id, b.min, b.max, b.by.as_deref()).await?;
+    let mut c = Ctx::begin(&state, id, b.version, b.min, b.max, b.by.as_deref()).await?;
     let mut codes = c.taken(&state).await?;
     let city = c.engine.city();
     let (compounds, buildings) = (city.compounds.clone(), city.buildings.clone());
@@ -245,6 +250,8 @@ pub async fn fix(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CutOp {
+    /// The draft version this edit was made on (optional; a stale one gets 409).
+    version: Option<i64>,
     code: String,
     /// The line drawn, `[[lng, lat], [lng, lat]]` (WGS84); its ends set the direction.
     line: Vec<[f64; 2]>,
@@ -256,12 +263,12 @@ pub struct CutOp {
 /// `POST /api/drafts/{id}/cut`: a grid cut in two along the line drawn, moved sideways to the
 /// nearest place where it passes between units.
 pub async fn cut(
-    State(state): State<AppState>,
+    State(state): State<App>,
     Path(id): Path<i64>,
     body: Result<Json<CutOp>, JsonRejection>,
 ) -> Result<Json<Value>, AppError> {
     let Json(b) = body?;
-    let c = Ctx::begin(&state, id, b.min, b.max, b.by.as_deref()).await?;
+    let c = Ctx::begin(&state, id, b.version, b.min, b.max, b.by.as_deref()).await?;
     let (first, last) = match b.line.as_slice() {
         [first, .., last] => (*first, *last),
         _ => {
@@ -311,6 +318,8 @@ pub async fn cut(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MoveOp {
+    /// The draft version this edit was made on (optional; a stale one gets 409).
+    version: Option<i64>,
     from: String,
     to: String,
     /// Compound or building ids of `from` (a building of a compound moves its compound).
@@ -323,7 +332,7 @@ pub struct MoveOp {
 /// `POST /api/drafts/{id}/move`: units brushed in one grid moved to its neighbour; both are
 /// redrawn along a boundary between units.
 pub async fn move_units(
-    State(state): State<AppState>,
+    State(state): State<App>,
     Path(id): Path<i64>,
     body: Result<Json<MoveOp>, JsonRejection>,
 ) -> Result<Json<Value>, AppError> {
@@ -334,7 +343,7 @@ pub async fn move_units(
             "units: choose at least one compound or building to move",
         ));
     }
-    let c = Ctx::begin(&state, id, b.min, b.max, b.by.as_deref()).await?;
+    let c = Ctx::begin(&state, id, b.version, b.min, b.max, b.by.as_deref()).await?;
     let (from, _) = c.grid(&b.from)?;
     let (to, _) = c.grid(&b.to)?;
     let city = c.engine.city();

@@ -6,96 +6,21 @@
 //! grids first, 422 when invalid); `DELETE /api/drafts/{id}`.
 
 use super::features::{collection, geometry};
-use super::{AppError, AppState};
-use crate::domain::plan::draft::{moves, officer_moves, Changes, DraftState};
-use crate::domain::plan::rebalance::GridContents;
+use super::{App, AppError};
+use crate::app::drafts::{check, live_level3, plan_error};
+use crate::domain::plan::draft::{officer_moves, Changes, DraftState};
 use crate::domain::plan::{polsby_popper, Band, PlanError};
-use crate::domain::validate::{validate, Severity, Territory, Tolerance};
-use crate::domain::{Grid, GridCode, Level};
+use crate::domain::{Grid, GridCode};
 use crate::engine::Engine;
-use crate::store::{DraftRow, Publish};
+use crate::store::DraftRow;
+use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use geo::{BoundingRect, Contains, InteriorPoint};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-
-pub(super) fn plan_error(e: PlanError) -> AppError {
-    match e {
-        PlanError::NotInDraft(_) => AppError::Conflict(e.to_string()),
-        PlanError::BadDraft(_) => AppError::Internal(e.to_string()),
-        _ => AppError::bad("cannot_plan", e.to_string()),
-    }
-}
-
-pub(super) fn live_level3(engine: &Engine) -> Vec<Grid> {
-    engine
-        .city()
-        .grids
-        .iter()
-        .filter(|g| g.level() == Level::Three)
-        .cloned()
-        .collect()
-}
-
-pub(super) async fn load(state: &AppState, id: i64) -> Result<(DraftRow, DraftState), AppError> {
-    let row = state
-        .store
-        .draft(id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("no draft {id}")))?;
-    let s = DraftState::parse(&row.state).map_err(plan_error)?;
-    Ok((row, s))
-}
-
-/// What a draft grid holds, found by location among the live city's compounds and buildings.
-pub(super) fn contents_of<'a>(grid: &Grid, engine: &'a Engine) -> GridContents<'a> {
-    let city = engine.city();
-    let Some(bbox) = grid.geometry.bounding_rect() else {
-        return GridContents {
-            compounds: vec![],
-            buildings: vec![],
-        };
-    };
-    let inside = |mp: &geo::MultiPolygon| {
-        mp.interior_point()
-            .is_some_and(|p| bbox.contains(&p) && grid.geometry.contains(&p))
-    };
-    GridContents {
-        compounds: city
-            .compounds
-            .iter()
-            .filter(|c| inside(&c.geometry))
-            .collect(),
-        buildings: city
-            .buildings
-            .iter()
-            .filter(|b| inside(&b.footprint))
-            .collect(),
-    }
-}
-
-/// Every code that may not be given out: live at any level, retired, or used by this draft.
-pub(super) async fn taken(
-    state: &AppState,
-    engine: &Engine,
-    s: &DraftState,
-) -> Result<Vec<GridCode>, AppError> {
-    let mut codes: Vec<GridCode> = engine.city().grids.iter().map(|g| g.code.clone()).collect();
-    codes.extend(
-        state
-            .store
-            .retired_grids()
-            .await?
-            .into_iter()
-            .map(|r| r.grid.code),
-    );
-    codes.extend(s.codes());
-    Ok(codes)
-}
 
 fn grid_feature(g: &Grid, origins: &[GridCode], band: Band) -> Value {
     json!({
@@ -148,7 +73,7 @@ fn detail(row: &DraftRow, s: &DraftState, engine: &Engine) -> Result<Value, AppE
         })
         .collect();
     Ok(json!({
-        "id": row.id, "name": row.name, "base_version": row.base_version,
+        "id": row.id, "name": row.name, "base_version": row.base_version, "version": row.version,
         "created_at": row.created_at.to_rfc3339(), "updated_at": row.updated_at.to_rfc3339(),
         "operations": s.ops.len(), "cursor": s.cursor,
         "can_undo": s.can_undo(), "can_redo": s.can_redo(),
@@ -165,7 +90,7 @@ pub struct NewDraft {
 }
 
 pub async fn create(
-    State(state): State<AppState>,
+    State(state): State<App>,
     body: Result<Json<NewDraft>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
     let Json(b) = body?;
@@ -186,35 +111,29 @@ pub async fn create(
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(detail(&row, &s, &state.engine.get())?),
+        Json(detail(&row, &s, &state.engine())?),
     ))
 }
 
-pub async fn list(State(state): State<AppState>) -> Result<Json<Value>, AppError> {
+pub async fn list(State(state): State<App>) -> Result<Json<Value>, AppError> {
     let rows = state.store.drafts().await?;
     let out: Vec<Value> = rows
         .iter()
         .map(|r| {
             let s = DraftState::parse(&r.state).unwrap_or_default();
-            json!({ "id": r.id, "name": r.name, "base_version": r.base_version, "operations": s.cursor,
+            json!({ "id": r.id, "name": r.name, "base_version": r.base_version, "version": r.version, "operations": s.cursor,
                     "updated_at": r.updated_at.to_rfc3339() })
         })
         .collect();
     Ok(Json(json!({ "drafts": out })))
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-) -> Result<Json<Value>, AppError> {
-    let (row, s) = load(&state, id).await?;
-    Ok(Json(detail(&row, &s, &state.engine.get())?))
+pub async fn show(State(state): State<App>, Path(id): Path<i64>) -> Result<Json<Value>, AppError> {
+    let (row, s) = state.draft(id).await?;
+    Ok(Json(detail(&row, &s, &state.engine())?))
 }
 
-pub async fn remove(
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-) -> Result<StatusCode, AppError> {
+pub async fn remove(State(state): State<App>, Path(id): Path<i64>) -> Result<StatusCode, AppError> {
     if state.store.delete_draft(id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
@@ -222,27 +141,44 @@ pub async fn remove(
     }
 }
 
+/// Saves an edit made on `row` and answers with the draft as saved, plus `extra`.
 pub(super) async fn save(
-    state: &AppState,
+    state: &App,
     row: &DraftRow,
     s: &DraftState,
     extra: Value,
 ) -> Result<Json<Value>, AppError> {
-    if !state.store.update_draft(row.id, &s.to_json()).await? {
-        return Err(AppError::NotFound(format!("no draft {}", row.id)));
-    }
-    let mut v = detail(row, s, &state.engine.get())?;
+    let saved = state.save_draft(row, s).await?;
+    let mut v = detail(&saved, s, &state.engine())?;
     if let (Some(obj), Value::Object(more)) = (v.as_object_mut(), extra) {
         obj.extend(more);
     }
     Ok(Json(v))
 }
 
+/// The body of an edit without other fields (undo, redo): the draft version it was made on.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Edit {
+    version: Option<i64>,
+}
+
+/// An optional JSON body: none (or empty) is the default.
+fn optional_body<T: serde::de::DeserializeOwned + Default>(body: &Bytes) -> Result<T, AppError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(body)
+        .map_err(|e| AppError::bad("invalid_json", format!("request body: {e}")))
+}
+
 pub async fn undo(
-    State(state): State<AppState>,
+    State(state): State<App>,
     Path(id): Path<i64>,
+    body: Bytes,
 ) -> Result<Json<Value>, AppError> {
-    let (row, mut s) = load(&state, id).await?;
+    let edit: Edit = optional_body(&body)?;
+    let (row, mut s) = state.draft_for_edit(id, edit.version).await?;
     if !s.undo() {
         return Err(AppError::Conflict(format!(
             "draft {id} has nothing to undo"
@@ -252,10 +188,12 @@ pub async fn undo(
 }
 
 pub async fn redo(
-    State(state): State<AppState>,
+    State(state): State<App>,
     Path(id): Path<i64>,
+    body: Bytes,
 ) -> Result<Json<Value>, AppError> {
-    let (row, mut s) = load(&state, id).await?;
+    let edit: Edit = optional_body(&body)?;
+    let (row, mut s) = state.draft_for_edit(id, edit.version).await?;
     if !s.redo() {
         return Err(AppError::Conflict(format!(
             "draft {id} has nothing to redo"
@@ -264,56 +202,17 @@ pub async fn redo(
     save(&state, &row, &s, json!({})).await
 }
 
-/// The city with the draft applied, and the problems the import validator finds in it.
-fn check(s: &DraftState, engine: &Engine) -> Result<(Changes, Vec<Value>, Vec<Value>), AppError> {
-    let city = engine.city();
-    // A grid the draft changes that is no longer live was changed by a version published
-    // after the draft was made.
-    let changes = s.changes(&live_level3(engine)).map_err(|e| match e {
-        PlanError::NotInDraft(code) => AppError::Conflict(format!(
-            "grid {code} is no longer in force: another version changed it after this draft was made; start a new draft"
-        )),
-        other => plan_error(other),
-    })?;
-    let retired: std::collections::HashSet<&GridCode> = changes.retired.iter().collect();
-    let mut grids: Vec<Grid> = city
-        .grids
-        .iter()
-        .filter(|g| !retired.contains(&g.code))
-        .cloned()
-        .collect();
-    grids.extend(changes.created.iter().cloned());
-    let defects = validate(
-        &Territory {
-            grids: &grids,
-            compounds: &city.compounds,
-            buildings: &city.buildings,
-        },
-        &Tolerance::default(),
-    );
-    let as_json = |d: &crate::domain::validate::Defect| json!({ "kind": d.kind.as_str(), "feature": d.feature, "message": d.message, "at": d.at.map(|a| [a.0, a.1]) });
-    let errors = defects
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .map(as_json)
-        .collect();
-    let warnings = defects
-        .iter()
-        .filter(|d| d.severity == Severity::Warning)
-        .map(as_json)
-        .collect();
-    Ok((changes, errors, warnings))
-}
-
 pub async fn validate_draft(
-    State(state): State<AppState>,
+    State(state): State<App>,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, AppError> {
-    let (_, s) = load(&state, id).await?;
-    let (_, errors, warnings): (_, Vec<Value>, Vec<Value>) = check(&s, &state.engine.get())?;
-    Ok(Json(
-        json!({ "valid": errors.is_empty(), "errors": errors, "warnings": warnings }),
-    ))
+    let (_, s) = state.draft(id).await?;
+    let checked = check(&s, &state.engine())?;
+    Ok(Json(json!({
+        "valid": checked.errors.is_empty(),
+        "errors": checked.errors,
+        "warnings": checked.warnings,
+    })))
 }
 
 #[derive(Deserialize, Default)]
@@ -321,66 +220,24 @@ pub async fn validate_draft(
 pub struct PublishRequest {
     valid_from: Option<String>,
     note: Option<String>,
+    /// The draft version the planner saw (optional; a stale one is refused with 409).
+    version: Option<i64>,
 }
 
 pub async fn publish(
-    State(state): State<AppState>,
+    State(state): State<App>,
     Path(id): Path<i64>,
     body: Result<Json<PublishRequest>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
     let Json(b) = body?;
-    let _one_at_a_time = state.publishing.lock().await;
-    let (row, s) = load(&state, id).await?;
-    let engine = state.engine.get();
-    let (changes, errors, warnings) = check(&s, &engine)?;
-    if changes.retired.is_empty() {
-        return Err(AppError::bad(
-            "nothing_to_publish",
-            format!("draft {id} changes no grid"),
-        ));
-    }
-    if !errors.is_empty() {
-        return Err(AppError::Invalid {
-            message: format!(
-                "draft {id} fails validation with {} error(s); nothing was published",
-                errors.len()
-            ),
-            problems: Value::Array(errors),
-        });
-    }
-    let valid_from =
-        super::incidents::time("valid_from", &b.valid_from)?.unwrap_or_else(chrono::Utc::now);
-    let city = engine.city();
-    let m = moves(&changes, &city.compounds, &city.buildings, &city.officers);
-    let written = state
-        .store
-        .publish(&Publish {
-            draft: Some(id),
-            valid_from,
-            note: b.note.unwrap_or_else(|| row.name.clone()),
-            retire: changes.retired.clone(),
-            create: changes.created.clone(),
-            compounds: m.compounds,
-            buildings: m.buildings,
-            officers: m.officers,
-        })
-        .await?;
-    // The engine in service is swapped whole: lookups in flight finish on the old one.
-    let data = crate::store::export_dataset(&*state.store).await?;
-    state.engine.replace(Engine::build(&data));
-    super::refile(&state.heat, &state.engine.get());
-    state.store.delete_draft(id).await?;
-    tracing::info!(
-        version = written.version,
-        retired = written.retired.len(),
-        created = written.created.len(),
-        "published"
-    );
+    let valid_from = super::params::time("valid_from", &b.valid_from)?;
+    let p = state.publish(id, b.version, valid_from, b.note).await?;
+    let v = p.version;
     Ok((
         StatusCode::CREATED,
         Json(json!({
-            "version": written.version, "valid_from": written.valid_from.to_rfc3339(),
-            "retired": written.retired, "created": written.created, "warnings": warnings,
+            "version": v.version, "valid_from": v.valid_from.to_rfc3339(),
+            "retired": v.retired, "created": v.created, "warnings": p.warnings,
         })),
     ))
 }

@@ -1,59 +1,22 @@
-//! The one error type of the HTTP layer. Each variant says which status it becomes; the body
-//! is always `{"error": "<kind>", "message": "<what and where>"}`.
+//! How the application layer's [`AppError`] answers over HTTP: each variant's status, and
+//! a body that is always `{"error": "<kind>", "message": "<what and where>"}`.
 
-use crate::store::StoreError;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
-#[derive(Debug, thiserror::Error)]
-pub enum AppError {
-    /// 400: a parameter or body field is malformed.
-    #[error("{message}")]
-    BadRequest { kind: &'static str, message: String },
-    /// 404: no such resource.
-    #[error("{0}")]
-    NotFound(String),
-    /// 409: conflicts with what is stored.
-    #[error("{0}")]
-    Conflict(String),
-    /// 413: body over the configured limit.
-    #[error("{0}")]
-    TooLarge(String),
-    /// 422: well-formed but breaks a rule.
-    #[error("{0}")]
-    Unprocessable(String),
-    /// 422 with the list of what is wrong (`problems` in the body).
-    #[error("{message}")]
-    Invalid {
-        message: String,
-        problems: serde_json::Value,
-    },
-    /// 500: our fault; details go to the log, not the client.
-    #[error("{0}")]
-    Internal(String),
-}
+pub use crate::app::AppError;
 
+/// The status and `error` kind each application error answers with.
 impl AppError {
-    pub fn bad(kind: &'static str, message: impl Into<String>) -> AppError {
-        AppError::BadRequest {
-            kind,
-            message: message.into(),
-        }
-    }
-
-    /// A query parameter that did not parse: names the parameter and the reason.
-    pub fn param(name: &str, e: impl std::fmt::Display) -> AppError {
-        AppError::bad("invalid_parameter", format!("query parameter {name}: {e}"))
-    }
-
-    fn status_and_kind(&self) -> (StatusCode, &'static str) {
+    pub fn status_and_kind(&self) -> (StatusCode, &'static str) {
         match self {
             AppError::BadRequest { kind, .. } => (StatusCode::BAD_REQUEST, kind),
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            AppError::Stale { .. } => (StatusCode::CONFLICT, "stale_version"),
             AppError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             AppError::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"),
             AppError::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
@@ -73,20 +36,12 @@ impl IntoResponse for AppError {
             other => other.to_string(),
         };
         let mut body = json!({ "error": kind, "message": message });
-        if let AppError::Invalid { problems, .. } = self {
-            body["problems"] = problems;
+        match self {
+            AppError::Invalid { problems, .. } => body["problems"] = problems,
+            AppError::Stale { current, .. } => body["current_version"] = json!(current),
+            _ => {}
         }
         (status, Json(body)).into_response()
-    }
-}
-
-impl From<StoreError> for AppError {
-    fn from(e: StoreError) -> AppError {
-        match e {
-            StoreError::Conflict(m) => AppError::Conflict(m),
-            StoreError::Invalid(m) => AppError::Unprocessable(m),
-            other => AppError::Internal(other.to_string()),
-        }
     }
 }
 

@@ -1,7 +1,6 @@
 //! GeoJSON encoding of stored values (RFC 7946: lng/lat, WGS84) shared by the resources.
 
-use super::AppError;
-use crate::domain::{Building, Compound, GridCode};
+use crate::domain::{Building, Compound, GridPath, Level};
 use crate::store::GridRow;
 use geo::MultiPolygon;
 use geojson::GeometryValue;
@@ -82,21 +81,20 @@ pub fn building_feature(b: &Building) -> Value {
     })
 }
 
-/// Parses an optional query parameter with `FromStr`, naming it in the error.
-pub fn opt_param<T: std::str::FromStr>(
-    name: &str,
-    v: &Option<String>,
-) -> Result<Option<T>, AppError>
-where
-    T::Err: std::fmt::Display,
-{
-    v.as_deref()
-        .filter(|s| !s.is_empty())
-        .map(|s| s.parse::<T>().map_err(|e| AppError::param(name, e)))
-        .transpose()
-}
-
-/// Parses a grid code from a path segment.
-pub fn path_code(code: &str) -> Result<GridCode, AppError> {
-    GridCode::parse(code).map_err(|e| AppError::bad("invalid_grid_code", e.to_string()))
+/// `[{"level":1,"code":…},…]` for the levels that hold the point.
+pub fn grids_json(path: &GridPath) -> Value {
+    let levels = [
+        (Level::One, &path.level1),
+        (Level::Two, &path.level2),
+        (Level::Three, &path.level3),
+    ];
+    Value::Array(
+        levels
+            .iter()
+            .filter_map(|(l, c)| {
+                c.as_ref()
+                    .map(|c| json!({ "level": l.number(), "code": c }))
+            })
+            .collect(),
+    )
 }

@@ -1,8 +1,9 @@
 //! `GET /api/grids` (a FeatureCollection filtered by level, parent and bbox) and
 //! `GET /api/grids/{code}` (one grid with its officers and incident counts by status).
 
-use super::features::{collection, grid_feature, grid_properties, opt_param, path_code};
-use super::{AppError, AppState};
+use super::features::{collection, grid_feature, grid_properties};
+use super::params::{opt_param, path_code};
+use super::{App, AppError};
 use crate::domain::{Bbox, GridCode, Level};
 use crate::store::GridQuery;
 use axum::extract::rejection::QueryRejection;
@@ -20,7 +21,7 @@ pub struct ListParams {
 }
 
 pub async fn list(
-    State(state): State<AppState>,
+    State(state): State<App>,
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Json<Value>, AppError> {
     let Query(p) = params?;
@@ -34,7 +35,7 @@ pub async fn list(
 }
 
 pub async fn detail(
-    State(state): State<AppState>,
+    State(state): State<App>,
     Path(code): Path<String>,
 ) -> Result<Json<Value>, AppError> {
     let code = path_code(&code)?;

@@ -1,11 +1,11 @@
 //! `GET /api/health`: the store in use and how much it holds.
 
-use super::{AppError, AppState};
+use super::{App, AppError};
 use axum::extract::State;
 use axum::Json;
 use serde_json::{json, Value};
 
-pub async fn health(State(state): State<AppState>) -> Result<Json<Value>, AppError> {
+pub async fn health(State(state): State<App>) -> Result<Json<Value>, AppError> {
     let c = state.store.counts().await?;
     Ok(Json(json!({
         "status": "ok",

@@ -2,10 +2,12 @@
 //! hold a point, answered from the in-memory engine; with `at`, under the grids in force at
 //! that date. Outside every grid: `"grids": []`.
 
-use super::{AppError, AppState};
-use crate::domain::{FeatureId, GridPath, Level, RawCoord};
-use crate::engine::{crs, Engine};
+use super::features::grids_json;
+use super::{App, AppError};
+use crate::domain::{FeatureId, RawCoord};
+use crate::engine::Engine;
 use crate::intake::RawReport;
+use crate::spatial::crs;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::Json;
@@ -20,24 +22,6 @@ pub struct LocateParams {
     crs: Option<String>,
     /// A date or time: answer with the grids in force then (a published version).
     at: Option<String>,
-}
-
-/// `[{"level":1,"code":…},…]` for the levels that hold the point.
-pub fn grids_json(path: &GridPath) -> Value {
-    let levels = [
-        (Level::One, &path.level1),
-        (Level::Two, &path.level2),
-        (Level::Three, &path.level3),
-    ];
-    Value::Array(
-        levels
-            .iter()
-            .filter_map(|(l, c)| {
-                c.as_ref()
-                    .map(|c| json!({ "level": l.number(), "code": c }))
-            })
-            .collect(),
-    )
 }
 
 fn compound_json(engine: &Engine, id: &Option<FeatureId>) -> Value {
@@ -69,7 +53,7 @@ pub fn locate_json(engine: &Engine, raw: RawCoord) -> Result<Value, AppError> {
 }
 
 pub async fn locate(
-    State(state): State<AppState>,
+    State(state): State<App>,
     params: Result<Query<LocateParams>, QueryRejection>,
 ) -> Result<Json<Value>, AppError> {
     let Query(p) = params?;
@@ -79,9 +63,9 @@ pub async fn locate(
     let raw = report
         .coordinate()
         .map_err(|e| AppError::param(&e.field, &e.message))?;
-    let engine = match super::incidents::time("at", &p.at)? {
-        Some(at) => super::versions::engine_at(&state, at).await?,
-        None => state.engine.get(),
+    let engine = match super::params::time("at", &p.at)? {
+        Some(at) => state.engine_at(at).await?,
+        None => state.engine(),
     };
     Ok(Json(locate_json(&engine, raw)?))
 }

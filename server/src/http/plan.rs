@@ -4,8 +4,9 @@
 //! "max"?, "by"?}`): its parts as GeoJSON with load, Polsby-Popper and units, the codes the
 //! parts would get, and why any part misses the band. Nothing is written.
 
-use super::features::{collection, geometry, opt_param};
-use super::{AppError, AppState};
+use super::features::{collection, geometry};
+use super::params::opt_param;
+use super::{App, AppError};
 use crate::domain::plan::rebalance::{contents_by_grid, plan_grid, GridContents};
 use crate::domain::plan::{fresh_codes, out_of_band, Band, Measure};
 use crate::domain::{GridCode, Level};
@@ -37,13 +38,13 @@ pub(super) fn measure_of(by: Option<&str>) -> Result<Measure, AppError> {
 }
 
 pub async fn oversized(
-    State(state): State<AppState>,
+    State(state): State<App>,
     params: Result<Query<BandParams>, QueryRejection>,
 ) -> Result<Json<Value>, AppError> {
     let Query(p) = params?;
     let band = band_of(opt_param("min", &p.min)?, opt_param("max", &p.max)?)?;
     let by = measure_of(p.by.as_deref())?;
-    let engine = state.engine.get();
+    let engine = state.engine();
     let facts = engine.stats().level(Level::Three);
     let officers = |code: &GridCode| {
         facts
@@ -80,7 +81,7 @@ pub struct SplitRequest {
 }
 
 pub async fn split(
-    State(state): State<AppState>,
+    State(state): State<App>,
     body: Result<Json<SplitRequest>, JsonRejection>,
 ) -> Result<Json<Value>, AppError> {
     let Json(r) = body?;
@@ -97,7 +98,7 @@ pub async fn split(
     }
     let band = band_of(r.min, r.max)?;
     let by = measure_of(r.by.as_deref())?;
-    let engine = state.engine.get();
+    let engine = state.engine();
     let city = engine.city();
     let grid = city
         .grids

@@ -8,10 +8,11 @@
 //! of a service centre), and `gi_star`: the Getis-Ord Gi* z-score of the grid's incident
 //! count over its edge neighbours (above 1.96: a hotspot at 95%).
 
-use super::features::opt_param;
-use super::incidents::time;
-use super::{read, AppError, AppState};
-use crate::domain::metrics::{getis_ord_gi_star, households_per_officer, per_1000_households};
+use super::params::opt_param;
+use super::params::time;
+use super::{App, AppError};
+use crate::app::metrics::COLUMNS;
+use crate::domain::metrics::households_per_officer;
 use crate::domain::{Category, Channel, Level, StatusSet};
 use crate::engine::heat::Filter;
 use crate::engine::stats::REACH_M;
@@ -50,103 +51,6 @@ pub fn report_time(v: &Option<String>) -> Result<bool, AppError> {
     }
 }
 
-/// The CSV columns, in order (also the JSON keys).
-pub const COLUMNS: [&str; 15] = [
-    "code",
-    "name",
-    "incidents",
-    "open",
-    "per_1000_households",
-    "households",
-    "population",
-    "officers",
-    "households_per_officer",
-    "vacant",
-    "compounds",
-    "compounds_without_party_org",
-    "reach_share",
-    "gi_star",
-    "neighbours",
-];
-
-fn round(v: Option<f64>, places: i32) -> Value {
-    let f = 10f64.powi(places);
-    v.map_or(Value::Null, |x| json!((x * f).round() / f))
-}
-
-/// One grid's metrics, keyed as in [`COLUMNS`].
-pub type Row = serde_json::Map<String, Value>;
-
-/// Every grid of a level with its metrics, in code order; recomputed only when incidents or
-/// the city changed since the last call with the same level and filter.
-pub fn grid_rows(state: &AppState, level: Level, filter: &Filter) -> std::sync::Arc<Vec<Row>> {
-    let engine = state.engine.get();
-    let key = format!(
-        "{}|{:?}|{:p}",
-        level.number(),
-        filter,
-        std::sync::Arc::as_ptr(&engine)
-    );
-    let version = read(&state.heat).version();
-    let mut cache = state.stats_cache.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some((v, rows)) = cache.get(&key) {
-        if *v == version {
-            return rows.clone();
-        }
-    }
-    let rows = std::sync::Arc::new(compute_rows(state, &engine, level, filter));
-    if cache.len() > 64 {
-        cache.clear();
-    }
-    cache.insert(key, (version, rows.clone()));
-    rows
-}
-
-fn compute_rows(
-    state: &AppState,
-    engine: &crate::engine::Engine,
-    level: Level,
-    filter: &Filter,
-) -> Vec<Row> {
-    let facts = engine.stats().level(level);
-    let counts = read(&state.heat).per_grid(level.number() as usize, filter);
-    let totals: Vec<(u64, u64)> = facts
-        .iter()
-        .map(|f| counts.get(&f.code).copied().unwrap_or((0, 0)))
-        .collect();
-    let values: Vec<f64> = totals.iter().map(|t| t.0 as f64).collect();
-    let neighbours: Vec<Vec<usize>> = facts.iter().map(|f| f.neighbours.clone()).collect();
-    let gi = getis_ord_gi_star(&values, &neighbours);
-    facts
-        .iter()
-        .zip(totals)
-        .zip(gi)
-        .map(|((f, (incidents, open)), gi)| {
-            let row = json!({
-                "code": f.code,
-                "name": f.name,
-                "incidents": incidents,
-                "open": open,
-                "per_1000_households": round(per_1000_households(incidents, f.households), 2),
-                "households": f.households,
-                "population": f.population,
-                "officers": f.officers,
-                "households_per_officer": round(households_per_officer(f.households, f.officers), 1),
-                "vacant": f.officers == 0,
-                "compounds": f.compounds,
-                "compounds_without_party_org": f.compounds_without_party_org,
-                "reach_share": round(f.reach_share(), 3),
-                "gi_star": round(gi, 3),
-                "neighbours": f.neighbours.len(),
-            });
-            match row {
-                Value::Object(m) => m,
-                _ => serde_json::Map::new(),
-            }
-        })
-        .collect()
-}
-
 /// The incident filter the tile and statistics endpoints share, from their `category`,
 /// `status`, `channel`, `from` and `to` parameters (in that order).
 pub fn incident_filter(v: [&Option<String>; 5]) -> Result<Filter, AppError> {
@@ -167,13 +71,13 @@ fn level_param(v: &Option<String>) -> Result<Level, AppError> {
 fn csv_cell(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
-        Value::String(s) => crate::intake::bulk::csv_field(s).into_owned(),
+        Value::String(s) => crate::csv::csv_field(s).into_owned(),
         other => other.to_string(),
     }
 }
 
 pub async fn grids(
-    State(state): State<AppState>,
+    State(state): State<App>,
     headers: HeaderMap,
     params: Result<Query<StatsParams>, QueryRejection>,
 ) -> Result<Response, AppError> {
@@ -194,11 +98,12 @@ pub async fn grids(
             ))
         }
     };
-    let rows = grid_rows(&state, level, &filter);
+    let rows = state.grid_metrics(level, &filter);
     if wants_csv {
         let mut out = COLUMNS.join(",");
         out.push('\n');
         for r in rows.iter() {
+            let r = serde_json::to_value(r).unwrap_or_default();
             let cells: Vec<String> = COLUMNS.iter().map(|c| csv_cell(&r[*c])).collect();
             out.push_str(&cells.join(","));
             out.push('\n');
@@ -235,12 +140,12 @@ fn quantile(sorted: &[f64], q: f64) -> Value {
 }
 
 pub async fn coverage(
-    State(state): State<AppState>,
+    State(state): State<App>,
     params: Result<Query<CoverageParams>, QueryRejection>,
 ) -> Result<Json<Value>, AppError> {
     let Query(p) = params?;
     let level = level_param(&p.level)?;
-    let engine = state.engine.get();
+    let engine = state.engine();
     let facts = engine.stats().level(level);
     let vacant: Vec<&str> = facts
         .iter()

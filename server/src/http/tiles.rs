@@ -5,10 +5,10 @@
 //! exactly when the tile's data does; clients revalidate (`no-cache`) and get 304 while it
 //! has not.
 
-use super::features::opt_param;
 use super::mvt::{encode, square, LayerBuilder, EXTENT};
+use super::params::opt_param;
 use super::stats::incident_filter;
-use super::{read, AppError, AppState};
+use super::{App, AppError};
 use crate::domain::RoadClass;
 use crate::engine::heat::Tile;
 use axum::body::Body;
@@ -71,7 +71,7 @@ pub fn tile_response(headers: &HeaderMap, bytes: Vec<u8>, etag_source: impl Hash
 }
 
 pub async fn density(
-    State(state): State<AppState>,
+    State(state): State<App>,
     Path((z, x, y)): Path<(String, String, String)>,
     headers: HeaderMap,
     params: Result<Query<DensityParams>, QueryRejection>,
@@ -86,7 +86,7 @@ pub async fn density(
         ));
     }
     let filter = incident_filter([&p.category, &p.status, &p.channel, &p.from, &p.to])?;
-    let binned = read(&state.heat).bin(tile, bins, &filter);
+    let binned = state.incidents().read().bin(tile, bins, &filter);
     let cell = f64::from(EXTENT) / f64::from(binned.bins);
     let mut layer = LayerBuilder::new("density");
     for &(col, row, count) in &binned.cells {
@@ -177,7 +177,7 @@ fn tile_value(v: &serde_json::Value) -> Option<TileValue> {
 /// layer `grids`, each with the metrics of `/api/stats/grids` (same filters) as properties,
 /// for choropleths. Outlines are clipped to the tile plus a 64-unit buffer.
 pub async fn grids(
-    State(state): State<AppState>,
+    State(state): State<App>,
     Path((z, x, y)): Path<(String, String, String)>,
     headers: HeaderMap,
     params: Result<Query<GridTileParams>, QueryRejection>,
@@ -188,8 +188,8 @@ pub async fn grids(
     let level = opt_param::<crate::domain::Level>("level", &p.level)?
         .unwrap_or(crate::domain::Level::Three);
     let filter = incident_filter([&p.category, &p.status, &p.channel, &p.from, &p.to])?;
-    let rows = super::stats::grid_rows(&state, level, &filter);
-    let engine = state.engine.get();
+    let rows = state.grid_metrics(level, &filter);
+    let engine = state.engine();
     let win = Window::of(tile);
     let (min, max, window) = (win.min, win.max, win.rect);
     let mut layer = LayerBuilder::new("grids");
@@ -210,12 +210,13 @@ pub async fn grids(
             .map_coords(win.to_tile(tile))
             .orient(geo::orient::Direction::Default);
         let row = rows
-            .binary_search_by(|r| r["code"].as_str().unwrap_or("").cmp(code.as_str()))
+            .binary_search_by(|r| r.code.as_str().cmp(code.as_str()))
             .ok()
             .map(|i| &rows[i]);
         let mut props = vec![("level", TileValue::Uint(u64::from(level.number())))];
         if let Some(row) = row {
-            for key in super::stats::COLUMNS {
+            let row = serde_json::to_value(row).unwrap_or_default();
+            for key in crate::app::metrics::COLUMNS {
                 if let Some(v) = tile_value(&row[key]) {
                     props.push((key, v));
                 }
@@ -226,14 +227,14 @@ pub async fn grids(
         layer.polygon(None, &in_tile, props)?;
         shown.push(code.clone());
     }
-    let version = read(&state.heat).version();
+    let version = state.incidents().version();
     Ok(tile_response(
         &headers,
         encode(vec![layer]),
         (
             shown,
             version,
-            std::sync::Arc::as_ptr(&engine) as usize,
+            state.generation(),
             format!("{filter:?}"),
             tile,
         ),
@@ -253,13 +254,13 @@ fn road_min_zoom(class: RoadClass) -> u8 {
 /// (`arterial`, `street`, `lane`) and `name` when it has one; streets from zoom 11, lanes from
 /// zoom 13. Lines are clipped to the tile plus a 64-unit buffer.
 pub async fn roads(
-    State(state): State<AppState>,
+    State(state): State<App>,
     Path((z, x, y)): Path<(String, String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     use geo::{BooleanOps, MapCoords};
     let tile = tile_from_path(&z, &x, &y)?;
-    let engine = state.engine.get();
+    let engine = state.engine();
     let window = Window::of(tile);
     let clip = window.rect.to_polygon();
     let mut layer = LayerBuilder::new("roads");

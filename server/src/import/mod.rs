@@ -15,7 +15,7 @@ mod features;
 use crate::domain::geometry::At;
 use crate::domain::validate::{self, Defect, DefectKind, Severity, Territory, Tolerance};
 use crate::domain::{GridCode, Level};
-use crate::engine::PolygonIndex;
+use crate::spatial::PolygonIndex;
 use crate::store::{Dataset, ImportSummary, Store, StoreError};
 use geo::InteriorPoint;
 use std::fmt;

@@ -264,15 +264,7 @@ fn header(text: &str) -> Result<Vec<usize>, ReportError> {
     Ok(columns)
 }
 
-/// One CSV field as [`split_csv`] reads it back: quoted (quotes doubled) only when it holds a
-/// comma, a quote or a line break.
-pub fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.contains([',', '"', '\n']) {
-        std::borrow::Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
-    } else {
-        std::borrow::Cow::Borrowed(s)
-    }
-}
+pub use gridd_core::csv::csv_field;
 
 /// Splits one CSV line into cells, honouring quotes. `expected` > 0 checks the count.
 fn split_csv(line: &str, expected: usize) -> Result<Vec<std::borrow::Cow<'_, str>>, ReportError> {

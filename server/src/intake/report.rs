@@ -8,7 +8,8 @@
 
 use crate::domain::incident::check_description;
 use crate::domain::{Category, Channel, CoordError, Crs, IncidentStatus, NewIncident, RawCoord};
-use crate::engine::{crs, Engine};
+use crate::engine::Engine;
+use crate::spatial::crs;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
 use std::borrow::Cow;

@@ -26,6 +26,11 @@ pub const SQLITE: &[Migration] = &[
         name: "0003_versions_drafts",
         sql: include_str!("../../../migrations/sqlite/0003_versions_drafts.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_draft_version",
+        sql: include_str!("../../../migrations/sqlite/0004_draft_version.sql"),
+    },
 ];
 
 /// `migrations/postgis/*.sql`, in order.
@@ -44,6 +49,11 @@ pub const POSTGIS: &[Migration] = &[
         version: 3,
         name: "0003_versions_drafts",
         sql: include_str!("../../../migrations/postgis/0003_versions_drafts.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "0004_draft_version",
+        sql: include_str!("../../../migrations/postgis/0004_draft_version.sql"),
     },
 ];
 

@@ -15,15 +15,15 @@ pub mod sqlite;
 pub mod versions;
 pub mod wkb;
 
-pub use versions::{DraftRow, GridVersion, Publish, RetiredGrid};
+pub use crate::domain::{Dataset, ImportSummary};
+pub use versions::{DraftRow, DraftSave, GridVersion, Publish, RetiredGrid};
 
 use crate::domain::{
-    Bbox, Building, Category, Channel, Compound, FeatureId, Grid, GridCode, Incident, Level,
-    NewIncident, Officer, Road, ServiceCentre, StatusCounts, StatusSet,
+    Bbox, Building, Category, Channel, Compound, Grid, GridCode, Incident, Level, NewIncident,
+    Officer, Road, ServiceCentre, StatusCounts, StatusSet,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use std::collections::HashSet;
 use std::sync::Arc;
 
 /// Why a store operation failed. Messages carry the context a user needs.
@@ -76,74 +76,6 @@ impl StoreKind {
             StoreKind::Postgis => "postgis",
         }
     }
-}
-
-/// Everything an import writes, in one transaction.
-#[derive(Clone, Debug, Default)]
-pub struct Dataset {
-    pub grids: Vec<Grid>,
-    pub service_centres: Vec<ServiceCentre>,
-    pub compounds: Vec<Compound>,
-    pub buildings: Vec<Building>,
-    pub officers: Vec<Officer>,
-    /// Basemap roads (optional reference data).
-    pub roads: Vec<Road>,
-}
-
-impl Dataset {
-    /// Grids ordered parents first, so each row's parent exists when it is written.
-    pub fn grids_parents_first(&self) -> Vec<&Grid> {
-        let mut grids: Vec<&Grid> = self.grids.iter().collect();
-        grids.sort_by(|a, b| (a.level(), &a.code).cmp(&(b.level(), &b.code)));
-        grids
-    }
-
-    /// What writing this dataset adds, by kind.
-    pub fn summary(&self) -> ImportSummary {
-        ImportSummary {
-            grids: self.grids.len(),
-            service_centres: self.service_centres.len(),
-            compounds: self.compounds.len(),
-            buildings: self.buildings.len(),
-            officers: self.officers.len(),
-            roads: self.roads.len(),
-        }
-    }
-
-    /// Refuses a dataset that repeats a code or id, naming the first repeat of each kind.
-    pub fn check_unique(&self) -> Result<()> {
-        fn first_repeat<'a, T: Eq + std::hash::Hash + std::fmt::Display + 'a>(
-            what: &str,
-            it: impl Iterator<Item = &'a T>,
-        ) -> Result<()> {
-            let mut seen = HashSet::new();
-            for k in it {
-                if !seen.insert(k) {
-                    return Err(StoreError::Conflict(format!(
-                        "{what} {k} appears twice in the import"
-                    )));
-                }
-            }
-            Ok(())
-        }
-        first_repeat("grid", self.grids.iter().map(|g| &g.code))?;
-        first_repeat::<FeatureId>("service centre", self.service_centres.iter().map(|s| &s.id))?;
-        first_repeat::<FeatureId>("compound", self.compounds.iter().map(|c| &c.id))?;
-        first_repeat::<FeatureId>("building", self.buildings.iter().map(|b| &b.id))?;
-        first_repeat::<FeatureId>("officer", self.officers.iter().map(|o| &o.id))?;
-        first_repeat::<FeatureId>("road", self.roads.iter().map(|r| &r.id))
-    }
-}
-
-/// What an import wrote.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct ImportSummary {
-    pub grids: usize,
-    pub service_centres: usize,
-    pub compounds: usize,
-    pub buildings: usize,
-    pub officers: usize,
-    pub roads: usize,
 }
 
 /// Row counts for `/api/health`.
@@ -239,8 +171,9 @@ pub trait Store: Send + Sync {
     async fn create_draft(&self, name: &str, base_version: i64, state: &str) -> Result<DraftRow>;
     async fn drafts(&self) -> Result<Vec<DraftRow>>;
     async fn draft(&self, id: i64) -> Result<Option<DraftRow>>;
-    /// Replaces a draft's state; false when there is no such draft.
-    async fn update_draft(&self, id: i64, state: &str) -> Result<bool>;
+    /// Replaces a draft's state if it is still at version `expected`, and increments its
+    /// version, in one step: of two edits made on the same version, one is refused.
+    async fn update_draft(&self, id: i64, state: &str, expected: i64) -> Result<DraftSave>;
     /// Deletes a draft; false when there is no such draft.
     async fn delete_draft(&self, id: i64) -> Result<bool>;
 
@@ -328,5 +261,11 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
         Ok(Arc::new(store))
     } else {
         Err(StoreError::BadUrl(url.to_string()))
+    }
+}
+
+impl From<crate::domain::RepeatedKey> for StoreError {
+    fn from(e: crate::domain::RepeatedKey) -> StoreError {
+        StoreError::Conflict(e.0)
     }
 }

@@ -32,9 +32,22 @@ pub struct DraftRow {
     pub id: i64,
     pub name: String,
     pub base_version: i64,
+    /// Increases by one with every saved edit (optimistic concurrency).
+    pub version: i64,
     pub state: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// What saving a draft edit did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DraftSave {
+    /// Saved; the draft's new version.
+    Saved(i64),
+    /// No such draft.
+    Missing,
+    /// The edit was made on an older version than the one stored; nothing was saved.
+    Stale { current: i64 },
 }
 
 /// Everything one publish changes, written in one transaction.

@@ -4,6 +4,7 @@
  * `{"error","message"}` when it sent one, otherwise what went wrong on the way.
  */
 import type {
+  DraftRef,
   BasemapAnswer,
   BasemapCrs,
   Bbox,
@@ -201,35 +202,35 @@ export const api = {
   createDraft(name: string): Promise<Draft> {
     return request('/api/drafts', json({ name }));
   },
-  splitInDraft(id: number, code: string, opts: SplitOptions): Promise<Draft> {
-    return request(`/api/drafts/${id}/split`, json({ code, ...opts }));
+  splitInDraft(d: DraftRef, code: string, opts: SplitOptions): Promise<Draft> {
+    return request(`/api/drafts/${d.id}/split`, json({ code, ...opts, version: d.version }));
   },
-  mergeInDraft(id: number, codes: string[]): Promise<Draft> {
-    return request(`/api/drafts/${id}/merge`, json({ codes }));
+  mergeInDraft(d: DraftRef, codes: string[]): Promise<Draft> {
+    return request(`/api/drafts/${d.id}/merge`, json({ codes, version: d.version }));
   },
-  moveInDraft(id: number, from: string, to: string, units: string[]): Promise<Draft> {
-    return request(`/api/drafts/${id}/move`, json({ from, to, units }));
+  moveInDraft(d: DraftRef, from: string, to: string, units: string[]): Promise<Draft> {
+    return request(`/api/drafts/${d.id}/move`, json({ from, to, units, version: d.version }));
   },
-  cutInDraft(id: number, code: string, line: [number, number][]): Promise<Draft> {
-    return request(`/api/drafts/${id}/cut`, json({ code, line }));
+  cutInDraft(d: DraftRef, code: string, line: [number, number][]): Promise<Draft> {
+    return request(`/api/drafts/${d.id}/cut`, json({ code, line, version: d.version }));
   },
-  balanceInDraft(id: number, codes: [string, string]): Promise<Draft> {
-    return request(`/api/drafts/${id}/balance`, json({ codes }));
+  balanceInDraft(d: DraftRef, codes: [string, string]): Promise<Draft> {
+    return request(`/api/drafts/${d.id}/balance`, json({ codes, version: d.version }));
   },
-  fixAll(id: number, opts: SplitOptions): Promise<Draft> {
-    return request(`/api/drafts/${id}/fix`, json({ min: opts.min, max: opts.max, by: opts.by }));
+  fixAll(d: DraftRef, opts: SplitOptions): Promise<Draft> {
+    return request(`/api/drafts/${d.id}/fix`, json({ min: opts.min, max: opts.max, by: opts.by, version: d.version }));
   },
-  undo(id: number): Promise<Draft> {
-    return request(`/api/drafts/${id}/undo`, json({}));
+  undo(d: DraftRef): Promise<Draft> {
+    return request(`/api/drafts/${d.id}/undo`, json({ version: d.version }));
   },
-  redo(id: number): Promise<Draft> {
-    return request(`/api/drafts/${id}/redo`, json({}));
+  redo(d: DraftRef): Promise<Draft> {
+    return request(`/api/drafts/${d.id}/redo`, json({ version: d.version }));
   },
   validateDraft(id: number): Promise<Validation> {
     return request(`/api/drafts/${id}/validate`);
   },
-  publish(id: number, validFrom: string, note: string): Promise<Published> {
-    return request(`/api/drafts/${id}/publish`, json({ valid_from: validFrom || undefined, note: note || undefined }));
+  publish(d: DraftRef, validFrom: string, note: string): Promise<Published> {
+    return request(`/api/drafts/${d.id}/publish`, json({ valid_from: validFrom || undefined, note: note || undefined, version: d.version }));
   },
   versions(): Promise<{ versions: GridVersionInfo[] }> {
     return request('/api/versions');

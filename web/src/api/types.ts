@@ -235,10 +235,18 @@ export interface DraftGridProperties {
   officers: number;
 }
 
+/** A draft as an edit names it: which one, and the version the edit was made on. */
+export interface DraftRef {
+  id: number;
+  version: number;
+}
+
 export interface Draft {
   id: number;
   name: string;
   base_version: number;
+  /** Increases with every saved edit; an edit made on an older version is refused (409). */
+  version: number;
   operations: number;
   cursor: number;
   can_undo: boolean;

@@ -7,7 +7,7 @@
  */
 import * as maplibregl from 'maplibre-gl';
 import { api, gridTilesUrl } from '../api/client';
-import type { Draft, Fit, GridVersionInfo, OutOfBandAnswer, SplitPreview, Validation } from '../api/types';
+import type { Draft, DraftRef, Fit, GridVersionInfo, OutOfBandAnswer, SplitPreview, Validation } from '../api/types';
 import { formatNumber, formatTime, t, type MessageKey } from '../i18n';
 import { addGridHitLayer, GRID_HIT_LAYER, gridSourceId, styleReady } from '../map/base';
 import { addHighlight } from '../map/highlight';
@@ -375,12 +375,12 @@ export async function plannerView(shell: Shell): Promise<void> {
     showProposed();
   }
 
-  async function withDraft(run: (id: number) => Promise<Draft>, done?: () => string): Promise<void> {
+  async function withDraft(run: (d: DraftRef) => Promise<Draft>, done?: () => string): Promise<void> {
     busy = true;
     renderAll();
     try {
       if (!draft) draft = await api.createDraft(draftName.value.trim());
-      draft = await run(draft.id);
+      draft = await run(draft);
       draftMessage = done ? { kind: 'success', text: done } : null;
       validation = null;
     } catch (e) {
@@ -394,19 +394,19 @@ export async function plannerView(shell: Shell): Promise<void> {
   }
 
   async function newDraft(): Promise<void> {
-    await withDraft((id) => api.draft(id), () => t('plan.draftCreated'));
+    await withDraft((d) => api.draft(d.id), () => t('plan.draftCreated'));
   }
 
   async function applySplit(): Promise<void> {
     if (!selected) return;
     const code = selected;
-    await withDraft((id) => api.splitInDraft(id, code, options()), () => t('plan.splitApplied', { code }));
+    await withDraft((d) => api.splitInDraft(d, code, options()), () => t('plan.splitApplied', { code }));
   }
 
   async function fixAll(): Promise<void> {
     const o = options();
     await withDraft(
-      (id) => api.fixAll(id, o),
+      (d) => api.fixAll(d, o),
       () => {
         const f = draft?.fixed;
         return f
@@ -452,7 +452,7 @@ export async function plannerView(shell: Shell): Promise<void> {
     const from = selected;
     brush = null;
     showBrush();
-    await withDraft((id) => api.moveInDraft(id, from, to, units), () => t('plan.moved', { n: units.length, to }));
+    await withDraft((d) => api.moveInDraft(d, from, to, units), () => t('plan.moved', { n: units.length, to }));
   }
 
   const cutMarker = new maplibregl.Marker({ color: '#1a202c' });
@@ -476,7 +476,7 @@ export async function plannerView(shell: Shell): Promise<void> {
     const code = selected;
     cutPoints = null;
     cutMarker.remove();
-    await withDraft((id) => api.cutInDraft(id, code, line), () => t('plan.cutDone', { code }));
+    await withDraft((d) => api.cutInDraft(d, code, line), () => t('plan.cutDone', { code }));
   }
 
   function addToMerge(): void {
@@ -486,7 +486,7 @@ export async function plannerView(shell: Shell): Promise<void> {
 
   async function applyMerge(): Promise<void> {
     const codes = mergeCodes;
-    await withDraft((id) => api.mergeInDraft(id, codes), () => t('plan.merged', { n: codes.length }));
+    await withDraft((d) => api.mergeInDraft(d, codes), () => t('plan.merged', { n: codes.length }));
     if (draftMessage?.kind === 'success') mergeCodes = [];
     renderGrid();
   }
@@ -494,13 +494,13 @@ export async function plannerView(shell: Shell): Promise<void> {
   async function applyBalance(): Promise<void> {
     const [a, b] = mergeCodes;
     if (!a || !b) return;
-    await withDraft((id) => api.balanceInDraft(id, [a, b]), () => t('plan.balanced', { a, b }));
+    await withDraft((d) => api.balanceInDraft(d, [a, b]), () => t('plan.balanced', { a, b }));
     if (draftMessage?.kind === 'success') mergeCodes = [];
     renderGrid();
   }
 
   async function step(which: 'undo' | 'redo'): Promise<void> {
-    await withDraft((id) => (which === 'undo' ? api.undo(id) : api.redo(id)));
+    await withDraft((d) => (which === 'undo' ? api.undo(d) : api.redo(d)));
   }
 
   async function runValidate(): Promise<void> {
@@ -522,7 +522,7 @@ export async function plannerView(shell: Shell): Promise<void> {
     busy = true;
     renderDraft();
     try {
-      const p = await api.publish(draft.id, publishFrom.value, draft.name);
+      const p = await api.publish(draft, publishFrom.value, draft.name);
       draftMessage = { kind: 'success', text: () => t('plan.published', { version: p.version, created: p.created.length }) };
       draft = null;
       validation = null;

@@ -12,8 +12,8 @@ mod write;
 
 use super::migrate::POSTGIS;
 use super::{
-    AreaQuery, BulkMsg, Counts, Dataset, DraftRow, GridQuery, GridRow, GridVersion, ImportSummary,
-    IncidentQuery, Publish, Result, RetiredGrid, Store, StoreError, StoreKind,
+    AreaQuery, BulkMsg, Counts, Dataset, DraftRow, DraftSave, GridQuery, GridRow, GridVersion,
+    ImportSummary, IncidentQuery, Publish, Result, RetiredGrid, Store, StoreError, StoreKind,
 };
 use crate::domain::{
     Building, Compound, GridCode, Incident, NewIncident, Officer, Road, ServiceCentre, StatusCounts,
@@ -235,8 +235,8 @@ impl Store for PostgisStore {
     async fn draft(&self, id: i64) -> Result<Option<DraftRow>> {
         versions::draft(&*self.client().await?, id).await
     }
-    async fn update_draft(&self, id: i64, state: &str) -> Result<bool> {
-        versions::update_draft(&*self.client().await?, id, state).await
+    async fn update_draft(&self, id: i64, state: &str, expected: i64) -> Result<DraftSave> {
+        versions::update_draft(&*self.client().await?, id, state, expected).await
     }
     async fn delete_draft(&self, id: i64) -> Result<bool> {
         versions::delete_draft(&*self.client().await?, id).await

@@ -3,7 +3,7 @@
 //! other and the second sees what the first retired.
 
 use super::super::versions::stale;
-use super::super::{DraftRow, GridVersion, Publish, Result, RetiredGrid, StoreError};
+use super::super::{DraftRow, DraftSave, GridVersion, Publish, Result, RetiredGrid, StoreError};
 use super::geom;
 use super::read::{db, get, grid_of};
 use super::write::failed;
@@ -195,10 +195,11 @@ fn draft_row(r: &Row) -> Result<DraftRow> {
         state: get(r, 3, "draft")?,
         created_at: get::<DateTime<Utc>>(r, 4, "draft")?,
         updated_at: get::<DateTime<Utc>>(r, 5, "draft")?,
+        version: get(r, 6, "draft")?,
     })
 }
 
-const DRAFT_COLUMNS: &str = "id, name, base_version, state, created_at, updated_at";
+const DRAFT_COLUMNS: &str = "id, name, base_version, state, created_at, updated_at, version";
 
 pub(super) async fn create_draft(
     client: &Client,
@@ -245,15 +246,29 @@ pub(super) async fn draft(client: &Client, id: i64) -> Result<Option<DraftRow>> 
         .transpose()
 }
 
-pub(super) async fn update_draft(client: &Client, id: i64, state: &str) -> Result<bool> {
+pub(super) async fn update_draft(
+    client: &Client,
+    id: i64,
+    state: &str,
+    expected: i64,
+) -> Result<DraftSave> {
     let n = client
         .execute(
-            "UPDATE drafts SET state = $1, updated_at = now() WHERE id = $2",
-            &[&state, &id],
+            "UPDATE drafts SET state = $1, updated_at = now(), version = version + 1
+             WHERE id = $2 AND version = $3",
+            &[&state, &id, &expected],
         )
         .await
         .map_err(|e| failed("the draft", e))?;
-    Ok(n == 1)
+    if n == 1 {
+        return Ok(DraftSave::Saved(expected + 1));
+    }
+    let current = client
+        .query_opt("SELECT version FROM drafts WHERE id = $1", &[&id])
+        .await
+        .map_err(db("reading a draft"))?
+        .map(|r| r.get::<_, i64>(0));
+    Ok(current.map_or(DraftSave::Missing, |current| DraftSave::Stale { current }))
 }
 
 pub(super) async fn delete_draft(client: &Client, id: i64) -> Result<bool> {

@@ -16,8 +16,8 @@ mod write;
 
 use super::migrate::{Migration, SQLITE};
 use super::{
-    AreaQuery, BulkMsg, Counts, Dataset, DraftRow, GridQuery, GridRow, GridVersion, ImportSummary,
-    IncidentQuery, Publish, Result, RetiredGrid, Store, StoreError, StoreKind,
+    AreaQuery, BulkMsg, Counts, Dataset, DraftRow, DraftSave, GridQuery, GridRow, GridVersion,
+    ImportSummary, IncidentQuery, Publish, Result, RetiredGrid, Store, StoreError, StoreKind,
 };
 use crate::domain::{
     Building, Compound, GridCode, Incident, NewIncident, Officer, Road, ServiceCentre, StatusCounts,
@@ -229,9 +229,9 @@ impl Store for SqliteStore {
     async fn draft(&self, id: i64) -> Result<Option<DraftRow>> {
         self.read(move |c| versions::draft(c, id)).await
     }
-    async fn update_draft(&self, id: i64, state: &str) -> Result<bool> {
+    async fn update_draft(&self, id: i64, state: &str, expected: i64) -> Result<DraftSave> {
         let state = state.to_string();
-        self.write(move |c| versions::update_draft(c, id, &state))
+        self.write(move |c| versions::update_draft(c, id, &state, expected))
             .await
     }
     async fn delete_draft(&self, id: i64) -> Result<bool> {

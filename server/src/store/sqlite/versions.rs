@@ -4,7 +4,7 @@
 
 use super::super::rows;
 use super::super::versions::stale;
-use super::super::{DraftRow, GridVersion, Publish, Result, RetiredGrid, StoreError};
+use super::super::{DraftRow, DraftSave, GridVersion, Publish, Result, RetiredGrid, StoreError};
 use super::read::grid_cols;
 use super::write::{failed, insert_grid};
 use crate::domain::GridCode;
@@ -192,7 +192,7 @@ pub(super) fn publish(conn: &mut Connection, p: &Publish) -> Result<GridVersion>
     })
 }
 
-type RawDraft = (i64, String, i64, String, i64, i64);
+type RawDraft = (i64, String, i64, String, i64, i64, i64);
 
 fn draft_row(r: RawDraft) -> Result<DraftRow> {
     Ok(DraftRow {
@@ -202,10 +202,11 @@ fn draft_row(r: RawDraft) -> Result<DraftRow> {
         state: r.3,
         created_at: time(r.4)?,
         updated_at: time(r.5)?,
+        version: r.6,
     })
 }
 
-const DRAFT_COLUMNS: &str = "id, name, base_version, state, created_at, updated_at";
+const DRAFT_COLUMNS: &str = "id, name, base_version, state, created_at, updated_at, version";
 
 fn raw_draft(r: &rusqlite::Row) -> rusqlite::Result<RawDraft> {
     Ok((
@@ -215,6 +216,7 @@ fn raw_draft(r: &rusqlite::Row) -> rusqlite::Result<RawDraft> {
         r.get(3)?,
         r.get(4)?,
         r.get(5)?,
+        r.get(6)?,
     ))
 }
 
@@ -258,14 +260,29 @@ pub(super) fn draft(conn: &Connection, id: i64) -> Result<Option<DraftRow>> {
     .transpose()
 }
 
-pub(super) fn update_draft(conn: &mut Connection, id: i64, state: &str) -> Result<bool> {
+pub(super) fn update_draft(
+    conn: &mut Connection,
+    id: i64,
+    state: &str,
+    expected: i64,
+) -> Result<DraftSave> {
     let n = conn
         .execute(
-            "UPDATE drafts SET state = ?1, updated_at = ?2 WHERE id = ?3",
-            params![state, Utc::now().timestamp_millis(), id],
+            "UPDATE drafts SET state = ?1, updated_at = ?2, version = version + 1
+             WHERE id = ?3 AND version = ?4",
+            params![state, Utc::now().timestamp_millis(), id, expected],
         )
         .map_err(failed("the draft"))?;
-    Ok(n == 1)
+    if n == 1 {
+        return Ok(DraftSave::Saved(expected + 1));
+    }
+    let current: Option<i64> = conn
+        .query_row("SELECT version FROM drafts WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()
+        .map_err(db("reading a draft"))?;
+    Ok(current.map_or(DraftSave::Missing, |current| DraftSave::Stale { current }))
 }
 
 pub(super) fn delete_draft(conn: &mut Connection, id: i64) -> Result<bool> {

@@ -1,0 +1,27 @@
+//! Pure domain types and rules: grid codes and levels, coordinates, geometry checks, the
+//! territory (grids, compounds, buildings, officers, service centres) and incidents.
+//! Nothing here does I/O or is async; every type that has rules can only hold valid values.
+
+pub mod basemap;
+pub mod city;
+pub mod code;
+pub mod coord;
+pub mod geometry;
+pub mod incident;
+pub mod metrics;
+pub mod model;
+pub mod plan;
+pub mod validate;
+
+pub use city::{Dataset, ImportSummary, RepeatedKey};
+pub use code::{CodeError, GridCode, Level};
+pub use coord::{Bbox, CoordError, Crs, RawCoord, Wgs84Point};
+pub use geometry::GeometryError;
+pub use incident::{
+    Category, Channel, GridPath, Incident, IncidentStatus, NewIncident, StatusCounts, StatusSet,
+};
+pub use model::{
+    Building, Compound, Domain, FeatureId, FieldError, Floors, Grid, GridKind, Households,
+    MaskedPhone, Officer, OfficerRole, PartyOrg, Population, Road, RoadClass, ServiceCentre,
+    ServiceLevel,
+};

@@ -1,0 +1,344 @@
+//! Incidents in memory for density tiles and per-grid counts, current on every write.
+//!
+//! Each incident is kept as a few columns: its Web Mercator position quantised to 2³² steps
+//! per axis, its time, category, status, channel, and the grids it was reported in. The
+//! main columns are sorted by the Morton (Z-order) code of the position, so the incidents of
+//! any map tile at any zoom are one contiguous range: a tile is two binary searches and a
+//! scan. New incidents go to a small unsorted tail that every query also scans; when the
+//! tail grows past [`TAIL_LIMIT`] it is merged into the sorted columns.
+
+use crate::domain::{Category, Channel, GridCode, IncidentStatus, NewIncident, StatusSet};
+use std::collections::{HashMap, HashSet};
+
+/// New incidents waiting to be merged into the sorted columns.
+pub const TAIL_LIMIT: usize = 32_768;
+
+/// One incident as the heat index keeps it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Entry {
+    morton: u64,
+    qx: u32,
+    qy: u32,
+    /// Unix seconds.
+    time: i64,
+    category: u8,
+    status: u8,
+    channel: u8,
+    /// Interned grid codes of levels 1, 2, 3 ([`NO_GRID`] for none), at report time.
+    grids: [u32; 3],
+    /// The same under the boundaries in force now (differs once a new version is published).
+    current: [u32; 3],
+}
+
+const NO_GRID: u32 = u32::MAX;
+
+/// Which incidents a tile or a count includes.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Filter {
+    pub category: Option<Category>,
+    pub status: Option<StatusSet>,
+    pub channel: Option<Channel>,
+    /// Unix seconds, inclusive.
+    pub from: Option<i64>,
+    /// Unix seconds, exclusive.
+    pub to: Option<i64>,
+    /// Per-grid counts by the grids incidents were reported in, not those in force now.
+    pub report_time: bool,
+}
+
+fn index_of<T: PartialEq>(all: &[T], v: T) -> u8 {
+    all.iter().position(|x| *x == v).unwrap_or(0) as u8
+}
+
+impl Filter {
+    fn keeps(&self, e: &Entry) -> bool {
+        self.category
+            .is_none_or(|c| index_of(Category::ALL, c) == e.category)
+            && self
+                .status
+                .is_none_or(|s| s.contains(IncidentStatus::ALL[usize::from(e.status)]))
+            && self
+                .channel
+                .is_none_or(|c| index_of(Channel::ALL, c) == e.channel)
+            && self.from.is_none_or(|t| e.time >= t)
+            && self.to.is_none_or(|t| e.time < t)
+    }
+}
+
+pub use crate::spatial::mercator::{mercator, unmercator};
+
+const SCALE: f64 = 4_294_967_296.0; // 2^32
+
+fn quantise(v: f64) -> u32 {
+    (v * SCALE).clamp(0.0, SCALE - 1.0) as u32
+}
+
+/// Interleaves the bits of x (even positions) and y (odd positions).
+fn morton(x: u32, y: u32) -> u64 {
+    fn spread(v: u32) -> u64 {
+        let mut v = u64::from(v);
+        v = (v | (v << 16)) & 0x0000_FFFF_0000_FFFF;
+        v = (v | (v << 8)) & 0x00FF_00FF_00FF_00FF;
+        v = (v | (v << 4)) & 0x0F0F_0F0F_0F0F_0F0F;
+        v = (v | (v << 2)) & 0x3333_3333_3333_3333;
+        v = (v | (v << 1)) & 0x5555_5555_5555_5555;
+        v
+    }
+    spread(x) | (spread(y) << 1)
+}
+
+/// A map tile (z ≤ 24) and its Morton range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Tile {
+    pub z: u8,
+    pub x: u32,
+    pub y: u32,
+}
+
+impl Tile {
+    /// A tile, if it exists at its zoom.
+    pub fn new(z: u8, x: u32, y: u32) -> Option<Tile> {
+        (z <= 24 && u64::from(x) < (1u64 << z) && u64::from(y) < (1u64 << z)).then_some(Tile {
+            z,
+            x,
+            y,
+        })
+    }
+
+    fn shift(self) -> u32 {
+        32 - u32::from(self.z)
+    }
+
+    /// Morton codes of the tile: `[start, end)`.
+    fn range(self) -> (u64, u64) {
+        let s = self.shift();
+        let start = morton(
+            ((u64::from(self.x) << s) & 0xFFFF_FFFF) as u32,
+            ((u64::from(self.y) << s) & 0xFFFF_FFFF) as u32,
+        );
+        let span = 1u64 << (2 * s).min(63);
+        let end = if 2 * s >= 64 { u64::MAX } else { start + span };
+        (start, end)
+    }
+
+    /// The tile's bounds as lng/lat: west, south, east, north.
+    pub fn bounds(self) -> (f64, f64, f64, f64) {
+        let n = f64::from(1u32 << self.z.min(31));
+        let (w, nn) = unmercator(f64::from(self.x) / n, f64::from(self.y) / n);
+        let (e, s) = unmercator(f64::from(self.x + 1) / n, f64::from(self.y + 1) / n);
+        (w, s, e, nn)
+    }
+}
+
+/// Counts of one tile, binned: `bins × bins` cells, row 0 at the top.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Binned {
+    pub bins: u32,
+    /// `(column, row, count)` of every non-empty cell, in row-major order.
+    pub cells: Vec<(u32, u32, u32)>,
+}
+
+/// The incidents, indexed for tiles and grid counts.
+#[derive(Default)]
+pub struct Heat {
+    sorted: Vec<Entry>,
+    tail: Vec<Entry>,
+    codes: Vec<GridCode>,
+    code_ids: HashMap<GridCode, u32>,
+    /// Store ids already indexed, so catching up never counts an incident twice.
+    ids: HashSet<i64>,
+    /// Bumped on every change, so derived figures know when to recompute.
+    version: u64,
+}
+
+impl Heat {
+    /// Indexes incidents in one go (at start, from the store).
+    pub fn build<'a>(incidents: impl IntoIterator<Item = &'a NewIncident>) -> Heat {
+        let mut h = Heat::default();
+        let mut entries: Vec<Entry> = incidents.into_iter().map(|n| h.entry(n)).collect();
+        entries.sort_unstable_by_key(|e| e.morton);
+        h.sorted = entries;
+        h
+    }
+
+    /// Indexes stored incidents in one go (at start).
+    pub fn from_stored(incidents: &[crate::domain::Incident]) -> Heat {
+        let mut h = Heat::build(incidents.iter().map(|i| &i.incident));
+        h.ids = incidents.iter().map(|i| i.id).collect();
+        h
+    }
+
+    /// Adds a stored incident unless it is already indexed; true if it was added.
+    pub fn add_stored(&mut self, i: &crate::domain::Incident) -> bool {
+        if !self.ids.insert(i.id) {
+            return false;
+        }
+        self.add(&i.incident);
+        true
+    }
+
+    /// The largest store id indexed (0 when none).
+    pub fn max_id(&self) -> i64 {
+        self.ids.iter().copied().max().unwrap_or(0)
+    }
+
+    pub fn len(&self) -> usize {
+        self.sorted.len() + self.tail.len()
+    }
+
+    /// Changes with every added incident.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn intern(&mut self, code: &Option<GridCode>) -> u32 {
+        let Some(code) = code else { return NO_GRID };
+        if let Some(&id) = self.code_ids.get(code) {
+            return id;
+        }
+        let id = self.codes.len() as u32;
+        self.codes.push(code.clone());
+        self.code_ids.insert(code.clone(), id);
+        id
+    }
+
+    fn entry(&mut self, n: &NewIncident) -> Entry {
+        let (x, y) = mercator(n.location.lng(), n.location.lat());
+        let (qx, qy) = (quantise(x), quantise(y));
+        let grids = [
+            self.intern(&n.grids.level1),
+            self.intern(&n.grids.level2),
+            self.intern(&n.grids.level3),
+        ];
+        Entry {
+            current: grids,
+            morton: morton(qx, qy),
+            qx,
+            qy,
+            time: n.reported_at.timestamp(),
+            category: index_of(Category::ALL, n.category),
+            status: index_of(IncidentStatus::ALL, n.status),
+            channel: index_of(Channel::ALL, n.channel),
+            grids,
+        }
+    }
+
+    /// Files every incident under the grids `grids_at` gives for its position (the engine of
+    /// the version now in force, after a publish); report-time grids stay as they were.
+    pub fn refile(&mut self, grids_at: impl Fn(f64, f64) -> crate::domain::GridPath) {
+        self.version += 1;
+        let mut entries = std::mem::take(&mut self.sorted);
+        let mut tail = std::mem::take(&mut self.tail);
+        for e in entries.iter_mut().chain(tail.iter_mut()) {
+            let (lng, lat) = unmercator(
+                (f64::from(e.qx) + 0.5) / SCALE,
+                (f64::from(e.qy) + 0.5) / SCALE,
+            );
+            let path = grids_at(lng, lat);
+            e.current = [
+                self.intern(&path.level1),
+                self.intern(&path.level2),
+                self.intern(&path.level3),
+            ];
+        }
+        self.sorted = entries;
+        self.tail = tail;
+    }
+
+    /// Adds a stored incident; it shows in tiles and counts at once.
+    pub fn add(&mut self, n: &NewIncident) {
+        self.version += 1;
+        let e = self.entry(n);
+        self.tail.push(e);
+        if self.tail.len() >= TAIL_LIMIT {
+            self.merge();
+        }
+    }
+
+    fn merge(&mut self) {
+        let mut tail = std::mem::take(&mut self.tail);
+        tail.sort_unstable_by_key(|e| e.morton);
+        let old = std::mem::take(&mut self.sorted);
+        let mut merged = Vec::with_capacity(old.len() + tail.len());
+        let (mut a, mut b) = (old.into_iter().peekable(), tail.into_iter().peekable());
+        loop {
+            let take_a = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) => x.morton <= y.morton,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            merged.extend(if take_a { a.next() } else { b.next() });
+        }
+        self.sorted = merged;
+    }
+
+    /// Every kept incident in `tile`, sorted part first.
+    fn in_tile<'a>(&'a self, tile: Tile, f: &'a Filter) -> impl Iterator<Item = &'a Entry> + 'a {
+        let (start, end) = tile.range();
+        let lo = self.sorted.partition_point(|e| e.morton < start);
+        let hi = self.sorted.partition_point(|e| e.morton < end);
+        self.sorted[lo..hi]
+            .iter()
+            .chain(
+                self.tail
+                    .iter()
+                    .filter(move |e| e.morton >= start && e.morton < end),
+            )
+            .filter(move |e| f.keeps(e))
+    }
+
+    /// How many kept incidents fall in `tile`.
+    pub fn count_in_tile(&self, tile: Tile, f: &Filter) -> u64 {
+        self.in_tile(tile, f).count() as u64
+    }
+
+    /// The kept incidents of `tile` counted in `bins × bins` cells (`bins` a power of two).
+    pub fn bin(&self, tile: Tile, bins: u32, f: &Filter) -> Binned {
+        let bins = bins.next_power_of_two().clamp(1, 256);
+        let cell_bits = bins.trailing_zeros();
+        let s = tile.shift();
+        let mut counts = vec![0u32; (bins * bins) as usize];
+        for e in self.in_tile(tile, f) {
+            let col =
+                ((u64::from(e.qx) >> s.saturating_sub(cell_bits)) & u64::from(bins - 1)) as u32;
+            let row =
+                ((u64::from(e.qy) >> s.saturating_sub(cell_bits)) & u64::from(bins - 1)) as u32;
+            counts[(row * bins + col) as usize] += 1;
+        }
+        let cells = counts
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(i, n)| (i as u32 % bins, i as u32 / bins, *n))
+            .collect();
+        Binned { bins, cells }
+    }
+
+    /// Kept incidents and how many of them are open, per grid of `level` (1, 2 or 3): by the
+    /// grids in force now, or by those they were reported in (`f.report_time`).
+    pub fn per_grid(&self, level: usize, f: &Filter) -> HashMap<GridCode, (u64, u64)> {
+        let mut by_id: HashMap<u32, (u64, u64)> = HashMap::new();
+        let open: Vec<bool> = IncidentStatus::ALL.iter().map(|s| s.is_open()).collect();
+        for e in self.sorted.iter().chain(&self.tail).filter(|e| f.keeps(e)) {
+            let grids = if f.report_time { &e.grids } else { &e.current };
+            let g = grids[level.clamp(1, 3) - 1];
+            if g != NO_GRID {
+                let c = by_id.entry(g).or_default();
+                c.0 += 1;
+                c.1 += u64::from(open[e.status as usize]);
+            }
+        }
+        by_id
+            .into_iter()
+            .map(|(id, c)| (self.codes[id as usize].clone(), c))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,60 @@
+//! The one error type of the application layer. Each variant names what went wrong in terms a
+//! client can act on; `http::error` turns each into its status and JSON body.
+
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// A parameter or body field is malformed (400).
+    #[error("{message}")]
+    BadRequest { kind: &'static str, message: String },
+    /// No such resource (404).
+    #[error("{0}")]
+    NotFound(String),
+    /// Conflicts with what is stored (409).
+    #[error("{0}")]
+    Conflict(String),
+    /// An edit made on an older version of the object than the one stored (409, with the
+    /// version now current so the client can reload and retry).
+    #[error("{message}")]
+    Stale { message: String, current: i64 },
+    /// Body over the configured limit (413).
+    #[error("{0}")]
+    TooLarge(String),
+    /// Well-formed but breaks a rule (422).
+    #[error("{0}")]
+    Unprocessable(String),
+    /// Breaks rules, with the list of what is wrong (422, `problems` in the body).
+    #[error("{message}")]
+    Invalid {
+        message: String,
+        problems: serde_json::Value,
+    },
+    /// Our fault; details go to the log, not the client (500).
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn bad(kind: &'static str, message: impl Into<String>) -> AppError {
+        AppError::BadRequest {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// A query parameter that did not parse: names the parameter and the reason.
+    pub fn param(name: &str, e: impl std::fmt::Display) -> AppError {
+        AppError::bad("invalid_parameter", format!("query parameter {name}: {e}"))
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> AppError {
+        match e {
+            StoreError::Conflict(m) => AppError::Conflict(m),
+            StoreError::Invalid(m) => AppError::Unprocessable(m),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}

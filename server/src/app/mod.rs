@@ -1,0 +1,134 @@
+//! The application layer: the state and rules between HTTP (or the CLI) and the store.
+//!
+//! [`App`] owns the live engine and its swap (with a generation counter that changes on every
+//! swap), the incident columns, group commit of single reports, bulk loads (one path for the
+//! CLI and HTTP), drafts with optimistic concurrency, publishing, engines of earlier versions
+//! (a bounded cache) and the per-grid metrics cache. Handlers parse, call [`App`] and
+//! serialise; the next features (accounts, the case loop, the change feed) add their state
+//! here. CPU-heavy engine builds always run off the async workers.
+
+pub mod bulk;
+pub mod columns;
+pub mod drafts;
+pub mod error;
+pub mod group_commit;
+pub mod history;
+pub mod metrics;
+
+pub use error::AppError;
+pub use group_commit::GroupCommit;
+
+use crate::domain::{Dataset, Incident, NewIncident};
+use crate::engine::heat::Heat;
+use crate::engine::Engine;
+use crate::store::{IncidentQuery, Store, StoreError, StoreKind};
+use columns::IncidentColumns;
+use history::VersionEngines;
+use metrics::MetricsCache;
+use std::sync::{Arc, RwLock};
+
+/// The engine in service and its generation, swapped whole: readers take an `Arc` and keep
+/// the version they started with, so a swap never pauses a lookup.
+struct Live(RwLock<(u64, Arc<Engine>)>);
+
+impl Live {
+    fn current(&self) -> (u64, Arc<Engine>) {
+        let g = self.0.read().unwrap_or_else(|p| p.into_inner());
+        (g.0, Arc::clone(&g.1))
+    }
+
+    fn replace(&self, engine: Arc<Engine>) {
+        let mut g = self.0.write().unwrap_or_else(|p| p.into_inner());
+        *g = (g.0 + 1, engine);
+    }
+}
+
+/// Everything a request or a CLI command works through. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub store: Arc<dyn Store>,
+    live: Arc<Live>,
+    columns: Arc<IncidentColumns>,
+    intake: GroupCommit,
+    /// Held while a draft is published, so publishes and engine swaps run one at a time.
+    publishing: Arc<tokio::sync::Mutex<()>>,
+    history: Arc<VersionEngines>,
+    metrics: Arc<MetricsCache>,
+}
+
+/// Builds an engine off the async workers (it takes a CPU for a fraction of a second).
+pub async fn build_engine(data: Dataset, what: &str) -> Result<Arc<Engine>, AppError> {
+    tokio::task::spawn_blocking(move || Arc::new(Engine::build(&data)))
+        .await
+        .map_err(|e| AppError::Internal(format!("building the engine of {what}: {e}")))
+}
+
+impl App {
+    /// Builds the engine and the incident columns from what the store holds and starts the
+    /// incident writers.
+    pub async fn load(store: Arc<dyn Store>) -> Result<App, StoreError> {
+        let data = crate::store::export_dataset(&*store).await?;
+        let engine = build_engine(data, "the live city")
+            .await
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        tracing::info!(sizes = ?engine.sizes(), "spatial engine built (grids per level, compounds, buildings)");
+        let stored = store
+            .incidents(&IncidentQuery {
+                everything: true,
+                ..Default::default()
+            })
+            .await?;
+        let columns = Arc::new(IncidentColumns::new(Heat::from_stored(&stored)));
+        drop(stored);
+        // Once grids have been redrawn, incidents also count under the grids in force now.
+        if store.versions().await?.len() > 1 {
+            columns.refile(&engine);
+        }
+        tracing::info!(incidents = columns.read().len(), "incident columns built");
+        let writers = match store.kind() {
+            StoreKind::Sqlite => 1,
+            StoreKind::Postgis => 8,
+        };
+        Ok(App {
+            intake: GroupCommit::start(store.clone(), writers, columns.clone()),
+            live: Arc::new(Live(RwLock::new((1, engine)))),
+            columns,
+            publishing: Arc::default(),
+            history: Arc::default(),
+            metrics: Arc::default(),
+            store,
+        })
+    }
+
+    /// The engine in service.
+    pub fn engine(&self) -> Arc<Engine> {
+        self.live.current().1
+    }
+
+    /// Changes every time the engine is swapped (a publish or a re-import).
+    pub fn generation(&self) -> u64 {
+        self.live.current().0
+    }
+
+    /// The incidents in memory.
+    pub fn incidents(&self) -> &IncidentColumns {
+        &self.columns
+    }
+
+    /// Stores one report; returns once it is durable (and counted in tiles and statistics).
+    pub async fn report(&self, incident: NewIncident) -> Result<Incident, StoreError> {
+        self.intake.submit(incident).await
+    }
+
+    /// Rebuilds the engine from the store, swaps it in and refiles every incident under the
+    /// grids now in force.
+    pub async fn reload_city(&self) -> Result<(), AppError> {
+        let data = crate::store::export_dataset(&*self.store).await?;
+        let engine = build_engine(data, "the live city").await?;
+        self.live.replace(Arc::clone(&engine));
+        let columns = self.columns.clone();
+        tokio::task::spawn_blocking(move || columns.refile(&engine))
+            .await
+            .map_err(|e| AppError::Internal(format!("refiling incidents: {e}")))
+    }
+}

@@ -1,0 +1,46 @@
+//! Query and path parameters shared by the resources: each parsed into its type, with an
+//! error that names the parameter and says what was wrong.
+
+use super::AppError;
+use crate::domain::GridCode;
+use chrono::{DateTime, Utc};
+
+/// Parses an optional query parameter with `FromStr`, naming it in the error.
+pub fn opt_param<T: std::str::FromStr>(
+    name: &str,
+    v: &Option<String>,
+) -> Result<Option<T>, AppError>
+where
+    T::Err: std::fmt::Display,
+{
+    v.as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<T>().map_err(|e| AppError::param(name, e)))
+        .transpose()
+}
+
+/// Parses a grid code from a path segment.
+pub fn path_code(code: &str) -> Result<GridCode, AppError> {
+    GridCode::parse(code).map_err(|e| AppError::bad("invalid_grid_code", e.to_string()))
+}
+
+/// A date (`2026-05-01`, UTC midnight) or an RFC 3339 time.
+pub fn time(name: &str, v: &Option<String>) -> Result<Option<DateTime<Utc>>, AppError> {
+    v.as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            DateTime::parse_from_rfc3339(s)
+                .map(|t| t.with_timezone(&Utc))
+                .or_else(|_| {
+                    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                        .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
+                })
+                .map_err(|_| {
+                    AppError::param(
+                        name,
+                        format!("{s:?} is not a date (2026-05-01) or an RFC 3339 time"),
+                    )
+                })
+        })
+        .transpose()
+}

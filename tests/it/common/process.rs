@@ -1,0 +1,84 @@
+//! Running the `gridd` binary in tests: free ports, a minimal HTTP/1.1 client, waiting for
+//! `/api/health`, and fresh PostGIS databases for tests that have no runtime of their own.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// One request on its own connection; the whole response as text, or `None` if the server
+/// could not be reached or hung up.
+pub fn http(port: u16, method: &str, path: &str, body: &str) -> Option<String> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).ok()?;
+    (!out.is_empty()).then_some(out)
+}
+
+pub fn http_get(port: u16, path: &str) -> Option<String> {
+    http(port, "GET", path, "")
+}
+
+/// The body of a response (after the blank line).
+pub fn body(response: &str) -> &str {
+    response.split_once("\r\n\r\n").map_or("", |(_, b)| b)
+}
+
+pub fn wait_for_health(child: &mut Child, port: u16) -> String {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(60) {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("gridd exited early with {status}");
+        }
+        if let Some(resp) = http_get(port, "/api/health") {
+            return resp;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("gridd did not answer /api/health within 60 s");
+}
+
+/// `gridd serve` on `db`, loading the fixture city if the store is empty.
+pub fn serve(db: &str, port: u16) -> Child {
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/fixture");
+    Command::new(env!("CARGO_BIN_EXE_gridd"))
+        .args([
+            "serve",
+            "--db",
+            db,
+            "--bind",
+            "127.0.0.1",
+            "--load-if-empty",
+            fixture,
+        ])
+        .arg("--port")
+        .arg(port.to_string())
+        .env("GRIDD_WEB", "/nonexistent")
+        .env("GRIDD_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("gridd starts")
+}
+
+/// A new, empty database on the `GRIDD_TEST_PG` cluster, from a test without a runtime.
+pub fn pg_fresh_database() -> String {
+    tokio::runtime::Runtime::new()
+        .expect("a runtime")
+        .block_on(super::pg_fresh_database())
+}

@@ -1,0 +1,29 @@
+//! Every integration test of gridd in one binary: the conformance suite on both stores,
+//! the HTTP API end to end, PostGIS agreement, import defects, planning and versions, the
+//! sample city, and the `gridd` binary run as a process (import, serve, `kill -9`).
+//!
+//! Tests on PostGIS need `GRIDD_TEST_PG` (set by `make test`); without it they are reported
+//! as ignored, with the reason. Shared setup is in [`common`]; `both_stores!` declares a test
+//! once for each store.
+
+#[macro_use]
+mod common;
+
+mod agreement;
+mod conformance;
+mod drafts_api;
+mod engine_stats;
+mod http_api;
+mod import_cli;
+mod import_defects;
+mod incidents_api;
+mod kill9;
+mod plan;
+mod plan_api;
+mod postgis;
+mod sample_city;
+mod sample_incidents;
+mod serve;
+mod sqlite;
+mod tiles_api;
+mod versions;
