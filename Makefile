@@ -59,16 +59,22 @@ test-browser: build web tests/browser/node_modules/.package-lock.json data/sampl
 test: web
 	scripts/with-postgis.sh $(MAKE) --no-print-directory test-all
 
-# Everything that runs inside the cluster's lifetime (GRIDD_TEST_PG is set by the script).
-# The last line sums every cargo test binary, so a reader (or CI) sees one total.
+# Everything that runs inside the cluster's lifetime (GRIDD_TEST_PG is set by the script, so
+# no PostGIS test is ignored). The summary line sums every cargo test binary (unit tests,
+# the one integration binary `it`, doctests) in Rust's own words, so a reader (or CI) sees
+# one true total; it is printed even when a test failed.
 test-all: lint
-	set -o pipefail; $(CARGO) test --workspace 2>&1 | tee target/test-output.log
+	mkdir -p target
+	set -o pipefail; $(CARGO) test --workspace --no-fail-fast 2>&1 | tee target/test-output.log; rc=$$?; \
+	  awk '/^test result:/ { p += $$4; f += $$6; i += $$8 } END { printf "cargo test: %d passed, %d failed, %d ignored\n", p, f, i }' target/test-output.log; \
+	  exit $$rc
 	$(MAKE) --no-print-directory test-browser
-	@awk '/^test result:/ { p += $$4; f += $$6; s += $$8 } END { printf "cargo test: %d passed, %d failed, %d skipped\n", p, f, s }' target/test-output.log
 
+## lint: formatting, clippy, and the core crate kept free of I/O frameworks
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	scripts/check-core-deps.sh
 
 fmt:
 	$(CARGO) fmt --all

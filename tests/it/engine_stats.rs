@@ -1,7 +1,7 @@
 //! The engine's per-grid facts on the fixture city: officers, compounds, neighbours, reach.
+use crate::common::fixture;
 use gridd::domain::*;
 use gridd::engine::stats::*;
-use crate::common::fixture;
 use gridd::spatial::M_PER_DEG;
 
 #[test]

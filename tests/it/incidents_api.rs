@@ -179,6 +179,43 @@ async fn bad_reports_are_400_naming_the_field_and_store_nothing(store: Arc<dyn S
             "{body}: {v}"
         );
     }
+    // What the report form translates: the field, a message code and its figures.
+    for (body, field, code) in [
+        (
+            r#"{"lng":110.44,"lat":35.47}"#,
+            "category",
+            "intake.required",
+        ),
+        (
+            r#"{"lng":35.47,"lat":110.44,"category":"e_emergency"}"#,
+            "lat",
+            "intake.swapped",
+        ),
+        (
+            r#"{"lng":"east","lat":35.47,"category":"e_emergency"}"#,
+            "lng",
+            "intake.not_a_number",
+        ),
+    ] {
+        let (status, v) = post(&r, "/api/incidents", body).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {v}");
+        assert_eq!(
+            (v["field"].as_str(), v["code"].as_str()),
+            (Some(field), Some(code)),
+            "{v}"
+        );
+        assert!(v["params"].is_object(), "{v}");
+    }
+    let (_, v) = post(
+        &r,
+        "/api/incidents",
+        r#"{"lng":35.47,"lat":110.44,"category":"e_emergency"}"#,
+    )
+    .await;
+    assert_eq!(
+        (v["params"]["lng"].as_f64(), v["params"]["lat"].as_f64()),
+        (Some(35.47), Some(110.44))
+    );
     assert_eq!(incident_count(&store).await, 0);
 }
 

@@ -88,7 +88,7 @@ fn rebalancing_the_sample_city_leaves_a_valid_city_with_every_oversized_grid_spl
                 p.split
                     .problems
                     .iter()
-                    .any(|m| m.contains(&total.to_string())),
+                    .any(|m| m.message.contains(&total.to_string())),
                 "{}: the reason names the load: {:?}",
                 p.code,
                 p.split.problems

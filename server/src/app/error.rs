@@ -8,6 +8,15 @@ pub enum AppError {
     /// A parameter or body field is malformed (400).
     #[error("{message}")]
     BadRequest { kind: &'static str, message: String },
+    /// A field of a body is wrong (400 `invalid_field`), with a message code and its
+    /// figures for the frontend to translate.
+    #[error("{message}")]
+    Field {
+        message: String,
+        field: String,
+        code: &'static str,
+        params: serde_json::Map<String, serde_json::Value>,
+    },
     /// No such resource (404).
     #[error("{0}")]
     NotFound(String),
@@ -46,6 +55,17 @@ impl AppError {
     /// A query parameter that did not parse: names the parameter and the reason.
     pub fn param(name: &str, e: impl std::fmt::Display) -> AppError {
         AppError::bad("invalid_parameter", format!("query parameter {name}: {e}"))
+    }
+}
+
+impl From<crate::intake::ReportError> for AppError {
+    fn from(e: crate::intake::ReportError) -> AppError {
+        AppError::Field {
+            message: e.to_string(),
+            field: e.field.into_owned(),
+            code: e.code,
+            params: e.params,
+        }
     }
 }
 

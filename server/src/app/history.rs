@@ -123,3 +123,31 @@ impl App {
         self.history.len()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn empty_engine() -> Arc<Engine> {
+        Arc::new(Engine::build(&Dataset::default()))
+    }
+
+    #[test]
+    fn no_more_than_the_stated_number_of_old_engines_is_kept_and_the_least_recently_used_goes_first(
+    ) {
+        let cache = VersionEngines::default();
+        for v in 1..=KEPT_VERSIONS as i64 {
+            cache.put(v, empty_engine());
+        }
+        assert_eq!(cache.len(), KEPT_VERSIONS);
+        // Version 1 is used again, so version 2 is now the least recently used.
+        assert!(cache.get(1).is_some());
+        cache.put(100, empty_engine());
+        assert_eq!(cache.len(), KEPT_VERSIONS, "the cache stays at its limit");
+        assert!(
+            cache.get(2).is_none(),
+            "the least recently used was dropped"
+        );
+        assert!(cache.get(1).is_some() && cache.get(100).is_some());
+    }
+}

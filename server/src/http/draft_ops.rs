@@ -7,6 +7,7 @@
 use super::drafts::save;
 use super::{App, AppError};
 use crate::app::drafts::{contents_of, live_level3, plan_error};
+use crate::domain::message::{joined, texts};
 use crate::domain::plan::draft::{merge, DraftGrid, DraftState, Op};
 use crate::domain::plan::fix::{fix_oversized, move_units as move_between, parts, redraw_pair};
 use crate::domain::plan::rebalance::plan_grid;
@@ -105,7 +106,7 @@ pub async fn split(
     if split.parts.len() < 2 {
         return Err(AppError::bad(
             "cannot_plan",
-            format!("grid {code} stays one grid: {}", split.problems.join("; ")),
+            format!("grid {code} stays one grid: {}", joined(&split.problems)),
         ));
     }
     let parts = parts(grid, &split, &mut c.taken(&state).await?).map_err(plan_error)?;
@@ -116,7 +117,7 @@ pub async fn split(
     c.done(
         &state,
         op,
-        json!({ "problems": split.problems, "divided": divided }),
+        json!({ "problems": texts(&split.problems), "reasons": split.problems, "divided": divided }),
     )
     .await
 }
@@ -191,8 +192,12 @@ pub async fn balance(
         &mut codes,
     )
     .map_err(plan_error)?;
-    c.done(&state, op, json!({ "problems": split.problems }))
-        .await
+    c.done(
+        &state,
+        op,
+        json!({ "problems": texts(&split.problems), "reasons": split.problems }),
+    )
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -238,7 +243,7 @@ pub async fn fix(
     let unfixed: Vec<Value> = fixed
         .unfixed
         .iter()
-        .map(|(code, why)| json!({ "code": code, "reason": why }))
+        .map(|(code, why)| json!({ "code": code, "reason": joined(why), "reasons": why }))
         .collect();
     let report = json!({ "fixed": { "split": split, "paired": paired, "unfixed": unfixed, "seconds": seconds } });
     if !fixed.ops.is_empty() {
@@ -360,6 +365,10 @@ pub async fn move_units(
         &mut codes,
     )
     .map_err(plan_error)?;
-    c.done(&state, op, json!({ "problems": split.problems }))
-        .await
+    c.done(
+        &state,
+        op,
+        json!({ "problems": texts(&split.problems), "reasons": split.problems }),
+    )
+    .await
 }

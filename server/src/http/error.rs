@@ -14,6 +14,7 @@ impl AppError {
     pub fn status_and_kind(&self) -> (StatusCode, &'static str) {
         match self {
             AppError::BadRequest { kind, .. } => (StatusCode::BAD_REQUEST, kind),
+            AppError::Field { .. } => (StatusCode::BAD_REQUEST, "invalid_field"),
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             AppError::Stale { .. } => (StatusCode::CONFLICT, "stale_version"),
@@ -39,6 +40,16 @@ impl IntoResponse for AppError {
         match self {
             AppError::Invalid { problems, .. } => body["problems"] = problems,
             AppError::Stale { current, .. } => body["current_version"] = json!(current),
+            AppError::Field {
+                field,
+                code,
+                params,
+                ..
+            } => {
+                body["field"] = json!(field);
+                body["code"] = json!(code);
+                body["params"] = serde_json::Value::Object(params);
+            }
             _ => {}
         }
         (status, Json(body)).into_response()

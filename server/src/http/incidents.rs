@@ -55,7 +55,7 @@ pub async fn create(
     let engine = state.engine();
     let incident = RawReport::from_json(&value)
         .and_then(|r| r.into_incident(&engine, Utc::now()))
-        .map_err(|e| AppError::bad("invalid_field", e.to_string()))?;
+        .map_err(AppError::from)?;
     let stored = state.report(incident).await?;
     Ok((StatusCode::CREATED, Json(incident_json(&stored, &engine))))
 }

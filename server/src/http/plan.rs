@@ -7,6 +7,7 @@
 use super::features::{collection, geometry};
 use super::params::opt_param;
 use super::{App, AppError};
+use crate::domain::message::texts;
 use crate::domain::plan::rebalance::{contents_by_grid, plan_grid, GridContents};
 use crate::domain::plan::{fresh_codes, out_of_band, Band, Measure};
 use crate::domain::{GridCode, Level};
@@ -153,7 +154,8 @@ pub async fn split(
         "by": by.as_str(),
         "k": split.parts.len(),
         "parts": collection(features),
-        "problems": split.problems,
+        "problems": texts(&split.problems),
+        "reasons": split.problems,
         "divided": divided,
     })))
 }

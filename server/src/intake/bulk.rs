@@ -109,6 +109,7 @@ impl Loader {
         self.bad_line(ReportError {
             field: field.into(),
             message,
+            ..ReportError::blank()
         });
     }
 
@@ -164,6 +165,7 @@ impl Loader {
                 Err(e) => Err(ReportError {
                     field: "line".into(),
                     message: format!("not a JSON object: {e}"),
+                    ..ReportError::blank()
                 }),
             },
             Format::Csv(columns) => split_csv(text, columns.len()).and_then(|cells| {
@@ -249,6 +251,7 @@ fn header(text: &str) -> Result<Vec<usize>, ReportError> {
                     "unknown column {name:?}; a CSV starts with a header of: {}",
                     FIELDS.join(",")
                 ),
+                ..ReportError::blank()
             });
         };
         columns.push(i);
@@ -258,6 +261,7 @@ fn header(text: &str) -> Result<Vec<usize>, ReportError> {
             return Err(ReportError {
                 field: "header".into(),
                 message: format!("the {required} column is missing"),
+                ..ReportError::blank()
             });
         }
     }
@@ -281,6 +285,7 @@ fn split_csv(line: &str, expected: usize) -> Result<Vec<std::borrow::Cow<'_, str
                         return Err(ReportError {
                             field: "line".into(),
                             message: format!("unterminated quote in column {}", cells.len() + 1),
+                            ..ReportError::blank()
                         })
                     }
                     Some(b'"') if bytes.get(j + 1) == Some(&b'"') => {
@@ -304,6 +309,7 @@ fn split_csv(line: &str, expected: usize) -> Result<Vec<std::borrow::Cow<'_, str
                     return Err(ReportError {
                         field: "line".into(),
                         message: format!("text after a closing quote in column {}", cells.len()),
+                        ..ReportError::blank()
                     })
                 }
             }
@@ -320,6 +326,7 @@ fn split_csv(line: &str, expected: usize) -> Result<Vec<std::borrow::Cow<'_, str
         return Err(ReportError {
             field: "line".into(),
             message: format!("{} columns; the header has {expected}", cells.len()),
+            ..ReportError::blank()
         });
     }
     Ok(cells)

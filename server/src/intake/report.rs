@@ -32,6 +32,10 @@ pub const FIELDS: [&str; 8] = [
 pub struct ReportError {
     pub field: Cow<'static, str>,
     pub message: String,
+    /// What is wrong as a message code (`intake.required`, …) for the frontend to translate;
+    /// the figures it needs are in `params`.
+    pub code: &'static str,
+    pub params: serde_json::Map<String, Value>,
 }
 
 impl fmt::Display for ReportError {
@@ -44,6 +48,30 @@ fn err(field: &'static str, message: impl Into<String>) -> ReportError {
     ReportError {
         field: Cow::Borrowed(field),
         message: message.into(),
+        ..ReportError::blank()
+    }
+}
+
+impl ReportError {
+    /// An error with no field or message yet (message code `intake.invalid`), to complete
+    /// with struct update syntax.
+    pub fn blank() -> ReportError {
+        ReportError {
+            field: Cow::Borrowed(""),
+            message: String::new(),
+            code: "intake.invalid",
+            params: serde_json::Map::new(),
+        }
+    }
+
+    /// Names what is wrong as a message code with its figures.
+    fn coded(mut self, code: &'static str, params: &[(&str, Value)]) -> ReportError {
+        self.code = code;
+        self.params = params
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect();
+        self
     }
 }
 
@@ -75,6 +103,8 @@ impl<'a> RawReport<'a> {
                 return Err(ReportError {
                     field: Cow::Owned(k.clone()),
                     message: format!("unknown field; expected one of {}", FIELDS.join(", ")),
+                    code: "intake.unknown_field",
+                    ..ReportError::blank()
                 });
             };
             r.values[i] = match v {
@@ -85,6 +115,8 @@ impl<'a> RawReport<'a> {
                     return Err(ReportError {
                         field: Cow::Owned(k.clone()),
                         message: format!("expected a number or a string, got {other}"),
+                        code: "intake.wrong_type",
+                        ..ReportError::blank()
                     })
                 }
             };
@@ -111,11 +143,12 @@ impl<'a> RawReport<'a> {
 
     fn number(&self, field: &'static str) -> Result<f64, ReportError> {
         match self.get(field) {
-            None => Err(err(field, "is required")),
+            None => Err(err(field, "is required").coded("intake.required", &[])),
             Some(Raw::Number(n)) => Ok(*n),
-            Some(Raw::Text(t)) => t
-                .parse::<f64>()
-                .map_err(|_| err(field, format!("{t:?} is not a number"))),
+            Some(Raw::Text(t)) => t.parse::<f64>().map_err(|_| {
+                err(field, format!("{t:?} is not a number"))
+                    .coded("intake.not_a_number", &[("value", Value::from(t.as_ref()))])
+            }),
         }
     }
 
@@ -139,9 +172,20 @@ impl<'a> RawReport<'a> {
             CoordError::LatOutOfRange(v) if lng.abs() <= 90.0 && v.abs() <= 180.0 => err(
                 "lat",
                 format!("{v} is outside -90..90; are lng and lat swapped? (lng={lng}, lat={v})"),
+            )
+            .coded(
+                "intake.swapped",
+                &[("lng", Value::from(lng)), ("lat", Value::from(v))],
             ),
-            CoordError::LngNotFinite(_) | CoordError::LngOutOfRange(_) => err("lng", e.to_string()),
-            _ => err("lat", e.to_string()),
+            CoordError::LngNotFinite(_) | CoordError::LngOutOfRange(_) => err("lng", e.to_string())
+                .coded(
+                    "intake.out_of_range",
+                    &[("min", (-180).into()), ("max", 180.into())],
+                ),
+            _ => err("lat", e.to_string()).coded(
+                "intake.out_of_range",
+                &[("min", (-90).into()), ("max", 90.into())],
+            ),
         })
     }
 
@@ -154,14 +198,17 @@ impl<'a> RawReport<'a> {
         let raw = self.coordinate()?;
         let category = match self.text("category")? {
             None => {
-                return Err(err(
-                    "category",
-                    "is required (e.g. e_street_order or 街面秩序)",
-                ))
+                return Err(
+                    err("category", "is required (e.g. e_street_order or 街面秩序)")
+                        .coded("intake.required", &[]),
+                )
             }
-            Some(c) => c
-                .parse::<Category>()
-                .map_err(|e| err("category", e.to_string()))?,
+            Some(c) => c.parse::<Category>().map_err(|e| {
+                err("category", e.to_string()).coded(
+                    "intake.unknown_value",
+                    &[("value", Value::from(c.as_ref()))],
+                )
+            })?,
         };
         let description = check_description(self.text("description")?.as_deref().unwrap_or(""))
             .map_err(|e| err("description", e.to_string()))?;
@@ -177,10 +224,10 @@ impl<'a> RawReport<'a> {
                 .with_timezone(&Utc),
         };
         if reported_at > now + Duration::days(1) {
-            return Err(err(
-                "reported_at",
-                format!("{reported_at} is in the future"),
-            ));
+            return Err(
+                err("reported_at", format!("{reported_at} is in the future"))
+                    .coded("intake.future_time", &[]),
+            );
         }
         let channel = match self.text("channel")? {
             None => Channel::Other,

@@ -8,6 +8,7 @@ pub mod code;
 pub mod coord;
 pub mod geometry;
 pub mod incident;
+pub mod message;
 pub mod metrics;
 pub mod model;
 pub mod plan;

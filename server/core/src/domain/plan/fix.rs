@@ -7,6 +7,7 @@
 use super::draft::{merge, DraftGrid, Op};
 use super::rebalance::{plan_grid, GridContents};
 use super::{fresh_codes, out_of_band, Band, Fit, Measure, PlanError, Split};
+use crate::domain::message::{joined, Message};
 use crate::domain::model::{Building, Compound, Grid, Households, Population};
 use crate::domain::GridCode;
 use crate::spatial::PolygonIndex;
@@ -19,7 +20,7 @@ pub struct Fixed {
     pub ops: Vec<Op>,
     /// Codes redrawn with a neighbour, as (oversized, neighbour).
     pub paired: Vec<(GridCode, GridCode)>,
-    pub unfixed: Vec<(GridCode, String)>,
+    pub unfixed: Vec<(GridCode, Vec<Message>)>,
 }
 
 /// Compounds and buildings of each grid of `grids`, by their interior point.
@@ -183,8 +184,7 @@ pub fn fix_oversized(
                 fixed.paired.push((code, other));
             }
             None => {
-                let why = alone.problems.join("; ");
-                fixed.unfixed.push((code, why));
+                fixed.unfixed.push((code, alone.problems.clone()));
             }
         }
     }
@@ -237,7 +237,7 @@ pub fn redraw_pair(
     if split.parts.len() < 2 {
         return Err(PlanError::CannotMerge(format!(
             "grids {a} and {b} cannot be redrawn: {}",
-            split.problems.join("; ")
+            joined(&split.problems)
         )));
     }
     let new = parts(&ga, &split, taken)?;

@@ -4,6 +4,7 @@
 //! and the city's grid list with the splits applied.
 
 use super::{out_of_band, split, units_of, Band, Fit, Measure, PlanError, Split, Unit};
+use crate::domain::message::Message;
 use crate::domain::model::{Building, Compound, FeatureId, Grid, Households, Population};
 use crate::domain::GridCode;
 use std::collections::{HashMap, HashSet};
@@ -140,10 +141,14 @@ pub fn plan_grid(
     if !divided.is_empty() {
         s.problems.insert(
             0,
-            format!(
-                "divided by building to meet the band: {} (a compound then spans several grids)",
-                divided.join(", ")
-            ),
+            Message::new(
+                "plan.divided_by_building",
+                format!(
+                    "divided by building to meet the band: {} (a compound then spans several grids)",
+                    divided.join(", ")
+                ),
+            )
+            .with("compounds", divided.join(", ")),
         );
     }
     Ok((units, s, divided))

@@ -16,6 +16,7 @@
 
 use super::cuts::{along, apply, candidates, Cut, Frame};
 use super::{polsby_popper, Band, Fit, Measure, PlanError, Unit};
+use crate::domain::message::Message;
 use geo::{Contains, MultiPolygon};
 
 /// Most parts one split makes.
@@ -37,7 +38,7 @@ pub struct Part {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Split {
     pub parts: Vec<Part>,
-    pub problems: Vec<String>,
+    pub problems: Vec<Message>,
 }
 
 /// A piece on its way to becoming parts.
@@ -112,12 +113,21 @@ pub fn split(
                 });
             }
             None => {
-                problems.push(format!(
-                    "no cut runs between the units of a piece of {name} holding {} {}: it is left as one part instead of {}",
-                    piece.units.iter().map(|&u| load[u]).sum::<u32>(),
-                    by.noun(),
-                    piece.k
-                ));
+                let held = piece.units.iter().map(|&u| load[u]).sum::<u32>();
+                problems.push(
+                    Message::new(
+                        "plan.no_cut_between_units",
+                        format!(
+                            "no cut runs between the units of a piece of {name} holding {held} {}: it is left as one part instead of {}",
+                            by.noun(),
+                            piece.k
+                        ),
+                    )
+                    .with("grid", name)
+                    .with("load", held)
+                    .with("measure", by.as_str())
+                    .with("parts", piece.k),
+                );
                 done.push(Piece { k: 1, ..piece });
             }
         }
@@ -206,26 +216,47 @@ fn explain(
     band: Band,
     by: Measure,
     total: u32,
-    problems: &mut Vec<String>,
+    problems: &mut Vec<Message>,
 ) {
     for u in units.iter().zip(load).filter(|(_, l)| **l > band.max()) {
-        problems.push(format!(
-            "{} {} has {} {} on its own, more than {}: a unit is never cut, so its part stays over the band",
-            u.0.kind.as_str(),
-            u.0.name,
-            u.1,
-            by.noun(),
-            band.max()
-        ));
+        problems.push(
+            Message::new(
+                "plan.unit_over_band",
+                format!(
+                    "{} {} has {} {} on its own, more than {}: a unit is never cut, so its part stays over the band",
+                    u.0.kind.as_str(),
+                    u.0.name,
+                    u.1,
+                    by.noun(),
+                    band.max()
+                ),
+            )
+            .with("kind", u.0.kind.as_str())
+            .with("unit", u.0.name.as_str())
+            .with("load", *u.1)
+            .with("measure", by.as_str())
+            .with("max", band.max()),
+        );
     }
     let k = parts.len() as u32;
     if k > 1 && total < band.min() * k {
-        problems.push(format!(
-            "{name} holds {total} {}: {k} parts of at least {} would need {}",
-            by.noun(),
-            band.min(),
-            band.min() * k
-        ));
+        problems.push(
+            Message::new(
+                "plan.too_little_for_parts",
+                format!(
+                    "{name} holds {total} {}: {k} parts of at least {} would need {}",
+                    by.noun(),
+                    band.min(),
+                    band.min() * k
+                ),
+            )
+            .with("grid", name)
+            .with("total", total)
+            .with("measure", by.as_str())
+            .with("parts", k)
+            .with("min", band.min())
+            .with("needed", band.min() * k),
+        );
     }
     let lonely = |p: &Part| p.units.len() == 1 && load[p.units[0]] > band.max();
     if problems.is_empty() && parts.iter().any(|p| p.fit != Fit::Within && !lonely(p)) {
@@ -235,10 +266,24 @@ fn explain(
             .collect();
         let room = (band.max() * k).min(total).saturating_sub(band.min() * k);
         let biggest = load.iter().max().copied().unwrap_or(0);
-        problems.push(format!(
-            "{name} holds {total} {noun}: {k} parts of {band} leave {room} {noun} of room, and units of up to {biggest} {noun} must stay whole; the best cut between them gives {}",
-            loads.join(" / "),
-            noun = by.noun(),
-        ));
+        problems.push(
+            Message::new(
+                "plan.best_cut_outside_band",
+                format!(
+                    "{name} holds {total} {noun}: {k} parts of {band} leave {room} {noun} of room, and units of up to {biggest} {noun} must stay whole; the best cut between them gives {}",
+                    loads.join(" / "),
+                    noun = by.noun(),
+                ),
+            )
+            .with("grid", name)
+            .with("total", total)
+            .with("measure", by.as_str())
+            .with("parts", k)
+            .with("min", band.min())
+            .with("max", band.max())
+            .with("room", room)
+            .with("biggest", biggest)
+            .with("loads", loads.join(" / ")),
+        );
     }
 }

@@ -275,9 +275,10 @@ fn a_compound_too_big_for_the_band_is_kept_whole_and_named_in_the_explanation() 
     .unwrap();
     assert_tiles_and_keeps_units_whole(&grid, &units, &s);
     assert!(
-        s.problems
-            .iter()
-            .any(|p| p.contains("金城花园") && p.contains("812")),
+        s.problems.iter().any(|p| p.code == "plan.unit_over_band"
+            && p.params["unit"] == "金城花园"
+            && p.params["load"] == 812
+            && p.message.contains("金城花园")),
         "{:?}",
         s.problems
     );

@@ -126,17 +126,21 @@ pub struct Defect {
     /// A lng/lat inside the problem area, to look at.
     pub at: Option<(f64, f64)>,
     pub message: String,
+    /// The figures in the message, for the frontend to put in the user's language (with
+    /// `kind` as the template and `feature`).
+    pub params: serde_json::Map<String, serde_json::Value>,
 }
 
-/// As the API gives it: `{"kind", "feature", "message", "at": [lng, lat] | null}`.
+/// As the API gives it: `{"kind", "feature", "message", "at": [lng, lat] | null, "params"}`.
 impl serde::Serialize for Defect {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("Defect", 4)?;
+        let mut st = s.serialize_struct("Defect", 5)?;
         st.serialize_field("kind", self.kind.as_str())?;
         st.serialize_field("feature", &self.feature)?;
         st.serialize_field("message", &self.message)?;
         st.serialize_field("at", &self.at.map(|a| [a.0, a.1]))?;
+        st.serialize_field("params", &self.params)?;
         st.end()
     }
 }
@@ -149,7 +153,19 @@ impl Defect {
             feature,
             at: at.map(|p| (p.x(), p.y())),
             message,
+            params: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a figure of the message.
+    fn with(mut self, name: &str, value: impl Into<serde_json::Value>) -> Defect {
+        self.params.insert(name.to_string(), value.into());
+        self
+    }
+
+    /// An area in m², rounded as the message gives it.
+    fn with_area(self, area: f64) -> Defect {
+        self.with("area_m2", (area * 10.0).round() / 10.0)
     }
 }
 

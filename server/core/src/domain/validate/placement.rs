@@ -100,26 +100,32 @@ pub(super) fn check(t: &Territory, tol: &Tolerance, out: &mut Vec<Defect>) {
         }
         let pieces = level3.pieces(&b.footprint, tol);
         if !pieces.is_empty() {
-            out.push(Defect::new(
-                DefectKind::BuildingCut,
-                feature,
-                inside,
-                format!(
-                    "its footprint is split between level-3 grids {}",
-                    level3.describe(&pieces)
-                ),
-            ));
+            out.push(
+                Defect::new(
+                    DefectKind::BuildingCut,
+                    feature,
+                    inside,
+                    format!(
+                        "its footprint is split between level-3 grids {}",
+                        level3.describe(&pieces)
+                    ),
+                )
+                .with("grids", level3.describe(&pieces)),
+            );
         }
     }
     for c in t.compounds {
         let pieces = level3.pieces(&c.geometry, tol);
         if !pieces.is_empty() {
-            out.push(Defect::new(
-                DefectKind::CompoundStraddles,
-                format!("compound {}", c.id),
-                c.geometry.interior_point(),
-                format!("it spreads over level-3 grids {}", level3.describe(&pieces)),
-            ));
+            out.push(
+                Defect::new(
+                    DefectKind::CompoundStraddles,
+                    format!("compound {}", c.id),
+                    c.geometry.interior_point(),
+                    format!("it spreads over level-3 grids {}", level3.describe(&pieces)),
+                )
+                .with("grids", level3.describe(&pieces)),
+            );
         }
     }
     if t.buildings.is_empty() {

@@ -189,6 +189,15 @@ fn overlapping_siblings_are_reported_with_a_point_inside_the_overlap() {
     assert_eq!(defects[0].feature, WS);
     assert!(defects[0].message.contains(WN), "{defects:?}");
     assert!(at_in(&defects[0], X0, Y0 + S, X0 + S, Y0 + S + D));
+    // What the frontend translates: the kind as the template and the figures as params.
+    let sent = serde_json::to_value(&defects[0]).unwrap();
+    assert_eq!(sent["kind"], "overlap");
+    assert_eq!(sent["params"]["sibling"], WN);
+    let area = sent["params"]["area_m2"].as_f64().unwrap();
+    assert!(
+        area > 0.0 && defects[0].message.contains(&format!("{area:.1}")),
+        "{sent}"
+    );
 }
 
 #[test]

@@ -32,15 +32,18 @@ pub(super) fn duplicate_codes<'a>(grids: &'a [Grid], out: &mut Vec<Defect>) -> F
             .map(usize::to_string)
             .collect::<Vec<_>>()
             .join(", ");
-        out.push(Defect::new(
-            DefectKind::DuplicateCode,
-            code.to_string(),
-            grids[at[1]].geometry.interior_point(),
-            format!(
-                "{} grids have this code (positions {list} in the grid list, from 0)",
-                at.len()
-            ),
-        ));
+        out.push(
+            Defect::new(
+                DefectKind::DuplicateCode,
+                code.to_string(),
+                grids[at[1]].geometry.interior_point(),
+                format!(
+                    "{} grids have this code (positions {list} in the grid list, from 0)",
+                    at.len()
+                ),
+            )
+            .with("count", at.len()),
+        );
     }
     positions.into_iter().map(|(c, at)| (c, at[0])).collect()
 }
@@ -51,12 +54,15 @@ pub(super) fn missing_parents(grids: &[Grid], first: &FirstByCode, out: &mut Vec
         let Some(parent) = g.parent().filter(|p| !first.contains_key(p)) else {
             continue;
         };
-        out.push(Defect::new(
-            DefectKind::MissingParent,
-            g.code.to_string(),
-            g.geometry.interior_point(),
-            format!("its parent grid {parent} is not in the data"),
-        ));
+        out.push(
+            Defect::new(
+                DefectKind::MissingParent,
+                g.code.to_string(),
+                g.geometry.interior_point(),
+                format!("its parent grid {parent} is not in the data"),
+            )
+            .with("parent", parent.to_string()),
+        );
     }
 }
 
@@ -73,12 +79,16 @@ pub(super) fn outside_parents(
         };
         let outside = g.geometry.difference(&grids[p].geometry);
         if let Some((area, at)) = significant(&outside, tol) {
-            out.push(Defect::new(
-                DefectKind::OutsideParent,
-                g.code.to_string(),
-                at,
-                format!("{area:.1} m² of it lies outside its parent {parent}"),
-            ));
+            out.push(
+                Defect::new(
+                    DefectKind::OutsideParent,
+                    g.code.to_string(),
+                    at,
+                    format!("{area:.1} m² of it lies outside its parent {parent}"),
+                )
+                .with_area(area)
+                .with("parent", parent.to_string()),
+            );
         }
     }
 }
@@ -104,15 +114,19 @@ pub(super) fn gaps(grids: &[Grid], first: &FirstByCode, tol: &Tolerance, out: &m
         for part in parent.geometry.difference(&covered).iter() {
             let area = polygon_m2(part);
             if area > tol.sliver_m2 {
-                out.push(Defect::new(
-                    DefectKind::Gap,
-                    parent.code.to_string(),
-                    part.interior_point(),
-                    format!(
-                        "{area:.1} m² of it is covered by none of its {} child grids",
-                        kids.len()
-                    ),
-                ));
+                out.push(
+                    Defect::new(
+                        DefectKind::Gap,
+                        parent.code.to_string(),
+                        part.interior_point(),
+                        format!(
+                            "{area:.1} m² of it is covered by none of its {} child grids",
+                            kids.len()
+                        ),
+                    )
+                    .with_area(area)
+                    .with("children", kids.len()),
+                );
             }
         }
     }
@@ -137,15 +151,19 @@ pub(super) fn overlaps(grids: &[Grid], tol: &Tolerance, out: &mut Vec<Defect>) {
         for j in near {
             let common = g.geometry.intersection(&grids[j].geometry);
             if let Some((area, at)) = significant(&common, tol) {
-                out.push(Defect::new(
-                    DefectKind::Overlap,
-                    g.code.to_string(),
-                    at,
-                    format!(
-                        "{area:.1} m² of it is also in sibling grid {}",
-                        grids[j].code
-                    ),
-                ));
+                out.push(
+                    Defect::new(
+                        DefectKind::Overlap,
+                        g.code.to_string(),
+                        at,
+                        format!(
+                            "{area:.1} m² of it is also in sibling grid {}",
+                            grids[j].code
+                        ),
+                    )
+                    .with_area(area)
+                    .with("sibling", grids[j].code.to_string()),
+                );
             }
         }
     }
