@@ -87,6 +87,46 @@ test('a planner splits an oversized grid in a draft, validates and publishes a n
   }
 });
 
+test('the reasons a split misses the band read in Chinese, and in English after the toggle', async () => {
+  const { page, context, problems } = await openPage(browser, DESKTOP);
+  try {
+    // A grid whose split the server explains: a compound divided by building, or a unit over the band.
+    const list = await server.api('/api/plan/oversized');
+    let target = null;
+    for (const g of list.grids.filter((x) => x.fit === 'over')) {
+      const res = await fetch(`${server.url}/api/plan/split`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: g.code }),
+      });
+      const preview = await res.json();
+      if (res.ok && preview.reasons?.length) {
+        target = { code: g.code, reasons: preview.reasons };
+        break;
+      }
+    }
+    assert.ok(target, 'some oversized grid of the sample city comes with reasons');
+    for (const r of target.reasons) assert.match(r.code, /^plan\./);
+    await page.goto(`${server.url}/planner`);
+    await waitForMapIdle(page);
+    await page.locator(`#band-list .band-row[data-code="${target.code}"]`).click();
+    await page.click('#plan-preview-button');
+    const reasons = page.locator('#plan-problems li');
+    await reasons.first().waitFor();
+    const zh = await page.locator('#plan-problems').innerText();
+    assert.match(zh, /按楼栋划分|单独就有|分割线|调整空间|需要/);
+    assert.doesNotMatch(zh, /households|divided|cannot|the band/, 'no English sentence from the server');
+    await screenshot(page, 'planner-reasons-zh-1280x800');
+    await page.click('#lang-toggle');
+    await page.locator('#plan-problems li').first().waitFor();
+    assert.match(await page.locator('#plan-problems').innerText(), /Divided by building|on its own|No cut|of room|would need/);
+    await page.click('#lang-toggle');
+    assert.deepEqual(problems(), []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('the planner view on a phone lists the grids outside the band', async () => {
   const { page, context, problems } = await openPage(browser, PHONE);
   try {

@@ -33,12 +33,15 @@ export class ApiError extends Error {
   readonly status: number;
   /** The server's error kind (`invalid_parameter`, `not_found`, …) or `network`/`bad_answer`. */
   readonly kind: string;
+  /** What is wrong as a message code with its figures, where the server gives one. */
+  readonly said?: { code: string; params: Record<string, unknown> };
 
-  constructor(status: number, kind: string, message: string) {
+  constructor(status: number, kind: string, message: string, said?: { code: string; params: Record<string, unknown> }) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.kind = kind;
+    this.said = said;
   }
 }
 
@@ -72,11 +75,24 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
     }
   }
   if (!res.ok) {
-    const err = body as { error?: string; message?: string } | undefined;
+    const err = body as
+      | { error?: string; message?: string; code?: unknown; params?: unknown; field?: unknown }
+      | undefined;
+    const said =
+      typeof err?.code === 'string'
+        ? {
+            code: err.code,
+            params: {
+              ...(typeof err.params === 'object' && err.params !== null ? (err.params as Record<string, unknown>) : {}),
+              ...(typeof err.field === 'string' ? { field: err.field } : {}),
+            },
+          }
+        : undefined;
     throw new ApiError(
       res.status,
       err?.error ?? `http_${res.status}`,
       err?.message ?? `${path}: HTTP ${res.status} ${res.statusText}`,
+      said,
     );
   }
   if (body === undefined) throw new ApiError(res.status, 'bad_answer', `${path}: the answer is not JSON`);

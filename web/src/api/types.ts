@@ -218,6 +218,8 @@ export interface SplitPreview {
   k: number;
   parts: FeatureCollection<Polygon | MultiPolygon, PartProperties>;
   problems: string[];
+  /** `problems` as codes with params, to show in the user's language. */
+  reasons?: ServerMessage[];
   divided: string[];
 }
 
@@ -256,9 +258,10 @@ export interface Draft {
   /** Why the draft no longer applies (another version changed its grids), or null. */
   stale: string | null;
   problems?: string[];
+  reasons?: ServerMessage[];
   divided?: string[];
   /** After fixing every oversized grid: how many were split, redrawn with a neighbour, left. */
-  fixed?: { split: number; paired: number; unfixed: { code: string; reason: string }[]; seconds: number };
+  fixed?: { split: number; paired: number; unfixed: { code: string; reason: string; reasons?: ServerMessage[] }[]; seconds: number };
 }
 
 export interface DraftSummary {
@@ -269,11 +272,20 @@ export interface DraftSummary {
   updated_at: string;
 }
 
+/** A sentence the server sends as a code with its figures (and in English, for logs). */
+export interface ServerMessage {
+  code: string;
+  params: Record<string, string | number>;
+  message: string;
+}
+
 export interface Defect {
   kind: string;
   feature: string;
   message: string;
   at: Position | null;
+  /** The figures of the message; `kind` names its template (`defect.<kind>` in i18n). */
+  params?: Record<string, string | number>;
 }
 
 export interface Validation {

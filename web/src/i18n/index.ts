@@ -115,3 +115,27 @@ export function formatTime(iso: string): string {
     minute: '2-digit',
   });
 }
+
+/** A code-and-params sentence from the server in the current language; its English text
+ * when this frontend does not know the code. */
+export function say(m: { code: string; params?: Record<string, unknown>; message: string }): string {
+  const known = DICTIONARIES[current] as Record<string, string>;
+  if (!(m.code in known)) return m.message;
+  const p: Params = { message: m.message };
+  for (const [k, v] of Object.entries(m.params ?? {})) {
+    if (typeof v === 'number' || typeof v === 'string') p[k] = v;
+  }
+  const lookup = (key: string, fallback: string): string => (key in known ? known[key] : fallback);
+  if (typeof p.measure === 'string') p.measure = lookup(`msg.measure.${p.measure}`, p.measure);
+  if (typeof p.kind === 'string') p.kind = lookup(`msg.unitKind.${p.kind}`, p.kind);
+  if (typeof p.field === 'string') p.field = lookup(`intake.field.${p.field}`, p.field);
+  if (typeof p.feature === 'string') {
+    p.feature = p.feature.replace(/^(building|compound) /, (_, kind: string) => `${lookup(`msg.unitKind.${kind}`, kind)} `);
+  }
+  return t(m.code as MessageKey, p);
+}
+
+/** A validation defect in the current language. */
+export function sayDefect(d: { kind: string; feature: string; message: string; params?: Record<string, unknown> }): string {
+  return say({ code: `defect.${d.kind}`, params: { ...d.params, feature: d.feature }, message: `${d.kind}: ${d.message}` });
+}

@@ -2,7 +2,7 @@
 import type * as maplibregl from 'maplibre-gl';
 import { api, ApiError } from '../api/client';
 import type { Bbox } from '../api/types';
-import { onLanguageChange, t } from '../i18n';
+import { onLanguageChange, say, t } from '../i18n';
 import { createMap, markFirstIdle } from '../map/base';
 import type { PlacesState } from '../map/places';
 import { bboxOf } from '../map/geometry';
@@ -58,6 +58,7 @@ export function placesStatus(status: MapStatus): (state: PlacesState, e?: Error)
 export function errorText(e: unknown): string {
   if (e instanceof ApiError && e.status === 0) return t('common.networkError', { message: e.message });
   const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof ApiError && e.said) return t('common.error', { message: say({ ...e.said, message }) });
   return t('common.error', { message });
 }
 

@@ -2,8 +2,8 @@
  * Pieces of the planner's panel: a grid's fit to the band as a badge, a table of proposed
  * grids (code, households, compactness, fit) and the list of reasons a plan gives.
  */
-import type { Fit } from '../api/types';
-import { formatNumber, type MessageKey } from '../i18n';
+import type { Fit, ServerMessage } from '../api/types';
+import { formatNumber, say, type MessageKey } from '../i18n';
 import { h } from '../ui/dom';
 
 export function fitBadge(fit: Fit): HTMLElement {
@@ -34,6 +34,9 @@ export function partRows(
   );
 }
 
-export function problemList(problems: string[] | undefined): HTMLElement | null {
-  return problems?.length ? h('ul', { class: 'problems', id: 'plan-problems' }, problems.map((p) => h('li', { text: p }))) : null;
+/** Why a plan misses the band, in the user's language (the server's codes with params), or
+ * the server's English sentences when it sent no codes. */
+export function problemList(problems: string[] | undefined, reasons?: ServerMessage[]): HTMLElement | null {
+  const lines = reasons?.length ? reasons.map(say) : (problems ?? []);
+  return lines.length ? h('ul', { class: 'problems', id: 'plan-problems' }, lines.map((p) => h('li', { text: p }))) : null;
 }

@@ -8,7 +8,7 @@
 import * as maplibregl from 'maplibre-gl';
 import { api, gridTilesUrl } from '../api/client';
 import type { Draft, DraftRef, Fit, GridVersionInfo, OutOfBandAnswer, SplitPreview, Validation } from '../api/types';
-import { formatNumber, formatTime, t, type MessageKey } from '../i18n';
+import { formatNumber, formatTime, sayDefect, t, type MessageKey } from '../i18n';
 import { addGridHitLayer, GRID_HIT_LAYER, gridSourceId, styleReady } from '../map/base';
 import { addHighlight } from '../map/highlight';
 import { addPlaces } from '../map/places';
@@ -204,7 +204,7 @@ export async function plannerView(shell: Shell): Promise<void> {
       say(previewMessage),
       preview ? h('p', { class: 'hint', text: t('plan.previewOf', { k: preview.k }) }) : null,
       preview ? partRows(preview.parts.features) : null,
-      preview ? problemList(preview.problems) : null,
+      preview ? problemList(preview.problems, preview.reasons) : null,
     );
   }
 
@@ -236,14 +236,14 @@ export async function plannerView(shell: Shell): Promise<void> {
       ),
       d.retired.length ? h('p', { class: 'hint', text: t('plan.retires', { codes: d.retired.join('、') }) }) : h('p', { class: 'hint', i18n: 'plan.noChanges' }),
       d.grids.features.length ? partRows(d.grids.features) : null,
-      problemList(d.problems),
+      problemList(d.problems, d.reasons),
       h('button', { type: 'button', class: 'secondary', id: 'draft-validate', i18n: 'plan.validate', disabled: busy, on: { click: () => void runValidate() } }),
       validation
         ? h(
             'div',
             { id: 'draft-validation' },
             notice(validation.valid ? 'success' : 'error', validation.valid ? t('plan.valid', { warnings: validation.warnings.length }) : t('plan.invalid', { n: validation.errors.length })),
-            validation.errors.length ? h('ul', { class: 'problems' }, validation.errors.slice(0, 10).map((e) => h('li', { text: `${e.kind}: ${e.message}` }))) : null,
+            validation.errors.length ? h('ul', { class: 'problems' }, validation.errors.slice(0, 10).map((e) => h('li', { text: sayDefect(e) }))) : null,
           )
         : null,
       field('plan.validFrom', publishFrom, 'publish-from'),

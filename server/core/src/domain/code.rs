@@ -103,6 +103,19 @@ pub enum CodeError {
 }
 
 /// A valid grid code (see the module docs). Cheap to clone; compares as its digits.
+///
+/// A code carries its parents as prefixes, so it can only be built from digits that say a
+/// county and a sequence at each level:
+///
+/// ```
+/// use gridd_core::domain::{GridCode, Level};
+///
+/// let code = GridCode::parse("610581001002003").unwrap();
+/// assert_eq!(code.level(), Level::Three);
+/// assert_eq!(code.parent().unwrap().as_str(), "610581001002");
+/// assert!(GridCode::parse("610581001000").is_err(), "sequences start at 001");
+/// assert!(GridCode::parse("61058100").is_err(), "8 digits is no level");
+/// ```
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct GridCode(String);

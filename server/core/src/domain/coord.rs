@@ -45,6 +45,15 @@ fn check(lng: f64, lat: f64) -> Result<(), CoordError> {
 }
 
 /// A longitude/latitude pair in WGS84 degrees, always finite and in range.
+///
+/// ```
+/// use gridd_core::domain::Wgs84Point;
+///
+/// let p = Wgs84Point::new(110.44, 35.47).unwrap();
+/// assert_eq!((p.lng(), p.lat()), (110.44, 35.47));
+/// assert!(Wgs84Point::new(f64::NAN, 35.47).is_err());
+/// assert!(Wgs84Point::new(110.44, 95.0).is_err(), "latitude beyond the pole");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "[f64; 2]", into = "[f64; 2]")]
 pub struct Wgs84Point {

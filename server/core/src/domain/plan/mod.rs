@@ -85,6 +85,17 @@ impl FromStr for Measure {
 }
 
 /// The range a grid's load should fall in, both ends included.
+///
+/// ```
+/// use gridd_core::domain::plan::{Band, Fit};
+///
+/// let band = Band::default(); // 300–500 households
+/// assert_eq!((band.fit(299), band.fit(300), band.fit(500), band.fit(501)),
+///            (Fit::Under, Fit::Within, Fit::Within, Fit::Over));
+/// assert_eq!(band.parts_for(859), 2);
+/// assert_eq!(band.parts_for(520), 1, "4% over beats two grids 13% under");
+/// assert!(Band::new(500, 300).is_err());
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Band {
     min: u32,

@@ -98,7 +98,20 @@ impl Raster {
     }
 }
 
-/// Polygons with keys, rasterised for point location.
+/// Polygons with keys, rasterised for point location. Boundaries count as inside, and a
+/// point on an edge or vertex shared by several polygons goes to the lowest key:
+///
+/// ```
+/// use geo::{polygon, MultiPolygon, Point};
+/// use gridd_core::engine::Locator;
+///
+/// let west = MultiPolygon(vec![polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0)]]);
+/// let east = MultiPolygon(vec![polygon![(x: 1.0, y: 0.0), (x: 2.0, y: 0.0), (x: 2.0, y: 1.0), (x: 1.0, y: 1.0)]]);
+/// let l = Locator::new([("B-east", east), ("A-west", west)]);
+/// assert_eq!(l.locate(Point::new(1.5, 0.5)), Some(&"B-east"));
+/// assert_eq!(l.locate(Point::new(1.0, 0.5)), Some(&"A-west"), "shared edge: lowest key");
+/// assert_eq!(l.locate(Point::new(3.0, 0.5)), None);
+/// ```
 pub struct Locator<K> {
     /// Keys sorted ascending; a polygon's index is its rank, so the lowest index wins ties.
     keys: Vec<K>,
