@@ -70,6 +70,11 @@ test-all: lint
 	  exit $$rc
 	$(MAKE) --no-print-directory test-browser
 
+## types: regenerate web/src/api/generated.ts from the Rust API types (a test fails when they drift)
+.PHONY: types
+types:
+	GRIDD_WRITE_TYPES=1 $(CARGO) test -p gridd --test it contract
+
 ## lint: formatting, clippy, and the core crate kept free of I/O frameworks
 lint:
 	$(CARGO) fmt --all -- --check

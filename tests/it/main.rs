@@ -11,6 +11,7 @@ mod common;
 
 mod agreement;
 mod conformance;
+mod contract;
 mod drafts_api;
 mod engine_stats;
 mod http_api;

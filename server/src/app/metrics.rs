@@ -10,13 +10,16 @@ use crate::engine::heat::Filter;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use ts_rs::TS;
 
 /// One grid's metrics. Field order is the CSV column order ([`COLUMNS`]).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
 pub struct GridMetrics {
     pub code: String,
     pub name: String,
+    #[ts(as = "f64")]
     pub incidents: u64,
+    #[ts(as = "f64")]
     pub open: u64,
     pub per_1000_households: Option<f64>,
     pub households: u32,
@@ -29,6 +32,14 @@ pub struct GridMetrics {
     pub reach_share: Option<f64>,
     pub gi_star: Option<f64>,
     pub neighbours: usize,
+}
+
+/// `GET /api/stats/grids` (JSON).
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct StatsAnswer {
+    #[ts(type = "Level")]
+    pub level: u8,
+    pub grids: Arc<Vec<GridMetrics>>,
 }
 
 /// The CSV columns, in order (also the JSON keys of [`GridMetrics`]).

@@ -4,10 +4,11 @@
 //! (every oversized grid at once). Each
 //! is recorded with its result, so undo and redo replay exactly what the planner saw.
 
-use super::drafts::save;
+use super::contract::{server_messages, DraftView, FixReport, Unfixed};
+use super::drafts::{save, Reported};
 use super::{App, AppError};
 use crate::app::drafts::{contents_of, live_level3, plan_error};
-use crate::domain::message::{joined, texts};
+use crate::domain::message::joined;
 use crate::domain::plan::draft::{merge, DraftGrid, DraftState, Op};
 use crate::domain::plan::fix::{fix_oversized, move_units as move_between, parts, redraw_pair};
 use crate::domain::plan::rebalance::plan_grid;
@@ -19,7 +20,6 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::Json;
 use serde::Deserialize;
-use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
@@ -86,10 +86,15 @@ impl Ctx {
         state.taken_codes(&self.engine, &self.s).await
     }
 
-    /// Records `op` and answers with the draft, plus `extra`.
-    async fn done(mut self, state: &App, op: Op, extra: Value) -> Result<Json<Value>, AppError> {
+    /// Records `op` and answers with the draft, and what the operation reported.
+    async fn done(
+        mut self,
+        state: &App,
+        op: Op,
+        reported: Reported,
+    ) -> Result<Json<DraftView>, AppError> {
         self.s.push(op);
-        save(state, &self.row, &self.s, extra).await
+        save(state, &self.row, &self.s, reported).await
     }
 }
 
@@ -97,7 +102,7 @@ pub async fn split(
     State(state): State<App>,
     Path(id): Path<i64>,
     body: Result<Json<SplitOp>, JsonRejection>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<DraftView>, AppError> {
     let Json(b) = body?;
     let c = Ctx::begin(&state, id, b.version, b.min, b.max, b.by.as_deref()).await?;
     let (code, grid) = c.grid(&b.code)?;
@@ -117,7 +122,10 @@ pub async fn split(
     c.done(
         &state,
         op,
-        json!({ "problems": texts(&split.problems), "reasons": split.problems, "divided": divided }),
+        Reported {
+            divided: Some(divided),
+            ..Reported::reasons(&split.problems)
+        },
     )
     .await
 }
@@ -134,7 +142,7 @@ pub async fn merge_grids(
     State(state): State<App>,
     Path(id): Path<i64>,
     body: Result<Json<MergeOp>, JsonRejection>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<DraftView>, AppError> {
     let Json(b) = body?;
     let c = Ctx::begin(&state, id, b.version, None, None, None).await?;
     let grids: Vec<Grid> = b
@@ -154,7 +162,7 @@ pub async fn merge_grids(
         codes: grids.iter().map(|g| g.code.to_string()).collect(),
         into: DraftGrid::from_grid(&merged),
     };
-    c.done(&state, op, json!({})).await
+    c.done(&state, op, Reported::default()).await
 }
 
 #[derive(Deserialize)]
@@ -174,7 +182,7 @@ pub async fn balance(
     State(state): State<App>,
     Path(id): Path<i64>,
     body: Result<Json<BalanceOp>, JsonRejection>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<DraftView>, AppError> {
     let Json(b) = body?;
     let c = Ctx::begin(&state, id, b.version, b.min, b.max, b.by.as_deref()).await?;
     let (x, _) = c.grid(&b.codes[0])?;
@@ -192,12 +200,7 @@ pub async fn balance(
         &mut codes,
     )
     .map_err(plan_error)?;
-    c.done(
-        &state,
-        op,
-        json!({ "problems": texts(&split.problems), "reasons": split.problems }),
-    )
-    .await
+    c.done(&state, op, Reported::reasons(&split.problems)).await
 }
 
 #[derive(Deserialize, Default)]
@@ -216,7 +219,7 @@ pub async fn fix(
     State(state): State<App>,
     Path(id): Path<i64>,
     body: Result<Json<FixOp>, JsonRejection>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<DraftView>, AppError> {
     let Json(b) = body?;
     let mut c = Ctx::begin(&state, id, b.version, b.min, b.max, b.by.as_deref()).await?;
     let mut codes = c.taken(&state).await?;
@@ -240,12 +243,24 @@ pub async fn fix(
         seconds,
         "fixed oversized grids"
     );
-    let unfixed: Vec<Value> = fixed
+    let unfixed = fixed
         .unfixed
         .iter()
-        .map(|(code, why)| json!({ "code": code, "reason": joined(why), "reasons": why }))
+        .map(|(code, why)| Unfixed {
+            code: code.to_string(),
+            reason: joined(why),
+            reasons: server_messages(why),
+        })
         .collect();
-    let report = json!({ "fixed": { "split": split, "paired": paired, "unfixed": unfixed, "seconds": seconds } });
+    let report = Reported {
+        fixed: Some(FixReport {
+            split,
+            paired,
+            unfixed,
+            seconds,
+        }),
+        ..Reported::default()
+    };
     if !fixed.ops.is_empty() {
         c.s.push(Op::Batch { ops: fixed.ops });
     }
@@ -271,7 +286,7 @@ pub async fn cut(
     State(state): State<App>,
     Path(id): Path<i64>,
     body: Result<Json<CutOp>, JsonRejection>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<DraftView>, AppError> {
     let Json(b) = body?;
     let c = Ctx::begin(&state, id, b.version, b.min, b.max, b.by.as_deref()).await?;
     let (first, last) = match b.line.as_slice() {
@@ -317,7 +332,7 @@ pub async fn cut(
         code: code.to_string(),
         parts,
     };
-    c.done(&state, op, json!({})).await
+    c.done(&state, op, Reported::default()).await
 }
 
 #[derive(Deserialize)]
@@ -340,7 +355,7 @@ pub async fn move_units(
     State(state): State<App>,
     Path(id): Path<i64>,
     body: Result<Json<MoveOp>, JsonRejection>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<DraftView>, AppError> {
     let Json(b) = body?;
     if b.units.is_empty() {
         return Err(AppError::bad(
@@ -365,10 +380,5 @@ pub async fn move_units(
         &mut codes,
     )
     .map_err(plan_error)?;
-    c.done(
-        &state,
-        op,
-        json!({ "problems": texts(&split.problems), "reasons": split.problems }),
-    )
-    .await
+    c.done(&state, op, Reported::reasons(&split.problems)).await
 }

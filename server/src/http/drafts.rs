@@ -5,12 +5,17 @@
 //! /api/drafts/{id}/publish` (a new version: 201, 409 when another version changed the same
 //! grids first, 422 when invalid); `DELETE /api/drafts/{id}`.
 
-use super::features::{collection, geometry};
+use super::contract::{
+    defect_views, server_messages, DraftGridProperties, DraftSummary, DraftView, DraftsAnswer,
+    FixReport, GeoFeature, GeoFeatureCollection, Published, Validation,
+};
+use super::features::geometry;
 use super::{App, AppError};
 use crate::app::drafts::{check, live_level3, plan_error};
+use crate::domain::message::{texts, Message};
 use crate::domain::plan::draft::{officer_moves, Changes, DraftState};
 use crate::domain::plan::{polsby_popper, Band, PlanError};
-use crate::domain::{Grid, GridCode};
+use crate::domain::GridCode;
 use crate::engine::Engine;
 use crate::store::DraftRow;
 use axum::body::Bytes;
@@ -19,30 +24,31 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
-use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
-fn grid_feature(g: &Grid, origins: &[GridCode], band: Band) -> Value {
-    json!({
-        "type": "Feature",
-        "properties": {
-            "code": g.code, "name": g.name, "households": g.households, "population": g.population,
-            "fit": band.fit(g.households.get()).as_str(),
-            "polsby_popper": (polsby_popper(&g.geometry) * 1000.0).round() / 1000.0,
-            "contiguous": g.geometry.0.len() == 1,
-            "replaces": origins,
-            "households_before": Value::Null,
-        },
-        "geometry": geometry(&g.geometry),
-    })
+/// What an edit reports besides the draft itself.
+#[derive(Default)]
+pub struct Reported {
+    pub reasons: Option<Vec<Message>>,
+    pub divided: Option<Vec<String>>,
+    pub fixed: Option<FixReport>,
 }
 
-fn detail(row: &DraftRow, s: &DraftState, engine: &Engine) -> Result<Value, AppError> {
+impl Reported {
+    /// Why a split misses the band (as `problems` in English and `reasons` with codes).
+    pub fn reasons(reasons: &[Message]) -> Reported {
+        Reported {
+            reasons: Some(reasons.to_vec()),
+            ..Reported::default()
+        }
+    }
+}
+
+fn detail(row: &DraftRow, s: &DraftState, engine: &Engine) -> Result<DraftView, AppError> {
     let live = live_level3(engine);
-    let changes = s.changes(&live);
-    let (changes, stale) = match changes {
-        Ok(c) => (c, Value::Null),
-        Err(e @ PlanError::NotInDraft(_)) => (Changes::default(), json!(e.to_string())),
+    let (changes, stale) = match s.changes(&live) {
+        Ok(c) => (c, None),
+        Err(e @ PlanError::NotInDraft(_)) => (Changes::default(), Some(e.to_string())),
         Err(e) => return Err(plan_error(e)),
     };
     let before: BTreeMap<&GridCode, u32> =
@@ -60,27 +66,45 @@ fn detail(row: &DraftRow, s: &DraftState, engine: &Engine) -> Result<Value, AppE
     for (officer, _, to) in officer_moves(&changes, &city.officers) {
         *officers.entry(to).or_default() += u32::from(serving.contains(officer.as_str()));
     }
-    let features: Vec<Value> = changes
+    let features = changes
         .created
         .iter()
         .map(|g| {
             let origins = changes.origins.get(&g.code).cloned().unwrap_or_default();
-            let mut f = grid_feature(g, &origins, band);
-            f["properties"]["households_before"] =
-                json!(origins.iter().filter_map(|c| before.get(c)).sum::<u32>());
-            f["properties"]["officers"] = json!(officers.get(&g.code).copied().unwrap_or(0));
-            f
+            let properties = DraftGridProperties {
+                code: g.code.to_string(),
+                name: g.name.clone(),
+                households: g.households.get(),
+                population: g.population.get(),
+                fit: band.fit(g.households.get()).as_str(),
+                polsby_popper: (polsby_popper(&g.geometry) * 1000.0).round() / 1000.0,
+                contiguous: g.geometry.0.len() == 1,
+                households_before: origins.iter().filter_map(|c| before.get(c)).sum(),
+                replaces: origins.iter().map(|c| c.to_string()).collect(),
+                officers: officers.get(&g.code).copied().unwrap_or(0),
+            };
+            GeoFeature::new(properties, geometry(&g.geometry))
         })
         .collect();
-    Ok(json!({
-        "id": row.id, "name": row.name, "base_version": row.base_version, "version": row.version,
-        "created_at": row.created_at.to_rfc3339(), "updated_at": row.updated_at.to_rfc3339(),
-        "operations": s.ops.len(), "cursor": s.cursor,
-        "can_undo": s.can_undo(), "can_redo": s.can_redo(),
-        "retired": changes.retired,
-        "grids": collection(features),
-        "stale": stale,
-    }))
+    Ok(DraftView {
+        id: row.id,
+        name: row.name.clone(),
+        base_version: row.base_version,
+        version: row.version,
+        created_at: row.created_at.to_rfc3339(),
+        updated_at: row.updated_at.to_rfc3339(),
+        operations: s.ops.len(),
+        cursor: s.cursor,
+        can_undo: s.can_undo(),
+        can_redo: s.can_redo(),
+        retired: changes.retired.iter().map(|c| c.to_string()).collect(),
+        grids: GeoFeatureCollection::new(features),
+        stale,
+        problems: None,
+        reasons: None,
+        divided: None,
+        fixed: None,
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -92,7 +116,7 @@ pub struct NewDraft {
 pub async fn create(
     State(state): State<App>,
     body: Result<Json<NewDraft>, JsonRejection>,
-) -> Result<(StatusCode, Json<Value>), AppError> {
+) -> Result<(StatusCode, Json<DraftView>), AppError> {
     let Json(b) = body?;
     let base = state
         .store
@@ -115,20 +139,28 @@ pub async fn create(
     ))
 }
 
-pub async fn list(State(state): State<App>) -> Result<Json<Value>, AppError> {
-    let rows = state.store.drafts().await?;
-    let out: Vec<Value> = rows
+pub async fn list(State(state): State<App>) -> Result<Json<DraftsAnswer>, AppError> {
+    let drafts = state
+        .store
+        .drafts()
+        .await?
         .iter()
-        .map(|r| {
-            let s = DraftState::parse(&r.state).unwrap_or_default();
-            json!({ "id": r.id, "name": r.name, "base_version": r.base_version, "version": r.version, "operations": s.cursor,
-                    "updated_at": r.updated_at.to_rfc3339() })
+        .map(|r| DraftSummary {
+            id: r.id,
+            name: r.name.clone(),
+            base_version: r.base_version,
+            version: r.version,
+            operations: DraftState::parse(&r.state).unwrap_or_default().cursor,
+            updated_at: r.updated_at.to_rfc3339(),
         })
         .collect();
-    Ok(Json(json!({ "drafts": out })))
+    Ok(Json(DraftsAnswer { drafts }))
 }
 
-pub async fn show(State(state): State<App>, Path(id): Path<i64>) -> Result<Json<Value>, AppError> {
+pub async fn show(
+    State(state): State<App>,
+    Path(id): Path<i64>,
+) -> Result<Json<DraftView>, AppError> {
     let (row, s) = state.draft(id).await?;
     Ok(Json(detail(&row, &s, &state.engine())?))
 }
@@ -141,18 +173,22 @@ pub async fn remove(State(state): State<App>, Path(id): Path<i64>) -> Result<Sta
     }
 }
 
-/// Saves an edit made on `row` and answers with the draft as saved, plus `extra`.
+/// Saves an edit made on `row` and answers with the draft as saved, and what the edit
+/// reported.
 pub(super) async fn save(
     state: &App,
     row: &DraftRow,
     s: &DraftState,
-    extra: Value,
-) -> Result<Json<Value>, AppError> {
+    reported: Reported,
+) -> Result<Json<DraftView>, AppError> {
     let saved = state.save_draft(row, s).await?;
     let mut v = detail(&saved, s, &state.engine())?;
-    if let (Some(obj), Value::Object(more)) = (v.as_object_mut(), extra) {
-        obj.extend(more);
+    if let Some(reasons) = reported.reasons {
+        v.problems = Some(texts(&reasons).into_iter().map(String::from).collect());
+        v.reasons = Some(server_messages(&reasons));
     }
+    v.divided = reported.divided;
+    v.fixed = reported.fixed;
     Ok(Json(v))
 }
 
@@ -176,7 +212,7 @@ pub async fn undo(
     State(state): State<App>,
     Path(id): Path<i64>,
     body: Bytes,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<DraftView>, AppError> {
     let edit: Edit = optional_body(&body)?;
     let (row, mut s) = state.draft_for_edit(id, edit.version).await?;
     if !s.undo() {
@@ -184,14 +220,14 @@ pub async fn undo(
             "draft {id} has nothing to undo"
         )));
     }
-    save(&state, &row, &s, json!({})).await
+    save(&state, &row, &s, Reported::default()).await
 }
 
 pub async fn redo(
     State(state): State<App>,
     Path(id): Path<i64>,
     body: Bytes,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<DraftView>, AppError> {
     let edit: Edit = optional_body(&body)?;
     let (row, mut s) = state.draft_for_edit(id, edit.version).await?;
     if !s.redo() {
@@ -199,20 +235,20 @@ pub async fn redo(
             "draft {id} has nothing to redo"
         )));
     }
-    save(&state, &row, &s, json!({})).await
+    save(&state, &row, &s, Reported::default()).await
 }
 
 pub async fn validate_draft(
     State(state): State<App>,
     Path(id): Path<i64>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<Validation>, AppError> {
     let (_, s) = state.draft(id).await?;
     let checked = check(&s, &state.engine())?;
-    Ok(Json(json!({
-        "valid": checked.errors.is_empty(),
-        "errors": checked.errors,
-        "warnings": checked.warnings,
-    })))
+    Ok(Json(Validation {
+        valid: checked.errors.is_empty(),
+        errors: defect_views(&checked.errors),
+        warnings: defect_views(&checked.warnings),
+    }))
 }
 
 #[derive(Deserialize, Default)]
@@ -228,16 +264,19 @@ pub async fn publish(
     State(state): State<App>,
     Path(id): Path<i64>,
     body: Result<Json<PublishRequest>, JsonRejection>,
-) -> Result<(StatusCode, Json<Value>), AppError> {
+) -> Result<(StatusCode, Json<Published>), AppError> {
     let Json(b) = body?;
     let valid_from = super::params::time("valid_from", &b.valid_from)?;
     let p = state.publish(id, b.version, valid_from, b.note).await?;
     let v = p.version;
     Ok((
         StatusCode::CREATED,
-        Json(json!({
-            "version": v.version, "valid_from": v.valid_from.to_rfc3339(),
-            "retired": v.retired, "created": v.created, "warnings": p.warnings,
-        })),
+        Json(Published {
+            version: v.version,
+            valid_from: v.valid_from.to_rfc3339(),
+            retired: v.retired.iter().map(|c| c.to_string()).collect(),
+            created: v.created.iter().map(|c| c.to_string()).collect(),
+            warnings: defect_views(&p.warnings),
+        }),
     ))
 }

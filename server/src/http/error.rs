@@ -1,11 +1,11 @@
 //! How the application layer's [`AppError`] answers over HTTP: each variant's status, and
 //! a body that is always `{"error": "<kind>", "message": "<what and where>"}`.
 
+use super::contract::ErrorBody;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::json;
 
 pub use crate::app::AppError;
 
@@ -36,19 +36,27 @@ impl IntoResponse for AppError {
             }
             other => other.to_string(),
         };
-        let mut body = json!({ "error": kind, "message": message });
+        let mut body = ErrorBody {
+            error: kind.to_string(),
+            message,
+            problems: None,
+            current_version: None,
+            field: None,
+            code: None,
+            params: None,
+        };
         match self {
-            AppError::Invalid { problems, .. } => body["problems"] = problems,
-            AppError::Stale { current, .. } => body["current_version"] = json!(current),
+            AppError::Invalid { problems, .. } => body.problems = Some(problems),
+            AppError::Stale { current, .. } => body.current_version = Some(current),
             AppError::Field {
                 field,
                 code,
                 params,
                 ..
             } => {
-                body["field"] = json!(field);
-                body["code"] = json!(code);
-                body["params"] = serde_json::Value::Object(params);
+                body.field = Some(field);
+                body.code = Some(code.to_string());
+                body.params = Some(params);
             }
             _ => {}
         }

@@ -1,6 +1,6 @@
 //! GeoJSON encoding of stored values (RFC 7946: lng/lat, WGS84) shared by the resources.
 
-use crate::domain::{Building, Compound, GridPath, Level};
+use crate::domain::{Building, Compound};
 use crate::store::GridRow;
 use geo::MultiPolygon;
 use geojson::GeometryValue;
@@ -79,22 +79,4 @@ pub fn building_feature(b: &Building) -> Value {
         },
         "geometry": geometry(&b.footprint),
     })
-}
-
-/// `[{"level":1,"code":…},…]` for the levels that hold the point.
-pub fn grids_json(path: &GridPath) -> Value {
-    let levels = [
-        (Level::One, &path.level1),
-        (Level::Two, &path.level2),
-        (Level::Three, &path.level3),
-    ];
-    Value::Array(
-        levels
-            .iter()
-            .filter_map(|(l, c)| {
-                c.as_ref()
-                    .map(|c| json!({ "level": l.number(), "code": c }))
-            })
-            .collect(),
-    )
 }

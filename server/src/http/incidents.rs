@@ -1,7 +1,7 @@
 //! `POST /api/incidents` (one report, answered 201 once durable), `POST /api/incidents/bulk`
 //! (NDJSON or CSV, streamed, all or nothing) and `GET /api/incidents` (filtered listing).
 
-use super::features::{collection, grids_json};
+use super::contract::{grid_refs, GeoFeature, GeoFeatureCollection, IncidentView};
 use super::params::{opt_param, time};
 use super::{App, AppError, BulkLimit};
 use crate::app::bulk::BulkFailure;
@@ -18,31 +18,29 @@ use chrono::Utc;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-/// A stored incident as JSON (the `POST` answer and each listed feature's properties).
-/// An incident as the API gives it: `grids` are those it was reported in (they never change);
-/// `current_grids` are those holding it under the boundaries in force now.
-pub fn incident_json(i: &Incident, now: &crate::engine::Engine) -> Value {
+/// An incident as the API gives it, with the grids holding it under `now`'s boundaries.
+pub fn incident_view(i: &Incident, now: &crate::engine::Engine) -> IncidentView {
     let n = &i.incident;
-    json!({
-        "id": i.id,
-        "wgs84": [n.location.lng(), n.location.lat()],
-        "raw": { "lng": n.raw.lng, "lat": n.raw.lat, "crs": n.raw.crs },
-        "grids": grids_json(&n.grids),
-        "current_grids": grids_json(&now.assign(n.location).grids),
-        "compound": n.compound,
-        "building": n.building,
-        "category": n.category,
-        "description": n.description,
-        "channel": n.channel,
-        "status": n.status,
-        "reported_at": n.reported_at.to_rfc3339(),
-    })
+    IncidentView {
+        id: i.id,
+        wgs84: [n.location.lng(), n.location.lat()],
+        raw: n.raw.into(),
+        grids: grid_refs(&n.grids),
+        current_grids: grid_refs(&now.assign(n.location).grids),
+        compound: n.compound.clone(),
+        building: n.building.clone(),
+        category: n.category,
+        description: n.description.clone(),
+        channel: n.channel,
+        status: n.status,
+        reported_at: n.reported_at.to_rfc3339(),
+    }
 }
 
 pub async fn create(
     State(state): State<App>,
     body: Result<Bytes, BytesRejection>,
-) -> Result<(StatusCode, Json<Value>), AppError> {
+) -> Result<(StatusCode, Json<IncidentView>), AppError> {
     let body = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             AppError::TooLarge(format!("request body: {}", e.body_text()))
@@ -57,7 +55,7 @@ pub async fn create(
         .and_then(|r| r.into_incident(&engine, Utc::now()))
         .map_err(AppError::from)?;
     let stored = state.report(incident).await?;
-    Ok((StatusCode::CREATED, Json(incident_json(&stored, &engine))))
+    Ok((StatusCode::CREATED, Json(incident_view(&stored, &engine))))
 }
 
 pub async fn bulk(
@@ -108,7 +106,7 @@ pub struct ListParams {
 pub async fn list(
     State(state): State<App>,
     params: Result<Query<ListParams>, QueryRejection>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<GeoFeatureCollection<IncidentView>>, AppError> {
     let Query(p) = params?;
     let limit = opt_param::<u32>("limit", &p.limit)?;
     if let Some(l) = limit.filter(|l| *l == 0 || *l > crate::store::MAX_INCIDENT_LIMIT) {
@@ -131,15 +129,17 @@ pub async fn list(
     };
     let rows = state.store.incidents(&q).await?;
     let engine = state.engine();
-    Ok(Json(collection(
+    Ok(Json(GeoFeatureCollection::new(
         rows.iter()
             .map(|i| {
-                json!({
-                    "type": "Feature",
-                    "id": i.id,
-                    "properties": incident_json(i, &engine),
-                    "geometry": { "type": "Point", "coordinates": [i.incident.location.lng(), i.incident.location.lat()] },
-                })
+                let p = i.incident.location;
+                GeoFeature {
+                    id: Some(i.id),
+                    ..GeoFeature::new(
+                        incident_view(i, &engine),
+                        json!({ "type": "Point", "coordinates": [p.lng(), p.lat()] }),
+                    )
+                }
             })
             .collect(),
     )))

@@ -2,7 +2,7 @@
 //! hold a point, answered from the in-memory engine; with `at`, under the grids in force at
 //! that date. Outside every grid: `"grids": []`.
 
-use super::features::grids_json;
+use super::contract::{grid_refs, BuildingRef, CompoundRef, LocateAnswer};
 use super::{App, AppError};
 use crate::domain::{FeatureId, RawCoord};
 use crate::engine::Engine;
@@ -12,7 +12,6 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::Json;
 use serde::Deserialize;
-use serde_json::{json, Value};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -24,38 +23,42 @@ pub struct LocateParams {
     at: Option<String>,
 }
 
-fn compound_json(engine: &Engine, id: &Option<FeatureId>) -> Value {
-    id.as_ref()
-        .map_or(Value::Null, |id| match engine.compound(id) {
-            Some(c) => json!({ "id": id, "name": c.name, "party_org": c.party_org }),
-            None => json!({ "id": id }),
-        })
+fn compound_ref(engine: &Engine, id: FeatureId) -> CompoundRef {
+    let known = engine.compound(&id);
+    CompoundRef {
+        name: known.map(|c| c.name.clone()),
+        party_org: known.map(|c| c.party_org),
+        id,
+    }
 }
 
-fn building_json(engine: &Engine, id: &Option<FeatureId>) -> Value {
-    id.as_ref().map_or(Value::Null, |id| match engine.building(id) {
-        Some(b) => json!({ "id": id, "address": b.address, "households": b.households, "compound": b.compound }),
-        None => json!({ "id": id }),
-    })
+fn building_ref(engine: &Engine, id: FeatureId) -> BuildingRef {
+    let known = engine.building(&id);
+    BuildingRef {
+        address: known.map(|b| b.address.clone()),
+        households: known.map(|b| b.households),
+        compound: known.map(|b| b.compound.clone()),
+        id,
+    }
 }
 
 /// The `locate` answer for a reported coordinate.
-pub fn locate_json(engine: &Engine, raw: RawCoord) -> Result<Value, AppError> {
+pub fn locate_answer(engine: &Engine, raw: RawCoord) -> Result<LocateAnswer, AppError> {
     let p = crs::to_wgs84(raw).map_err(|e| AppError::param("lng", e))?;
     let a = engine.assign(p);
-    Ok(json!({
-        "wgs84": [p.lng(), p.lat()],
-        "raw": { "lng": raw.lng, "lat": raw.lat, "crs": raw.crs },
-        "grids": grids_json(&a.grids),
-        "compound": compound_json(engine, &a.compound),
-        "building": building_json(engine, &a.building),
-    }))
+    Ok(LocateAnswer {
+        wgs84: [p.lng(), p.lat()],
+        raw: raw.into(),
+        grids: grid_refs(&a.grids),
+        compound: a.compound.map(|id| compound_ref(engine, id)),
+        building: a.building.map(|id| building_ref(engine, id)),
+    })
 }
 
 pub async fn locate(
     State(state): State<App>,
     params: Result<Query<LocateParams>, QueryRejection>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<LocateAnswer>, AppError> {
     let Query(p) = params?;
     let cells = [p.lng.as_deref(), p.lat.as_deref(), p.crs.as_deref()];
     let present: Vec<usize> = (0..3).filter(|&i| cells[i].is_some()).collect();
@@ -67,5 +70,5 @@ pub async fn locate(
         Some(at) => state.engine_at(at).await?,
         None => state.engine(),
     };
-    Ok(Json(locate_json(&engine, raw)?))
+    Ok(Json(locate_answer(&engine, raw)?))
 }

@@ -6,6 +6,7 @@
 pub mod basemap;
 mod buildings;
 mod compounds;
+pub mod contract;
 mod draft_ops;
 mod drafts;
 pub mod error;

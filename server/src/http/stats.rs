@@ -11,7 +11,7 @@
 use super::params::opt_param;
 use super::params::time;
 use super::{App, AppError};
-use crate::app::metrics::COLUMNS;
+use crate::app::metrics::{StatsAnswer, COLUMNS};
 use crate::domain::metrics::households_per_officer;
 use crate::domain::{Category, Channel, Level, StatusSet};
 use crate::engine::heat::Filter;
@@ -121,7 +121,11 @@ pub async fn grids(
         )
             .into_response());
     }
-    Ok(Json(json!({ "level": level.number(), "grids": *rows })).into_response())
+    Ok(Json(StatsAnswer {
+        level: level.number(),
+        grids: rows,
+    })
+    .into_response())
 }
 
 #[derive(Deserialize)]

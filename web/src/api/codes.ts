@@ -46,3 +46,6 @@ export const PARTY_ORGS = ['standalone', 'joint', 'functional', 'none'] as const
 export type PartyOrg = (typeof PARTY_ORGS)[number];
 
 export type Level = 1 | 2 | 3;
+
+/** How a grid's load sits against the band. */
+export type Fit = 'under' | 'within' | 'over';

@@ -4,37 +4,12 @@
  */
 import type { Category, Channel, Crs, Level, PartyOrg, Status, StatusFilter } from './codes';
 
-export type Position = [number, number];
-
-export interface Polygon {
-  type: 'Polygon';
-  coordinates: Position[][];
-}
-export interface MultiPolygon {
-  type: 'MultiPolygon';
-  coordinates: Position[][][];
-}
-export interface Point {
-  type: 'Point';
-  coordinates: Position;
-}
-export type Geometry = Polygon | MultiPolygon | Point;
-
-export interface Feature<G extends Geometry, P> {
-  type: 'Feature';
-  id?: string | number;
-  geometry: G;
-  properties: P;
-}
-export interface FeatureCollection<G extends Geometry, P> {
-  type: 'FeatureCollection';
-  features: Feature<G, P>[];
-}
-
-export interface GridRef {
-  level: Level;
-  code: string;
-}
+export type { Feature, FeatureCollection, Geometry, MultiPolygon, Point, Polygon, Position } from './geojson';
+import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon } from './geojson';
+export * from './generated';
+import type { IncidentView, ServerMessage } from './generated';
+export type { Fit } from './codes';
+import type { Fit } from './codes';
 
 export interface GridProperties {
   code: string;
@@ -90,19 +65,8 @@ export interface BuildingProperties {
 }
 export type BuildingCollection = FeatureCollection<Polygon | MultiPolygon, BuildingProperties>;
 
-export interface Incident {
-  id: number;
-  wgs84: Position;
-  raw: { lng: number; lat: number; crs: Crs | 'cgcs2000' };
-  grids: GridRef[];
-  compound: string | null;
-  building: string | null;
-  category: Category;
-  description: string | null;
-  channel: Channel;
-  status: Status;
-  reported_at: string;
-}
+/** An incident as the API gives it (generated from the server's `IncidentView`). */
+export type Incident = IncidentView;
 export type IncidentCollection = FeatureCollection<Point, Incident>;
 
 export interface NewIncident {
@@ -114,36 +78,8 @@ export interface NewIncident {
   channel?: Channel;
 }
 
-export interface LocateAnswer {
-  wgs84: Position;
-  raw?: { lng: number; lat: number; crs: string };
-  grids: GridRef[];
-  compound: { id: string; name: string; party_org: PartyOrg } | null;
-  building: { id: string; address: string; households: number; compound?: string | null } | null;
-}
-
-/** One row of `/api/stats/grids`: a grid's figures under the current incident filter. */
-export interface GridStats {
-  code: string;
-  name: string;
-  incidents: number;
-  open: number;
-  per_1000_households: number | null;
-  households: number;
-  population: number;
-  officers: number;
-  households_per_officer: number | null;
-  vacant: boolean;
-  compounds: number;
-  compounds_without_party_org: number;
-  reach_share: number | null;
-  gi_star: number | null;
-  neighbours: number;
-}
-export interface StatsAnswer {
-  level: Level;
-  grids: GridStats[];
-}
+/** One row of `/api/stats/grids` (generated from the server's `GridMetrics`). */
+export type GridStats = import('./generated').GridMetrics;
 
 /** The filters shared by density tiles, grid tiles and statistics. */
 export interface IncidentFilter {
@@ -174,7 +110,6 @@ export interface BasemapAnswer {
 
 // ---- planning
 
-export type Fit = 'under' | 'within' | 'over';
 
 export interface OutOfBandGrid {
   code: string;
@@ -223,89 +158,14 @@ export interface SplitPreview {
   divided: string[];
 }
 
-export interface DraftGridProperties {
-  code: string;
-  name: string;
-  households: number;
-  population: number;
-  fit: Fit;
-  polsby_popper: number;
-  contiguous: boolean;
-  replaces: string[];
-  households_before: number;
-  /** Officers it would have once published (those of the grid it inherits from). */
-  officers: number;
-}
-
 /** A draft as an edit names it: which one, and the version the edit was made on. */
 export interface DraftRef {
   id: number;
   version: number;
 }
 
-export interface Draft {
-  id: number;
-  name: string;
-  base_version: number;
-  /** Increases with every saved edit; an edit made on an older version is refused (409). */
-  version: number;
-  operations: number;
-  cursor: number;
-  can_undo: boolean;
-  can_redo: boolean;
-  retired: string[];
-  grids: FeatureCollection<Polygon | MultiPolygon, DraftGridProperties>;
-  /** Why the draft no longer applies (another version changed its grids), or null. */
-  stale: string | null;
-  problems?: string[];
-  reasons?: ServerMessage[];
-  divided?: string[];
-  /** After fixing every oversized grid: how many were split, redrawn with a neighbour, left. */
-  fixed?: { split: number; paired: number; unfixed: { code: string; reason: string; reasons?: ServerMessage[] }[]; seconds: number };
-}
+/** A draft (generated from the server's `DraftView`). */
+export type Draft = import('./generated').DraftView;
 
-export interface DraftSummary {
-  id: number;
-  name: string;
-  base_version: number;
-  operations: number;
-  updated_at: string;
-}
-
-/** A sentence the server sends as a code with its figures (and in English, for logs). */
-export interface ServerMessage {
-  code: string;
-  params: Record<string, string | number>;
-  message: string;
-}
-
-export interface Defect {
-  kind: string;
-  feature: string;
-  message: string;
-  at: Position | null;
-  /** The figures of the message; `kind` names its template (`defect.<kind>` in i18n). */
-  params?: Record<string, string | number>;
-}
-
-export interface Validation {
-  valid: boolean;
-  errors: Defect[];
-  warnings: Defect[];
-}
-
-export interface Published {
-  version: number;
-  valid_from: string;
-  retired: string[];
-  created: string[];
-}
-
-export interface GridVersionInfo {
-  version: number;
-  valid_from: string;
-  published_at: string;
-  note: string;
-  retired: string[];
-  created: string[];
-}
+/** A validation defect (generated from the server's `DefectView`). */
+export type Defect = import('./generated').DefectView;

@@ -6,7 +6,7 @@
 import * as maplibregl from 'maplibre-gl';
 import { api } from '../api/client';
 import { CATEGORIES, CRSES, PARTY_ORGS, type Category, type Crs } from '../api/codes';
-import type { GridFeature, GridRef, Incident, LocateAnswer } from '../api/types';
+import type { BuildingRef, CompoundRef, GridFeature, GridRef, Incident, LocateAnswer } from '../api/types';
 import {
   categoryName,
   formatNumber,
@@ -39,6 +39,19 @@ const say = (m: Message | null): HTMLElement | null => (m ? notice(m.kind, m.tex
 
 /** How many of a grid's newest incidents are read to find its open ones. */
 const INCIDENT_PAGE = 500;
+
+/** The compound under a point, in words (an id the engine does not know shows as itself). */
+function compoundLine(c: CompoundRef): string {
+  return t('officer.locateCompound', { name: c.name ?? c.id, party: c.party_org ? partyName(c.party_org) : '—' });
+}
+
+/** The building under a point, in words. */
+function buildingLine(b: BuildingRef): string {
+  return t('officer.locateBuilding', {
+    address: b.address ?? b.id,
+    households: b.households === undefined ? '—' : formatNumber(b.households),
+  });
+}
 
 function level3(grids: GridRef[]): string | undefined {
   return grids.find((g) => g.level === 3)?.code;
@@ -286,26 +299,8 @@ export async function officerView(shell: Shell): Promise<void> {
                   { class: code ? 'will-go' : 'will-go outside' },
                   code ? t('officer.reportWillGo', { grid: gridName(code) }) : t('officer.reportOutside'),
                 ),
-                draft.where.compound
-                  ? h(
-                      'div',
-                      {},
-                      t('officer.locateCompound', {
-                        name: draft.where.compound.name,
-                        party: partyName(draft.where.compound.party_org),
-                      }),
-                    )
-                  : null,
-                draft.where.building
-                  ? h(
-                      'div',
-                      {},
-                      t('officer.locateBuilding', {
-                        address: draft.where.building.address,
-                        households: formatNumber(draft.where.building.households),
-                      }),
-                    )
-                  : null,
+                draft.where.compound ? h('div', {}, compoundLine(draft.where.compound)) : null,
+                draft.where.building ? h('div', {}, buildingLine(draft.where.building)) : null,
               ]
             : notice('loading', t('officer.locating')),
       );
@@ -337,19 +332,9 @@ export async function officerView(shell: Shell): Promise<void> {
         h(
           'li',
           {},
-          r.compound
-            ? t('officer.locateCompound', { name: r.compound.name, party: partyName(r.compound.party_org) })
-            : t('officer.locateNoCompound'),
+          r.compound ? compoundLine(r.compound) : t('officer.locateNoCompound'),
         ),
-        r.building
-          ? h(
-              'li',
-              {},
-              t('officer.locateBuilding', {
-                address: r.building.address,
-                households: formatNumber(r.building.households),
-              }),
-            )
+        r.building ? h('li', {}, buildingLine(r.building))
           : null,
       ),
     );

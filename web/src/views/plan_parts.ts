@@ -26,6 +26,8 @@ export function partRows(
           {},
           h('td', { text: f.properties.code }),
           h('td', { text: formatNumber(f.properties.households) }),
+          // A preview has no officers yet (they move with a publish); a draft grid has them.
+          h('td', { text: f.properties.officers === undefined ? '—' : formatNumber(f.properties.officers) }),
           h('td', { text: formatNumber(f.properties.polsby_popper, 2) }),
           h('td', {}, fitBadge(f.properties.fit)),
         ),

@@ -1,0 +1,88 @@
+// Generated from the Rust types in server/src/http/contract.rs (and app::metrics) by
+// `make types`; do not edit. A test fails when this file and the types drift apart.
+import type { Category, Channel, Crs, Fit, Level, PartyOrg, Status } from './codes';
+import type { FeatureCollection, MultiPolygon, Polygon, Position } from './geojson';
+
+export type GridRef = { level: Level, code: string, };
+
+export type RawCoordView = { lng: number, lat: number, crs: Crs | 'cgcs2000', };
+
+export type CompoundRef = { id: string, name?: string, party_org?: PartyOrg, };
+
+export type BuildingRef = { id: string, address?: string, households?: number, 
+/**
+ * The compound the building belongs to (null: none), when the engine knows the building.
+ */
+compound?: string | null, };
+
+export type LocateAnswer = { wgs84: Position, raw: RawCoordView, grids: Array<GridRef>, compound: CompoundRef | null, building: BuildingRef | null, };
+
+export type IncidentView = { id: number, wgs84: Position, raw: RawCoordView, grids: Array<GridRef>, current_grids: Array<GridRef>, compound: string | null, building: string | null, category: Category, description: string, channel: Channel, status: Status, reported_at: string, };
+
+export type HealthAnswer = { status: string, store: string, 
+/**
+ * Grids per level: `{"1": …, "2": …, "3": …}`.
+ */
+grids: { '1': number; '2': number; '3': number }, compounds: number, buildings: number, officers: number, service_centres: number, incidents: number, };
+
+export type GridMetrics = { code: string, name: string, incidents: number, open: number, per_1000_households: number | null, households: number, population: number, officers: number, households_per_officer: number | null, vacant: boolean, compounds: number, compounds_without_party_org: number, reach_share: number | null, gi_star: number | null, neighbours: number, };
+
+export type StatsAnswer = { level: Level, grids: Array<GridMetrics>, };
+
+export type ServerMessage = { code: string, params: Record<string, string | number>, message: string, };
+
+export type DefectView = { kind: string, feature: string, message: string, at: Position | null, params: Record<string, string | number>, };
+
+export type Validation = { valid: boolean, errors: Array<DefectView>, warnings: Array<DefectView>, };
+
+export type Published = { version: number, valid_from: string, retired: Array<string>, created: Array<string>, warnings: Array<DefectView>, };
+
+export type GridVersionInfo = { version: number, valid_from: string, published_at: string, draft: number | null, note: string, retired: Array<string>, created: Array<string>, };
+
+export type VersionsAnswer = { versions: Array<GridVersionInfo>, };
+
+export type DraftSummary = { id: number, name: string, base_version: number, 
+/**
+ * Increases with every saved edit; an edit made on an older version is refused (409).
+ */
+version: number, operations: number, updated_at: string, };
+
+export type DraftsAnswer = { drafts: Array<DraftSummary>, };
+
+export type DraftGridProperties = { code: string, name: string, households: number, population: number, fit: Fit, polsby_popper: number, contiguous: boolean, replaces: Array<string>, households_before: number, 
+/**
+ * Officers it would have once published (those of the grid it inherits from).
+ */
+officers: number, };
+
+export type Unfixed = { code: string, 
+/**
+ * The reasons in English, joined.
+ */
+reason: string, reasons: Array<ServerMessage>, };
+
+export type FixReport = { split: number, paired: number, unfixed: Array<Unfixed>, seconds: number, };
+
+export type DraftView = { id: number, name: string, base_version: number, 
+/**
+ * Increases with every saved edit; an edit made on an older version is refused (409).
+ */
+version: number, created_at: string, updated_at: string, operations: number, cursor: number, can_undo: boolean, can_redo: boolean, retired: Array<string>, grids: FeatureCollection<Polygon | MultiPolygon, DraftGridProperties>, 
+/**
+ * Why the draft no longer applies (another version changed its grids), or null.
+ */
+stale: string | null, problems?: Array<string>, reasons?: Array<ServerMessage>, divided?: Array<string>, fixed?: FixReport, };
+
+export type ErrorBody = { error: string, message: string, 
+/**
+ * 422: the list of what is wrong.
+ */
+problems?: unknown[], 
+/**
+ * 409 `stale_version`: the version now stored.
+ */
+current_version?: number, 
+/**
+ * 400 `invalid_field`: the field, and what is wrong as a message code with its figures.
+ */
+field?: string, code?: string, params?: Record<string, string | number>, };
