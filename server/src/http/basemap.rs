@@ -3,6 +3,7 @@
 //! draw for a URL a user pastes, and how far the provider's CRS would set our data off its
 //! pictures at that point (GCJ-02 and BD-09 providers: hundreds of metres).
 
+use super::contract::{BasemapAnswer, BasemapConfig, ConfiguredBasemap};
 use super::params::opt_param;
 use super::AppError;
 use crate::domain::basemap::{Misplacement, TileUrl};
@@ -13,7 +14,6 @@ use axum::extract::Query;
 use axum::{Extension, Json};
 use geo::{Distance, Haversine};
 use serde::Deserialize;
-use serde_json::{json, Value};
 use std::sync::Arc;
 
 /// A basemap as configured: the URL as given, its parsed templates, its CRS and credit.
@@ -51,30 +51,29 @@ pub fn offset_m(at: Wgs84Point, crs: Crs) -> f64 {
     Haversine.distance(at.to_geo(), geo::Point::new(lng, lat))
 }
 
-fn describe(tiles: &TileUrl, crs: Crs, at: Wgs84Point) -> Value {
-    json!({
-        "scheme": tiles.scheme.as_str(),
-        "tiles": tiles.templates,
-        "crs": crs,
-        "misplacement": Misplacement::of(crs).to_string(),
-        "offset_m": (offset_m(at, crs) * 10.0).round() / 10.0,
-        "at": [at.lng(), at.lat()],
-    })
+fn describe(tiles: &TileUrl, crs: Crs, at: Wgs84Point) -> BasemapAnswer {
+    BasemapAnswer {
+        scheme: tiles.scheme.as_str(),
+        tiles: tiles.templates.clone(),
+        crs,
+        misplacement: Misplacement::of(crs).to_string(),
+        offset_m: (offset_m(at, crs) * 10.0).round() / 10.0,
+        at: [at.lng(), at.lat()],
+    }
 }
 
-pub async fn configured(Extension(c): Extension<Configured>) -> Json<Value> {
+pub async fn configured(Extension(c): Extension<Configured>) -> Json<BasemapConfig> {
     let at = Wgs84Point::new(DEFAULT_AT.0, DEFAULT_AT.1).ok();
-    Json(json!({
-        "configured": match (&c.0, at) {
-            (Some(b), Some(at)) => {
-                let mut v = describe(&b.tiles, b.crs, at);
-                v["url"] = json!(b.url);
-                v["attribution"] = json!(b.attribution);
-                v
-            }
-            _ => Value::Null,
-        }
-    }))
+    Json(BasemapConfig {
+        configured: match (&c.0, at) {
+            (Some(b), Some(at)) => Some(ConfiguredBasemap {
+                answer: describe(&b.tiles, b.crs, at),
+                url: b.url.clone(),
+                attribution: b.attribution.clone(),
+            }),
+            _ => None,
+        },
+    })
 }
 
 #[derive(Deserialize)]
@@ -88,7 +87,7 @@ pub struct CheckParams {
 
 pub async fn check(
     params: Result<Query<CheckParams>, QueryRejection>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<BasemapAnswer>, AppError> {
     let Query(p) = params?;
     let url = p
         .url

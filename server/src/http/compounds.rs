@@ -1,6 +1,7 @@
 //! `GET /api/compounds?grid=&bbox=`: residential compounds as a FeatureCollection.
 
-use super::features::{collection, compound_feature};
+use super::contract::{CompoundProperties, GeoFeatureCollection};
+use super::features::compound_feature;
 use super::params::opt_param;
 use super::{App, AppError};
 use crate::domain::{Bbox, GridCode};
@@ -9,7 +10,6 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::Json;
 use serde::Deserialize;
-use serde_json::Value;
 
 /// `grid` (any level: features under it) and `bbox`, shared with buildings.
 #[derive(Deserialize)]
@@ -31,10 +31,10 @@ impl AreaParams {
 pub async fn list(
     State(state): State<App>,
     params: Result<Query<AreaParams>, QueryRejection>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<GeoFeatureCollection<CompoundProperties>>, AppError> {
     let q = params?.0.query()?;
     let rows = state.store.compounds(&q).await?;
-    Ok(Json(collection(
+    Ok(Json(GeoFeatureCollection::new(
         rows.iter().map(compound_feature).collect(),
     )))
 }

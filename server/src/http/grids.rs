@@ -1,7 +1,11 @@
 //! `GET /api/grids` (a FeatureCollection filtered by level, parent and bbox) and
 //! `GET /api/grids/{code}` (one grid with its officers and incident counts by status).
 
-use super::features::{collection, grid_feature, grid_properties};
+use super::contract::{
+    GeoFeature, GeoFeatureCollection, GridDetailProperties, GridProperties, IncidentCounts,
+    OfficerView,
+};
+use super::features::grid_feature;
 use super::params::{opt_param, path_code};
 use super::{App, AppError};
 use crate::domain::{Bbox, GridCode, Level};
@@ -10,7 +14,6 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use serde::Deserialize;
-use serde_json::{json, Value};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -23,7 +26,7 @@ pub struct ListParams {
 pub async fn list(
     State(state): State<App>,
     params: Result<Query<ListParams>, QueryRejection>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<GeoFeatureCollection<GridProperties>>, AppError> {
     let Query(p) = params?;
     let q = GridQuery {
         level: opt_param::<Level>("level", &p.level)?,
@@ -31,13 +34,15 @@ pub async fn list(
         bbox: opt_param::<Bbox>("bbox", &p.bbox)?,
     };
     let rows = state.store.grids(&q).await?;
-    Ok(Json(collection(rows.iter().map(grid_feature).collect())))
+    Ok(Json(GeoFeatureCollection::new(
+        rows.iter().map(grid_feature).collect(),
+    )))
 }
 
 pub async fn detail(
     State(state): State<App>,
     Path(code): Path<String>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<GeoFeature<GridDetailProperties>>, AppError> {
     let code = path_code(&code)?;
     let row = state
         .store
@@ -46,32 +51,27 @@ pub async fn detail(
         .ok_or_else(|| AppError::NotFound(format!("grid {code} does not exist")))?;
     let statuses = state.store.incident_status_counts(&code).await?;
     let officers = state.store.officers(Some(&code)).await?;
-    let total: u64 = statuses.values().sum();
-    let open: u64 = statuses
+    let open = statuses
         .iter()
         .filter(|(s, _)| s.is_open())
         .map(|(_, n)| n)
         .sum();
-    let mut props = grid_properties(&row);
-    props.insert(
-        "incidents".into(),
-        json!({
-            "total": total,
-            "open": open,
-            "by_status": statuses.iter().map(|(s, n)| (s.as_str().to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
-        }),
-    );
-    props.insert(
-        "officer_list".into(),
-        json!(officers
-            .iter()
-            .map(|o| json!({ "id": o.id, "name": o.name, "role": o.role, "role_zh": o.role.zh(), "phone": o.phone, "grids": o.grids }))
-            .collect::<Vec<_>>()),
-    );
-    Ok(Json(json!({
-        "type": "Feature",
-        "id": code,
-        "properties": props,
-        "geometry": super::features::geometry(&row.grid.geometry),
-    })))
+    let f = grid_feature(&row);
+    Ok(Json(GeoFeature {
+        id: f.id,
+        kind: f.kind,
+        geometry: f.geometry,
+        properties: GridDetailProperties {
+            grid: f.properties,
+            incidents: IncidentCounts {
+                total: statuses.values().sum(),
+                open,
+                by_status: statuses
+                    .iter()
+                    .map(|(s, n)| (s.as_str().to_string(), *n))
+                    .collect(),
+            },
+            officer_list: officers.iter().map(OfficerView::from).collect(),
+        },
+    }))
 }

@@ -1,7 +1,7 @@
 //! `POST /api/incidents` (one report, answered 201 once durable), `POST /api/incidents/bulk`
 //! (NDJSON or CSV, streamed, all or nothing) and `GET /api/incidents` (filtered listing).
 
-use super::contract::{grid_refs, GeoFeature, GeoFeatureCollection, IncidentView};
+use super::contract::{grid_refs, BulkAccepted, GeoFeature, GeoFeatureCollection, IncidentView};
 use super::params::{opt_param, time};
 use super::{App, AppError, BulkLimit};
 use crate::app::bulk::BulkFailure;
@@ -62,9 +62,9 @@ pub async fn bulk(
     State(state): State<App>,
     Extension(BulkLimit(limit)): Extension<BulkLimit>,
     body: Body,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<BulkAccepted>, AppError> {
     let accepted = state.load_bulk(body.into_data_stream(), limit).await?;
-    Ok(Json(json!({ "accepted": accepted })))
+    Ok(Json(BulkAccepted { accepted }))
 }
 
 impl From<BulkFailure> for AppError {
@@ -134,7 +134,7 @@ pub async fn list(
             .map(|i| {
                 let p = i.incident.location;
                 GeoFeature {
-                    id: Some(i.id),
+                    id: Some(i.id.into()),
                     ..GeoFeature::new(
                         incident_view(i, &engine),
                         json!({ "type": "Point", "coordinates": [p.lng(), p.lat()] }),

@@ -4,18 +4,21 @@
 //! "max"?, "by"?}`): its parts as GeoJSON with load, Polsby-Popper and units, the codes the
 //! parts would get, and why any part misses the band. Nothing is written.
 
-use super::features::{collection, geometry};
+use super::contract::{
+    server_messages, BandView, GeoFeature, GeoFeatureCollection, OutOfBandAnswer, OutOfBandGrid,
+    PartProperties, PlanUnit, SplitPreview,
+};
+use super::features::geometry;
 use super::params::opt_param;
 use super::{App, AppError};
 use crate::domain::message::texts;
 use crate::domain::plan::rebalance::{contents_by_grid, plan_grid, GridContents};
-use crate::domain::plan::{fresh_codes, out_of_band, Band, Measure};
+use crate::domain::plan::{fresh_codes, out_of_band, Band, Fit, Measure};
 use crate::domain::{GridCode, Level};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::Json;
 use serde::Deserialize;
-use serde_json::{json, Value};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -32,6 +35,13 @@ pub(super) fn band_of(min: Option<u32>, max: Option<u32>) -> Result<Band, AppErr
         .map_err(|e| AppError::bad("invalid_band", e.to_string()))
 }
 
+fn band_view(band: Band) -> BandView {
+    BandView {
+        min: band.min(),
+        max: band.max(),
+    }
+}
+
 /// What the band counts (households when not given).
 pub(super) fn measure_of(by: Option<&str>) -> Result<Measure, AppError> {
     by.map_or(Ok(Measure::Households), str::parse)
@@ -41,7 +51,7 @@ pub(super) fn measure_of(by: Option<&str>) -> Result<Measure, AppError> {
 pub async fn oversized(
     State(state): State<App>,
     params: Result<Query<BandParams>, QueryRejection>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<OutOfBandAnswer>, AppError> {
     let Query(p) = params?;
     let band = band_of(opt_param("min", &p.min)?, opt_param("max", &p.max)?)?;
     let by = measure_of(p.by.as_deref())?;
@@ -52,23 +62,25 @@ pub async fn oversized(
             .binary_search_by(|f| f.code.cmp(code))
             .map_or(0, |i| facts[i].officers)
     };
-    let rows: Vec<Value> = out_of_band(&engine.city().grids, band, by)
+    let grids: Vec<OutOfBandGrid> = out_of_band(&engine.city().grids, band, by)
         .iter()
-        .map(|o| {
-            json!({
-                "code": o.grid.code, "name": o.grid.name, "value": o.value, "fit": o.fit.as_str(),
-                "households": o.grid.households, "population": o.grid.population,
-                "officers": officers(&o.grid.code),
-            })
+        .map(|o| OutOfBandGrid {
+            code: o.grid.code.to_string(),
+            name: o.grid.name.clone(),
+            value: o.value,
+            fit: o.fit.as_str(),
+            households: o.grid.households.get(),
+            population: o.grid.population.get(),
+            officers: officers(&o.grid.code),
         })
         .collect();
-    Ok(Json(json!({
-        "band": { "min": band.min(), "max": band.max() },
-        "by": by.as_str(),
-        "count": rows.len(),
-        "over": rows.iter().filter(|r| r["fit"] == "over").count(),
-        "grids": rows,
-    })))
+    Ok(Json(OutOfBandAnswer {
+        band: band_view(band),
+        by: by.as_str(),
+        count: grids.len(),
+        over: grids.iter().filter(|r| r.fit == Fit::Over.as_str()).count(),
+        grids,
+    }))
 }
 
 #[derive(Deserialize)]
@@ -84,7 +96,7 @@ pub struct SplitRequest {
 pub async fn split(
     State(state): State<App>,
     body: Result<Json<SplitRequest>, JsonRejection>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<SplitPreview>, AppError> {
     let Json(r) = body?;
     let code =
         GridCode::parse(&r.code).map_err(|e| AppError::bad("invalid_grid_code", e.to_string()))?;
@@ -129,33 +141,44 @@ pub async fn split(
         .zip(&codes)
         .enumerate()
         .map(|(i, (p, new_code))| {
-            let members: Vec<Value> = p
+            let units = p
                 .units
                 .iter()
                 .map(|&u| {
                     let u = &units[u];
-                    json!({ "id": u.id, "kind": u.kind.as_str(), "name": u.name, "households": u.households, "population": u.population })
+                    PlanUnit {
+                        id: u.id.to_string(),
+                        kind: u.kind.as_str(),
+                        name: u.name.clone(),
+                        households: u.households,
+                        population: u.population,
+                    }
                 })
                 .collect();
-            json!({
-                "type": "Feature",
-                "properties": {
-                    "part": i + 1, "code": new_code, "households": p.households, "population": p.population,
-                    "value": by.of(p.households, p.population), "fit": p.fit.as_str(),
-                    "polsby_popper": (p.polsby_popper * 1000.0).round() / 1000.0, "units": members,
-                },
-                "geometry": geometry(&p.geometry),
-            })
+            let properties = PartProperties {
+                part: i + 1,
+                code: new_code.to_string(),
+                households: p.households,
+                population: p.population,
+                value: by.of(p.households, p.population),
+                fit: p.fit.as_str(),
+                polsby_popper: (p.polsby_popper * 1000.0).round() / 1000.0,
+                units,
+            };
+            GeoFeature::new(properties, geometry(&p.geometry))
         })
         .collect();
-    Ok(Json(json!({
-        "code": code,
-        "band": { "min": band.min(), "max": band.max() },
-        "by": by.as_str(),
-        "k": split.parts.len(),
-        "parts": collection(features),
-        "problems": texts(&split.problems),
-        "reasons": split.problems,
-        "divided": divided,
-    })))
+    Ok(Json(SplitPreview {
+        code: code.to_string(),
+        band: band_view(band),
+        by: by.as_str(),
+        k: split.parts.len(),
+        parts: GeoFeatureCollection::new(features),
+        problems: texts(&split.problems)
+            .into_iter()
+            .map(String::from)
+            .collect(),
+        reasons: server_messages(&split.problems),
+        divided,
+    }))
 }

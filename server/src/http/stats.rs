@@ -8,6 +8,7 @@
 //! of a service centre), and `gi_star`: the Getis-Ord Gi* z-score of the grid's incident
 //! count over its edge neighbours (above 1.96: a hotspot at 95%).
 
+use super::contract::{CoverageAnswer, LoadQuantiles};
 use super::params::opt_param;
 use super::params::time;
 use super::{App, AppError};
@@ -22,7 +23,7 @@ use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -134,27 +135,24 @@ pub struct CoverageParams {
     level: Option<String>,
 }
 
-/// Quantiles of a sorted list (nearest rank).
-fn quantile(sorted: &[f64], q: f64) -> Value {
-    if sorted.is_empty() {
-        return Value::Null;
-    }
-    let i = ((sorted.len() - 1) as f64 * q).round() as usize;
-    json!((sorted[i] * 10.0).round() / 10.0)
+/// Quantiles of a sorted list (nearest rank), to one decimal.
+fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
+    let i = ((sorted.len().checked_sub(1)?) as f64 * q).round() as usize;
+    Some((sorted[i] * 10.0).round() / 10.0)
 }
 
 pub async fn coverage(
     State(state): State<App>,
     params: Result<Query<CoverageParams>, QueryRejection>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<CoverageAnswer>, AppError> {
     let Query(p) = params?;
     let level = level_param(&p.level)?;
     let engine = state.engine();
     let facts = engine.stats().level(level);
-    let vacant: Vec<&str> = facts
+    let vacant: Vec<String> = facts
         .iter()
         .filter(|f| f.officers == 0)
-        .map(|f| f.code.as_str())
+        .map(|f| f.code.to_string())
         .collect();
     let mut load: Vec<f64> = facts
         .iter()
@@ -165,24 +163,25 @@ pub async fn coverage(
         |g: &dyn Fn(&crate::engine::stats::GridFacts) -> u64| facts.iter().map(g).sum::<u64>();
     let households = sum(&|f| f.building_households);
     let reached = sum(&|f| f.households_within_reach);
-    Ok(Json(json!({
-        "level": level.number(),
-        "grids": facts.len(),
-        "vacant_grids": vacant.len(),
-        "vacant": vacant,
-        "households_per_officer": {
-            "min": quantile(&load, 0.0),
-            "p25": quantile(&load, 0.25),
-            "median": quantile(&load, 0.5),
-            "p75": quantile(&load, 0.75),
-            "max": quantile(&load, 1.0),
-            "over_500": load.iter().filter(|l| **l > 500.0).count(),
+    Ok(Json(CoverageAnswer {
+        level: level.number(),
+        grids: facts.len(),
+        vacant_grids: vacant.len(),
+        vacant,
+        households_per_officer: LoadQuantiles {
+            min: quantile(&load, 0.0),
+            p25: quantile(&load, 0.25),
+            median: quantile(&load, 0.5),
+            p75: quantile(&load, 0.75),
+            max: quantile(&load, 1.0),
+            over_500: load.iter().filter(|l| **l > 500.0).count(),
         },
-        "compounds": sum(&|f| u64::from(f.compounds)),
-        "compounds_without_party_org": sum(&|f| u64::from(f.compounds_without_party_org)),
-        "reach_m": REACH_M,
-        "buildings": sum(&|f| u64::from(f.buildings)),
-        "buildings_outside_reach": sum(&|f| u64::from(f.buildings_outside_reach)),
-        "households_within_reach_share": (households > 0).then(|| ((reached as f64 / households as f64) * 1000.0).round() / 1000.0),
-    })))
+        compounds: sum(&|f| u64::from(f.compounds)),
+        compounds_without_party_org: sum(&|f| u64::from(f.compounds_without_party_org)),
+        reach_m: REACH_M,
+        buildings: sum(&|f| u64::from(f.buildings)),
+        buildings_outside_reach: sum(&|f| u64::from(f.buildings_outside_reach)),
+        households_within_reach_share: (households > 0)
+            .then(|| ((reached as f64 / households as f64) * 1000.0).round() / 1000.0),
+    }))
 }

@@ -49,3 +49,7 @@ export type Level = 1 | 2 | 3;
 
 /** How a grid's load sits against the band. */
 export type Fit = 'under' | 'within' | 'over';
+
+/** Coordinate systems a third-party basemap may be drawn in. */
+export const BASEMAP_CRSES = ['cgcs2000', 'wgs84', 'gcj02', 'bd09'] as const;
+export type BasemapCrs = (typeof BASEMAP_CRSES)[number];

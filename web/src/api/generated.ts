@@ -1,6 +1,6 @@
 // Generated from the Rust types in server/src/http/contract.rs (and app::metrics) by
 // `make types`; do not edit. A test fails when this file and the types drift apart.
-import type { Category, Channel, Crs, Fit, Level, PartyOrg, Status } from './codes';
+import type { BasemapCrs, Category, Channel, Crs, Fit, Level, PartyOrg, Status } from './codes';
 import type { FeatureCollection, MultiPolygon, Polygon, Position } from './geojson';
 
 export type GridRef = { level: Level, code: string, };
@@ -24,6 +24,38 @@ export type HealthAnswer = { status: string, store: string,
  * Grids per level: `{"1": …, "2": …, "3": …}`.
  */
 grids: { '1': number; '2': number; '3': number }, compounds: number, buildings: number, officers: number, service_centres: number, incidents: number, };
+
+export type GridProperties = { code: string, name: string, level: Level, parent: string | null, kind: 'comprehensive' | 'dedicated', households: number, population: number, officers: number, 
+/**
+ * null when the grid has no officer (a vacancy).
+ */
+households_per_officer: number | null, domains: string[], };
+
+export type OfficerView = { id: string, name: string, role: string, role_zh: string, phone: string | null, grids: string[], };
+
+export type IncidentCounts = { total: number, open: number, by_status: Partial<Record<Status, number>>, };
+
+export type GridDetailProperties = { incidents: IncidentCounts, officer_list: Array<OfficerView>, code: string, name: string, level: Level, parent: string | null, kind: 'comprehensive' | 'dedicated', households: number, population: number, officers: number, 
+/**
+ * null when the grid has no officer (a vacancy).
+ */
+households_per_officer: number | null, domains: string[], };
+
+export type CompoundProperties = { id: string, name: string, address: string, households: number, population: number, party_org: PartyOrg, party_branch: string | null, service_centre: string | null, grid: string | null, };
+
+export type BuildingProperties = { id: string, address: string, floors: number, households: number, population: number, compound: string | null, grid: string | null, };
+
+export type BasemapAnswer = { scheme: 'xyz' | 'wmts-kvp' | 'wmts-rest', tiles: Array<string>, crs: BasemapCrs, misplacement: 'none' | 'shifted' | 'shifted_and_retiled', offset_m: number, at: Position, };
+
+export type ConfiguredBasemap = { url: string, attribution: string | null, scheme: 'xyz' | 'wmts-kvp' | 'wmts-rest', tiles: Array<string>, crs: BasemapCrs, misplacement: 'none' | 'shifted' | 'shifted_and_retiled', offset_m: number, at: Position, };
+
+export type BasemapConfig = { configured: ConfiguredBasemap | null, };
+
+export type LoadQuantiles = { min: number | null, p25: number | null, median: number | null, p75: number | null, max: number | null, over_500: number, };
+
+export type CoverageAnswer = { level: Level, grids: number, vacant_grids: number, vacant: Array<string>, households_per_officer: LoadQuantiles, compounds: number, compounds_without_party_org: number, reach_m: number, buildings: number, buildings_outside_reach: number, households_within_reach_share: number | null, };
+
+export type BulkAccepted = { accepted: number, };
 
 export type GridMetrics = { code: string, name: string, incidents: number, open: number, per_1000_households: number | null, households: number, population: number, officers: number, households_per_officer: number | null, vacant: boolean, compounds: number, compounds_without_party_org: number, reach_share: number | null, gi_star: number | null, neighbours: number, };
 
@@ -72,6 +104,26 @@ version: number, created_at: string, updated_at: string, operations: number, cur
  * Why the draft no longer applies (another version changed its grids), or null.
  */
 stale: string | null, problems?: Array<string>, reasons?: Array<ServerMessage>, divided?: Array<string>, fixed?: FixReport, };
+
+export type BandView = { min: number, max: number, };
+
+export type OutOfBandGrid = { code: string, name: string, 
+/**
+ * The load counted (households or population).
+ */
+value: number, fit: Fit, households: number, population: number, officers: number, };
+
+export type OutOfBandAnswer = { band: BandView, by: 'households' | 'population', count: number, over: number, grids: Array<OutOfBandGrid>, };
+
+export type PlanUnit = { id: string, kind: 'compound' | 'building', name: string, households: number, population: number, };
+
+export type PartProperties = { part: number, code: string, households: number, population: number, value: number, fit: Fit, polsby_popper: number, units: Array<PlanUnit>, };
+
+export type SplitPreview = { code: string, band: BandView, by: 'households' | 'population', k: number, parts: FeatureCollection<Polygon | MultiPolygon, PartProperties>, problems: Array<string>, 
+/**
+ * `problems` as codes with params, to show in the user's language.
+ */
+reasons: Array<ServerMessage>, divided: Array<string>, };
 
 export type ErrorBody = { error: string, message: string, 
 /**

@@ -1,0 +1,211 @@
+//! Planning answers: validation, publish, versions, drafts, and the oversized list and split
+//! preview.
+
+use super::{DefectView, GeoFeatureCollection, ServerMessage};
+use serde::Serialize;
+use ts_rs::TS;
+
+/// `GET /api/drafts/{id}/validate`.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct Validation {
+    pub valid: bool,
+    pub errors: Vec<DefectView>,
+    pub warnings: Vec<DefectView>,
+}
+
+/// `POST /api/drafts/{id}/publish` (201).
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct Published {
+    #[ts(as = "f64")]
+    pub version: i64,
+    pub valid_from: String,
+    pub retired: Vec<String>,
+    pub created: Vec<String>,
+    pub warnings: Vec<DefectView>,
+}
+
+/// One published version of the grid set.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct GridVersionInfo {
+    #[ts(as = "f64")]
+    pub version: i64,
+    pub valid_from: String,
+    pub published_at: String,
+    #[ts(as = "Option<f64>")]
+    pub draft: Option<i64>,
+    pub note: String,
+    pub retired: Vec<String>,
+    pub created: Vec<String>,
+}
+
+/// `GET /api/versions`.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct VersionsAnswer {
+    pub versions: Vec<GridVersionInfo>,
+}
+
+/// A draft in the list of drafts.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct DraftSummary {
+    #[ts(as = "f64")]
+    pub id: i64,
+    pub name: String,
+    #[ts(as = "f64")]
+    pub base_version: i64,
+    /// Increases with every saved edit; an edit made on an older version is refused (409).
+    #[ts(as = "f64")]
+    pub version: i64,
+    pub operations: usize,
+    pub updated_at: String,
+}
+
+/// `GET /api/drafts`.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct DraftsAnswer {
+    pub drafts: Vec<DraftSummary>,
+}
+
+/// A grid a draft would create, with the figures the planner judges it by.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct DraftGridProperties {
+    pub code: String,
+    pub name: String,
+    pub households: u32,
+    pub population: u32,
+    #[ts(type = "Fit")]
+    pub fit: &'static str,
+    pub polsby_popper: f64,
+    pub contiguous: bool,
+    pub replaces: Vec<String>,
+    pub households_before: u32,
+    /// Officers it would have once published (those of the grid it inherits from).
+    pub officers: u32,
+}
+
+/// An oversized grid left as it was by "fix every oversized grid", and why.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct Unfixed {
+    pub code: String,
+    /// The reasons in English, joined.
+    pub reason: String,
+    pub reasons: Vec<ServerMessage>,
+}
+
+/// What "fix every oversized grid" did.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct FixReport {
+    pub split: usize,
+    pub paired: usize,
+    pub unfixed: Vec<Unfixed>,
+    pub seconds: f64,
+}
+
+/// A draft: the grids it would create and what it retires; after an edit, what the edit
+/// reported (`problems`/`reasons`, `divided`, `fixed`).
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct DraftView {
+    #[ts(as = "f64")]
+    pub id: i64,
+    pub name: String,
+    #[ts(as = "f64")]
+    pub base_version: i64,
+    /// Increases with every saved edit; an edit made on an older version is refused (409).
+    #[ts(as = "f64")]
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+    pub operations: usize,
+    pub cursor: usize,
+    pub can_undo: bool,
+    pub can_redo: bool,
+    pub retired: Vec<String>,
+    #[ts(type = "FeatureCollection<Polygon | MultiPolygon, DraftGridProperties>")]
+    pub grids: GeoFeatureCollection<DraftGridProperties>,
+    /// Why the draft no longer applies (another version changed its grids), or null.
+    pub stale: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub problems: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub reasons: Option<Vec<ServerMessage>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub divided: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub fixed: Option<FixReport>,
+}
+
+/// The band a list or split was made for.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct BandView {
+    pub min: u32,
+    pub max: u32,
+}
+
+/// A level-3 grid outside the band.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct OutOfBandGrid {
+    pub code: String,
+    pub name: String,
+    /// The load counted (households or population).
+    pub value: u32,
+    #[ts(type = "Fit")]
+    pub fit: &'static str,
+    pub households: u32,
+    pub population: u32,
+    pub officers: u32,
+}
+
+/// `GET /api/plan/oversized`: comprehensive level-3 grids outside the band, over first.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct OutOfBandAnswer {
+    pub band: BandView,
+    #[ts(type = "'households' | 'population'")]
+    pub by: &'static str,
+    pub count: usize,
+    pub over: usize,
+    pub grids: Vec<OutOfBandGrid>,
+}
+
+/// A compound or building kept whole inside one part.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct PlanUnit {
+    pub id: String,
+    #[ts(type = "'compound' | 'building'")]
+    pub kind: &'static str,
+    pub name: String,
+    pub households: u32,
+    pub population: u32,
+}
+
+/// One part of a split preview.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct PartProperties {
+    pub part: usize,
+    pub code: String,
+    pub households: u32,
+    pub population: u32,
+    pub value: u32,
+    #[ts(type = "Fit")]
+    pub fit: &'static str,
+    pub polsby_popper: f64,
+    pub units: Vec<PlanUnit>,
+}
+
+/// `POST /api/plan/split`: the parts a grid would be split into, and why any misses the band.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct SplitPreview {
+    pub code: String,
+    pub band: BandView,
+    #[ts(type = "'households' | 'population'")]
+    pub by: &'static str,
+    pub k: usize,
+    #[ts(type = "FeatureCollection<Polygon | MultiPolygon, PartProperties>")]
+    pub parts: GeoFeatureCollection<PartProperties>,
+    pub problems: Vec<String>,
+    /// `problems` as codes with params, to show in the user's language.
+    pub reasons: Vec<ServerMessage>,
+    pub divided: Vec<String>,
+}
