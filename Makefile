@@ -46,6 +46,16 @@ web/node_modules/.package-lock.json: web/package-lock.json
 web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
 	cd web && $(NPM) run build
 
+## test-web: typescript-eslint over web/src and web/test, then the frontend's pure modules
+## (view state, URL, latest-request, answer checks, i18n) under node's test runner
+.PHONY: test-web
+web/lint/node_modules/.package-lock.json: web/lint/package-lock.json
+	cd web/lint && $(NPM) ci --no-audit --no-fund
+	@touch $@
+test-web: web/node_modules/.package-lock.json web/lint/node_modules/.package-lock.json
+	cd web && lint/node_modules/.bin/eslint -c lint/eslint.config.js --max-warnings 0 src test
+	cd web && $(NPM) test
+
 ## test-browser: the frontend in Debian's Chromium (tests/browser/): views, report flow, filters,
 ## languages, screenshots in tests/browser/screenshots/, P6 (first full map render)
 .PHONY: test-browser
@@ -68,6 +78,7 @@ test-all: lint
 	set -o pipefail; $(CARGO) test --workspace --no-fail-fast 2>&1 | tee target/test-output.log; rc=$$?; \
 	  awk '/^test result:/ { p += $$4; f += $$6; i += $$8 } END { printf "cargo test: %d passed, %d failed, %d ignored\n", p, f, i }' target/test-output.log; \
 	  exit $$rc
+	$(MAKE) --no-print-directory test-web
 	$(MAKE) --no-print-directory test-browser
 
 ## types: regenerate web/src/api/generated.ts from the Rust API types (a test fails when they drift)

@@ -6,9 +6,9 @@ import './styles.css';
 import { t } from './i18n';
 import { notice } from './ui/dom';
 import { renderShell, type ViewName } from './ui/shell';
-import { leaderView } from './views/leader';
-import { officerView } from './views/officer';
-import { plannerView } from './views/planner';
+import { leaderView } from './views/leader/view';
+import { officerView } from './views/officer/view';
+import { plannerView } from './views/planner/view';
 
 function viewFor(path: string): ViewName {
   const p = path.replace(/\/+$/, '');

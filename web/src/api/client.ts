@@ -26,6 +26,7 @@ import type {
   NewIncident,
   StatsAnswer,
 } from './types';
+import { misfit, type Shape } from './check';
 import type { Crs, Level } from './codes';
 
 export class ApiError extends Error {
@@ -57,7 +58,7 @@ export function withQuery(path: string, query: Query = {}): string {
   return qs ? `${path}?${qs}` : path;
 }
 
-async function request<T>(path: string, init?: RequestInit): Promise<T> {
+async function request<T>(path: string, init: RequestInit | undefined, shape: Shape): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, { ...init, headers: { Accept: 'application/json', ...init?.headers } });
@@ -96,6 +97,8 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
     );
   }
   if (body === undefined) throw new ApiError(res.status, 'bad_answer', `${path}: the answer is not JSON`);
+  const wrong = misfit(body, shape);
+  if (wrong) throw new ApiError(res.status, 'bad_answer', `${path}: the answer ${wrong}`);
   return body as T;
 }
 
@@ -159,6 +162,9 @@ export interface SplitOptions {
   by?: string;
 }
 
+/** The fields every draft answer has. */
+const DRAFT: Shape = ['id', 'version', 'grids', 'retired', 'can_undo', 'can_redo'];
+
 /** A JSON POST. */
 function json(body: unknown, signal?: AbortSignal): RequestInit {
   return { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal };
@@ -170,16 +176,16 @@ function bboxParam(b: Bbox): string {
 
 export const api = {
   grids(level: Level, signal?: AbortSignal): Promise<GridCollection> {
-    return request(withQuery('/api/grids', { level }), { signal });
+    return request(withQuery('/api/grids', { level }), { signal }, 'FeatureCollection');
   },
   grid(code: string, signal?: AbortSignal): Promise<GridDetail> {
-    return request(`/api/grids/${encodeURIComponent(code)}`, { signal });
+    return request(`/api/grids/${encodeURIComponent(code)}`, { signal }, 'Feature');
   },
   compounds(bbox: Bbox, signal?: AbortSignal): Promise<CompoundCollection> {
-    return request(withQuery('/api/compounds', { bbox: bboxParam(bbox) }), { signal });
+    return request(withQuery('/api/compounds', { bbox: bboxParam(bbox) }), { signal }, 'FeatureCollection');
   },
   buildings(bbox: Bbox, signal?: AbortSignal): Promise<BuildingCollection> {
-    return request(withQuery('/api/buildings', { bbox: bboxParam(bbox) }), { signal });
+    return request(withQuery('/api/buildings', { bbox: bboxParam(bbox) }), { signal }, 'FeatureCollection');
   },
   /** Incidents reported in `grid` (or under it), newest first; `status` may be `open`. */
   incidents(
@@ -187,71 +193,71 @@ export const api = {
     opts: { limit?: number; status?: string },
     signal?: AbortSignal,
   ): Promise<IncidentCollection> {
-    return request(withQuery('/api/incidents', { grid, ...opts }), { signal });
+    return request(withQuery('/api/incidents', { grid, ...opts }), { signal }, 'FeatureCollection');
   },
   report(report: NewIncident): Promise<Incident> {
-    return request('/api/incidents', json(report));
+    return request('/api/incidents', json(report), ['id', 'grids', 'current_grids', 'status']);
   },
   locate(lng: number, lat: number, crs: Crs, signal?: AbortSignal): Promise<LocateAnswer> {
-    return request(withQuery('/api/locate', { lng, lat, crs }), { signal });
+    return request(withQuery('/api/locate', { lng, lat, crs }), { signal }, ['wgs84', 'grids', 'compound', 'building']);
   },
   /** The basemap this server was configured with, if any. */
   basemap(signal?: AbortSignal): Promise<{ configured: (BasemapAnswer & { url: string; attribution: string | null }) | null }> {
-    return request('/api/basemap', { signal });
+    return request('/api/basemap', { signal }, ['configured']);
   },
   /** What a pasted tile URL would draw, and how far its CRS sets our data off at (lng, lat). */
   checkBasemap(url: string, crs: BasemapCrs, at: [number, number], signal?: AbortSignal): Promise<BasemapAnswer> {
-    return request(withQuery('/api/basemap/check', { url, crs, lng: at[0].toFixed(5), lat: at[1].toFixed(5) }), { signal });
+    return request(withQuery('/api/basemap/check', { url, crs, lng: at[0].toFixed(5), lat: at[1].toFixed(5) }), { signal }, ['scheme', 'tiles', 'crs', 'offset_m']);
   },
   oversized(min: number, max: number, by: string, signal?: AbortSignal): Promise<OutOfBandAnswer> {
-    return request(withQuery('/api/plan/oversized', { min, max, by }), { signal });
+    return request(withQuery('/api/plan/oversized', { min, max, by }), { signal }, ['band', 'grids']);
   },
   previewSplit(code: string, opts: SplitOptions, signal?: AbortSignal): Promise<SplitPreview> {
-    return request('/api/plan/split', json({ code, ...opts }, signal));
+    return request('/api/plan/split', json({ code, ...opts }, signal), ['parts', 'problems']);
   },
   drafts(): Promise<{ drafts: DraftSummary[] }> {
-    return request('/api/drafts');
+    return request('/api/drafts', undefined, ['drafts']);
   },
   draft(id: number): Promise<Draft> {
-    return request(`/api/drafts/${id}`);
+    return request(`/api/drafts/${id}`, undefined, DRAFT);
   },
   createDraft(name: string): Promise<Draft> {
-    return request('/api/drafts', json({ name }));
+    return request('/api/drafts', json({ name }), DRAFT);
   },
   splitInDraft(d: DraftRef, code: string, opts: SplitOptions): Promise<Draft> {
-    return request(`/api/drafts/${d.id}/split`, json({ code, ...opts, version: d.version }));
+    return request(`/api/drafts/${d.id}/split`, json({ code, ...opts, version: d.version }), DRAFT);
   },
   mergeInDraft(d: DraftRef, codes: string[]): Promise<Draft> {
-    return request(`/api/drafts/${d.id}/merge`, json({ codes, version: d.version }));
+    return request(`/api/drafts/${d.id}/merge`, json({ codes, version: d.version }), DRAFT);
   },
   moveInDraft(d: DraftRef, from: string, to: string, units: string[]): Promise<Draft> {
-    return request(`/api/drafts/${d.id}/move`, json({ from, to, units, version: d.version }));
+    return request(`/api/drafts/${d.id}/move`, json({ from, to, units, version: d.version }), DRAFT);
   },
   cutInDraft(d: DraftRef, code: string, line: [number, number][]): Promise<Draft> {
-    return request(`/api/drafts/${d.id}/cut`, json({ code, line, version: d.version }));
+    return request(`/api/drafts/${d.id}/cut`, json({ code, line, version: d.version }), DRAFT);
   },
   balanceInDraft(d: DraftRef, codes: [string, string]): Promise<Draft> {
-    return request(`/api/drafts/${d.id}/balance`, json({ codes, version: d.version }));
+    return request(`/api/drafts/${d.id}/balance`, json({ codes, version: d.version }), DRAFT);
   },
   fixAll(d: DraftRef, opts: SplitOptions): Promise<Draft> {
-    return request(`/api/drafts/${d.id}/fix`, json({ min: opts.min, max: opts.max, by: opts.by, version: d.version }));
+    return request(`/api/drafts/${d.id}/fix`, json({ min: opts.min, max: opts.max, by: opts.by, version: d.version }), DRAFT);
   },
   undo(d: DraftRef): Promise<Draft> {
-    return request(`/api/drafts/${d.id}/undo`, json({ version: d.version }));
+    return request(`/api/drafts/${d.id}/undo`, json({ version: d.version }), DRAFT);
   },
   redo(d: DraftRef): Promise<Draft> {
-    return request(`/api/drafts/${d.id}/redo`, json({ version: d.version }));
+    return request(`/api/drafts/${d.id}/redo`, json({ version: d.version }), DRAFT);
   },
   validateDraft(id: number): Promise<Validation> {
-    return request(`/api/drafts/${id}/validate`);
+    return request(`/api/drafts/${id}/validate`, undefined, ['valid', 'errors', 'warnings']);
   },
   publish(d: DraftRef, validFrom: string, note: string): Promise<Published> {
-    return request(`/api/drafts/${d.id}/publish`, json({ valid_from: validFrom || undefined, note: note || undefined, version: d.version }));
+    return request(`/api/drafts/${d.id}/publish`, json({ valid_from: validFrom || undefined, note: note || undefined, version: d.version }), ['version', 'created']);
   },
   versions(): Promise<{ versions: GridVersionInfo[] }> {
-    return request('/api/versions');
+    return request('/api/versions', undefined, ['versions']);
   },
   stats(level: Level, f: IncidentFilter, signal?: AbortSignal): Promise<StatsAnswer> {
-    return request(withQuery('/api/stats/grids', { level, ...filterQuery(f) }), { signal });
+    return request(withQuery('/api/stats/grids', { level, ...filterQuery(f) }), { signal }, ['level', 'grids']);
   },
 };

@@ -49,7 +49,8 @@ export function setLanguage(lang: Language): void {
   } catch {
     // Not remembered across visits, still switched now.
   }
-  localize(document);
+  // Outside a page (unit tests) there is nothing to relocalise.
+  if (typeof document !== 'undefined') localize(document);
   for (const fn of listeners) fn(lang);
 }
 

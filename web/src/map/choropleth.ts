@@ -12,14 +12,8 @@ import type { GridStats, IncidentFilter } from '../api/types';
 import { formatNumber, formatPercent, t } from '../i18n';
 import { BELOW_OUTLINES } from './base';
 
-export const METRICS = [
-  'per_1000_households',
-  'households_per_officer',
-  'gi_star',
-  'vacant',
-  'reach_share',
-] as const;
-export type Metric = (typeof METRICS)[number];
+export { METRICS, type Metric } from './metrics';
+import type { Metric } from './metrics';
 
 export const NO_DATA = '#d9dde3';
 const SOURCE = 'metrics';

@@ -40,7 +40,7 @@ export function addHighlight(map: maplibregl.Map): Highlight {
   });
   return {
     show(grid, opts = {}) {
-      map.getSource<GeoJSONSource>(SOURCE)?.setData(grid as unknown as Parameters<GeoJSONSource['setData']>[0]);
+      void map.getSource<GeoJSONSource>(SOURCE)?.setData(grid);
       const b = bboxOf([grid.geometry]);
       if (!b) return;
       const fit = { padding: opts.padding ?? 40, maxZoom: 17 };
@@ -48,7 +48,7 @@ export function addHighlight(map: maplibregl.Map): Highlight {
       else map.fitBounds(b, { ...fit, duration: 800 });
     },
     clear() {
-      map.getSource<GeoJSONSource>(SOURCE)?.setData(EMPTY_COLLECTION);
+      void map.getSource<GeoJSONSource>(SOURCE)?.setData(EMPTY_COLLECTION);
     },
   };
 }

@@ -26,7 +26,7 @@ export function addIncidents(map: maplibregl.Map): IncidentLayer {
   });
   return {
     set(incidents, latest) {
-      map.getSource<GeoJSONSource>(SOURCE)?.setData({
+      void map.getSource<GeoJSONSource>(SOURCE)?.setData({
         type: 'FeatureCollection',
         features: incidents.map((i) => ({
           type: 'Feature',

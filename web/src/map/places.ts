@@ -6,6 +6,7 @@
 import type * as maplibregl from 'maplibre-gl';
 import type { GeoJSONSource } from 'maplibre-gl';
 import { api } from '../api/client';
+import { Latest } from '../lib/latest';
 import type { Bbox } from '../api/types';
 import type { PartyOrg } from '../api/codes';
 import { BELOW_OUTLINES } from './base';
@@ -89,7 +90,7 @@ export function addPlaces(
   );
 
   let loaded: Bbox | null = null;
-  let inflight: AbortController | null = null;
+  const request = new Latest();
   const emit = (state: PlacesState, error?: Error) => {
     // Also on the map's element, where tests (and styles) can see it.
     map.getContainer().dataset.places = state;
@@ -98,8 +99,7 @@ export function addPlaces(
 
   async function refresh(): Promise<void> {
     if (map.getZoom() < PLACES_MIN_ZOOM) {
-      inflight?.abort();
-      inflight = null;
+      request.cancel();
       emit('too-far');
       return;
     }
@@ -111,26 +111,18 @@ export function addPlaces(
     }
     // A margin around the view, so small pans need no new request.
     const want = bboxPad(view, 0.25);
-    inflight?.abort();
-    const ctrl = new AbortController();
-    inflight = ctrl;
     emit('loading');
-    try {
-      const [compounds, buildings] = await Promise.all([
-        api.compounds(want, ctrl.signal),
-        api.buildings(want, ctrl.signal),
-      ]);
-      if (ctrl.signal.aborted) return;
-      map.getSource<GeoJSONSource>('compounds')?.setData(compounds);
-      map.getSource<GeoJSONSource>('buildings')?.setData(buildings);
-      loaded = want;
-      inflight = null;
-      emit('ready');
-    } catch (e) {
-      if (ctrl.signal.aborted || (e instanceof DOMException && e.name === 'AbortError')) return;
-      inflight = null;
-      emit('error', e as Error);
+    const got = await request.run((signal) => Promise.all([api.compounds(want, signal), api.buildings(want, signal)]));
+    if (got.kind === 'superseded') return;
+    if (got.kind === 'failed') {
+      emit('error', got.error as Error);
+      return;
     }
+    const [compounds, buildings] = got.value;
+    void map.getSource<GeoJSONSource>('compounds')?.setData(compounds);
+    void map.getSource<GeoJSONSource>('buildings')?.setData(buildings);
+    loaded = want;
+    emit('ready');
   }
 
   map.on('moveend', () => void refresh());

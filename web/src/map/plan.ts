@@ -91,10 +91,10 @@ export function addPlanLayers(map: maplibregl.Map): PlanLayers {
       map.setPaintProperty('plan-retired', 'fill-color', byCode(codes, '#a0aec0'));
     },
     setProposed(features) {
-      map.getSource<GeoJSONSource>(PROPOSED)?.setData({
+      void map.getSource<GeoJSONSource>(PROPOSED)?.setData({
         type: 'FeatureCollection',
         features,
-      } as unknown as Parameters<GeoJSONSource['setData']>[0]);
+      });
     },
   };
 }

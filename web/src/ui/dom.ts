@@ -18,38 +18,43 @@ type Attrs = {
 
 type Child = Node | string | null | undefined | false;
 
+/** An attribute value as text: strings and numbers as they are, anything else as JSON. */
+function text(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+}
+
 export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   attrs: Attrs = {},
   ...children: (Child | Child[])[]
 ): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
+  for (const [k, v] of Object.entries<unknown>(attrs)) {
     if (v === undefined || v === null || v === false) continue;
     switch (k) {
       case 'class':
-        el.className = String(v);
+        el.className = text(v);
         break;
       case 'text':
-        el.textContent = String(v);
+        el.textContent = text(v);
         break;
       case 'i18n':
-        el.setAttribute('data-i18n', String(v));
+        el.setAttribute('data-i18n', text(v));
         el.textContent = t(v as MessageKey, attrs.i18nParams);
         break;
       case 'i18nParams':
         el.setAttribute('data-i18n-params', JSON.stringify(v));
         break;
       case 'i18nPlaceholder':
-        el.setAttribute('data-i18n-placeholder', String(v));
+        el.setAttribute('data-i18n-placeholder', text(v));
         el.setAttribute('placeholder', t(v as MessageKey));
         break;
       case 'i18nTitle':
-        el.setAttribute('data-i18n-title', String(v));
+        el.setAttribute('data-i18n-title', text(v));
         el.setAttribute('title', t(v as MessageKey));
         break;
       case 'i18nAriaLabel':
-        el.setAttribute('data-i18n-aria-label', String(v));
+        el.setAttribute('data-i18n-aria-label', text(v));
         el.setAttribute('aria-label', t(v as MessageKey));
         break;
       case 'on':
@@ -59,7 +64,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
         break;
       default:
         if (v === true) el.setAttribute(k, '');
-        else el.setAttribute(k, String(v));
+        else el.setAttribute(k, text(v));
     }
   }
   for (const c of children.flat()) {

@@ -114,7 +114,7 @@ export function watchMap(map: maplibregl.Map, status: MapStatus): void {
     status.clear('map');
   });
   map.on('error', (e) => {
-    const message = e.error?.message ?? String(e.error);
+    const message = e.error instanceof Error ? e.error.message : JSON.stringify(e.error);
     // Also on the console, where MapLibre itself says nothing once someone listens: a broken
     // style or a failing tile must not pass unnoticed (the browser tests fail on it).
     console.error(`map: ${message}`);

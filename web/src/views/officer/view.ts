@@ -4,9 +4,9 @@
  * type coordinates from a phone app (GCJ-02, BD-09, WGS84) to see where they land.
  */
 import * as maplibregl from 'maplibre-gl';
-import { api } from '../api/client';
-import { CATEGORIES, CRSES, PARTY_ORGS, type Category, type Crs } from '../api/codes';
-import type { BuildingRef, CompoundRef, GridFeature, GridRef, Incident, LocateAnswer } from '../api/types';
+import { api } from '../../api/client';
+import { CATEGORIES, CRSES, PARTY_ORGS, type Category, type Crs } from '../../api/codes';
+import type { BuildingRef, CompoundRef, GridFeature, Incident, LocateAnswer } from '../../api/types';
 import {
   categoryName,
   formatNumber,
@@ -16,15 +16,18 @@ import {
   t,
   type MessageKey,
   type Params,
-} from '../i18n';
-import { styleReady } from '../map/base';
-import { addHighlight, HIGHLIGHT_COLOUR } from '../map/highlight';
-import { addIncidents, INCIDENT_COLOUR } from '../map/incidents';
-import { addPlaces, BUILDING_CLASSES, PARTY_COLOURS } from '../map/places';
-import { codeSelect, field, fill, h, notice, type NoticeKind } from '../ui/dom';
-import { renderLegend } from '../ui/legend';
-import type { Shell } from '../ui/shell';
-import { errorText, MapStatus, placesStatus, startMap } from './common';
+} from '../../i18n';
+import { styleReady } from '../../map/base';
+import { addHighlight, HIGHLIGHT_COLOUR } from '../../map/highlight';
+import { addIncidents, INCIDENT_COLOUR } from '../../map/incidents';
+import { addPlaces, BUILDING_CLASSES, PARTY_COLOURS } from '../../map/places';
+import { codeSelect, field, fill, h, notice, type NoticeKind } from '../../ui/dom';
+import { renderLegend } from '../../ui/legend';
+import type { Shell } from '../../ui/shell';
+import { errorText, MapStatus, placesStatus, startMap } from '../common';
+import { Latest } from '../../lib/latest';
+import { pageParams, saveToUrl } from '../../lib/url';
+import { fromParams, level3, toQuery } from './state';
 
 /** A message kept as its key, so it is re-said in the other language after the switch. */
 interface Message {
@@ -53,13 +56,10 @@ function buildingLine(b: BuildingRef): string {
   });
 }
 
-function level3(grids: GridRef[]): string | undefined {
-  return grids.find((g) => g.level === 3)?.code;
-}
 
 export async function officerView(shell: Shell): Promise<void> {
   const status = new MapStatus(shell.mapStatus);
-  const params = new URLSearchParams(window.location.search);
+  const params = pageParams();
 
   // ---- state
   let grids: GridFeature[] = [];
@@ -392,30 +392,26 @@ export async function officerView(shell: Shell): Promise<void> {
   const locateMarker = new maplibregl.Marker({ color: '#2b6cb0' });
 
   // ---- behaviour
-  let incidentsCtrl: AbortController | null = null;
+  const incidentsRequest = new Latest();
   async function loadIncidents(): Promise<void> {
     if (!selected) return;
-    incidentsCtrl?.abort();
-    const ctrl = new AbortController();
-    incidentsCtrl = ctrl;
+    const code = selected.properties.code;
     incidentsMessage = { kind: 'loading', key: 'officer.incidentsLoading' };
     renderIncidents();
-    try {
-      // The newest open incidents; the grid's own figures say how many are open in all.
-      const code = selected.properties.code;
-      const [fc, detail] = await Promise.all([
-        api.incidents(code, { limit: INCIDENT_PAGE, status: 'open' }, ctrl.signal),
-        api.grid(code, ctrl.signal),
-      ]);
-      if (ctrl.signal.aborted) return;
+    // The newest open incidents; the grid's own figures say how many are open in all.
+    const got = await incidentsRequest.run((signal) =>
+      Promise.all([api.incidents(code, { limit: INCIDENT_PAGE, status: 'open' }, signal), api.grid(code, signal)]),
+    );
+    if (got.kind === 'superseded') return;
+    if (got.kind === 'done') {
+      const [fc, detail] = got.value;
       incidents = fc.features.map((f) => f.properties);
       openTotal = detail.properties.incidents.open;
       incidentsMessage = null;
-    } catch (e) {
-      if (ctrl.signal.aborted) return;
+    } else {
       incidents = [];
       openTotal = null;
-      incidentsMessage = { kind: 'error', key: 'common.error', text: errorText(e) };
+      incidentsMessage = { kind: 'error', key: 'common.error', text: errorText(got.error) };
     }
     incidentLayer.set(incidents, latestId);
     renderIncidents();
@@ -426,10 +422,7 @@ export async function officerView(shell: Shell): Promise<void> {
     selected = g;
     latestId = undefined;
     openTotal = null;
-    const url = new URL(window.location.href);
-    if (g) url.searchParams.set('grid', code);
-    else url.searchParams.delete('grid');
-    window.history.replaceState(null, '', url);
+    saveToUrl(toQuery({ grid: g ? code : null }));
     if (g) {
       highlight.show(g, { fly, padding: 32 });
       void loadIncidents();
@@ -443,7 +436,7 @@ export async function officerView(shell: Shell): Promise<void> {
     renderIncidents();
   }
 
-  let locateDraftCtrl: AbortController | null = null;
+  const locateRequest = new Latest();
   async function placeDraft(lng: number, lat: number): Promise<void> {
     draft = { lng, lat };
     reportMessage = null;
@@ -451,17 +444,10 @@ export async function officerView(shell: Shell): Promise<void> {
     renderReport();
     // On a phone the form is below the map: bring it into sight.
     reportForm.scrollIntoView({ block: 'nearest' });
-    locateDraftCtrl?.abort();
-    const ctrl = new AbortController();
-    locateDraftCtrl = ctrl;
-    try {
-      const where = await api.locate(lng, lat, 'wgs84', ctrl.signal);
-      if (ctrl.signal.aborted || !draft) return;
-      draft.where = where;
-    } catch (e) {
-      if (ctrl.signal.aborted || !draft) return;
-      draft.whereError = errorText(e);
-    }
+    const got = await locateRequest.run((signal) => api.locate(lng, lat, 'wgs84', signal));
+    if (got.kind === 'superseded' || !draft) return;
+    if (got.kind === 'done') draft.where = got.value;
+    else draft.whereError = errorText(got.error);
     renderReport();
   }
 
@@ -558,7 +544,7 @@ export async function officerView(shell: Shell): Promise<void> {
   await gridsLoad;
   renderGridOptions();
   renderSummary();
-  const wanted = params.get('grid');
+  const wanted = fromParams(params).grid;
   if (wanted && grids.some((g) => g.properties.code === wanted)) select(wanted, false);
   else renderIncidents();
 }

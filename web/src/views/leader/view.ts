@@ -3,26 +3,28 @@
  * category, status, channel and dates; the same grids as choropleths of their figures; a
  * sortable table of grids linked to the map; a grid's detail on click.
  */
-import { api } from '../api/client';
-import { CATEGORIES, CHANNELS, STATUS_FILTERS, STATUSES, type Category, type Channel, type Level, type StatusFilter } from '../api/codes';
-import type { GridDetail, GridStats, IncidentFilter, Officer } from '../api/types';
+import { api } from '../../api/client';
+import { CATEGORIES, CHANNELS, STATUS_FILTERS, STATUSES, type Category, type Channel, type Level, type StatusFilter } from '../../api/codes';
+import type { GridDetail, GridStats, IncidentFilter, Officer } from '../../api/types';
 import {
   formatNumber,
   formatPercent,
   statusName,
   t,
   type MessageKey,
-} from '../i18n';
-import { addGridHitLayer, GRID_HIT_LAYER, styleReady } from '../map/base';
-import { addChoropleth, CHOROPLETH_LAYER, metricStyle, METRICS, type Metric } from '../map/choropleth';
-import { addDensity, classColours, type Breaks } from '../map/density';
-import { addHighlight } from '../map/highlight';
-import { codeSelect, field, fill, h, notice } from '../ui/dom';
-import { renderLegend } from '../ui/legend';
-import type { Shell } from '../ui/shell';
-import { errorText, MapStatus, startMap } from './common';
+} from '../../i18n';
+import { addGridHitLayer, GRID_HIT_LAYER, styleReady } from '../../map/base';
+import { addChoropleth, CHOROPLETH_LAYER, metricStyle, METRICS, type Metric } from '../../map/choropleth';
+import { addDensity, classColours, type Breaks } from '../../map/density';
+import { addHighlight } from '../../map/highlight';
+import { codeSelect, field, fill, h, notice } from '../../ui/dom';
+import { renderLegend } from '../../ui/legend';
+import type { Shell } from '../../ui/shell';
+import { errorText, MapStatus, startMap } from '../common';
+import { Latest } from '../../lib/latest';
+import { pageParams, saveToUrl } from '../../lib/url';
+import { fromParams, nextSort, PAGE, sortRows, toQuery, type Mode } from './state';
 
-type Mode = 'density' | 'choropleth';
 
 /** Table columns: the figure, how it is shown, and which way "worst first" sorts it. */
 const COLUMNS: {
@@ -56,7 +58,6 @@ const COLUMNS: {
   { key: 'reach_share', label: 'metric.reach_share', short: 'col.reach_share', show: (r) => formatPercent(r.reach_share), desc: false },
 ];
 
-const PAGE = 100;
 
 const ROLES = ['grid_head', 'full_time', 'part_time', 'instructor', 'building_head'] as const;
 
@@ -66,40 +67,15 @@ function roleName(o: Officer): string {
   return role ? t(`role.${role}`) : (o.role_zh ?? o.role);
 }
 
-function compare(a: GridStats, b: GridStats, key: keyof GridStats, desc: boolean): number {
-  const va = a[key];
-  const vb = b[key];
-  // Missing figures (no officer, no Gi*) go last whichever way the column is sorted.
-  if (va === null && vb === null) return a.code.localeCompare(b.code);
-  if (va === null) return 1;
-  if (vb === null) return -1;
-  let c: number;
-  if (typeof va === 'string' && typeof vb === 'string') c = va.localeCompare(vb, 'zh-CN');
-  else c = Number(va) - Number(vb);
-  return (desc ? -c : c) || a.code.localeCompare(b.code);
-}
 
 export async function leaderView(shell: Shell): Promise<void> {
   const status = new MapStatus(shell.mapStatus);
-  const params = new URLSearchParams(window.location.search);
-
   // ---- state (kept in the URL, so a view can be shared or reloaded)
-  const pick = <T extends string>(name: string, allowed: readonly T[]): T | '' => {
-    const v = params.get(name) ?? '';
-    return (allowed as readonly string[]).includes(v) ? (v as T) : '';
-  };
-  const date = (name: string) => (/^\d{4}-\d{2}-\d{2}$/.test(params.get(name) ?? '') ? params.get(name)! : '');
-  let mode: Mode = params.get('mode') === 'choropleth' ? 'choropleth' : 'density';
-  let metric: Metric = pick('metric', METRICS) || 'per_1000_households';
-  let level: Level = (Number(params.get('level')) as Level) || 3;
-  if (![1, 2, 3].includes(level)) level = 3;
-  const filter: IncidentFilter = {
-    category: pick<Category>('category', CATEGORIES),
-    status: pick<StatusFilter>('status', STATUS_FILTERS),
-    channel: pick<Channel>('channel', CHANNELS),
-    from: date('from'),
-    to: date('to'),
-  };
+  const initial = fromParams(pageParams());
+  let mode: Mode = initial.mode;
+  let metric: Metric = initial.metric;
+  let level: Level = initial.level;
+  const filter: IncidentFilter = initial.filter;
   let rows: GridStats[] = [];
   let rowsError: string | null = null;
   let rowsLoading = true;
@@ -108,25 +84,14 @@ export async function leaderView(shell: Shell): Promise<void> {
   let shown = PAGE;
   let breaks: Breaks = [];
   let densityEmpty = false;
-  let selectedCode: string | null = params.get('grid');
+  let selectedCode: string | null = initial.grid;
   let detail: GridDetail | null = null;
   let detailError: string | null = null;
 
   function saveUrl(): void {
-    const url = new URL(window.location.href);
-    const q: Record<string, string> = {
-      mode: mode === 'density' ? '' : mode,
-      metric: mode === 'choropleth' ? metric : '',
-      level: level === 3 ? '' : String(level),
-      grid: selectedCode ?? '',
-      ...Object.fromEntries(Object.entries(filter).map(([k, v]) => [k, v ?? ''])),
-    };
-    for (const [k, v] of Object.entries(q)) {
-      if (v) url.searchParams.set(k, v);
-      else url.searchParams.delete(k);
-    }
-    window.history.replaceState(null, '', url);
+    saveToUrl(toQuery({ mode, metric, level, filter, grid: selectedCode }));
   }
+
 
   // ---- controls
   const modeButtons = (['density', 'choropleth'] as Mode[]).map((m) =>
@@ -303,7 +268,7 @@ export async function leaderView(shell: Shell): Promise<void> {
     }
     tableHead.textContent = t('leader.tableCount', { count: formatNumber(rows.length) });
     const col = COLUMNS.find((c) => c.key === sortKey) ?? COLUMNS[1];
-    const sorted = [...rows].sort((a, b) => compare(a, b, col.key, sortDesc));
+    const sorted = sortRows(rows, col.key, sortDesc);
     const visible = sorted.slice(0, shown);
     fill(
       tableBox,
@@ -333,11 +298,7 @@ export async function leaderView(shell: Shell): Promise<void> {
                     title: `${t(c.label)} · ${t('leader.sortBy', { column: t(c.short ?? c.label) })}`,
                     on: {
                       click: () => {
-                        if (sortKey === c.key) sortDesc = !sortDesc;
-                        else {
-                          sortKey = c.key;
-                          sortDesc = c.desc;
-                        }
+                        ({ key: sortKey, desc: sortDesc } = nextSort({ key: sortKey, desc: sortDesc }, c.key, c.desc));
                         renderTable();
                       },
                     },
@@ -407,23 +368,15 @@ export async function leaderView(shell: Shell): Promise<void> {
   // ---- the map
   const map = startMap(shell, status, renderAll);
 
-  let statsCtrl: AbortController | null = null;
+  const statsRequest = new Latest();
   async function loadStats(): Promise<void> {
-    statsCtrl?.abort();
-    const ctrl = new AbortController();
-    statsCtrl = ctrl;
     rowsLoading = true;
     rowsError = null;
     renderTable();
-    try {
-      const answer = await api.stats(level, filter, ctrl.signal);
-      if (ctrl.signal.aborted) return;
-      rows = answer.grids;
-    } catch (e) {
-      if (ctrl.signal.aborted) return;
-      rows = [];
-      rowsError = errorText(e);
-    }
+    const got = await statsRequest.run((signal) => api.stats(level, filter, signal));
+    if (got.kind === 'superseded') return;
+    rows = got.kind === 'done' ? got.value.grids : [];
+    rowsError = got.kind === 'failed' ? errorText(got.error) : null;
     rowsLoading = false;
     shown = PAGE;
     restyle();
@@ -469,24 +422,20 @@ export async function leaderView(shell: Shell): Promise<void> {
     applyFilters();
   }
 
-  let detailCtrl: AbortController | null = null;
+  const detailRequest = new Latest();
   async function selectGrid(code: string, fly = true): Promise<void> {
     selectedCode = code;
     detailError = null;
     saveUrl();
     renderDetail();
     renderTable();
-    detailCtrl?.abort();
-    const ctrl = new AbortController();
-    detailCtrl = ctrl;
-    try {
-      const d = await api.grid(code, ctrl.signal);
-      if (ctrl.signal.aborted) return;
-      detail = d;
-      highlight.show(d, { fly, padding: 48 });
-    } catch (e) {
-      if (ctrl.signal.aborted) return;
-      detailError = errorText(e);
+    const got = await detailRequest.run((signal) => api.grid(code, signal));
+    if (got.kind === 'superseded') return;
+    if (got.kind === 'done') {
+      detail = got.value;
+      highlight.show(got.value, { fly, padding: 48 });
+    } else {
+      detailError = errorText(got.error);
     }
     renderDetail();
   }
@@ -515,7 +464,7 @@ export async function leaderView(shell: Shell): Promise<void> {
   // The grid under the pointer: of the shown figures' level, else of level 3.
   const gridAt = (point: { x: number; y: number }): string | undefined => {
     const layers = mode === 'choropleth' ? [CHOROPLETH_LAYER] : [GRID_HIT_LAYER];
-    const code = map.queryRenderedFeatures([point.x, point.y], { layers })[0]?.properties?.code;
+    const code: unknown = map.queryRenderedFeatures([point.x, point.y], { layers })[0]?.properties.code;
     return typeof code === 'string' ? code : undefined;
   };
   map.on('click', (e) => {

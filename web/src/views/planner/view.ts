@@ -6,18 +6,20 @@
  * from a date; and the history of versions.
  */
 import * as maplibregl from 'maplibre-gl';
-import { api, gridTilesUrl } from '../api/client';
-import type { Draft, DraftRef, Fit, GridVersionInfo, OutOfBandAnswer, SplitPreview, Validation } from '../api/types';
-import { formatNumber, formatTime, sayDefect, t, type MessageKey } from '../i18n';
-import { addGridHitLayer, GRID_HIT_LAYER, gridSourceId, styleReady } from '../map/base';
-import { addHighlight } from '../map/highlight';
-import { addPlaces } from '../map/places';
-import { addPlanLayers, FIT_COLOURS } from '../map/plan';
-import { fitBadge, partRows, problemList } from './plan_parts';
-import { field, fill, h, notice } from '../ui/dom';
-import { renderLegend } from '../ui/legend';
-import type { Shell } from '../ui/shell';
-import { errorText, MapStatus, placesStatus, startMap } from './common';
+import { api, gridTilesUrl } from '../../api/client';
+import type { Draft, DraftRef, Fit, GridVersionInfo, OutOfBandAnswer, SplitPreview, Validation } from '../../api/types';
+import { formatNumber, formatTime, sayDefect, t, type MessageKey } from '../../i18n';
+import { addGridHitLayer, GRID_HIT_LAYER, gridSourceId, styleReady } from '../../map/base';
+import { addHighlight } from '../../map/highlight';
+import { addPlaces } from '../../map/places';
+import { addPlanLayers, FIT_COLOURS } from '../../map/plan';
+import { fitBadge, partRows, problemList } from './parts';
+import { field, fill, h, notice } from '../../ui/dom';
+import { renderLegend } from '../../ui/legend';
+import type { Shell } from '../../ui/shell';
+import { errorText, MapStatus, placesStatus, startMap } from '../common';
+import { pageParams, saveToUrl } from '../../lib/url';
+import { fromParams, toQuery } from './state';
 
 type Message = { kind: 'error' | 'success' | 'info' | 'loading'; text: () => string };
 
@@ -25,12 +27,13 @@ const LIST_LIMIT = 60;
 
 export async function plannerView(shell: Shell): Promise<void> {
   const status = new MapStatus(shell.mapStatus);
-  const params = new URLSearchParams(window.location.search);
+  const params = pageParams();
 
   // ---- state
   let band: OutOfBandAnswer | null = null;
   let bandMessage: Message | null = { kind: 'loading', text: () => t('common.loading') };
-  let selected: string | null = params.get('grid');
+  const initial = fromParams(params);
+  let selected: string | null = initial.grid;
   /** Name and households of the selected grid, from its detail. */
   let selectedInfo: { name: string; households: number } | null = null;
   let preview: SplitPreview | null = null;
@@ -311,12 +314,7 @@ export async function plannerView(shell: Shell): Promise<void> {
   }
 
   function saveUrl(): void {
-    const url = new URL(window.location.href);
-    if (selected) url.searchParams.set('grid', selected);
-    else url.searchParams.delete('grid');
-    if (draft) url.searchParams.set('draft', String(draft.id));
-    else url.searchParams.delete('draft');
-    history.replaceState(null, '', url);
+    saveToUrl(toQuery({ grid: selected, draft: draft ? draft.id : null }));
   }
 
   // ---- behaviour
@@ -440,7 +438,7 @@ export async function plannerView(shell: Shell): Promise<void> {
       const id = b.id;
       brush.units = brush.units.includes(id) ? brush.units.filter((u) => u !== id) : [...brush.units, id];
     } else {
-      const code = map.queryRenderedFeatures([point.x, point.y], { layers: [GRID_HIT_LAYER] })[0]?.properties?.code;
+      const code: unknown = map.queryRenderedFeatures([point.x, point.y], { layers: [GRID_HIT_LAYER] })[0]?.properties.code;
       if (typeof code === 'string' && code !== selected) brush.to = code;
     }
     showBrush();
@@ -528,7 +526,7 @@ export async function plannerView(shell: Shell): Promise<void> {
       validation = null;
       selected = p.created[0] ?? null;
       // New boundaries: ask for the grid tiles again rather than from the browser's cache.
-      const source = map.getSource(gridSourceId(3)) as maplibregl.VectorTileSource | undefined;
+      const source = map.getSource<maplibregl.VectorTileSource>(gridSourceId(3));
       source?.setTiles([`${gridTilesUrl(3)}&v=${p.version}`]);
       versions = (await api.versions()).versions;
       await loadBand();
@@ -551,7 +549,7 @@ export async function plannerView(shell: Shell): Promise<void> {
       return;
     }
     const hit = map.queryRenderedFeatures([e.point.x, e.point.y], { layers: ['plan-proposed-fill', GRID_HIT_LAYER] });
-    const code = hit.find((f) => f.layer.id === 'plan-proposed-fill')?.properties?.code ?? hit[0]?.properties?.code;
+    const code: unknown = hit.find((f) => f.layer.id === 'plan-proposed-fill')?.properties.code ?? hit[0]?.properties.code;
     if (typeof code === 'string') void select(code);
   });
   map.on('mousemove', (e) => {
@@ -560,7 +558,7 @@ export async function plannerView(shell: Shell): Promise<void> {
   });
 
   // ---- start
-  const draftId = Number(params.get('draft'));
+  const draftId = initial.draft;
   await Promise.all([
     loadBand(),
     api.versions().then((v) => (versions = v.versions), () => undefined),

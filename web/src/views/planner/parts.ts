@@ -2,9 +2,9 @@
  * Pieces of the planner's panel: a grid's fit to the band as a badge, a table of proposed
  * grids (code, households, compactness, fit) and the list of reasons a plan gives.
  */
-import type { Fit, ServerMessage } from '../api/types';
-import { formatNumber, say, type MessageKey } from '../i18n';
-import { h } from '../ui/dom';
+import type { Fit, ServerMessage } from '../../api/types';
+import { formatNumber, say, type MessageKey } from '../../i18n';
+import { h } from '../../ui/dom';
 
 export function fitBadge(fit: Fit): HTMLElement {
   return h('span', { class: `fit fit-${fit}`, i18n: `plan.fit.${fit}` as MessageKey });

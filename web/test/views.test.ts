@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { GridStats } from '../src/api/types';
+import * as leader from '../src/views/leader/state';
+import * as officer from '../src/views/officer/state';
+import * as planner from '../src/views/planner/state';
+
+function row(code: string, incidents: number, hpo: number | null): GridStats {
+  return {
+    code,
+    name: `网格${code}`,
+    incidents,
+    open: 0,
+    per_1000_households: null,
+    households: 400,
+    population: 1000,
+    officers: hpo === null ? 0 : 1,
+    households_per_officer: hpo,
+    vacant: hpo === null,
+    compounds: 1,
+    compounds_without_party_org: 0,
+    reach_share: null,
+    gi_star: null,
+    neighbours: 2,
+  };
+}
+
+void test('a leader URL round-trips and junk in it falls back to the defaults', () => {
+  const s = leader.fromParams(new URLSearchParams('mode=choropleth&metric=gi_star&level=2&category=e_street_order&from=2026-01-01&grid=610581001'));
+  assert.equal(s.mode, 'choropleth');
+  assert.equal(s.metric, 'gi_star');
+  assert.equal(s.level, 2);
+  assert.equal(s.filter.category, 'e_street_order');
+  assert.equal(s.grid, '610581001');
+  const again = leader.fromParams(new URLSearchParams(Object.entries(leader.toQuery(s)).filter(([, v]) => v)));
+  assert.deepEqual(again, s);
+  const junk = leader.fromParams(new URLSearchParams('mode=pie&metric=x&level=9&category=nope&from=yesterday'));
+  assert.deepEqual(
+    { mode: junk.mode, metric: junk.metric, level: junk.level, category: junk.filter.category, from: junk.filter.from },
+    { mode: 'density', metric: 'per_1000_households', level: 3, category: '', from: '' },
+  );
+  assert.deepEqual(Object.values(leader.toQuery(junk)).filter(Boolean), [], 'defaults leave the URL clean');
+});
+
+void test('sorting the leader table puts grids without a figure last whichever way it runs', () => {
+  const rows = [row('3', 5, null), row('1', 9, 420), row('2', 1, 610)];
+  const codes = (rs: GridStats[]) => rs.map((r) => r.code);
+  assert.deepEqual(codes(leader.sortRows(rows, 'households_per_officer', true)), ['2', '1', '3']);
+  assert.deepEqual(codes(leader.sortRows(rows, 'households_per_officer', false)), ['1', '2', '3']);
+  assert.deepEqual(codes(leader.sortRows(rows, 'incidents', true)), ['1', '3', '2']);
+  assert.deepEqual(codes(rows), ['3', '1', '2'], 'the rows themselves are left as they were');
+});
+
+void test('clicking the sorted column flips it; a new column starts worst first', () => {
+  const now = { key: 'incidents' as const, desc: true };
+  assert.deepEqual(leader.nextSort(now, 'incidents', true), { key: 'incidents', desc: false });
+  assert.deepEqual(leader.nextSort(now, 'officers', false), { key: 'officers', desc: false });
+});
+
+void test('the officer and planner URLs keep the grid and the draft, and nothing else', () => {
+  assert.deepEqual(officer.fromParams(new URLSearchParams('grid=610581001001001&x=1')), { grid: '610581001001001' });
+  assert.equal(officer.level3([{ level: 1, code: '610581001' }, { level: 3, code: '610581001001002' }]), '610581001001002');
+  assert.equal(officer.level3([]), undefined, 'a point outside every grid');
+  assert.deepEqual(planner.fromParams(new URLSearchParams('grid=610581001001001&draft=7')), { grid: '610581001001001', draft: 7 });
+  assert.deepEqual(planner.fromParams(new URLSearchParams('draft=-2')), { grid: null, draft: null });
+});
