@@ -28,6 +28,16 @@ function watchTiles(context, kind) {
   return urls;
 }
 
+/** Waits (up to `ms`) until `cond()` holds; whether it did. */
+async function eventually(cond, ms = 10_000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (cond()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return cond();
+}
+
 async function canvasHash(page) {
   const png = await page.locator('#map canvas.maplibregl-canvas').screenshot();
   return createHash('sha256').update(png).digest('hex');
@@ -93,9 +103,11 @@ test('the choropleth follows the filters and the chosen figure', async () => {
     const seen = tiles.length;
     let n = await settledCount(page);
     await page.click('button[data-mode="choropleth"]');
+    // The next settle may be one that was already due (the statistics arriving), before the
+    // choropleth's tiles are asked for: wait for the tiles themselves, then for the map.
+    const filtered = () => tiles.slice(seen).some((u) => u.searchParams.get('category') === 'e_street_order');
+    assert.ok(await eventually(filtered), 'the choropleth tiles do not carry the filter');
     await waitForSettle(page, n);
-    const metrics = tiles.slice(seen).filter((u) => u.searchParams.get('category') === 'e_street_order');
-    assert.ok(metrics.length > 0, 'the choropleth tiles do not carry the filter');
     for (const metric of ['households_per_officer', 'gi_star', 'vacant', 'reach_share', 'per_1000_households']) {
       const h = await canvasHash(page);
       n = await settledCount(page);
