@@ -12,6 +12,7 @@ mod common;
 mod agreement;
 mod conformance;
 mod contract;
+mod draft_versions;
 mod drafts_api;
 mod engine_stats;
 mod http_api;
