@@ -28,15 +28,11 @@ use std::sync::Arc;
 pub struct SplitOp {
     /// The draft version this edit was made on (optional; a stale one gets 409).
     version: Option<i64>,
-    code: String,
+    code: GridCode,
     k: Option<usize>,
     min: Option<u32>,
     max: Option<u32>,
     by: Option<String>,
-}
-
-fn code_of(s: &str) -> Result<GridCode, AppError> {
-    GridCode::parse(s).map_err(|e| AppError::bad("invalid_grid_code", e.to_string()))
 }
 
 /// What every operation starts from: the stored draft, the engine in service, the band
@@ -73,12 +69,11 @@ impl Ctx {
     }
 
     /// A level-3 grid of the draft, by code.
-    fn grid(&self, code: &str) -> Result<(GridCode, &Grid), AppError> {
-        let code = code_of(code)?;
-        let grid = self.now.get(&code).ok_or_else(|| {
+    fn grid(&self, code: &GridCode) -> Result<(GridCode, &Grid), AppError> {
+        let grid = self.now.get(code).ok_or_else(|| {
             AppError::NotFound(format!("grid {code} is not a level-3 grid of this draft"))
         })?;
-        Ok((code, grid))
+        Ok((code.clone(), grid))
     }
 
     /// Codes that may not be given out now.
@@ -135,7 +130,7 @@ pub async fn split(
 pub struct MergeOp {
     /// The draft version this edit was made on (optional; a stale one gets 409).
     version: Option<i64>,
-    codes: Vec<String>,
+    codes: Vec<GridCode>,
 }
 
 pub async fn merge_grids(
@@ -170,7 +165,7 @@ pub async fn merge_grids(
 pub struct BalanceOp {
     /// The draft version this edit was made on (optional; a stale one gets 409).
     version: Option<i64>,
-    codes: [String; 2],
+    codes: [GridCode; 2],
     min: Option<u32>,
     max: Option<u32>,
     by: Option<String>,
@@ -272,7 +267,7 @@ pub async fn fix(
 pub struct CutOp {
     /// The draft version this edit was made on (optional; a stale one gets 409).
     version: Option<i64>,
-    code: String,
+    code: GridCode,
     /// The line drawn, `[[lng, lat], [lng, lat]]` (WGS84); its ends set the direction.
     line: Vec<[f64; 2]>,
     min: Option<u32>,
@@ -340,8 +335,8 @@ pub async fn cut(
 pub struct MoveOp {
     /// The draft version this edit was made on (optional; a stale one gets 409).
     version: Option<i64>,
-    from: String,
-    to: String,
+    from: GridCode,
+    to: GridCode,
     /// Compound or building ids of `from` (a building of a compound moves its compound).
     units: Vec<String>,
     min: Option<u32>,

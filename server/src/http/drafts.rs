@@ -11,7 +11,7 @@ use super::contract::{
 };
 use super::features::geometry;
 use super::{App, AppError};
-use crate::app::drafts::{check, live_level3, plan_error};
+use crate::app::drafts::{live_level3, plan_error};
 use crate::domain::message::{texts, Message};
 use crate::domain::plan::draft::{officer_moves, Changes, DraftState};
 use crate::domain::plan::{polsby_popper, Band, PlanError};
@@ -243,7 +243,7 @@ pub async fn validate_draft(
     Path(id): Path<i64>,
 ) -> Result<Json<Validation>, AppError> {
     let (_, s) = state.draft(id).await?;
-    let checked = check(&s, &state.engine())?;
+    let checked = state.check_draft(&s).await?;
     Ok(Json(Validation {
         valid: checked.errors.is_empty(),
         errors: defect_views(&checked.errors),
