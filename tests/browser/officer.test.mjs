@@ -151,6 +151,9 @@ test('an officer types GCJ-02 coordinates and sees the grid, compound and buildi
     // The marker is on the map at the WGS84 point and the map went there.
     assert.equal(await page.locator('#map .maplibregl-marker').count(), 1);
     await waitForSettle(page, n);
+    // The compounds and buildings around the point (asked for once the map has moved there).
+    await page.locator('#map[data-places="ready"]').waitFor();
+    await waitForSettle(page, await settledCount(page) - 1);
     await screenshot(page, 'officer-locate-1280x800');
     assert.deepEqual(problems(), []);
   } finally {
