@@ -2,7 +2,8 @@
 //! error that names the parameter and says what was wrong.
 
 use super::AppError;
-use crate::domain::GridCode;
+use crate::domain::{Category, Channel, GridCode, StatusSet};
+use crate::engine::heat::Filter;
 use chrono::{DateTime, Utc};
 
 /// Parses an optional query parameter with `FromStr`, naming it in the error.
@@ -43,4 +44,17 @@ pub fn time(name: &str, v: &Option<String>) -> Result<Option<DateTime<Utc>>, App
                 })
         })
         .transpose()
+}
+
+/// The incident filter the tile and statistics endpoints share, from their `category`,
+/// `status`, `channel`, `from` and `to` parameters (in that order).
+pub fn incident_filter(v: [&Option<String>; 5]) -> Result<Filter, AppError> {
+    Ok(Filter {
+        category: opt_param::<Category>("category", v[0])?,
+        status: opt_param::<StatusSet>("status", v[1])?,
+        channel: opt_param::<Channel>("channel", v[2])?,
+        from: time("from", v[3])?.map(|t| t.timestamp()),
+        to: time("to", v[4])?.map(|t| t.timestamp()),
+        report_time: false,
+    })
 }

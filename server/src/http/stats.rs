@@ -9,13 +9,11 @@
 //! count over its edge neighbours (above 1.96: a hotspot at 95%).
 
 use super::contract::{CoverageAnswer, LoadQuantiles};
-use super::params::opt_param;
-use super::params::time;
+use super::params::{incident_filter, opt_param};
 use super::{App, AppError};
 use crate::app::metrics::{StatsAnswer, COLUMNS};
 use crate::domain::metrics::households_per_officer;
-use crate::domain::{Category, Channel, Level, StatusSet};
-use crate::engine::heat::Filter;
+use crate::domain::Level;
 use crate::engine::stats::REACH_M;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -50,19 +48,6 @@ pub fn report_time(v: &Option<String>) -> Result<bool, AppError> {
             format!("{other:?} is not current or report"),
         )),
     }
-}
-
-/// The incident filter the tile and statistics endpoints share, from their `category`,
-/// `status`, `channel`, `from` and `to` parameters (in that order).
-pub fn incident_filter(v: [&Option<String>; 5]) -> Result<Filter, AppError> {
-    Ok(Filter {
-        category: opt_param::<Category>("category", v[0])?,
-        status: opt_param::<StatusSet>("status", v[1])?,
-        channel: opt_param::<Channel>("channel", v[2])?,
-        from: time("from", v[3])?.map(|t| t.timestamp()),
-        to: time("to", v[4])?.map(|t| t.timestamp()),
-        report_time: false,
-    })
 }
 
 fn level_param(v: &Option<String>) -> Result<Level, AppError> {

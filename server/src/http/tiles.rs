@@ -6,8 +6,7 @@
 //! has not.
 
 use super::mvt::{encode, square, LayerBuilder, EXTENT};
-use super::params::opt_param;
-use super::stats::incident_filter;
+use super::params::{incident_filter, opt_param};
 use super::{App, AppError};
 use crate::domain::RoadClass;
 use crate::engine::heat::Tile;
