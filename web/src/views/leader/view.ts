@@ -1,72 +1,26 @@
 /**
  * The street leader's view: where incidents cluster (density tiles) under filters of
  * category, status, channel and dates; the same grids as choropleths of their figures; a
- * sortable table of grids linked to the map; a grid's detail on click.
+ * sortable table of grids linked to the map; a grid's detail on click. This file holds the
+ * view's state and behaviour; `state.ts` its pure parts, `panel.ts` its DOM, `map.ts` its
+ * layers.
  */
 import { api } from '../../api/client';
-import { CATEGORIES, CHANNELS, STATUS_FILTERS, STATUSES, type Category, type Channel, type Level, type StatusFilter } from '../../api/codes';
-import type { GridDetail, GridStats, IncidentFilter, Officer } from '../../api/types';
-import {
-  formatNumber,
-  formatPercent,
-  statusName,
-  t,
-  type MessageKey,
-} from '../../i18n';
-import { addGridHitLayer, GRID_HIT_LAYER, styleReady } from '../../map/base';
-import { addChoropleth, CHOROPLETH_LAYER, metricStyle, METRICS, type Metric } from '../../map/choropleth';
-import { addDensity, classColours, type Breaks } from '../../map/density';
-import { addHighlight } from '../../map/highlight';
-import { codeSelect, field, fill, h, notice } from '../../ui/dom';
+import { CATEGORIES, CHANNELS, STATUS_FILTERS, type Category, type Channel, type Level, type StatusFilter } from '../../api/codes';
+import type { GridDetail, GridStats, IncidentFilter } from '../../api/types';
+import { t } from '../../i18n';
+import { Latest } from '../../lib/latest';
+import { pageParams, saveToUrl } from '../../lib/url';
+import { styleReady } from '../../map/base';
+import { metricStyle, METRICS, type Metric } from '../../map/choropleth';
+import type { Breaks } from '../../map/density';
+import { codeSelect, field, fill, h } from '../../ui/dom';
 import { renderLegend } from '../../ui/legend';
 import type { Shell } from '../../ui/shell';
 import { errorText, MapStatus, startMap } from '../common';
-import { Latest } from '../../lib/latest';
-import { pageParams, saveToUrl } from '../../lib/url';
-import { fromParams, nextSort, PAGE, sortRows, toQuery, type Mode } from './state';
-
-
-/** Table columns: the figure, how it is shown, and which way "worst first" sorts it. */
-const COLUMNS: {
-  key: keyof GridStats;
-  label: MessageKey;
-  /** A shorter header where the figure's name is long (the full name is the tooltip). */
-  short?: MessageKey;
-  show: (r: GridStats) => string;
-  desc: boolean;
-}[] = [
-  { key: 'name', label: 'metric.name', show: (r) => r.name, desc: false },
-  { key: 'incidents', label: 'metric.incidents', show: (r) => formatNumber(r.incidents), desc: true },
-  { key: 'open', label: 'metric.open', show: (r) => formatNumber(r.open), desc: true },
-  {
-    key: 'per_1000_households',
-    label: 'metric.per_1000_households',
-    short: 'col.per_1000_households',
-    show: (r) => formatNumber(r.per_1000_households, 1),
-    desc: true,
-  },
-  { key: 'households', label: 'metric.households', show: (r) => formatNumber(r.households), desc: true },
-  { key: 'officers', label: 'metric.officers', show: (r) => formatNumber(r.officers), desc: false },
-  {
-    key: 'households_per_officer',
-    label: 'metric.households_per_officer',
-    short: 'col.households_per_officer',
-    show: (r) => (r.vacant ? t('legend.vacantYes') : formatNumber(r.households_per_officer)),
-    desc: true,
-  },
-  { key: 'gi_star', label: 'metric.gi_star', short: 'col.gi_star', show: (r) => formatNumber(r.gi_star, 2), desc: true },
-  { key: 'reach_share', label: 'metric.reach_share', short: 'col.reach_share', show: (r) => formatPercent(r.reach_share), desc: false },
-];
-
-
-const ROLES = ['grid_head', 'full_time', 'part_time', 'instructor', 'building_head'] as const;
-
-/** An officer's role in the interface language (the server's Chinese name for an unknown one). */
-function roleName(o: Officer): string {
-  const role = ROLES.find((r) => r === o.role);
-  return role ? t(`role.${role}`) : (o.role_zh ?? o.role);
-}
-
+import { leaderMap } from './map';
+import { densityLegendItems, detailContent, tableContent } from './panel';
+import { fromParams, nextSort, PAGE, toQuery, type Mode } from './state';
 
 export async function leaderView(shell: Shell): Promise<void> {
   const status = new MapStatus(shell.mapStatus);
@@ -91,7 +45,6 @@ export async function leaderView(shell: Shell): Promise<void> {
   function saveUrl(): void {
     saveToUrl(toQuery({ mode, metric, level, filter, grid: selectedCode }));
   }
-
 
   // ---- controls
   const modeButtons = (['density', 'choropleth'] as Mode[]).map((m) =>
@@ -171,16 +124,7 @@ export async function leaderView(shell: Shell): Promise<void> {
 
   function renderLegendBox(): void {
     if (mode === 'density') {
-      const colours = classColours(breaks.length ? breaks : [1]);
-      const items = (breaks.length ? breaks : [1]).map((b, i, all) => ({
-        colour: colours[i],
-        label:
-          i === all.length - 1
-            ? t('legend.over', { value: formatNumber(b) })
-            : all[i + 1] - 1 === b
-              ? formatNumber(b)
-              : t('legend.range', { from: formatNumber(b), to: formatNumber(all[i + 1] - 1) }),
-      }));
+      const items = densityLegendItems(breaks);
       renderLegend(
         shell.legend,
         [{ title: t('leader.densityLegend'), items }],
@@ -192,169 +136,26 @@ export async function leaderView(shell: Shell): Promise<void> {
   }
 
   function renderDetail(): void {
-    if (!selectedCode) {
-      fill(detailBox, notice('info', t('leader.clickGrid')));
-      return;
-    }
-    if (detailError) {
-      fill(detailBox, notice('error', detailError));
-      return;
-    }
-    if (!detail || detail.properties.code !== selectedCode) {
-      fill(detailBox, notice('loading', t('leader.detailLoading')));
-      return;
-    }
-    const p = detail.properties;
-    const row = rows.find((r) => r.code === p.code);
-    const byStatus = STATUSES.filter((s) => p.incidents.by_status[s]).map(
-      (s) => `${statusName(s)} ${formatNumber(p.incidents.by_status[s])}`,
-    );
-    const kv = (label: string, value: string | Node | null) =>
-      value === null ? [] : [h('dt', {}, label), h('dd', {}, value)];
-    fill(
-      detailBox,
-      h('div', { class: 'grid-name' }, p.name),
-      h('div', { class: 'grid-code' }, `${t('common.code')} ${p.code} · ${t(`level.${p.level}`)}`),
-      h(
-        'dl',
-        { class: 'kv' },
-        kv(t('common.households'), formatNumber(p.households)),
-        kv(t('common.population'), formatNumber(p.population)),
-        kv(
-          t('metric.incidents'),
-          t('leader.detailIncidents', { total: formatNumber(p.incidents.total), open: formatNumber(p.incidents.open) }),
-        ),
-        byStatus.length ? kv('', h('span', { class: 'muted' }, byStatus.join(' · '))) : [],
-        row ? kv(t('metric.per_1000_households'), formatNumber(row.per_1000_households, 1)) : [],
-        row ? kv(t('metric.gi_star'), formatNumber(row.gi_star, 2)) : [],
-        row ? kv(t('metric.reach_share'), formatPercent(row.reach_share)) : [],
-        kv(
-          t('metric.households_per_officer'),
-          p.households_per_officer === null
-            ? h('span', { class: 'badge badge-warn' }, t('leader.detailNoOfficer'))
-            : formatNumber(p.households_per_officer),
-        ),
-        kv(
-          t('leader.detailOfficers'),
-          p.officer_list.length
-            ? h(
-                'ul',
-                { class: 'officers' },
-                p.officer_list.map((o) =>
-                  h('li', {}, `${o.name} · ${roleName(o)}${o.phone ? ` · ${o.phone}` : ''}`),
-                ),
-              )
-            : t('common.none'),
-        ),
-      ),
-    );
+    fill(detailBox, ...detailContent(selectedCode, detail, detailError, rows));
   }
 
   function renderTable(): void {
-    if (rowsLoading && rows.length === 0) {
-      tableHead.textContent = '';
-      fill(tableBox, notice('loading', t('leader.tableLoading')));
-      return;
-    }
-    if (rowsError) {
-      tableHead.textContent = '';
-      fill(tableBox, notice('error', rowsError));
-      return;
-    }
-    if (rows.length === 0) {
-      tableHead.textContent = '';
-      fill(tableBox, notice('empty', t('leader.tableEmpty')));
-      return;
-    }
-    tableHead.textContent = t('leader.tableCount', { count: formatNumber(rows.length) });
-    const col = COLUMNS.find((c) => c.key === sortKey) ?? COLUMNS[1];
-    const sorted = sortRows(rows, col.key, sortDesc);
-    const visible = sorted.slice(0, shown);
-    fill(
-      tableBox,
-      rowsLoading ? notice('loading', t('leader.tableLoading')) : null,
-      h(
-        'table',
-        { class: 'grid-table' },
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            COLUMNS.map((c) =>
-              h(
-                'th',
-                {
-                  scope: 'col',
-                  class: c.key === 'name' ? 'name' : 'num',
-                  'aria-sort': c.key === sortKey ? (sortDesc ? 'descending' : 'ascending') : 'none',
-                },
-                h(
-                  'button',
-                  {
-                    type: 'button',
-                    'data-sort': String(c.key),
-                    title: `${t(c.label)} · ${t('leader.sortBy', { column: t(c.short ?? c.label) })}`,
-                    on: {
-                      click: () => {
-                        ({ key: sortKey, desc: sortDesc } = nextSort({ key: sortKey, desc: sortDesc }, c.key, c.desc));
-                        renderTable();
-                      },
-                    },
-                  },
-                  t(c.short ?? c.label),
-                  c.key === sortKey ? h('span', { class: 'arrow', 'aria-hidden': 'true' }, sortDesc ? ' ▼' : ' ▲') : null,
-                ),
-              ),
-            ),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          visible.map((r) =>
-            h(
-              'tr',
-              {
-                'data-code': r.code,
-                class: [r.code === selectedCode ? 'selected' : '', r.vacant ? 'vacant' : ''].join(' ').trim(),
-                tabindex: '0',
-                on: {
-                  click: () => void selectGrid(r.code),
-                  keydown: (e) => {
-                    if (e.key === 'Enter') void selectGrid(r.code);
-                  },
-                },
-              },
-              COLUMNS.map((c) =>
-                h(
-                  'td',
-                  { class: c.key === 'name' ? 'name' : 'num' },
-                  c.key === 'name' ? [h('div', {}, r.name), h('div', { class: 'code' }, r.code)] : c.show(r),
-                ),
-              ),
-            ),
-          ),
-        ),
-      ),
-      sorted.length > shown
-        ? h(
-            'button',
-            {
-              type: 'button',
-              class: 'secondary more',
-              on: {
-                click: () => {
-                  shown += PAGE;
-                  renderTable();
-                },
-              },
-            },
-            t('leader.showMore', { count: Math.min(PAGE, sorted.length - shown) }),
-          )
-        : null,
+    const { count, children } = tableContent(
+      { rows, loading: rowsLoading, error: rowsError, sortKey, sortDesc, shown, selectedCode },
+      {
+        sort(key, worstFirstDesc) {
+          ({ key: sortKey, desc: sortDesc } = nextSort({ key: sortKey, desc: sortDesc }, key, worstFirstDesc));
+          renderTable();
+        },
+        select: (code) => void selectGrid(code),
+        more() {
+          shown += PAGE;
+          renderTable();
+        },
+      },
     );
+    tableHead.textContent = count;
+    fill(tableBox, ...children);
   }
 
   function renderAll(): void {
@@ -386,20 +187,16 @@ export async function leaderView(shell: Shell): Promise<void> {
   const statsLoad = loadStats();
 
   await styleReady(map);
-  const density = addDensity(map, filter);
-  const choropleth = addChoropleth(map, level, filter);
-  const highlight = addHighlight(map);
-  addGridHitLayer(map);
+  const layers = leaderMap(map, { mode, level, filter });
 
   function restyle(): void {
-    if (mode === 'choropleth') choropleth.setStyle(metricStyle(metric, rows).colour);
+    if (mode === 'choropleth') layers.setColour(metricStyle(metric, rows).colour);
     renderLegendBox();
   }
 
   function setMode(m: Mode): void {
     mode = m;
-    density.setVisible(mode === 'density');
-    choropleth.setVisible(mode === 'choropleth');
+    layers.setMode(mode);
     saveUrl();
     renderMode();
     restyle();
@@ -411,8 +208,7 @@ export async function leaderView(shell: Shell): Promise<void> {
     filter.channel = channelSelect.value as Channel | '';
     filter.from = fromInput.value;
     filter.to = toInput.value;
-    density.setFilter(filter);
-    choropleth.setQuery(level, filter);
+    layers.setFilter(level, filter);
     saveUrl();
     void loadStats();
   }
@@ -433,15 +229,14 @@ export async function leaderView(shell: Shell): Promise<void> {
     if (got.kind === 'superseded') return;
     if (got.kind === 'done') {
       detail = got.value;
-      highlight.show(got.value, { fly, padding: 48 });
+      layers.show(got.value, fly);
     } else {
       detailError = errorText(got.error);
     }
     renderDetail();
   }
 
-  density.onBreaks((b, empty) => {
-    if (mode !== 'density') return;
+  layers.onBreaks((b, empty) => {
     const changed = empty !== densityEmpty || b.length !== breaks.length || b.some((x, i) => x !== breaks[i]);
     breaks = b;
     densityEmpty = empty;
@@ -457,23 +252,11 @@ export async function leaderView(shell: Shell): Promise<void> {
   });
   levelSelect.addEventListener('change', () => {
     level = Number(levelSelect.value) as Level;
-    choropleth.setQuery(level, filter);
+    layers.setLevel(level, filter);
     saveUrl();
     void loadStats();
   });
-  // The grid under the pointer: of the shown figures' level, else of level 3.
-  const gridAt = (point: { x: number; y: number }): string | undefined => {
-    const layers = mode === 'choropleth' ? [CHOROPLETH_LAYER] : [GRID_HIT_LAYER];
-    const code: unknown = map.queryRenderedFeatures([point.x, point.y], { layers })[0]?.properties.code;
-    return typeof code === 'string' ? code : undefined;
-  };
-  map.on('click', (e) => {
-    const code = gridAt(e.point);
-    if (code) void selectGrid(code);
-  });
-  map.on('mousemove', (e) => {
-    map.getCanvas().style.cursor = gridAt(e.point) ? 'pointer' : '';
-  });
+  layers.onPick((code) => void selectGrid(code));
 
   setMode(mode);
   await statsLoad;
