@@ -64,3 +64,21 @@ void test('the officer and planner URLs keep the grid and the draft, and nothing
   assert.deepEqual(planner.fromParams(new URLSearchParams('grid=610581001001001&draft=7')), { grid: '610581001001001', draft: 7 });
   assert.deepEqual(planner.fromParams(new URLSearchParams('draft=-2')), { grid: null, draft: null });
 });
+
+void test('the officer finds a grid by part of its name or code, and a report is filed where the server says', () => {
+  const grids = [
+    { properties: { code: '610581016001002', name: '英山社区第1-2网格' } },
+    { properties: { code: '610581001001001', name: '金城社区第1-1网格' } },
+  ];
+  assert.deepEqual(officer.matchingGrids(grids, '英山').map((g) => g.properties.code), ['610581016001002']);
+  assert.deepEqual(officer.matchingGrids(grids, ' 001001 ').map((g) => g.properties.code), ['610581001001001']);
+  assert.equal(officer.matchingGrids(grids, '').length, 2);
+  assert.deepEqual(officer.typedPoint(' 110.44 ', '35.47'), [110.44, 35.47]);
+  assert.equal(officer.typedPoint('110.44', ''), null);
+  assert.equal(officer.typedPoint('east', '35.47'), null);
+  const at = (code: string) => [{ level: 3 as const, code }];
+  assert.deepEqual(officer.filed(at('610581001001002'), '610581001001002'), { kind: 'here', grid: '610581001001002' });
+  assert.deepEqual(officer.filed(at('610581001001003'), '610581001001002'), { kind: 'elsewhere', grid: '610581001001003' });
+  assert.deepEqual(officer.filed(at('610581001001003'), null), { kind: 'filed', grid: '610581001001003' });
+  assert.deepEqual(officer.filed([], '610581001001002'), { kind: 'outside' });
+});

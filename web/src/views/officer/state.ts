@@ -22,3 +22,38 @@ export function toQuery(s: OfficerUrlState): Record<string, string | null> {
 export function level3(grids: readonly GridRef[]): string | undefined {
   return grids.find((g) => g.level === 3)?.code;
 }
+
+/** A grid as the officer's list shows it. */
+export interface GridChoice {
+  code: string;
+  name: string;
+}
+
+/** The grids whose name or code contains what the officer typed (case ignored). */
+export function matchingGrids<G extends { properties: GridChoice }>(grids: readonly G[], query: string): G[] {
+  const q = query.trim().toLowerCase();
+  return grids.filter((g) => !q || g.properties.name.toLowerCase().includes(q) || g.properties.code.includes(q));
+}
+
+/** Typed coordinates as numbers, or null when either is empty or not a number. */
+export function typedPoint(lng: string, lat: string): [number, number] | null {
+  const [x, y] = [lng.trim(), lat.trim()];
+  if (!x || !y) return null;
+  const p: [number, number] = [Number(x), Number(y)];
+  return Number.isFinite(p[0]) && Number.isFinite(p[1]) ? p : null;
+}
+
+/** Where a report the server filed went: outside every grid, in the officer's grid (it then
+ * joins their list), in another grid, or in a grid when the officer has none chosen. */
+export type Filed =
+  | { kind: 'outside' }
+  | { kind: 'here'; grid: string }
+  | { kind: 'elsewhere'; grid: string }
+  | { kind: 'filed'; grid: string };
+
+export function filed(grids: readonly GridRef[], mine: string | null): Filed {
+  const code = level3(grids);
+  if (!code) return { kind: 'outside' };
+  if (!mine) return { kind: 'filed', grid: code };
+  return code.startsWith(mine) ? { kind: 'here', grid: code } : { kind: 'elsewhere', grid: code };
+}

@@ -3,59 +3,32 @@
  * compounds and buildings, its open incidents listed; tap the map to report an incident there;
  * type coordinates from a phone app (GCJ-02, BD-09, WGS84) to see where they land.
  */
-import * as maplibregl from 'maplibre-gl';
 import { api } from '../../api/client';
-import { CATEGORIES, CRSES, PARTY_ORGS, type Category, type Crs } from '../../api/codes';
-import type { BuildingRef, CompoundRef, GridFeature, Incident, LocateAnswer } from '../../api/types';
-import {
-  categoryName,
-  formatNumber,
-  formatTime,
-  partyName,
-  statusName,
-  t,
-  type MessageKey,
-  type Params,
-} from '../../i18n';
+import { CATEGORIES, CRSES, type Category, type Crs } from '../../api/codes';
+import type { GridFeature, Incident, LocateAnswer } from '../../api/types';
+import { t } from '../../i18n';
+import { Latest } from '../../lib/latest';
+import { pageParams, saveToUrl } from '../../lib/url';
 import { styleReady } from '../../map/base';
-import { addHighlight, HIGHLIGHT_COLOUR } from '../../map/highlight';
-import { addIncidents, INCIDENT_COLOUR } from '../../map/incidents';
-import { addPlaces, BUILDING_CLASSES, PARTY_COLOURS } from '../../map/places';
-import { codeSelect, field, fill, h, notice, type NoticeKind } from '../../ui/dom';
+import { codeSelect, field, fill, h, notice } from '../../ui/dom';
 import { renderLegend } from '../../ui/legend';
 import type { Shell } from '../../ui/shell';
 import { errorText, MapStatus, placesStatus, startMap } from '../common';
-import { Latest } from '../../lib/latest';
-import { pageParams, saveToUrl } from '../../lib/url';
-import { fromParams, level3, toQuery } from './state';
-
-/** A message kept as its key, so it is re-said in the other language after the switch. */
-interface Message {
-  kind: NoticeKind;
-  key: MessageKey;
-  params?: Params;
-  /** Already-worded text (an error from the server), used instead of the key when present. */
-  text?: string;
-}
-
-const say = (m: Message | null): HTMLElement | null => (m ? notice(m.kind, m.text ?? t(m.key, m.params)) : null);
+import { officerMap } from './map';
+import {
+  incidentsContent,
+  legendGroups,
+  locateContent,
+  reportPlaceContent,
+  say,
+  summaryContent,
+  type DraftReport,
+  type Message,
+} from './panel';
+import { filed, fromParams, matchingGrids, toQuery, typedPoint } from './state';
 
 /** How many of a grid's newest incidents are read to find its open ones. */
 const INCIDENT_PAGE = 500;
-
-/** The compound under a point, in words (an id the engine does not know shows as itself). */
-function compoundLine(c: CompoundRef): string {
-  return t('officer.locateCompound', { name: c.name ?? c.id, party: c.party_org ? partyName(c.party_org) : '—' });
-}
-
-/** The building under a point, in words. */
-function buildingLine(b: BuildingRef): string {
-  return t('officer.locateBuilding', {
-    address: b.address ?? b.id,
-    households: b.households === undefined ? '—' : formatNumber(b.households),
-  });
-}
-
 
 export async function officerView(shell: Shell): Promise<void> {
   const status = new MapStatus(shell.mapStatus);
@@ -70,7 +43,7 @@ export async function officerView(shell: Shell): Promise<void> {
   let latestId: number | undefined;
   /** Open incidents in the grid in all (the list holds those among the newest it read). */
   let openTotal: number | null = null;
-  let draft: { lng: number; lat: number; where?: LocateAnswer; whereError?: string } | null = null;
+  let draft: DraftReport | null = null;
   let reportMessage: Message | null = null;
   let submitting = false;
   let locateMessage: Message | null = null;
@@ -182,101 +155,29 @@ export async function officerView(shell: Shell): Promise<void> {
 
   // ---- rendering of the dynamic parts
   function renderGridOptions(): void {
-    const q = search.value.trim().toLowerCase();
-    const shown = grids.filter(
-      (g) => !q || g.properties.name.toLowerCase().includes(q) || g.properties.code.includes(q),
-    );
+    const shown = matchingGrids(grids, search.value);
     fill(
       gridSelect,
       h('option', { value: '' }, t('officer.pickPrompt')),
-      shown.map((g) =>
-        h('option', { value: g.properties.code }, `${g.properties.name} · ${g.properties.code}`),
-      ),
+      shown.map((g) => h('option', { value: g.properties.code }, `${g.properties.name} · ${g.properties.code}`)),
     );
     gridSelect.value = selected && shown.includes(selected) ? selected.properties.code : '';
     gridSelect.disabled = grids.length === 0;
-    fill(
-      gridsNote,
-      say(gridsMessage),
-      q && shown.length === 0 ? notice('empty', t('officer.noMatch', { query: search.value.trim() })) : null,
-    );
+    const q = search.value.trim();
+    fill(gridsNote, say(gridsMessage), q && shown.length === 0 ? notice('empty', t('officer.noMatch', { query: q })) : null);
   }
 
   function renderSummary(): void {
-    if (!selected) {
-      fill(summary);
-      return;
-    }
-    const p = selected.properties;
-    fill(
-      summary,
-      h('div', { class: 'grid-name' }, p.name),
-      h('div', { class: 'grid-code' }, `${t('common.code')} ${p.code}`),
-      h(
-        'div',
-        { class: 'grid-figures' },
-        t('officer.gridSummary', {
-          households: formatNumber(p.households),
-          population: formatNumber(p.population),
-          officers: formatNumber(p.officers),
-        }),
-      ),
-      p.officers === 0 ? h('div', { class: 'badge badge-warn' }, t('officer.vacant')) : null,
-    );
+    fill(summary, ...summaryContent(selected));
   }
 
-  const showIncident = (i: Incident) => map.flyTo({ center: i.wgs84, zoom: Math.max(map.getZoom(), 17) });
-
   function renderIncidents(): void {
-    if (!selected) {
-      fill(incidentsHead);
-      fill(incidentList, notice('info', t('officer.incidentsPick')));
-      return;
-    }
-    const total = Math.max(openTotal ?? 0, incidents.length);
-    incidentsHead.textContent = incidentsMessage ? '' : t('officer.incidentsCount', { count: formatNumber(total) });
-    if (incidentsMessage) {
-      fill(incidentList, say(incidentsMessage));
-      return;
-    }
-    if (incidents.length === 0 && total === 0) {
-      fill(incidentList, notice('empty', t('officer.incidentsEmpty')));
-      return;
-    }
-    fill(
-      incidentList,
-      total > incidents.length
-        ? notice('info', t('officer.incidentsPartial', { shown: incidents.length, newest: INCIDENT_PAGE }))
-        : null,
-      h(
-        'ul',
-        {},
-        incidents.map((i) =>
-          h(
-            'li',
-            {
-              class: i.id === latestId ? 'incident latest' : 'incident',
-              'data-id': String(i.id),
-              tabindex: '0',
-              on: {
-                click: () => showIncident(i),
-                keydown: (e) => {
-                  if (e.key === 'Enter') showIncident(i);
-                },
-              },
-            },
-            h(
-              'div',
-              { class: 'incident-head' },
-              h('span', { class: 'incident-category' }, categoryName(i.category)),
-              h('span', { class: `status status-${i.status}` }, statusName(i.status)),
-            ),
-            i.description ? h('div', { class: 'incident-desc' }, i.description) : null,
-            h('div', { class: 'incident-meta' }, `#${i.id} · ${formatTime(i.reported_at)}`),
-          ),
-        ),
-      ),
+    const { count, children } = incidentsContent(
+      { selected: selected !== null, incidents, openTotal, message: incidentsMessage, latestId, page: INCIDENT_PAGE },
+      (i) => layers.flyToIncident(i),
     );
+    incidentsHead.textContent = count;
+    fill(incidentList, ...children);
   }
 
   function renderReport(): void {
@@ -285,80 +186,17 @@ export async function officerView(shell: Shell): Promise<void> {
     reportForm.hidden = draft === null;
     submitButton.textContent = submitting ? t('officer.submitting') : t('officer.submit');
     submitButton.disabled = submitting;
-    if (draft) {
-      const code = draft.where ? level3(draft.where.grids) : undefined;
-      fill(
-        reportPlace,
-        h('div', {}, t('officer.reportAt', { lng: draft.lng.toFixed(6), lat: draft.lat.toFixed(6) })),
-        draft.whereError
-          ? notice('error', draft.whereError)
-          : draft.where
-            ? [
-                h(
-                  'div',
-                  { class: code ? 'will-go' : 'will-go outside' },
-                  code ? t('officer.reportWillGo', { grid: gridName(code) }) : t('officer.reportOutside'),
-                ),
-                draft.where.compound ? h('div', {}, compoundLine(draft.where.compound)) : null,
-                draft.where.building ? h('div', {}, buildingLine(draft.where.building)) : null,
-              ]
-            : notice('loading', t('officer.locating')),
-      );
-    }
+    if (draft) fill(reportPlace, ...reportPlaceContent(draft, gridName));
     fill(reportNote, say(reportMessage));
   }
 
   function renderLocate(): void {
     locateButton.textContent = t('officer.locate');
-    if (!located) {
-      fill(locateResult, say(locateMessage));
-      return;
-    }
-    const r = located;
-    const codes = [...r.grids].sort((a, b) => a.level - b.level).map((g) => g.code);
-    const finest = level3(r.grids);
-    fill(
-      locateResult,
-      h(
-        'ul',
-        { class: 'facts' },
-        h('li', {}, t('officer.locateWgs84', { lng: r.wgs84[0].toFixed(6), lat: r.wgs84[1].toFixed(6) })),
-        h(
-          'li',
-          { class: 'locate-grids', 'data-grid': finest ?? '' },
-          codes.length ? t('officer.locateGrids', { grids: codes.join(' › ') }) : t('officer.locateNoGrid'),
-        ),
-        finest ? h('li', {}, gridName(finest)) : null,
-        h(
-          'li',
-          {},
-          r.compound ? compoundLine(r.compound) : t('officer.locateNoCompound'),
-        ),
-        r.building ? h('li', {}, buildingLine(r.building))
-          : null,
-      ),
-    );
+    fill(locateResult, located ? locateContent(located, gridName) : say(locateMessage));
   }
 
   function renderLegendBox(): void {
-    renderLegend(shell.legend, [
-      {
-        title: t('officer.legendCompounds'),
-        items: PARTY_ORGS.map((p) => ({ colour: PARTY_COLOURS[p], label: partyName(p) })),
-      },
-      {
-        title: t('officer.legendBuildings'),
-        items: BUILDING_CLASSES.map((c, i) => ({
-          colour: c.colour,
-          label:
-            i === BUILDING_CLASSES.length - 1
-              ? t('legend.over', { value: c.from })
-              : t('legend.range', { from: c.from, to: BUILDING_CLASSES[i + 1].from - 1 }),
-        })),
-      },
-      { title: '', shape: 'dot', items: [{ colour: INCIDENT_COLOUR, label: t('officer.legendIncidents') }] },
-      { title: '', shape: 'line', items: [{ colour: HIGHLIGHT_COLOUR, label: t('officer.legendGrid') }] },
-    ]);
+    renderLegend(shell.legend, legendGroups());
   }
 
   function renderAll(): void {
@@ -385,11 +223,7 @@ export async function officerView(shell: Shell): Promise<void> {
   );
 
   await styleReady(map);
-  addPlaces(map, placesStatus(status));
-  const highlight = addHighlight(map);
-  const incidentLayer = addIncidents(map);
-  const draftMarker = new maplibregl.Marker({ color: '#1a202c', draggable: true });
-  const locateMarker = new maplibregl.Marker({ color: '#2b6cb0' });
+  const layers = officerMap(map, placesStatus(status));
 
   // ---- behaviour
   const incidentsRequest = new Latest();
@@ -413,7 +247,7 @@ export async function officerView(shell: Shell): Promise<void> {
       openTotal = null;
       incidentsMessage = { kind: 'error', key: 'common.error', text: errorText(got.error) };
     }
-    incidentLayer.set(incidents, latestId);
+    layers.setIncidents(incidents, latestId);
     renderIncidents();
   }
 
@@ -424,12 +258,12 @@ export async function officerView(shell: Shell): Promise<void> {
     openTotal = null;
     saveToUrl(toQuery({ grid: g ? code : null }));
     if (g) {
-      highlight.show(g, { fly, padding: 32 });
+      layers.showGrid(g, fly);
       void loadIncidents();
     } else {
-      highlight.clear();
+      layers.clearGrid();
       incidents = [];
-      incidentLayer.set([]);
+      layers.setIncidents([]);
     }
     renderGridOptions();
     renderSummary();
@@ -440,7 +274,7 @@ export async function officerView(shell: Shell): Promise<void> {
   async function placeDraft(lng: number, lat: number): Promise<void> {
     draft = { lng, lat };
     reportMessage = null;
-    draftMarker.setLngLat([lng, lat]).addTo(map);
+    layers.placeDraft([lng, lat]);
     renderReport();
     // On a phone the form is below the map: bring it into sight.
     reportForm.scrollIntoView({ block: 'nearest' });
@@ -453,7 +287,7 @@ export async function officerView(shell: Shell): Promise<void> {
 
   function cancelDraft(): void {
     draft = null;
-    draftMarker.remove();
+    layers.removeDraft();
     renderReport();
   }
 
@@ -477,23 +311,23 @@ export async function officerView(shell: Shell): Promise<void> {
         description: description.value.trim() || undefined,
         channel: 'patrol',
       });
-      const code = level3(created.grids);
-      if (!code) {
+      const where = filed(created.grids, selected?.properties.code ?? null);
+      if (where.kind === 'outside') {
         reportMessage = { kind: 'success', key: 'officer.reportedOutside', params: { id: created.id } };
-      } else if (selected && !code.startsWith(selected.properties.code)) {
-        reportMessage = { kind: 'success', key: 'officer.reportedElsewhere', params: { grid: gridName(code) } };
+      } else if (where.kind === 'elsewhere') {
+        reportMessage = { kind: 'success', key: 'officer.reportedElsewhere', params: { grid: gridName(where.grid) } };
       } else {
-        reportMessage = { kind: 'success', key: 'officer.reported', params: { id: created.id, grid: gridName(code) } };
+        reportMessage = { kind: 'success', key: 'officer.reported', params: { id: created.id, grid: gridName(where.grid) } };
       }
-      if (selected && code?.startsWith(selected.properties.code)) {
+      if (where.kind === 'here') {
         latestId = created.id;
         incidents = [created, ...incidents.filter((i) => i.id !== created.id)];
         if (openTotal !== null) openTotal += 1;
-        incidentLayer.set(incidents, latestId);
+        layers.setIncidents(incidents, latestId);
         renderIncidents();
       }
       draft = null;
-      draftMarker.remove();
+      layers.removeDraft();
       description.value = '';
       categorySelect.value = '';
     } catch (e) {
@@ -505,10 +339,9 @@ export async function officerView(shell: Shell): Promise<void> {
   }
 
   async function locate(): Promise<void> {
-    const lng = Number(lngInput.value.trim());
-    const lat = Number(latInput.value.trim());
+    const point = typedPoint(lngInput.value, latInput.value);
     located = null;
-    if (!lngInput.value.trim() || !latInput.value.trim() || !Number.isFinite(lng) || !Number.isFinite(lat)) {
+    if (!point) {
       locateMessage = { kind: 'error', key: 'officer.locateBad' };
       renderLocate();
       return;
@@ -517,10 +350,9 @@ export async function officerView(shell: Shell): Promise<void> {
     locateButton.disabled = true;
     renderLocate();
     try {
-      located = await api.locate(lng, lat, crsSelect.value as Crs);
+      located = await api.locate(point[0], point[1], crsSelect.value as Crs);
       locateMessage = null;
-      locateMarker.setLngLat(located.wgs84).addTo(map);
-      map.flyTo({ center: located.wgs84, zoom: Math.max(map.getZoom(), 16) });
+      layers.showLocated(located.wgs84);
     } catch (e) {
       locateMessage = { kind: 'error', key: 'common.error', text: errorText(e) };
     } finally {
@@ -535,11 +367,7 @@ export async function officerView(shell: Shell): Promise<void> {
     e.preventDefault();
     void submitReport();
   });
-  map.on('click', (e) => void placeDraft(e.lngLat.lng, e.lngLat.lat));
-  draftMarker.on('dragend', () => {
-    const p = draftMarker.getLngLat();
-    void placeDraft(p.lng, p.lat);
-  });
+  layers.onPoint((lng, lat) => void placeDraft(lng, lat));
 
   await gridsLoad;
   renderGridOptions();
