@@ -82,3 +82,21 @@ void test('the officer finds a grid by part of its name or code, and a report is
   assert.deepEqual(officer.filed(at('610581001001003'), null), { kind: 'filed', grid: '610581001001003' });
   assert.deepEqual(officer.filed([], '610581001001002'), { kind: 'outside' });
 });
+
+void test('the planner brush toggles buildings, merges list each grid once, and redrawn grids lose their tint', () => {
+  let brush: planner.Brush = { units: [], to: null };
+  brush = planner.toggleUnit(brush, 'B1');
+  brush = planner.toggleUnit(brush, 'B2');
+  brush = planner.toggleUnit(brush, 'B1');
+  assert.deepEqual(brush.units, ['B2']);
+  assert.deepEqual(planner.withMergeCode(['a'], 'a'), ['a']);
+  assert.deepEqual(planner.withMergeCode(['a'], 'b'), ['a', 'b']);
+  assert.deepEqual(planner.withMergeCode(['a'], null), ['a']);
+  const grids = [
+    { code: 'g1', fit: 'over' },
+    { code: 'g2', fit: 'over' },
+    { code: 'g3', fit: 'under' },
+    { code: 'g4', fit: 'within' },
+  ];
+  assert.deepEqual(planner.bandTints(grids, ['g2']), { over: ['g1'], under: ['g3'] });
+});

@@ -1,0 +1,249 @@
+/**
+ * The planner view's panel as DOM built from plain values: the list of grids outside the
+ * band, the selected grid's tools (split, cut, brush, merge, balance), the split preview,
+ * the draft with its validation and publishing, the versions, and the legend. Nothing here
+ * holds state or talks to the server or the map; `view.ts` passes what to show and what to
+ * do on a click.
+ */
+import type { Draft, Fit, GridVersionInfo, OutOfBandAnswer, SplitPreview, Validation } from '../../api/types';
+import { formatNumber, formatTime, sayDefect, t, type MessageKey } from '../../i18n';
+import { FIT_COLOURS } from '../../map/plan';
+import { field, h, notice } from '../../ui/dom';
+import type { LegendGroup } from '../../ui/legend';
+import { fitBadge, partRows, problemList } from './parts';
+import type { Brush } from './state';
+
+/** A message worded when shown, so it follows a language switch. */
+export type Message = { kind: 'error' | 'success' | 'info' | 'loading'; text: () => string };
+
+export const say = (m: Message | null): HTMLElement | null => (m ? notice(m.kind, m.text()) : null);
+
+/** Grids listed at most; the rest are counted. */
+const LIST_LIMIT = 60;
+
+/** The grids outside the band, over first, each a button that selects it. */
+export function bandContent(
+  band: OutOfBandAnswer | null,
+  message: Message | null,
+  selected: string | null,
+  onSelect: (code: string) => void,
+): (Node | Node[] | null)[] {
+  if (!band) return [say(message)];
+  const rows = band.grids.slice(0, LIST_LIMIT).map((g) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: `band-row${g.code === selected ? ' selected' : ''}`,
+        'data-code': g.code,
+        on: { click: () => onSelect(g.code) },
+      },
+      h('span', { class: 'band-name' }, g.name, h('small', { text: g.code })),
+      h('span', { class: 'band-value', text: formatNumber(g.value) }),
+      fitBadge(g.fit),
+    ),
+  );
+  return [
+    say(message),
+    h('p', {
+      class: 'count',
+      text: t('plan.bandCount', { over: formatNumber(band.over), under: formatNumber(band.count - band.over), min: band.band.min, max: band.band.max }),
+    }),
+    rows.length ? rows : notice('empty', t('plan.noneOut')),
+    band.grids.length > LIST_LIMIT ? h('p', { class: 'hint', text: t('plan.more', { n: band.grids.length - LIST_LIMIT }) }) : null,
+  ];
+}
+
+/** What the selected grid's box shows. */
+export interface GridBoxView {
+  selected: string | null;
+  name: string;
+  households: number | undefined;
+  busy: boolean;
+  /** Points of a cut drawn so far (null: not cutting). */
+  cutPoints: number | null;
+  brush: Brush | null;
+  mergeCodes: readonly string[];
+}
+
+export interface GridActions {
+  preview: () => void;
+  split: () => void;
+  toggleCut: () => void;
+  toggleBrush: () => void;
+  applyBrush: () => void;
+  addToMerge: () => void;
+  merge: () => void;
+  balance: () => void;
+}
+
+/** The selected grid with its tools. */
+export function gridContent(v: GridBoxView, on: GridActions): (Node | null)[] {
+  if (!v.selected) return [h('h3', { i18n: 'plan.gridTitle' }), notice('info', t('plan.pickGrid'))];
+  const { busy, brush } = v;
+  return [
+    h('h3', { text: v.name }),
+    h('p', { class: 'grid-code', text: `${t('common.code')} ${v.selected}` }),
+    v.households !== undefined ? h('p', { text: t('plan.gridLoad', { households: formatNumber(v.households) }) }) : null,
+    h(
+      'div',
+      { class: 'button-row' },
+      h('button', { type: 'button', class: 'secondary', id: 'plan-preview-button', i18n: 'plan.preview', on: { click: on.preview } }),
+      h('button', { type: 'button', class: 'primary', id: 'plan-apply', i18n: 'plan.applySplit', disabled: busy, on: { click: on.split } }),
+      h('button', {
+        type: 'button',
+        class: 'secondary',
+        id: 'plan-cut',
+        i18n: v.cutPoints !== null ? 'plan.cutCancel' : 'plan.cut',
+        disabled: busy,
+        on: { click: on.toggleCut },
+      }),
+    ),
+    v.cutPoints !== null ? notice('info', t('plan.cutHint', { n: v.cutPoints })) : null,
+    h(
+      'div',
+      { class: 'button-row' },
+      h('button', {
+        type: 'button',
+        class: 'secondary',
+        id: 'plan-brush',
+        i18n: brush ? 'plan.brushCancel' : 'plan.brush',
+        disabled: busy,
+        on: { click: on.toggleBrush },
+      }),
+      brush
+        ? h('button', {
+            type: 'button',
+            class: 'primary',
+            id: 'plan-brush-apply',
+            text: t('plan.brushApply', { n: brush.units.length, to: brush.to ?? '—' }),
+            disabled: busy || !brush.units.length || !brush.to,
+            on: { click: on.applyBrush },
+          })
+        : null,
+    ),
+    brush ? notice('info', t('plan.brushHint')) : null,
+    h(
+      'div',
+      { class: 'merge-box' },
+      h('p', { class: 'hint', text: t('plan.mergeHint', { n: v.mergeCodes.length }) }),
+      v.mergeCodes.length ? h('p', { class: 'merge-codes', id: 'merge-codes', text: v.mergeCodes.join(' + ') }) : null,
+      h(
+        'div',
+        { class: 'button-row' },
+        h('button', { type: 'button', class: 'secondary', id: 'merge-add', i18n: 'plan.mergeAdd', on: { click: on.addToMerge } }),
+        h('button', { type: 'button', class: 'secondary', id: 'merge-apply', i18n: 'plan.mergeApply', disabled: v.mergeCodes.length < 2 || busy, on: { click: on.merge } }),
+        h('button', {
+          type: 'button',
+          class: 'secondary',
+          id: 'balance-apply',
+          i18n: 'plan.balance',
+          i18nTitle: 'plan.balanceTitle',
+          disabled: v.mergeCodes.length !== 2 || busy,
+          on: { click: on.balance },
+        }),
+      ),
+    ),
+  ];
+}
+
+/** A split preview: its parts and why any misses the band. */
+export function previewContent(preview: SplitPreview | null, message: Message | null): (Node | null)[] {
+  return [
+    say(message),
+    preview ? h('p', { class: 'hint', text: t('plan.previewOf', { k: preview.k }) }) : null,
+    preview ? partRows(preview.parts.features) : null,
+    preview ? problemList(preview.problems, preview.reasons) : null,
+  ];
+}
+
+/** What the draft box shows, and the inputs it holds. */
+export interface DraftBoxView {
+  draft: Draft | null;
+  message: Message | null;
+  validation: Validation | null;
+  busy: boolean;
+  draftName: HTMLInputElement;
+  publishFrom: HTMLInputElement;
+}
+
+export interface DraftActions {
+  create: () => void;
+  undo: () => void;
+  redo: () => void;
+  validate: () => void;
+  publish: () => void;
+}
+
+/** The draft: its changes, undo/redo, validation and publishing (or how to start one). */
+export function draftContent(v: DraftBoxView, on: DraftActions): (Node | null)[] {
+  const head = h('h2', { i18n: 'plan.draftTitle' });
+  if (!v.draft) {
+    return [
+      head,
+      say(v.message),
+      h('p', { class: 'hint', i18n: 'plan.noDraft' }),
+      field('plan.draftName', v.draftName, 'draft-name'),
+      h('button', { type: 'button', class: 'secondary', id: 'draft-new', i18n: 'plan.newDraft', on: { click: on.create } }),
+    ];
+  }
+  const { draft: d, busy, validation } = v;
+  return [
+    head,
+    h('p', { class: 'draft-name', id: 'draft-current', text: t('plan.draftSummary', { name: d.name, ops: d.cursor, version: d.base_version }) }),
+    d.stale ? notice('error', d.stale) : null,
+    say(v.message),
+    h(
+      'div',
+      { class: 'button-row' },
+      h('button', { type: 'button', class: 'secondary', id: 'draft-undo', i18n: 'plan.undo', disabled: !d.can_undo || busy, on: { click: on.undo } }),
+      h('button', { type: 'button', class: 'secondary', id: 'draft-redo', i18n: 'plan.redo', disabled: !d.can_redo || busy, on: { click: on.redo } }),
+    ),
+    d.retired.length ? h('p', { class: 'hint', text: t('plan.retires', { codes: d.retired.join('、') }) }) : h('p', { class: 'hint', i18n: 'plan.noChanges' }),
+    d.grids.features.length ? partRows(d.grids.features) : null,
+    problemList(d.problems, d.reasons),
+    h('button', { type: 'button', class: 'secondary', id: 'draft-validate', i18n: 'plan.validate', disabled: busy, on: { click: on.validate } }),
+    validation
+      ? h(
+          'div',
+          { id: 'draft-validation' },
+          notice(
+            validation.valid ? 'success' : 'error',
+            validation.valid ? t('plan.valid', { warnings: validation.warnings.length }) : t('plan.invalid', { n: validation.errors.length }),
+          ),
+          validation.errors.length ? h('ul', { class: 'problems' }, validation.errors.slice(0, 10).map((e) => h('li', { text: sayDefect(e) }))) : null,
+        )
+      : null,
+    field('plan.validFrom', v.publishFrom, 'publish-from'),
+    h('button', { type: 'button', class: 'primary', id: 'draft-publish', i18n: 'plan.publish', disabled: busy || !d.retired.length, on: { click: on.publish } }),
+  ];
+}
+
+/** The published versions, newest first. */
+export function versionsContent(versions: readonly GridVersionInfo[]): HTMLElement {
+  return h(
+    'ol',
+    { class: 'versions', reversed: true },
+    [...versions].reverse().map((v) =>
+      h(
+        'li',
+        { 'data-version': String(v.version) },
+        h('strong', { text: t('plan.versionLabel', { v: v.version }) }),
+        ` ${v.version === 1 ? t('plan.imported') : v.note} · ${
+          new Date(v.valid_from).getTime() <= 0 ? t('plan.sinceStart') : t('plan.validFromShort', { when: formatTime(v.valid_from) })
+        }`,
+        v.created.length ? h('small', { text: ` ${t('plan.versionChange', { retired: v.retired.length, created: v.created.length })}` }) : null,
+      ),
+    ),
+  );
+}
+
+/** The legend: how grids sit against the band. */
+export function legendGroups(): LegendGroup[] {
+  return [
+    {
+      title: t('plan.legendTitle'),
+      items: (['over', 'under', 'within'] as Fit[]).map((f) => ({ colour: FIT_COLOURS[f], label: t(`plan.fit.${f}` as MessageKey) })),
+    },
+  ];
+}
