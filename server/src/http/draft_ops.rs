@@ -111,7 +111,7 @@ pub async fn split(
     }
     let parts = parts(grid, &split, &mut c.taken(&state).await?).map_err(plan_error)?;
     let op = Op::Split {
-        code: code.to_string(),
+        code: code.clone(),
         parts,
     };
     c.done(
@@ -154,7 +154,7 @@ pub async fn merge_grids(
         .remove(0);
     let merged = merge(&grids, code).map_err(plan_error)?;
     let op = Op::Merge {
-        codes: grids.iter().map(|g| g.code.to_string()).collect(),
+        codes: grids.iter().map(|g| g.code.clone()).collect(),
         into: DraftGrid::from_grid(&merged),
     };
     c.done(&state, op, Reported::default()).await
@@ -324,7 +324,7 @@ pub async fn cut(
     let split = tried.map_err(plan_error)?;
     let parts = parts(grid, &split, &mut c.taken(&state).await?).map_err(plan_error)?;
     let op = Op::Split {
-        code: code.to_string(),
+        code: code.clone(),
         parts,
     };
     c.done(&state, op, Reported::default()).await

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 /// A grid a draft adds, as stored.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DraftGrid {
-    pub code: String,
+    pub code: GridCode,
     pub name: String,
     pub kind: String,
     pub households: u32,
@@ -26,7 +26,7 @@ pub struct DraftGrid {
 impl DraftGrid {
     pub fn from_grid(g: &Grid) -> DraftGrid {
         DraftGrid {
-            code: g.code.to_string(),
+            code: g.code.clone(),
             name: g.name.clone(),
             kind: g.kind.as_str().to_string(),
             households: g.households.get(),
@@ -39,7 +39,7 @@ impl DraftGrid {
     pub fn to_grid(&self) -> Result<Grid, PlanError> {
         let bad = |what: String| PlanError::BadDraft(format!("grid {}: {what}", self.code));
         Ok(Grid {
-            code: GridCode::parse(&self.code).map_err(|e| bad(e.to_string()))?,
+            code: self.code.clone(),
             name: self.name.clone(),
             kind: self
                 .kind
@@ -67,13 +67,19 @@ impl DraftGrid {
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Op {
     /// A grid cut into parts.
-    Split { code: String, parts: Vec<DraftGrid> },
+    Split {
+        code: GridCode,
+        parts: Vec<DraftGrid>,
+    },
     /// Neighbouring grids joined into one.
-    Merge { codes: Vec<String>, into: DraftGrid },
+    Merge {
+        codes: Vec<GridCode>,
+        into: DraftGrid,
+    },
     /// Neighbouring grids redrawn together into new parts (an oversized grid that cannot be
     /// split into the band on its own, redrawn with a small neighbour).
     Redraw {
-        codes: Vec<String>,
+        codes: Vec<GridCode>,
         parts: Vec<DraftGrid>,
     },
     /// Several operations done (and undone) as one, e.g. fixing every oversized grid.
@@ -81,12 +87,10 @@ pub enum Op {
 }
 
 impl Op {
-    fn removes(&self) -> Vec<&str> {
+    fn removes(&self) -> Vec<&GridCode> {
         match self {
-            Op::Split { code, .. } => vec![code.as_str()],
-            Op::Merge { codes, .. } | Op::Redraw { codes, .. } => {
-                codes.iter().map(String::as_str).collect()
-            }
+            Op::Split { code, .. } => vec![code],
+            Op::Merge { codes, .. } | Op::Redraw { codes, .. } => codes.iter().collect(),
             Op::Batch { .. } => vec![],
         }
     }
@@ -182,8 +186,7 @@ impl DraftState {
             live.iter().map(|g| (g.code.clone(), g.clone())).collect();
         for op in self.steps() {
             for code in op.removes() {
-                let code = GridCode::parse(code).map_err(|e| PlanError::BadDraft(e.to_string()))?;
-                if now.remove(&code).is_none() {
+                if now.remove(code).is_none() {
                     return Err(PlanError::NotInDraft(code.to_string()));
                 }
             }
@@ -211,13 +214,13 @@ impl DraftState {
             .cloned()
             .collect();
         // Follow each operation back to the live grids it consumed.
-        let mut roots: BTreeMap<String, Vec<GridCode>> = BTreeMap::new();
+        let mut roots: BTreeMap<GridCode, Vec<GridCode>> = BTreeMap::new();
         for op in self.steps() {
             let mut from = Vec::new();
             for code in op.removes() {
                 match roots.get(code) {
                     Some(r) => from.extend(r.iter().cloned()),
-                    None => from.extend(GridCode::parse(code).ok()),
+                    None => from.push(code.clone()),
                 }
             }
             from.sort();
@@ -231,7 +234,7 @@ impl DraftState {
             .map(|g| {
                 (
                     g.code.clone(),
-                    roots.get(g.code.as_str()).cloned().unwrap_or_default(),
+                    roots.get(&g.code).cloned().unwrap_or_default(),
                 )
             })
             .collect();
@@ -247,7 +250,7 @@ impl DraftState {
         self.steps()
             .into_iter()
             .flat_map(|op| op.adds())
-            .filter_map(|g| GridCode::parse(&g.code).ok())
+            .map(|g| g.code.clone())
             .collect()
     }
 }
@@ -422,7 +425,7 @@ mod tests {
         let mut s = DraftState::default();
         let merged = merge(&l[..2], GridCode::parse("610581001001004").unwrap()).unwrap();
         s.push(Op::Merge {
-            codes: vec![l[0].code.to_string(), l[1].code.to_string()],
+            codes: vec![l[0].code.clone(), l[1].code.clone()],
             into: DraftGrid::from_grid(&merged),
         });
         let c = s.changes(&l).unwrap();
@@ -441,7 +444,7 @@ mod tests {
         assert_eq!(back, s);
         s.undo();
         s.push(Op::Split {
-            code: l[2].code.to_string(),
+            code: l[2].code.clone(),
             parts: vec![DraftGrid::from_grid(&grid("610581001001005", 110.03, 90))],
         });
         assert_eq!(s.ops.len(), 1, "the undone merge is gone");
@@ -454,7 +457,7 @@ mod tests {
         let mut s = DraftState::default();
         for _ in 0..2 {
             s.push(Op::Split {
-                code: l[0].code.to_string(),
+                code: l[0].code.clone(),
                 parts: vec![DraftGrid::from_grid(&grid("610581001001006", 110.0, 100))],
             });
         }

@@ -123,7 +123,7 @@ pub fn fix_oversized(
                 grids.insert(g.to_grid()?.code.clone(), g.to_grid()?);
             }
             fixed.ops.push(Op::Split {
-                code: code.to_string(),
+                code: code.clone(),
                 parts: new,
             });
             continue;
@@ -178,7 +178,7 @@ pub fn fix_oversized(
                     grids.insert(g.code.clone(), g);
                 }
                 fixed.ops.push(Op::Redraw {
-                    codes: vec![code.to_string(), other.to_string()],
+                    codes: vec![code.clone(), other.clone()],
                     parts: new,
                 });
                 fixed.paired.push((code, other));
@@ -243,7 +243,7 @@ pub fn redraw_pair(
     let new = parts(&ga, &split, taken)?;
     Ok((
         Op::Redraw {
-            codes: vec![a.to_string(), b.to_string()],
+            codes: vec![a.clone(), b.clone()],
             parts: new,
         },
         split,
@@ -328,7 +328,7 @@ pub fn move_units(
     }
     Ok((
         Op::Redraw {
-            codes: vec![from.to_string(), to.to_string()],
+            codes: vec![from.clone(), to.clone()],
             parts: new,
         },
         split,

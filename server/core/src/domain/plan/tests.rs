@@ -405,7 +405,7 @@ fn units_along_the_shared_edge_move_to_the_neighbour_and_a_far_corner_does_not()
     let Op::Redraw { codes, parts } = op else {
         panic!("a redraw")
     };
-    assert_eq!(codes, [a.to_string(), b.to_string()]);
+    assert_eq!(codes, [a.clone(), b.clone()]);
     assert_eq!(
         parts
             .iter()
