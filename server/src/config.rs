@@ -32,6 +32,81 @@ pub enum Command {
     Export(ExportArgs),
     /// Load incidents from an NDJSON or CSV file in one transaction (all or nothing).
     ImportIncidents(ImportIncidentsArgs),
+    /// Accounts: add one, change its password, disable it.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Machine tokens (12345 gateway, mini-program): create one.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create an account. The password is read from the terminal (or one line of standard
+    /// input with --password-stdin); it is stored only as an Argon2id hash.
+    Add(UserAddArgs),
+    /// Change an account's password.
+    Passwd(UserLoginArgs),
+    /// Disable an account (it can no longer log in).
+    Disable(UserLoginArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct UserAddArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Login name: 3–64 characters of a–z, 0–9, '.', '_', '-'.
+    #[arg(long)]
+    pub login: String,
+    /// admin, planner, dispatcher, street_leader, community, officer, department or reporter.
+    #[arg(long)]
+    pub role: String,
+    /// Comma-separated: county codes, grid codes of the role's level, or incident categories.
+    #[arg(long, default_value = "")]
+    pub scope: String,
+    /// The name shown in the interface (the login when absent).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The officer record an officer account acts for.
+    #[arg(long)]
+    pub officer: Option<String>,
+    /// The department a department account acts for.
+    #[arg(long)]
+    pub department: Option<String>,
+    /// Read the password as one line of standard input (for scripts).
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct UserLoginArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[arg(long)]
+    pub login: String,
+    /// Read the new password as one line of standard input (passwd only).
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Create a token; it is printed once, alone on standard output, and stored only hashed.
+    Create(TokenCreateArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct TokenCreateArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// What the token is for, e.g. 12345-gateway.
+    #[arg(long)]
+    pub name: String,
+    /// The role the token acts as (usually reporter).
+    #[arg(long, default_value = "reporter")]
+    pub role: String,
+    #[arg(long, default_value = "")]
+    pub scope: String,
 }
 
 #[derive(Args, Debug)]

@@ -1,6 +1,7 @@
 //! The `gridd` binary: `serve`, `import`, `migrate`, `generate`, `export`.
 
 use clap::Parser;
+use gridd::app::accounts;
 use gridd::app::App;
 use gridd::config::{Cli, Command, ServeArgs};
 use gridd::http::basemap::{Basemap, Configured};
@@ -26,6 +27,8 @@ enum MainError {
     Bulk(#[from] gridd::app::bulk::BulkFailure),
     #[error(transparent)]
     WriteIncidents(#[from] gridd::generate::incident_files::WriteError),
+    #[error(transparent)]
+    Account(#[from] gridd::app::accounts::AccountError),
     #[error("--basemap-url: {0}")]
     Basemap(String),
     #[error("generating the city failed: {0}")]
@@ -181,6 +184,64 @@ async fn import_incidents(args: gridd::config::ImportIncidentsArgs) -> Result<()
     Ok(())
 }
 
+/// A password from one line of standard input; with `prompt`, asked for on the terminal
+/// (standard error) first. The password is never echoed back or logged.
+fn read_password(prompt: bool) -> Result<String, MainError> {
+    use std::io::BufRead;
+    if prompt {
+        eprint!(
+            "password (at least {} characters): ",
+            accounts::MIN_PASSWORD
+        );
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| MainError::Serve(format!("reading the password: {e}")))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+async fn users(cmd: gridd::config::UserCommand) -> Result<(), MainError> {
+    use gridd::config::UserCommand;
+    match cmd {
+        UserCommand::Add(a) => {
+            let store = store::open(&a.db.db).await?;
+            let password = read_password(!a.password_stdin)?;
+            let account = accounts::create_account(
+                &*store,
+                "cli",
+                &accounts::AccountRequest {
+                    login: &a.login,
+                    role: &a.role,
+                    scope: &a.scope,
+                    display_name: a.name.as_deref(),
+                    officer: a.officer.as_deref(),
+                    department: a.department.as_deref(),
+                    password: &password,
+                },
+            )
+            .await?;
+            println!(
+                "account {} ({}, scope {}) created",
+                account.login, account.role, account.scope
+            );
+        }
+        UserCommand::Passwd(a) => {
+            let store = store::open(&a.db.db).await?;
+            let password = read_password(!a.password_stdin)?;
+            accounts::change_password(&*store, "cli", &a.login, &password).await?;
+            println!("password of {} changed", a.login.trim());
+        }
+        UserCommand::Disable(a) => {
+            let store = store::open(&a.db.db).await?;
+            accounts::disable_account(&*store, "cli", &a.login).await?;
+            println!("account {} disabled", a.login.trim());
+        }
+    }
+    Ok(())
+}
+
 async fn run(cli: Cli) -> Result<(), MainError> {
     match cli.command {
         Command::Serve(args) => serve(args).await,
@@ -220,6 +281,18 @@ async fn run(cli: Cli) -> Result<(), MainError> {
             let data = store::export_dataset(&*store).await?;
             gridd::export::write_dir(&data, &args.out)?;
             println!("exported {:?} to {}", data.summary(), args.out.display());
+            Ok(())
+        }
+        Command::User(cmd) => users(cmd).await,
+        Command::Token(gridd::config::TokenCommand::Create(args)) => {
+            let store = store::open(&args.db.db).await?;
+            let (token, row) =
+                accounts::create_token(&*store, "cli", &args.name, &args.role, &args.scope).await?;
+            eprintln!(
+                "token {} ({}, {}) created; it is shown once:",
+                row.name, row.role, row.id
+            );
+            println!("{token}");
             Ok(())
         }
         Command::Migrate(args) => {

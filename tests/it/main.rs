@@ -9,6 +9,8 @@
 #[macro_use]
 mod common;
 
+mod accounts;
+mod accounts_cli;
 mod agreement;
 mod conformance;
 mod contract;

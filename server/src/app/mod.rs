@@ -7,6 +7,7 @@
 //! serialise; the next features (accounts, the case loop, the change feed) add their state
 //! here. CPU-heavy engine builds always run off the async workers.
 
+pub mod accounts;
 pub mod bulk;
 pub mod columns;
 pub mod drafts;

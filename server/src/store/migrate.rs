@@ -31,6 +31,11 @@ pub const SQLITE: &[Migration] = &[
         name: "0004_draft_version",
         sql: include_str!("../../../migrations/sqlite/0004_draft_version.sql"),
     },
+    Migration {
+        version: 5,
+        name: "0005_accounts",
+        sql: include_str!("../../../migrations/sqlite/0005_accounts.sql"),
+    },
 ];
 
 /// `migrations/postgis/*.sql`, in order.
@@ -54,6 +59,11 @@ pub const POSTGIS: &[Migration] = &[
         version: 4,
         name: "0004_draft_version",
         sql: include_str!("../../../migrations/postgis/0004_draft_version.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "0005_accounts",
+        sql: include_str!("../../../migrations/postgis/0005_accounts.sql"),
     },
 ];
 

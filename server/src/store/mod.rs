@@ -8,6 +8,7 @@
 //! The store is the truth: every write is durable when a method returns. Both implementations
 //! pass the same conformance suite (`tests/tests/conformance.rs`).
 
+pub mod accounts;
 pub mod migrate;
 pub mod postgis;
 mod rows;
@@ -16,8 +17,12 @@ pub mod versions;
 pub mod wkb;
 
 pub use crate::domain::{Dataset, ImportSummary};
+pub use accounts::{
+    Account, AuditEntry, AuditQuery, NewAccount, NewAuditEntry, NewToken, TokenRow,
+};
 pub use versions::{DraftRow, DraftSave, GridVersion, Publish, RetiredGrid};
 
+use crate::domain::access::Login;
 use crate::domain::{
     Bbox, Building, Category, Channel, Compound, Grid, GridCode, Incident, Level, NewIncident,
     Officer, Road, ServiceCentre, StatusCounts, StatusSet,
@@ -176,6 +181,27 @@ pub trait Store: Send + Sync {
     async fn update_draft(&self, id: i64, state: &str, expected: i64) -> Result<DraftSave>;
     /// Deletes a draft; false when there is no such draft.
     async fn delete_draft(&self, id: i64) -> Result<bool>;
+
+    /// Creates an account; a login already taken is a conflict naming it.
+    async fn create_account(&self, a: &NewAccount) -> Result<Account>;
+    /// The account with this login, disabled or not.
+    async fn account(&self, login: &Login) -> Result<Option<Account>>;
+    /// Every account, by login.
+    async fn accounts(&self) -> Result<Vec<Account>>;
+    /// Replaces an account's password hash; false when there is no such account.
+    async fn set_password(&self, login: &Login, password_hash: &str) -> Result<bool>;
+    /// Disables (or enables again) an account; false when there is no such account.
+    async fn set_disabled(&self, login: &Login, disabled: bool) -> Result<bool>;
+    /// Stores a token's hash and what it may do.
+    async fn create_token(&self, t: &NewToken) -> Result<TokenRow>;
+    /// The token with this hash if it is not revoked; its last use is set to `now`.
+    async fn use_token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<TokenRow>>;
+    /// Revokes a token; false when there is no such token or it was revoked already.
+    async fn revoke_token(&self, id: i64) -> Result<bool>;
+    /// Appends a line to the audit log; returns its id.
+    async fn append_audit(&self, e: &NewAuditEntry) -> Result<i64>;
+    /// Lines of the audit log, oldest first.
+    async fn audit(&self, q: &AuditQuery) -> Result<Vec<AuditEntry>>;
 
     /// Stores incidents in one transaction; returns them with ids once they are durable.
     async fn insert_incidents(&self, incidents: &[NewIncident]) -> Result<Vec<Incident>>;

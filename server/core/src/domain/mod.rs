@@ -2,6 +2,7 @@
 //! territory (grids, compounds, buildings, officers, service centres) and incidents.
 //! Nothing here does I/O or is async; every type that has rules can only hold valid values.
 
+pub mod access;
 pub mod basemap;
 pub mod city;
 pub mod code;

@@ -4,6 +4,7 @@
 //! the `postgis` crate's types. On connect it checks that PostGIS is there (creating the
 //! extension if it may) and applies `migrations/postgis/`.
 
+mod accounts;
 mod bulk;
 mod geom;
 mod read;
@@ -11,14 +12,17 @@ mod versions;
 mod write;
 
 use super::migrate::POSTGIS;
+use super::{Account, AuditEntry, AuditQuery, NewAccount, NewAuditEntry, NewToken, TokenRow};
 use super::{
     AreaQuery, BulkMsg, Counts, Dataset, DraftRow, DraftSave, GridQuery, GridRow, GridVersion,
     ImportSummary, IncidentQuery, Publish, Result, RetiredGrid, Store, StoreError, StoreKind,
 };
+use crate::domain::access::Login;
 use crate::domain::{
     Building, Compound, GridCode, Incident, NewIncident, Officer, Road, ServiceCentre, StatusCounts,
 };
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
@@ -175,6 +179,37 @@ async fn migrate(client: &mut tokio_postgres::Client) -> Result<()> {
 
 #[async_trait]
 impl Store for PostgisStore {
+    async fn create_account(&self, a: &NewAccount) -> Result<Account> {
+        accounts::create_account(&*self.client().await?, a).await
+    }
+    async fn account(&self, login: &Login) -> Result<Option<Account>> {
+        accounts::account(&*self.client().await?, login).await
+    }
+    async fn accounts(&self) -> Result<Vec<Account>> {
+        accounts::accounts(&*self.client().await?).await
+    }
+    async fn set_password(&self, login: &Login, password_hash: &str) -> Result<bool> {
+        accounts::set_password(&*self.client().await?, login, password_hash).await
+    }
+    async fn set_disabled(&self, login: &Login, disabled: bool) -> Result<bool> {
+        accounts::set_disabled(&*self.client().await?, login, disabled).await
+    }
+    async fn create_token(&self, t: &NewToken) -> Result<TokenRow> {
+        accounts::create_token(&*self.client().await?, t).await
+    }
+    async fn use_token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<TokenRow>> {
+        accounts::use_token(&*self.client().await?, token_hash, now).await
+    }
+    async fn revoke_token(&self, id: i64) -> Result<bool> {
+        accounts::revoke_token(&*self.client().await?, id).await
+    }
+    async fn append_audit(&self, e: &NewAuditEntry) -> Result<i64> {
+        accounts::append_audit(&*self.client().await?, e).await
+    }
+    async fn audit(&self, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
+        accounts::audit(&*self.client().await?, q).await
+    }
+
     fn kind(&self) -> StoreKind {
         StoreKind::Postgis
     }

@@ -9,20 +9,24 @@
 //! One writer connection and a few reader connections; WAL lets the readers run alongside
 //! the writer. All SQLite calls run on tokio's blocking pool.
 
+mod accounts;
 mod bulk;
 mod read;
 mod versions;
 mod write;
 
 use super::migrate::{Migration, SQLITE};
+use super::{Account, AuditEntry, AuditQuery, NewAccount, NewAuditEntry, NewToken, TokenRow};
 use super::{
     AreaQuery, BulkMsg, Counts, Dataset, DraftRow, DraftSave, GridQuery, GridRow, GridVersion,
     ImportSummary, IncidentQuery, Publish, Result, RetiredGrid, Store, StoreError, StoreKind,
 };
+use crate::domain::access::Login;
 use crate::domain::{
     Building, Compound, GridCode, Incident, NewIncident, Officer, Road, ServiceCentre, StatusCounts,
 };
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -162,6 +166,48 @@ impl SqliteStore {
 
 #[async_trait]
 impl Store for SqliteStore {
+    async fn create_account(&self, a: &NewAccount) -> Result<Account> {
+        let a = a.clone();
+        self.write(move |c| accounts::create_account(c, &a)).await
+    }
+    async fn account(&self, login: &Login) -> Result<Option<Account>> {
+        let login = login.clone();
+        self.read(move |c| accounts::account(c, &login)).await
+    }
+    async fn accounts(&self) -> Result<Vec<Account>> {
+        self.read(accounts::accounts).await
+    }
+    async fn set_password(&self, login: &Login, password_hash: &str) -> Result<bool> {
+        let (login, hash) = (login.clone(), password_hash.to_string());
+        self.write(move |c| accounts::set_password(c, &login, &hash))
+            .await
+    }
+    async fn set_disabled(&self, login: &Login, disabled: bool) -> Result<bool> {
+        let login = login.clone();
+        self.write(move |c| accounts::set_disabled(c, &login, disabled))
+            .await
+    }
+    async fn create_token(&self, t: &NewToken) -> Result<TokenRow> {
+        let t = t.clone();
+        self.write(move |c| accounts::create_token(c, &t)).await
+    }
+    async fn use_token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<TokenRow>> {
+        let hash = token_hash.to_string();
+        self.write(move |c| accounts::use_token(c, &hash, now))
+            .await
+    }
+    async fn revoke_token(&self, id: i64) -> Result<bool> {
+        self.write(move |c| accounts::revoke_token(c, id)).await
+    }
+    async fn append_audit(&self, e: &NewAuditEntry) -> Result<i64> {
+        let e = e.clone();
+        self.write(move |c| accounts::append_audit(c, &e)).await
+    }
+    async fn audit(&self, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
+        let q = q.clone();
+        self.read(move |c| accounts::audit(c, &q)).await
+    }
+
     fn kind(&self) -> StoreKind {
         StoreKind::Sqlite
     }

@@ -1,0 +1,201 @@
+//! Accounts, tokens and the audit log in PostGIS.
+
+use super::super::accounts::role_and_scope;
+use super::super::{
+    Account, AuditEntry, AuditQuery, NewAccount, NewAuditEntry, NewToken, Result, StoreError,
+    TokenRow,
+};
+use super::read::{db, get};
+use crate::domain::access::Login;
+use chrono::{DateTime, Utc};
+use tokio_postgres::{Client, Row};
+
+const ACCOUNT_COLUMNS: &str = "id, login, display_name, role, scope, officer_id, department, password_hash, disabled, created_at";
+
+fn account_of(r: &Row) -> Result<Account> {
+    let what = "account";
+    let (role, scope) = role_and_scope(&get::<String>(r, 3, what)?, &get::<String>(r, 4, what)?)?;
+    Ok(Account {
+        id: get(r, 0, what)?,
+        login: Login::parse(&get::<String>(r, 1, what)?)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        display_name: get(r, 2, what)?,
+        role,
+        scope,
+        officer: get(r, 5, what)?,
+        department: get(r, 6, what)?,
+        password_hash: get(r, 7, what)?,
+        disabled: get(r, 8, what)?,
+        created_at: get(r, 9, what)?,
+    })
+}
+
+pub(super) async fn create_account(client: &Client, a: &NewAccount) -> Result<Account> {
+    let row = client
+        .query_opt(
+            &format!(
+                "INSERT INTO accounts (login, display_name, role, scope, officer_id, department, password_hash)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (login) DO NOTHING RETURNING {ACCOUNT_COLUMNS}"
+            ),
+            &[
+                &a.login.as_str(),
+                &a.display_name,
+                &a.role.as_str(),
+                &a.scope.to_string(),
+                &a.officer,
+                &a.department,
+                &a.password_hash,
+            ],
+        )
+        .await
+        .map_err(db("creating an account"))?;
+    match row {
+        Some(r) => account_of(&r),
+        None => Err(StoreError::Conflict(format!("login {} is taken", a.login))),
+    }
+}
+
+pub(super) async fn account(client: &Client, login: &Login) -> Result<Option<Account>> {
+    client
+        .query_opt(
+            &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE login = $1"),
+            &[&login.as_str()],
+        )
+        .await
+        .map_err(db("reading an account"))?
+        .as_ref()
+        .map(account_of)
+        .transpose()
+}
+
+pub(super) async fn accounts(client: &Client) -> Result<Vec<Account>> {
+    client
+        .query(
+            &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY login"),
+            &[],
+        )
+        .await
+        .map_err(db("listing accounts"))?
+        .iter()
+        .map(account_of)
+        .collect()
+}
+
+pub(super) async fn set_password(client: &Client, login: &Login, hash: &str) -> Result<bool> {
+    let n = client
+        .execute(
+            "UPDATE accounts SET password_hash = $1 WHERE login = $2",
+            &[&hash, &login.as_str()],
+        )
+        .await
+        .map_err(db("changing a password"))?;
+    Ok(n == 1)
+}
+
+pub(super) async fn set_disabled(client: &Client, login: &Login, disabled: bool) -> Result<bool> {
+    let n = client
+        .execute(
+            "UPDATE accounts SET disabled = $1 WHERE login = $2",
+            &[&disabled, &login.as_str()],
+        )
+        .await
+        .map_err(db("disabling an account"))?;
+    Ok(n == 1)
+}
+
+const TOKEN_COLUMNS: &str = "id, name, role, scope, created_at, last_used_at, revoked_at";
+
+fn token_of(r: &Row) -> Result<TokenRow> {
+    let what = "token";
+    let (role, scope) = role_and_scope(&get::<String>(r, 2, what)?, &get::<String>(r, 3, what)?)?;
+    Ok(TokenRow {
+        id: get(r, 0, what)?,
+        name: get(r, 1, what)?,
+        role,
+        scope,
+        created_at: get(r, 4, what)?,
+        last_used_at: get(r, 5, what)?,
+        revoked_at: get(r, 6, what)?,
+    })
+}
+
+pub(super) async fn create_token(client: &Client, t: &NewToken) -> Result<TokenRow> {
+    let row = client
+        .query_one(
+            &format!(
+                "INSERT INTO tokens (name, role, scope, token_hash) VALUES ($1, $2, $3, $4) RETURNING {TOKEN_COLUMNS}"
+            ),
+            &[&t.name, &t.role.as_str(), &t.scope.to_string(), &t.token_hash],
+        )
+        .await
+        .map_err(db("creating a token"))?;
+    token_of(&row)
+}
+
+pub(super) async fn use_token(
+    client: &Client,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<TokenRow>> {
+    client
+        .query_opt(
+            &format!(
+                "UPDATE tokens SET last_used_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL RETURNING {TOKEN_COLUMNS}"
+            ),
+            &[&now, &hash],
+        )
+        .await
+        .map_err(db("using a token"))?
+        .as_ref()
+        .map(token_of)
+        .transpose()
+}
+
+pub(super) async fn revoke_token(client: &Client, id: i64) -> Result<bool> {
+    let n = client
+        .execute(
+            "UPDATE tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL",
+            &[&id],
+        )
+        .await
+        .map_err(db("revoking a token"))?;
+    Ok(n == 1)
+}
+
+pub(super) async fn append_audit(client: &Client, e: &NewAuditEntry) -> Result<i64> {
+    let row = client
+        .query_one(
+            "INSERT INTO audit (at, actor, kind, object, summary, source) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            &[&e.at, &e.actor, &e.kind, &e.object, &e.summary, &e.source],
+        )
+        .await
+        .map_err(db("appending to the audit log"))?;
+    get(&row, 0, "audit id")
+}
+
+pub(super) async fn audit(client: &Client, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
+    client
+        .query(
+            "SELECT id, at, actor, kind, object, summary, source FROM audit
+             WHERE ($1::timestamptz IS NULL OR at >= $1) AND ($2::timestamptz IS NULL OR at < $2)
+               AND ($3::text IS NULL OR actor = $3) AND ($4::text IS NULL OR kind = $4)
+             ORDER BY at, id",
+            &[&q.from, &q.to, &q.actor, &q.kind],
+        )
+        .await
+        .map_err(db("reading the audit log"))?
+        .iter()
+        .map(|r| {
+            let what = "audit line";
+            Ok(AuditEntry {
+                id: get(r, 0, what)?,
+                at: get(r, 1, what)?,
+                actor: get(r, 2, what)?,
+                kind: get(r, 3, what)?,
+                object: get(r, 4, what)?,
+                summary: get(r, 5, what)?,
+                source: get(r, 6, what)?,
+            })
+        })
+        .collect()
+}
