@@ -194,6 +194,10 @@ pub struct ServeArgs {
     /// Credit line shown on the map for the basemap (e.g. "天地图 GS(2024)0568号").
     #[arg(long, env = "GRIDD_BASEMAP_ATTRIBUTION")]
     pub basemap_attribution: Option<String>,
+    /// Mark session cookies Secure: set when users reach the server over https (a proxy that
+    /// sends `X-Forwarded-Proto: https` gets Secure cookies without it).
+    #[arg(long, env = "GRIDD_SECURE_COOKIES")]
+    pub secure_cookies: bool,
 }
 
 #[derive(Args, Debug)]

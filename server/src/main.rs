@@ -92,6 +92,7 @@ async fn serve(args: ServeArgs) -> Result<(), MainError> {
         max_body_bytes: args.max_body_bytes,
         max_bulk_bytes: args.max_bulk_bytes,
         basemap: Configured(basemap),
+        secure_cookies: args.secure_cookies,
     };
     let state = App::load(store).await?;
     let router = app(state, &options);
@@ -103,10 +104,13 @@ async fn serve(args: ServeArgs) -> Result<(), MainError> {
             reason: e.to_string(),
         })?;
     tracing::info!("listening on http://{addr}");
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| MainError::Serve(e.to_string()))
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| MainError::Serve(e.to_string()))
 }
 
 fn generate_incidents(args: gridd::config::GenerateIncidentsArgs) -> Result<(), MainError> {

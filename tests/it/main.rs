@@ -28,6 +28,7 @@ mod postgis;
 mod sample_city;
 mod sample_incidents;
 mod serve;
+mod session_api;
 mod sqlite;
 mod tiles_api;
 mod versions;

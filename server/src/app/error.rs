@@ -17,6 +17,12 @@ pub enum AppError {
         code: &'static str,
         params: serde_json::Map<String, serde_json::Value>,
     },
+    /// No valid session or token (401).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Too many attempts; try again after `retry_after` seconds (429).
+    #[error("{message}")]
+    TooMany { message: String, retry_after: i64 },
     /// No such resource (404).
     #[error("{0}")]
     NotFound(String),

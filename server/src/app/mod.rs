@@ -8,6 +8,7 @@
 //! here. CPU-heavy engine builds always run off the async workers.
 
 pub mod accounts;
+pub mod auth;
 pub mod bulk;
 pub mod columns;
 pub mod drafts;
@@ -55,6 +56,8 @@ pub struct App {
     publishing: Arc<tokio::sync::Mutex<()>>,
     history: Arc<VersionEngines>,
     metrics: Arc<MetricsCache>,
+    /// Failed logins, for the brute-force limit (per server).
+    failures: Arc<auth::Failures>,
 }
 
 /// Builds an engine off the async workers (it takes a CPU for a fraction of a second).
@@ -97,6 +100,7 @@ impl App {
             publishing: Arc::default(),
             history: Arc::default(),
             metrics: Arc::default(),
+            failures: Arc::default(),
             store,
         })
     }

@@ -15,6 +15,8 @@ impl AppError {
         match self {
             AppError::BadRequest { kind, .. } => (StatusCode::BAD_REQUEST, kind),
             AppError::Field { .. } => (StatusCode::BAD_REQUEST, "invalid_field"),
+            AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            AppError::TooMany { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             AppError::Stale { .. } => (StatusCode::CONFLICT, "stale_version"),
@@ -45,6 +47,10 @@ impl IntoResponse for AppError {
             code: None,
             params: None,
         };
+        let retry_after = match &self {
+            AppError::TooMany { retry_after, .. } => Some(*retry_after),
+            _ => None,
+        };
         match self {
             AppError::Invalid { problems, .. } => body.problems = Some(problems),
             AppError::Stale { current, .. } => body.current_version = Some(current),
@@ -60,7 +66,13 @@ impl IntoResponse for AppError {
             }
             _ => {}
         }
-        (status, Json(body)).into_response()
+        let mut res = (status, Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            if let Ok(v) = axum::http::HeaderValue::from_str(&seconds.to_string()) {
+                res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+            }
+        }
+        res
     }
 }
 

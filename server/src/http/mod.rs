@@ -18,6 +18,7 @@ mod locate;
 pub mod mvt;
 pub mod params;
 mod plan;
+pub mod session;
 pub mod stats;
 pub mod tiles;
 mod versions;
@@ -43,6 +44,8 @@ pub struct HttpOptions {
     pub max_bulk_bytes: u64,
     /// A third-party basemap offered to the frontend (`--basemap-url`).
     pub basemap: basemap::Configured,
+    /// Mark session cookies Secure (the server is reached over https).
+    pub secure_cookies: bool,
 }
 
 impl Default for HttpOptions {
@@ -52,6 +55,7 @@ impl Default for HttpOptions {
             max_body_bytes: 16 * 1024 * 1024,
             max_bulk_bytes: 1 << 30,
             basemap: basemap::Configured::default(),
+            secure_cookies: false,
         }
     }
 }
@@ -68,6 +72,15 @@ async fn api_not_found(axum::extract::OriginalUri(uri): axum::extract::OriginalU
 pub fn app(state: App, options: &HttpOptions) -> Router {
     let api = Router::new()
         .route("/health", get(health::health))
+        .route(
+            "/session",
+            get(session::current)
+                .post(session::login)
+                .delete(session::logout)
+                .layer(axum::Extension(session::SecureCookies(
+                    options.secure_cookies,
+                ))),
+        )
         .route(
             "/basemap",
             get(basemap::configured).layer(axum::Extension(options.basemap.clone())),

@@ -56,6 +56,14 @@ pub struct NewToken {
     pub token_hash: String,
 }
 
+/// A browser session as stored (the cookie's id is kept only as its hash).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SessionRow {
+    pub account_id: i64,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
 /// One line of the audit log.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AuditEntry {

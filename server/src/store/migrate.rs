@@ -36,6 +36,11 @@ pub const SQLITE: &[Migration] = &[
         name: "0005_accounts",
         sql: include_str!("../../../migrations/sqlite/0005_accounts.sql"),
     },
+    Migration {
+        version: 6,
+        name: "0006_sessions",
+        sql: include_str!("../../../migrations/sqlite/0006_sessions.sql"),
+    },
 ];
 
 /// `migrations/postgis/*.sql`, in order.
@@ -64,6 +69,11 @@ pub const POSTGIS: &[Migration] = &[
         version: 5,
         name: "0005_accounts",
         sql: include_str!("../../../migrations/postgis/0005_accounts.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "0006_sessions",
+        sql: include_str!("../../../migrations/postgis/0006_sessions.sql"),
     },
 ];
 

@@ -18,7 +18,7 @@ pub mod wkb;
 
 pub use crate::domain::{Dataset, ImportSummary};
 pub use accounts::{
-    Account, AuditEntry, AuditQuery, NewAccount, NewAuditEntry, NewToken, TokenRow,
+    Account, AuditEntry, AuditQuery, NewAccount, NewAuditEntry, NewToken, SessionRow, TokenRow,
 };
 pub use versions::{DraftRow, DraftSave, GridVersion, Publish, RetiredGrid};
 
@@ -198,6 +198,22 @@ pub trait Store: Send + Sync {
     async fn use_token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<TokenRow>>;
     /// Revokes a token; false when there is no such token or it was revoked already.
     async fn revoke_token(&self, id: i64) -> Result<bool>;
+    /// Starts a session for an account under the hash of its cookie id.
+    async fn create_session(
+        &self,
+        id_hash: &str,
+        account_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// A session and its account, its last use set to `now` (the caller checks timeouts
+    /// against the times as they were before).
+    async fn use_session(
+        &self,
+        id_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(SessionRow, Account)>>;
+    /// Ends a session; false when there was none.
+    async fn delete_session(&self, id_hash: &str) -> Result<bool>;
     /// Appends a line to the audit log; returns its id.
     async fn append_audit(&self, e: &NewAuditEntry) -> Result<i64>;
     /// Lines of the audit log, oldest first.

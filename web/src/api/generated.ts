@@ -25,6 +25,16 @@ export type HealthAnswer = { status: string, store: string,
  */
 grids: { '1': number; '2': number; '3': number }, compounds: number, buildings: number, officers: number, service_centres: number, incidents: number, };
 
+export type SessionView = { 
+/**
+ * The account's login, or `token:<name>` for a machine token.
+ */
+login: string, role: string, role_zh: string, 
+/**
+ * Comma-separated county codes, grid codes or categories; `*` for everything.
+ */
+scope: string, display_name: string, officer: string | null, department: string | null, };
+
 export type GridProperties = { code: string, name: string, level: Level, parent: string | null, kind: 'comprehensive' | 'dedicated', households: number, population: number, officers: number, 
 /**
  * null when the grid has no officer (a vacancy).

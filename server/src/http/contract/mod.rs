@@ -195,6 +195,7 @@ pub fn typescript() -> String {
         LocateAnswer::decl(),
         IncidentView::decl(),
         HealthAnswer::decl(),
+        SessionView::decl(),
         GridProperties::decl(),
         OfficerView::decl(),
         IncidentCounts::decl(),

@@ -294,3 +294,17 @@ pub struct CoverageAnswer {
     pub buildings_outside_reach: u64,
     pub households_within_reach_share: Option<f64>,
 }
+
+/// `POST /api/session` and `GET /api/session`: who is logged in, with what role and scope.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct SessionView {
+    /// The account's login, or `token:<name>` for a machine token.
+    pub login: String,
+    pub role: String,
+    pub role_zh: String,
+    /// Comma-separated county codes, grid codes or categories; `*` for everything.
+    pub scope: String,
+    pub display_name: String,
+    pub officer: Option<String>,
+    pub department: Option<String>,
+}

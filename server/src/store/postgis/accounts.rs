@@ -2,8 +2,8 @@
 
 use super::super::accounts::role_and_scope;
 use super::super::{
-    Account, AuditEntry, AuditQuery, NewAccount, NewAuditEntry, NewToken, Result, StoreError,
-    TokenRow,
+    Account, AuditEntry, AuditQuery, NewAccount, NewAuditEntry, NewToken, Result, SessionRow,
+    StoreError, TokenRow,
 };
 use super::read::{db, get};
 use crate::domain::access::Login;
@@ -198,4 +198,62 @@ pub(super) async fn audit(client: &Client, q: &AuditQuery) -> Result<Vec<AuditEn
             })
         })
         .collect()
+}
+
+pub(super) async fn create_session(
+    client: &Client,
+    id_hash: &str,
+    account_id: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    client
+        .execute(
+            "INSERT INTO sessions (id_hash, account_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)",
+            &[&id_hash, &account_id, &now],
+        )
+        .await
+        .map_err(db("starting a session"))?;
+    Ok(())
+}
+
+pub(super) async fn use_session(
+    client: &Client,
+    id_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(SessionRow, Account)>> {
+    // The times as they were before this use, then the account.
+    let Some(row) = client
+        .query_opt(
+            "WITH old AS (SELECT account_id, created_at, last_seen_at FROM sessions WHERE id_hash = $1),
+                  touched AS (UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1)
+             SELECT account_id, created_at, last_seen_at FROM old",
+            &[&id_hash, &now],
+        )
+        .await
+        .map_err(db("reading a session"))?
+    else {
+        return Ok(None);
+    };
+    let what = "session";
+    let session = SessionRow {
+        account_id: get(&row, 0, what)?,
+        created_at: get(&row, 1, what)?,
+        last_seen_at: get(&row, 2, what)?,
+    };
+    let account = client
+        .query_one(
+            &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1"),
+            &[&session.account_id],
+        )
+        .await
+        .map_err(db("reading a session's account"))?;
+    Ok(Some((session, account_of(&account)?)))
+}
+
+pub(super) async fn delete_session(client: &Client, id_hash: &str) -> Result<bool> {
+    let n = client
+        .execute("DELETE FROM sessions WHERE id_hash = $1", &[&id_hash])
+        .await
+        .map_err(db("ending a session"))?;
+    Ok(n == 1)
 }

@@ -12,7 +12,9 @@ mod versions;
 mod write;
 
 use super::migrate::POSTGIS;
-use super::{Account, AuditEntry, AuditQuery, NewAccount, NewAuditEntry, NewToken, TokenRow};
+use super::{
+    Account, AuditEntry, AuditQuery, NewAccount, NewAuditEntry, NewToken, SessionRow, TokenRow,
+};
 use super::{
     AreaQuery, BulkMsg, Counts, Dataset, DraftRow, DraftSave, GridQuery, GridRow, GridVersion,
     ImportSummary, IncidentQuery, Publish, Result, RetiredGrid, Store, StoreError, StoreKind,
@@ -202,6 +204,24 @@ impl Store for PostgisStore {
     }
     async fn revoke_token(&self, id: i64) -> Result<bool> {
         accounts::revoke_token(&*self.client().await?, id).await
+    }
+    async fn create_session(
+        &self,
+        id_hash: &str,
+        account_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        accounts::create_session(&*self.client().await?, id_hash, account_id, now).await
+    }
+    async fn use_session(
+        &self,
+        id_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(SessionRow, Account)>> {
+        accounts::use_session(&*self.client().await?, id_hash, now).await
+    }
+    async fn delete_session(&self, id_hash: &str) -> Result<bool> {
+        accounts::delete_session(&*self.client().await?, id_hash).await
     }
     async fn append_audit(&self, e: &NewAuditEntry) -> Result<i64> {
         accounts::append_audit(&*self.client().await?, e).await

@@ -2,8 +2,8 @@
 
 use super::super::accounts::role_and_scope;
 use super::super::{
-    Account, AuditEntry, AuditQuery, NewAccount, NewAuditEntry, NewToken, Result, StoreError,
-    TokenRow,
+    Account, AuditEntry, AuditQuery, NewAccount, NewAuditEntry, NewToken, Result, SessionRow,
+    StoreError, TokenRow,
 };
 use crate::domain::access::Login;
 use chrono::{DateTime, Utc};
@@ -268,4 +268,64 @@ pub(super) fn audit(conn: &Connection, q: &AuditQuery) -> Result<Vec<AuditEntry>
             })
         })
         .collect()
+}
+
+pub(super) fn create_session(
+    conn: &mut Connection,
+    id_hash: &str,
+    account_id: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO sessions (id_hash, account_id, created_at, last_seen_at) VALUES (?1, ?2, ?3, ?3)",
+        params![id_hash, account_id, now.timestamp_millis()],
+    )
+    .map_err(db("starting a session"))?;
+    Ok(())
+}
+
+pub(super) fn use_session(
+    conn: &mut Connection,
+    id_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(SessionRow, Account)>> {
+    let row: Option<(i64, i64, i64)> = conn
+        .query_row(
+            "SELECT account_id, created_at, last_seen_at FROM sessions WHERE id_hash = ?1",
+            [id_hash],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()
+        .map_err(db("reading a session"))?;
+    let Some((account_id, created, seen)) = row else {
+        return Ok(None);
+    };
+    conn.execute(
+        "UPDATE sessions SET last_seen_at = ?1 WHERE id_hash = ?2",
+        params![now.timestamp_millis(), id_hash],
+    )
+    .map_err(db("touching a session"))?;
+    let account = conn
+        .query_row(
+            &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1"),
+            [account_id],
+            raw_account,
+        )
+        .map_err(db("reading a session's account"))
+        .and_then(account_of)?;
+    Ok(Some((
+        SessionRow {
+            account_id,
+            created_at: time(created)?,
+            last_seen_at: time(seen)?,
+        },
+        account,
+    )))
+}
+
+pub(super) fn delete_session(conn: &mut Connection, id_hash: &str) -> Result<bool> {
+    let n = conn
+        .execute("DELETE FROM sessions WHERE id_hash = ?1", [id_hash])
+        .map_err(db("ending a session"))?;
+    Ok(n == 1)
 }

@@ -16,7 +16,9 @@ mod versions;
 mod write;
 
 use super::migrate::{Migration, SQLITE};
-use super::{Account, AuditEntry, AuditQuery, NewAccount, NewAuditEntry, NewToken, TokenRow};
+use super::{
+    Account, AuditEntry, AuditQuery, NewAccount, NewAuditEntry, NewToken, SessionRow, TokenRow,
+};
 use super::{
     AreaQuery, BulkMsg, Counts, Dataset, DraftRow, DraftSave, GridQuery, GridRow, GridVersion,
     ImportSummary, IncidentQuery, Publish, Result, RetiredGrid, Store, StoreError, StoreKind,
@@ -198,6 +200,28 @@ impl Store for SqliteStore {
     }
     async fn revoke_token(&self, id: i64) -> Result<bool> {
         self.write(move |c| accounts::revoke_token(c, id)).await
+    }
+    async fn create_session(
+        &self,
+        id_hash: &str,
+        account_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let h = id_hash.to_string();
+        self.write(move |c| accounts::create_session(c, &h, account_id, now))
+            .await
+    }
+    async fn use_session(
+        &self,
+        id_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(SessionRow, Account)>> {
+        let h = id_hash.to_string();
+        self.write(move |c| accounts::use_session(c, &h, now)).await
+    }
+    async fn delete_session(&self, id_hash: &str) -> Result<bool> {
+        let h = id_hash.to_string();
+        self.write(move |c| accounts::delete_session(c, &h)).await
     }
     async fn append_audit(&self, e: &NewAuditEntry) -> Result<i64> {
         let e = e.clone();

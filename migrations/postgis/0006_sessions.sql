@@ -1,0 +1,8 @@
+-- Browser sessions, shared by every server on the store. The cookie holds a 256-bit random id;
+-- the store keeps only its SHA-256. Idle and absolute timeouts are checked on every use.
+CREATE TABLE sessions (
+    id_hash      TEXT PRIMARY KEY,
+    account_id   BIGINT NOT NULL REFERENCES accounts (id),
+    created_at   TIMESTAMPTZ NOT NULL,
+    last_seen_at TIMESTAMPTZ NOT NULL
+);

@@ -1,0 +1,203 @@
+//! Who is asking: a browser session (a cookie holding 256 random bits, kept in the store as
+//! their SHA-256, so every server on the store knows it) or a machine token. Sessions end
+//! after 30 minutes idle or 12 hours in all, whichever comes first. Failed logins are limited
+//! per login and per client address (5 in 15 minutes, then 429 with the wait), and an unknown
+//! login costs the same password check as a wrong password, so the answer does not tell which.
+
+use super::accounts::{new_token, token_hash, verify_password};
+use super::{App, AppError};
+use crate::domain::access::{Login, Role, Scope};
+use crate::store::{Account, NewAuditEntry};
+use chrono::{DateTime, Duration, Utc};
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+/// A session ends after this long without a request.
+pub const IDLE: Duration = Duration::minutes(30);
+/// A session ends this long after the login, however busy.
+pub const ABSOLUTE: Duration = Duration::hours(12);
+/// Failed logins allowed per login and per address within [`WINDOW`].
+pub const MAX_FAILURES: usize = 5;
+pub const WINDOW: Duration = Duration::minutes(15);
+
+/// Who a request is from, as the policy sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Principal {
+    /// The account's login, or `token:<name>`.
+    pub actor: String,
+    pub role: Role,
+    pub scope: Scope,
+    pub display_name: String,
+    pub officer: Option<String>,
+    pub department: Option<String>,
+}
+
+impl Principal {
+    fn of(a: &Account) -> Principal {
+        Principal {
+            actor: a.login.to_string(),
+            role: a.role,
+            scope: a.scope.clone(),
+            display_name: a.display_name.clone(),
+            officer: a.officer.clone(),
+            department: a.department.clone(),
+        }
+    }
+}
+
+/// Failed logins by key (`login:…`, `addr:…`), the times they happened.
+#[derive(Default)]
+pub struct Failures(Mutex<HashMap<String, Vec<DateTime<Utc>>>>);
+
+impl Failures {
+    /// Seconds to wait when a key has used up its failures in the window, else None.
+    fn wait(&self, keys: &[String], now: DateTime<Utc>) -> Option<i64> {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        keys.iter()
+            .filter_map(|k| {
+                let times = map.get_mut(k)?;
+                times.retain(|t| now - *t < WINDOW);
+                (times.len() >= MAX_FAILURES)
+                    .then(|| (times[0] + WINDOW - now).num_seconds().max(1))
+            })
+            .max()
+    }
+
+    fn record(&self, keys: &[String], now: DateTime<Utc>) {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        for k in keys {
+            map.entry(k.clone()).or_default().push(now);
+        }
+    }
+
+    fn clear(&self, key: &str) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
+    }
+}
+
+/// A hash to check a password against when the login is unknown (same cost as a real one).
+fn decoy_hash() -> &'static str {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    DECOY.get_or_init(|| {
+        super::accounts::hash_password("no account has this password").unwrap_or_default()
+    })
+}
+
+impl App {
+    async fn audit_auth(
+        &self,
+        actor: &str,
+        kind: &str,
+        summary: &str,
+        source: &str,
+    ) -> Result<(), AppError> {
+        self.store
+            .append_audit(&NewAuditEntry {
+                at: Utc::now(),
+                actor: actor.into(),
+                kind: kind.into(),
+                object: String::new(),
+                summary: summary.into(),
+                source: source.into(),
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// Checks a login and password; on success starts a session and answers its cookie id.
+    /// Every attempt is in the audit log; the password never is.
+    pub async fn login(
+        &self,
+        login: &str,
+        password: &str,
+        source: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(String, Principal), AppError> {
+        let name = Login::parse(login)
+            .map(|l| l.to_string())
+            .unwrap_or_else(|_| login.trim().to_lowercase());
+        let keys = [format!("login:{name}"), format!("addr:{source}")];
+        if let Some(seconds) = self.failures.wait(&keys, now) {
+            self.audit_auth(&name, "login.limited", "too many failed logins", source)
+                .await?;
+            return Err(AppError::TooMany {
+                message: format!("too many failed logins; try again in {seconds} s"),
+                retry_after: seconds,
+            });
+        }
+        let account = match Login::parse(login) {
+            Ok(l) => self.store.account(&l).await?,
+            Err(_) => None,
+        };
+        let hash = account
+            .as_ref()
+            .map_or(decoy_hash(), |a| a.password_hash.as_str())
+            .to_string();
+        let pw = password.to_string();
+        let matches = tokio::task::spawn_blocking(move || verify_password(&hash, &pw))
+            .await
+            .map_err(|e| AppError::Internal(format!("checking a password: {e}")))?;
+        let Some(account) = account.filter(|a| matches && !a.disabled) else {
+            self.failures.record(&keys, now);
+            self.audit_auth(&name, "login.fail", "wrong login or password", source)
+                .await?;
+            return Err(AppError::Unauthorized("login or password is wrong".into()));
+        };
+        self.failures.clear(&keys[0]);
+        let (id, id_hash) = new_token().map_err(|e| AppError::Internal(e.to_string()))?;
+        self.store.create_session(&id_hash, account.id, now).await?;
+        self.audit_auth(
+            account.login.as_str(),
+            "login.success",
+            &format!("{} session", account.role),
+            source,
+        )
+        .await?;
+        Ok((id, Principal::of(&account)))
+    }
+
+    /// The principal of a session cookie id, if the session is alive (an expired one is ended).
+    pub async fn session(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Principal>, AppError> {
+        let hash = token_hash(id);
+        let Some((s, account)) = self.store.use_session(&hash, now).await? else {
+            return Ok(None);
+        };
+        if now - s.last_seen_at > IDLE || now - s.created_at > ABSOLUTE || account.disabled {
+            self.store.delete_session(&hash).await?;
+            return Ok(None);
+        }
+        Ok(Some(Principal::of(&account)))
+    }
+
+    /// Ends a session (logging out).
+    pub async fn logout(&self, id: &str, actor: &str, source: &str) -> Result<(), AppError> {
+        if self.store.delete_session(&token_hash(id)).await? {
+            self.audit_auth(actor, "logout", "", source).await?;
+        }
+        Ok(())
+    }
+
+    /// The principal of a machine token, if it exists and is not revoked.
+    pub async fn token(
+        &self,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Principal>, AppError> {
+        Ok(self
+            .store
+            .use_token(&token_hash(token), now)
+            .await?
+            .map(|t| Principal {
+                actor: format!("token:{}", t.name),
+                role: t.role,
+                scope: t.scope,
+                display_name: t.name,
+                officer: None,
+                department: None,
+            }))
+    }
+}
