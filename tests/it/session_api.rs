@@ -19,6 +19,7 @@ both_stores!(
     a_wrong_password_and_an_unknown_login_get_the_same_answer_and_the_sixth_try_waits,
     a_machine_token_is_accepted_until_revoked_and_a_forged_one_is_not,
     a_session_ends_after_thirty_idle_minutes,
+    only_an_admin_reads_the_audit_log,
 );
 
 const PASSWORD: &str = "correct horse battery";
@@ -267,4 +268,49 @@ async fn a_session_ends_after_thirty_idle_minutes(store: Arc<dyn Store>) {
         state.session(&id, t).await.unwrap().is_none(),
         "ended after 12 h"
     );
+}
+
+async fn only_an_admin_reads_the_audit_log(store: Arc<dyn Store>) {
+    let (_, r) = setup(&store).await;
+    let (admin, _) = accounts::create_token(&*store, "cli", "ops", "admin", "")
+        .await
+        .unwrap();
+    let get = |auth: Option<String>| {
+        let mut b = Request::get("/api/audit?kind=account.create");
+        if let Some(a) = auth {
+            b = b.header(header::AUTHORIZATION, a);
+        }
+        b.body(Body::empty()).unwrap()
+    };
+    let (s, _, v) = send(&r, get(Some(format!("Bearer {admin}")))).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let entries = v["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(
+        (entries[0]["actor"].as_str(), entries[0]["object"].as_str()),
+        (Some("cli"), Some("lead.zhang"))
+    );
+    let (_, h, _) = send(
+        &r,
+        login(json!({ "login": "lead.zhang", "password": PASSWORD })),
+    )
+    .await;
+    let cookie = h
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let req = Request::get("/api/audit")
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .unwrap();
+    let (s, _, e) = send(&r, req).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{e}");
+    assert!(e["message"].as_str().unwrap().contains("role admin"), "{e}");
+    let (s, _, _) = send(&r, get(None)).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
 }

@@ -20,6 +20,9 @@ pub enum AppError {
     /// No valid session or token (401).
     #[error("{0}")]
     Unauthorized(String),
+    /// Authenticated, but the role may not do this (403, naming what is needed).
+    #[error("{0}")]
+    Forbidden(String),
     /// Too many attempts; try again after `retry_after` seconds (429).
     #[error("{message}")]
     TooMany { message: String, retry_after: i64 },

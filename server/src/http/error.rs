@@ -16,6 +16,7 @@ impl AppError {
             AppError::BadRequest { kind, .. } => (StatusCode::BAD_REQUEST, kind),
             AppError::Field { .. } => (StatusCode::BAD_REQUEST, "invalid_field"),
             AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             AppError::TooMany { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),

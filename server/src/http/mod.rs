@@ -3,6 +3,7 @@
 //! and the built frontend served from a directory. [`app`] builds the router so tests can
 //! call it directly (`tower::ServiceExt::oneshot`) or on port 0.
 
+mod audit;
 pub mod basemap;
 mod buildings;
 mod compounds;
@@ -72,6 +73,7 @@ async fn api_not_found(axum::extract::OriginalUri(uri): axum::extract::OriginalU
 pub fn app(state: App, options: &HttpOptions) -> Router {
     let api = Router::new()
         .route("/health", get(health::health))
+        .route("/audit", get(audit::list))
         .route(
             "/session",
             get(session::current)

@@ -35,6 +35,10 @@ login: string, role: string, role_zh: string,
  */
 scope: string, display_name: string, officer: string | null, department: string | null, };
 
+export type AuditLine = { id: number, at: string, actor: string, kind: string, object: string, summary: string, source: string, };
+
+export type AuditAnswer = { entries: Array<AuditLine>, };
+
 export type GridProperties = { code: string, name: string, level: Level, parent: string | null, kind: 'comprehensive' | 'dedicated', households: number, population: number, officers: number, 
 /**
  * null when the grid has no officer (a vacancy).

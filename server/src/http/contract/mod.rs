@@ -196,6 +196,8 @@ pub fn typescript() -> String {
         IncidentView::decl(),
         HealthAnswer::decl(),
         SessionView::decl(),
+        AuditLine::decl(),
+        AuditAnswer::decl(),
         GridProperties::decl(),
         OfficerView::decl(),
         IncidentCounts::decl(),

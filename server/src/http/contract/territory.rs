@@ -308,3 +308,22 @@ pub struct SessionView {
     pub officer: Option<String>,
     pub department: Option<String>,
 }
+
+/// One line of the audit log as `GET /api/audit` gives it.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct AuditLine {
+    #[ts(as = "f64")]
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub kind: String,
+    pub object: String,
+    pub summary: String,
+    pub source: String,
+}
+
+/// `GET /api/audit` (admin only).
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct AuditAnswer {
+    pub entries: Vec<AuditLine>,
+}
