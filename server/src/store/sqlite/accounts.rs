@@ -5,18 +5,10 @@ use super::super::{
     Account, AuditEntry, AuditQuery, NewAccount, NewAuditEntry, NewToken, Result, SessionRow,
     StoreError, TokenRow,
 };
+use super::versions::{db, time};
 use crate::domain::access::Login;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
-
-fn db(context: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
-    move |e| StoreError::db(context, e)
-}
-
-fn time(ms: i64) -> Result<DateTime<Utc>> {
-    DateTime::<Utc>::from_timestamp_millis(ms)
-        .ok_or_else(|| StoreError::Corrupt(format!("time {ms} ms is out of range")))
-}
 
 const ACCOUNT_COLUMNS: &str = "id, login, display_name, role, scope, officer_id, department, password_hash, disabled, created_at";
 

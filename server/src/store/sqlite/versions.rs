@@ -11,11 +11,11 @@ use crate::domain::GridCode;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-fn db(context: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
+pub(super) fn db(context: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
     move |e| StoreError::db(context, e)
 }
 
-fn time(ms: i64) -> Result<DateTime<Utc>> {
+pub(super) fn time(ms: i64) -> Result<DateTime<Utc>> {
     DateTime::<Utc>::from_timestamp_millis(ms)
         .ok_or_else(|| StoreError::Corrupt(format!("time {ms} ms is out of range")))
 }
