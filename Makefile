@@ -16,7 +16,7 @@ demo: build web $(DEMO_DATA)/grids.geojson data/demo-incidents/incidents.ndjson
 	  ./target/release/gridd import --db $(DEMO_DB) $(DEMO_DATA) && \
 	  ./target/release/gridd import-incidents --db $(DEMO_DB) data/demo-incidents/incidents.ndjson; \
 	fi
-	./target/release/gridd serve --db $(DEMO_DB) --port $(PORT) --load-if-empty $(DEMO_DATA)
+	./target/release/gridd serve --db $(DEMO_DB) --port $(PORT) --load-if-empty $(DEMO_DATA) --demo-accounts
 
 DEMO_INCIDENTS ?= 200000
 data/demo-incidents/incidents.ndjson: | build

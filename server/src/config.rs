@@ -198,6 +198,10 @@ pub struct ServeArgs {
     /// sends `X-Forwarded-Proto: https` gets Secure cookies without it).
     #[arg(long, env = "GRIDD_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// On a store without any account, create one account of each role over the loaded city
+    /// and print them (what `make demo` does; the password is the same for all).
+    #[arg(long, env = "GRIDD_DEMO_ACCOUNTS")]
+    pub demo_accounts: bool,
 }
 
 #[derive(Args, Debug)]

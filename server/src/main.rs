@@ -83,6 +83,19 @@ async fn serve(args: ServeArgs) -> Result<(), MainError> {
             tracing::info!(?s, "loaded sample data into the empty store");
         }
     }
+    if args.demo_accounts {
+        let city = store::export_dataset(&*store).await?;
+        let made = accounts::create_demo_accounts(&*store, &city).await?;
+        if !made.is_empty() {
+            eprintln!("demo accounts (password {}):", accounts::DEMO_PASSWORD);
+            for a in &made {
+                eprintln!(
+                    "  {:<16} {:<14} {} scope {}",
+                    a.login, a.role, a.display_name, a.scope
+                );
+            }
+        }
+    }
     let web_dir = args.web_dir.is_dir().then(|| args.web_dir.clone());
     if web_dir.is_none() {
         tracing::warn!(dir = %args.web_dir.display(), "frontend directory missing; serving the API only");

@@ -14,6 +14,7 @@ mod accounts_cli;
 mod agreement;
 mod conformance;
 mod contract;
+mod demo_accounts;
 mod draft_versions;
 mod drafts_api;
 mod engine_stats;

@@ -215,6 +215,126 @@ pub async fn create_token(
     Ok((token, row))
 }
 
+/// The password of every demo account (`make demo` only; the README lists the accounts).
+pub const DEMO_PASSWORD: &str = "gridd-demo-2026";
+
+/// One account of each role over the loaded city, for `make demo`: the first level-1 grid's
+/// street leader, the first level-2 grid under it for the community secretary, the first
+/// level-3 grid under that for the officer (acting for the officer record that serves it),
+/// the county for the planner and the dispatcher, street order and environment cases for a
+/// department, and an admin. Made only when the store has no account at all; answers the
+/// accounts made (none when there were some already).
+pub async fn create_demo_accounts(
+    store: &dyn Store,
+    city: &crate::domain::Dataset,
+) -> Result<Vec<Account>, AccountError> {
+    use crate::domain::Level;
+    if !store.accounts().await?.is_empty() {
+        return Ok(vec![]);
+    }
+    let first = |level: Level, under: Option<&crate::domain::GridCode>| {
+        city.grids
+            .iter()
+            .filter(|g| g.level() == level && under.is_none_or(|u| g.code.is_within(u)))
+            .map(|g| g.code.clone())
+            .min()
+    };
+    let (Some(l1), county) = (
+        first(Level::One, None),
+        city.grids.first().map(|g| g.code.county().to_string()),
+    ) else {
+        return Ok(vec![]);
+    };
+    let county = county.unwrap_or_default();
+    let l2 = first(Level::Two, Some(&l1)).unwrap_or_else(|| l1.clone());
+    let l3 = first(Level::Three, Some(&l2)).unwrap_or_else(|| l2.clone());
+    let officer = city
+        .officers
+        .iter()
+        .find(|o| o.role.serves_grid() && o.grids.contains(&l3))
+        .map(|o| o.id.to_string());
+    // (login, role, display name, scope, officer record, department)
+    type Demo = (
+        &'static str,
+        &'static str,
+        &'static str,
+        String,
+        Option<String>,
+        Option<String>,
+    );
+    let plan: Vec<Demo> = vec![
+        ("demo.admin", "admin", "系统管理员", "*".into(), None, None),
+        (
+            "demo.planner",
+            "planner",
+            "网格规划员",
+            county.clone(),
+            None,
+            None,
+        ),
+        (
+            "demo.dispatcher",
+            "dispatcher",
+            "指挥中心值班员",
+            county,
+            None,
+            None,
+        ),
+        (
+            "demo.leader",
+            "street_leader",
+            "街道领导",
+            l1.to_string(),
+            None,
+            None,
+        ),
+        (
+            "demo.community",
+            "community",
+            "社区书记",
+            l2.to_string(),
+            None,
+            None,
+        ),
+        (
+            "demo.officer",
+            "officer",
+            "网格员",
+            l3.to_string(),
+            officer,
+            None,
+        ),
+        (
+            "demo.department",
+            "department",
+            "城管执法局",
+            "e_street_order,e_environment".into(),
+            None,
+            Some("城管执法局".into()),
+        ),
+    ];
+    let mut made = Vec::new();
+    for (login, role, name, scope, officer, department) in &plan {
+        made.push(
+            create_account(
+                store,
+                "demo",
+                &AccountRequest {
+                    login,
+                    role,
+                    scope,
+                    display_name: Some(name),
+                    officer: officer.as_deref(),
+                    department: department.as_deref(),
+                    password: DEMO_PASSWORD,
+                },
+            )
+            .await?,
+        );
+    }
+    Ok(made)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
