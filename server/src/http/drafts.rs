@@ -80,7 +80,7 @@ fn detail(row: &DraftRow, s: &DraftState, engine: &Engine) -> Result<DraftView, 
                 polsby_popper: (polsby_popper(&g.geometry) * 1000.0).round() / 1000.0,
                 contiguous: g.geometry.0.len() == 1,
                 households_before: origins.iter().filter_map(|c| before.get(c)).sum(),
-                replaces: origins.iter().map(|c| c.to_string()).collect(),
+                replaces: origins,
                 officers: officers.get(&g.code).copied().unwrap_or(0),
             };
             GeoFeature::new(properties, geometry(&g.geometry))
@@ -97,7 +97,7 @@ fn detail(row: &DraftRow, s: &DraftState, engine: &Engine) -> Result<DraftView, 
         cursor: s.cursor,
         can_undo: s.can_undo(),
         can_redo: s.can_redo(),
-        retired: changes.retired.iter().map(|c| c.to_string()).collect(),
+        retired: changes.retired.clone(),
         grids: GeoFeatureCollection::new(features),
         stale,
         problems: None,
@@ -274,8 +274,8 @@ pub async fn publish(
         Json(Published {
             version: v.version,
             valid_from: v.valid_from.to_rfc3339(),
-            retired: v.retired.iter().map(|c| c.to_string()).collect(),
-            created: v.created.iter().map(|c| c.to_string()).collect(),
+            retired: v.retired,
+            created: v.created,
             warnings: defect_views(&p.warnings),
         }),
     ))

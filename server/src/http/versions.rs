@@ -11,15 +11,15 @@ pub async fn versions(State(state): State<App>) -> Result<Json<VersionsAnswer>, 
         .store
         .versions()
         .await?
-        .iter()
+        .into_iter()
         .map(|v| GridVersionInfo {
             version: v.version,
             valid_from: v.valid_from.to_rfc3339(),
             published_at: v.published_at.to_rfc3339(),
             draft: v.draft,
-            note: v.note.clone(),
-            retired: v.retired.iter().map(|c| c.to_string()).collect(),
-            created: v.created.iter().map(|c| c.to_string()).collect(),
+            note: v.note,
+            retired: v.retired,
+            created: v.created,
         })
         .collect();
     Ok(Json(VersionsAnswer { versions }))

@@ -81,9 +81,9 @@ export type DefectView = { kind: string, feature: string, message: string, at: P
 
 export type Validation = { valid: boolean, errors: Array<DefectView>, warnings: Array<DefectView>, };
 
-export type Published = { version: number, valid_from: string, retired: Array<string>, created: Array<string>, warnings: Array<DefectView>, };
+export type Published = { version: number, valid_from: string, retired: string[], created: string[], warnings: Array<DefectView>, };
 
-export type GridVersionInfo = { version: number, valid_from: string, published_at: string, draft: number | null, note: string, retired: Array<string>, created: Array<string>, };
+export type GridVersionInfo = { version: number, valid_from: string, published_at: string, draft: number | null, note: string, retired: string[], created: string[], };
 
 export type VersionsAnswer = { versions: Array<GridVersionInfo>, };
 
@@ -95,7 +95,7 @@ version: number, operations: number, updated_at: string, };
 
 export type DraftsAnswer = { drafts: Array<DraftSummary>, };
 
-export type DraftGridProperties = { code: string, name: string, households: number, population: number, fit: Fit, polsby_popper: number, contiguous: boolean, replaces: Array<string>, households_before: number, 
+export type DraftGridProperties = { code: string, name: string, households: number, population: number, fit: Fit, polsby_popper: number, contiguous: boolean, replaces: string[], households_before: number, 
 /**
  * Officers it would have once published (those of the grid it inherits from).
  */
@@ -113,7 +113,7 @@ export type DraftView = { id: number, name: string, base_version: number,
 /**
  * Increases with every saved edit; an edit made on an older version is refused (409).
  */
-version: number, created_at: string, updated_at: string, operations: number, cursor: number, can_undo: boolean, can_redo: boolean, retired: Array<string>, grids: FeatureCollection<Polygon | MultiPolygon, DraftGridProperties>, 
+version: number, created_at: string, updated_at: string, operations: number, cursor: number, can_undo: boolean, can_redo: boolean, retired: string[], grids: FeatureCollection<Polygon | MultiPolygon, DraftGridProperties>, 
 /**
  * Why the draft no longer applies (another version changed its grids), or null.
  */

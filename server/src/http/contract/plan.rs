@@ -2,6 +2,7 @@
 //! preview.
 
 use super::{DefectView, GeoFeatureCollection, ServerMessage};
+use crate::domain::GridCode;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -19,8 +20,10 @@ pub struct Published {
     #[ts(as = "f64")]
     pub version: i64,
     pub valid_from: String,
-    pub retired: Vec<String>,
-    pub created: Vec<String>,
+    #[ts(type = "string[]")]
+    pub retired: Vec<GridCode>,
+    #[ts(type = "string[]")]
+    pub created: Vec<GridCode>,
     pub warnings: Vec<DefectView>,
 }
 
@@ -34,8 +37,10 @@ pub struct GridVersionInfo {
     #[ts(as = "Option<f64>")]
     pub draft: Option<i64>,
     pub note: String,
-    pub retired: Vec<String>,
-    pub created: Vec<String>,
+    #[ts(type = "string[]")]
+    pub retired: Vec<GridCode>,
+    #[ts(type = "string[]")]
+    pub created: Vec<GridCode>,
 }
 
 /// `GET /api/versions`.
@@ -76,7 +81,8 @@ pub struct DraftGridProperties {
     pub fit: &'static str,
     pub polsby_popper: f64,
     pub contiguous: bool,
-    pub replaces: Vec<String>,
+    #[ts(type = "string[]")]
+    pub replaces: Vec<GridCode>,
     pub households_before: u32,
     /// Officers it would have once published (those of the grid it inherits from).
     pub officers: u32,
@@ -118,7 +124,8 @@ pub struct DraftView {
     pub cursor: usize,
     pub can_undo: bool,
     pub can_redo: bool,
-    pub retired: Vec<String>,
+    #[ts(type = "string[]")]
+    pub retired: Vec<GridCode>,
     #[ts(type = "FeatureCollection<Polygon | MultiPolygon, DraftGridProperties>")]
     pub grids: GeoFeatureCollection<DraftGridProperties>,
     /// Why the draft no longer applies (another version changed its grids), or null.
