@@ -86,12 +86,14 @@ pub struct AccountRequest<'a> {
     pub password: &'a str,
 }
 
-async fn audit(
+/// Appends one line to the audit log, stamped now.
+pub(crate) async fn audit(
     store: &dyn Store,
     actor: &str,
     kind: &str,
     object: &str,
-    summary: String,
+    summary: &str,
+    source: &str,
 ) -> Result<(), StoreError> {
     store
         .append_audit(&NewAuditEntry {
@@ -99,8 +101,8 @@ async fn audit(
             actor: actor.into(),
             kind: kind.into(),
             object: object.into(),
-            summary,
-            source: "cli".into(),
+            summary: summary.into(),
+            source: source.into(),
         })
         .await
         .map(|_| ())
@@ -132,7 +134,8 @@ pub async fn create_account(
         actor,
         "account.create",
         account.login.as_str(),
-        summary,
+        &summary,
+        "cli",
     )
     .await?;
     Ok(account)
@@ -157,7 +160,8 @@ pub async fn change_password(
         actor,
         "account.password",
         login.as_str(),
-        "password changed".into(),
+        "password changed",
+        "cli",
     )
     .await?;
     Ok(())
@@ -178,7 +182,8 @@ pub async fn disable_account(
         actor,
         "account.disable",
         login.as_str(),
-        "disabled".into(),
+        "disabled",
+        "cli",
     )
     .await?;
     Ok(())
@@ -209,7 +214,8 @@ pub async fn create_token(
         actor,
         "token.create",
         &format!("token {}", row.id),
-        summary,
+        &summary,
+        "cli",
     )
     .await?;
     Ok((token, row))

@@ -4,10 +4,10 @@
 //! per login and per client address (5 in 15 minutes, then 429 with the wait), and an unknown
 //! login costs the same password check as a wrong password, so the answer does not tell which.
 
-use super::accounts::{new_token, token_hash, verify_password};
+use super::accounts::{audit, new_token, token_hash, verify_password};
 use super::{App, AppError};
 use crate::domain::access::{Login, Role, Scope};
-use crate::store::{Account, NewAuditEntry};
+use crate::store::Account;
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
@@ -91,17 +91,7 @@ impl App {
         summary: &str,
         source: &str,
     ) -> Result<(), AppError> {
-        self.store
-            .append_audit(&NewAuditEntry {
-                at: Utc::now(),
-                actor: actor.into(),
-                kind: kind.into(),
-                object: String::new(),
-                summary: summary.into(),
-                source: source.into(),
-            })
-            .await?;
-        Ok(())
+        Ok(audit(&*self.store, actor, kind, "", summary, source).await?)
     }
 
     /// Checks a login and password; on success starts a session and answers its cookie id.
@@ -113,9 +103,10 @@ impl App {
         source: &str,
         now: DateTime<Utc>,
     ) -> Result<(String, Principal), AppError> {
-        let name = Login::parse(login)
-            .map(|l| l.to_string())
-            .unwrap_or_else(|_| login.trim().to_lowercase());
+        let parsed = Login::parse(login).ok();
+        let name = parsed
+            .as_ref()
+            .map_or_else(|| login.trim().to_lowercase(), |l| l.to_string());
         let keys = [format!("login:{name}"), format!("addr:{source}")];
         if let Some(seconds) = self.failures.wait(&keys, now) {
             self.audit_auth(&name, "login.limited", "too many failed logins", source)
@@ -125,9 +116,9 @@ impl App {
                 retry_after: seconds,
             });
         }
-        let account = match Login::parse(login) {
-            Ok(l) => self.store.account(&l).await?,
-            Err(_) => None,
+        let account = match &parsed {
+            Some(l) => self.store.account(l).await?,
+            None => None,
         };
         let hash = account
             .as_ref()

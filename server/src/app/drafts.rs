@@ -119,14 +119,11 @@ impl App {
     /// Saves an edit made on `row` (as loaded). If another edit was saved since, nothing is
     /// saved and the answer is 409 with the current version. Returns the row as saved.
     pub async fn save_draft(&self, row: &DraftRow, s: &DraftState) -> Result<DraftRow, AppError> {
-        match self
-            .store
-            .update_draft(row.id, &s.to_json(), row.version)
-            .await?
-        {
+        let state = s.to_json();
+        match self.store.update_draft(row.id, &state, row.version).await? {
             DraftSave::Saved(version) => Ok(DraftRow {
                 version,
-                state: s.to_json(),
+                state,
                 updated_at: Utc::now(),
                 ..row.clone()
             }),

@@ -53,16 +53,13 @@ impl VersionEngines {
     }
 
     /// How many engines are cached now.
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.engines
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .1
             .len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
@@ -116,11 +113,6 @@ impl App {
         let engine = super::build_engine(data, &format!("version {v}")).await?;
         self.history.put(v, Arc::clone(&engine));
         Ok(engine)
-    }
-
-    /// How many earlier-version engines are cached (for tests and health).
-    pub fn cached_versions(&self) -> usize {
-        self.history.len()
     }
 }
 
