@@ -29,6 +29,12 @@ enum MainError {
     WriteIncidents(#[from] gridd::generate::incident_files::WriteError),
     #[error(transparent)]
     Account(#[from] gridd::app::accounts::AccountError),
+    #[error(
+        "the store {0} has no account, so nobody could sign in; create the first admin with\n  \
+         gridd user add --db {0} --login admin --role admin\nand start again (or start a demo \
+         with --demo-accounts)"
+    )]
+    NoAccounts(String),
     #[error("--basemap-url: {0}")]
     Basemap(String),
     #[error("generating the city failed: {0}")]
@@ -95,6 +101,9 @@ async fn serve(args: ServeArgs) -> Result<(), MainError> {
                 );
             }
         }
+    }
+    if store.accounts().await?.is_empty() {
+        return Err(MainError::NoAccounts(args.db.db.clone()));
     }
     let web_dir = args.web_dir.is_dir().then(|| args.web_dir.clone());
     if web_dir.is_none() {

@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
 use gridd::app::App;
-use gridd::http::{app, HttpOptions};
+use gridd::http::HttpOptions;
 use gridd::store::Store;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -17,7 +17,7 @@ use std::sync::Arc;
 pub(crate) async fn router(store: Arc<dyn Store>) -> Router {
     let city = gridd::generate::generate(42, |_| {}).unwrap();
     store.import(&city.data).await.unwrap();
-    app(App::load(store).await.unwrap(), &HttpOptions::default())
+    common::admin_app(App::load(store).await.unwrap(), &HttpOptions::default()).await
 }
 
 pub(crate) async fn get(r: &Router, uri: &str) -> (StatusCode, Value) {

@@ -6,7 +6,7 @@ use crate::common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use gridd::app::App;
-use gridd::http::{app, HttpOptions};
+use gridd::http::HttpOptions;
 use gridd::store::Store;
 use serde_json::Value;
 use std::sync::Arc;
@@ -14,7 +14,7 @@ use std::sync::Arc;
 async fn get(store: &Arc<dyn Store>, options: &HttpOptions, uri: &str) -> (StatusCode, Value) {
     let state = App::load(Arc::clone(store)).await.unwrap();
     common::call(
-        app(state, options),
+        common::admin_app(state, options).await,
         Request::get(uri).body(Body::empty()).unwrap(),
     )
     .await

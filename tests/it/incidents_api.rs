@@ -9,14 +9,14 @@ use axum::http::{Request, StatusCode};
 use axum::Router;
 use gridd::app::App;
 use gridd::domain::{Crs, Wgs84Point};
-use gridd::http::{app, HttpOptions};
+use gridd::http::HttpOptions;
 use gridd::spatial::crs;
 use gridd::store::Store;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
 async fn router(store: &Arc<dyn Store>, options: HttpOptions) -> Router {
-    app(App::load(Arc::clone(store)).await.unwrap(), &options)
+    common::admin_app(App::load(Arc::clone(store)).await.unwrap(), &options).await
 }
 
 async fn get(r: &Router, uri: &str) -> (StatusCode, Value) {

@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use crate::common::process::{body, free_port, http, serve, wait_for_health};
+use crate::common::process::{body, first_admin, free_port, http_as, serve, wait_for_health};
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -22,6 +22,7 @@ fn acknowledged_id(response: &str) -> Option<i64> {
 }
 
 fn post_until_killed(db: &str) -> (BTreeSet<i64>, BTreeSet<i64>) {
+    let token = Arc::new(first_admin(db));
     let port = free_port();
     let mut child = serve(db, port);
     wait_for_health(&mut child, port);
@@ -29,7 +30,7 @@ fn post_until_killed(db: &str) -> (BTreeSet<i64>, BTreeSet<i64>) {
     let stop = Arc::new(AtomicBool::new(false));
     let clients: Vec<_> = (0..CLIENTS)
         .map(|c| {
-            let (acked, stop) = (acked.clone(), stop.clone());
+            let (acked, stop, token) = (acked.clone(), stop.clone(), token.clone());
             std::thread::spawn(move || {
                 let mut i = 0u32;
                 while !stop.load(Ordering::Relaxed) {
@@ -38,7 +39,7 @@ fn post_until_killed(db: &str) -> (BTreeSet<i64>, BTreeSet<i64>) {
                     let report = format!(
                         r#"{{"lng":{lng},"lat":{lat},"category":"e_street_order","description":"client {c} report {i}"}}"#
                     );
-                    if let Some(id) = http(port, "POST", "/api/incidents", &report)
+                    if let Some(id) = http_as(&token, port, "POST", "/api/incidents", &report)
                         .as_deref()
                         .and_then(acknowledged_id)
                     {
@@ -71,7 +72,7 @@ fn post_until_killed(db: &str) -> (BTreeSet<i64>, BTreeSet<i64>) {
     let port = free_port();
     let mut child = serve(db, port);
     wait_for_health(&mut child, port);
-    let listing = http(port, "GET", "/api/incidents?limit=50000", "").expect("listing");
+    let listing = http_as(&token, port, "GET", "/api/incidents?limit=50000", "").expect("listing");
     child.kill().unwrap();
     child.wait().unwrap();
     let v: serde_json::Value = serde_json::from_str(body(&listing)).expect("JSON listing");

@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
 use gridd::app::App;
-use gridd::http::{app, HttpOptions};
+use gridd::http::HttpOptions;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
@@ -16,7 +16,7 @@ async fn router() -> (Router, tempfile::TempDir) {
     let city = gridd::generate::generate(42, |_| {}).unwrap();
     store.import(&city.data).await.unwrap();
     let state = App::load(Arc::clone(&store)).await.unwrap();
-    (app(state, &HttpOptions::default()), dir)
+    (common::admin_app(state, &HttpOptions::default()).await, dir)
 }
 
 async fn get(r: &Router, uri: &str) -> (StatusCode, Value) {

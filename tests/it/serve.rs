@@ -1,7 +1,7 @@
 //! The `gridd` binary as `make demo` runs it: `serve --load-if-empty` on an empty embedded
 //! store loads the fixture, answers `/api/health`, and stops cleanly on SIGTERM.
 
-use crate::common::process::{free_port, serve, wait_for_health};
+use crate::common::process::{first_admin, free_port, serve, wait_for_health};
 use std::process::{Child, Command};
 
 fn sigterm(child: &Child) {
@@ -16,6 +16,7 @@ fn sigterm(child: &Child) {
 fn serve_loads_the_fixture_into_an_empty_store_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite:{}", dir.path().join("demo.db").display());
+    first_admin(&db);
     let port = free_port();
     let mut child = serve(&db, port);
     let resp = wait_for_health(&mut child, port);
@@ -59,4 +60,23 @@ fn import_of_a_broken_file_exits_non_zero_and_names_the_feature() {
         "{err}"
     );
     assert!(err.contains("(110.1, 35.1)"), "{err}");
+}
+
+#[test]
+fn serve_on_a_store_without_accounts_refuses_and_says_how_to_make_the_first_admin() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", dir.path().join("empty.db").display());
+    let out = Command::new(env!("CARGO_BIN_EXE_gridd"))
+        .args(["serve", "--db", &db, "--bind", "127.0.0.1", "--port", "0"])
+        .env("GRIDD_WEB", "/nonexistent")
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "gridd serve must not start");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("has no account")
+            && err.contains("gridd user add --db")
+            && err.contains("--role admin"),
+        "{err}"
+    );
 }

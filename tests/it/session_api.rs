@@ -69,6 +69,8 @@ fn with_cookie(method: &str, cookie: &str) -> Request<Body> {
         .method(method)
         .uri("/api/session")
         .header(header::COOKIE, cookie)
+        .header(header::HOST, "localhost")
+        .header(header::ORIGIN, "http://localhost")
         .body(Body::empty())
         .unwrap()
 }

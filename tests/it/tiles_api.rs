@@ -11,7 +11,7 @@ use axum::Router;
 use geozero::mvt::{Message, Tile as MvtTile};
 use gridd::app::App;
 use gridd::engine::heat::{mercator, Tile};
-use gridd::http::{app, HttpOptions};
+use gridd::http::HttpOptions;
 use gridd::store::Store;
 use http_body_util::BodyExt;
 use serde_json::json;
@@ -19,10 +19,11 @@ use std::sync::Arc;
 use tower::ServiceExt;
 
 async fn router(store: &Arc<dyn Store>) -> Router {
-    app(
+    crate::common::admin_app(
         App::load(Arc::clone(store)).await.unwrap(),
         &HttpOptions::default(),
     )
+    .await
 }
 
 /// Status, ETag and body bytes of a GET.

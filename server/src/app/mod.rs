@@ -16,6 +16,7 @@ pub mod error;
 pub mod group_commit;
 pub mod history;
 pub mod metrics;
+pub mod policy;
 
 pub use error::AppError;
 pub use group_commit::GroupCommit;

@@ -13,6 +13,7 @@ mod drafts;
 pub mod error;
 mod features;
 mod grids;
+mod guard;
 mod health;
 mod incidents;
 mod locate;
@@ -28,7 +29,8 @@ pub use crate::app::App;
 pub use error::AppError;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::handler::Handler;
+use axum::routing::{delete, get, post, MethodRouter};
 use axum::Router;
 use std::path::PathBuf;
 use tower_http::services::{ServeDir, ServeFile};
@@ -69,58 +71,110 @@ async fn api_not_found(axum::extract::OriginalUri(uri): axum::extract::OriginalU
     AppError::NotFound(format!("no API endpoint at {}", uri.path()))
 }
 
+/// A router under construction that remembers every method and path it registers, so the
+/// route-list test can hold them against the policy table.
+struct Routes {
+    prefix: &'static str,
+    router: Router<App>,
+    listed: Vec<(&'static str, String)>,
+}
+
+impl Routes {
+    fn new(prefix: &'static str) -> Routes {
+        Routes {
+            prefix,
+            router: Router::new(),
+            listed: Vec::new(),
+        }
+    }
+
+    fn add(mut self, method: &'static str, path: &str, route: MethodRouter<App>) -> Routes {
+        self.router = self.router.route(path, route);
+        self.listed.push((method, format!("{}{path}", self.prefix)));
+        self
+    }
+
+    fn get<H: Handler<T, App>, T: 'static>(self, path: &str, h: H) -> Routes {
+        self.add("GET", path, get(h))
+    }
+
+    fn post<H: Handler<T, App>, T: 'static>(self, path: &str, h: H) -> Routes {
+        self.add("POST", path, post(h))
+    }
+
+    fn delete<H: Handler<T, App>, T: 'static>(self, path: &str, h: H) -> Routes {
+        self.add("DELETE", path, delete(h))
+    }
+}
+
+fn api_routes() -> Routes {
+    Routes::new("/api")
+        .get("/health", health::health)
+        .get("/audit", audit::list)
+        .get("/session", session::current)
+        .post("/session", session::login)
+        .delete("/session", session::logout)
+        .get("/basemap", basemap::configured)
+        .get("/basemap/check", basemap::check)
+        .get("/grids", grids::list)
+        .get("/grids/{code}", grids::detail)
+        .get("/compounds", compounds::list)
+        .get("/buildings", buildings::list)
+        .get("/locate", locate::locate)
+        .get("/stats/grids", stats::grids)
+        .get("/coverage", stats::coverage)
+        .get("/plan/oversized", plan::oversized)
+        .post("/plan/split", plan::split)
+        .get("/drafts", drafts::list)
+        .post("/drafts", drafts::create)
+        .get("/drafts/{id}", drafts::show)
+        .delete("/drafts/{id}", drafts::remove)
+        .post("/drafts/{id}/split", draft_ops::split)
+        .post("/drafts/{id}/merge", draft_ops::merge_grids)
+        .post("/drafts/{id}/fix", draft_ops::fix)
+        .post("/drafts/{id}/balance", draft_ops::balance)
+        .post("/drafts/{id}/cut", draft_ops::cut)
+        .post("/drafts/{id}/move", draft_ops::move_units)
+        .post("/drafts/{id}/undo", drafts::undo)
+        .post("/drafts/{id}/redo", drafts::redo)
+        .get("/drafts/{id}/validate", drafts::validate_draft)
+        .post("/drafts/{id}/publish", drafts::publish)
+        .get("/versions", versions::versions)
+        .get("/incidents", incidents::list)
+        .post("/incidents", incidents::create)
+        .post("/incidents/bulk", incidents::bulk)
+}
+
+fn tile_routes() -> Routes {
+    Routes::new("/tiles")
+        .get("/density/{z}/{x}/{y}", tiles::density)
+        .get("/grids/{z}/{x}/{y}", tiles::grids)
+        .get("/roads/{z}/{x}/{y}", tiles::roads)
+}
+
+/// Every method and path the router serves, as the policy table names them.
+pub fn routes() -> Vec<(&'static str, String)> {
+    let mut all = api_routes().listed;
+    all.extend(tile_routes().listed);
+    all
+}
+
 /// The whole application.
 pub fn app(state: App, options: &HttpOptions) -> Router {
-    let api = Router::new()
-        .route("/health", get(health::health))
-        .route("/audit", get(audit::list))
-        .route(
-            "/session",
-            get(session::current)
-                .post(session::login)
-                .delete(session::logout)
-                .layer(axum::Extension(session::SecureCookies(
-                    options.secure_cookies,
-                ))),
-        )
-        .route(
-            "/basemap",
-            get(basemap::configured).layer(axum::Extension(options.basemap.clone())),
-        )
-        .route("/basemap/check", get(basemap::check))
-        .route("/grids", get(grids::list))
-        .route("/grids/{code}", get(grids::detail))
-        .route("/compounds", get(compounds::list))
-        .route("/buildings", get(buildings::list))
-        .route("/locate", get(locate::locate))
-        .route("/stats/grids", get(stats::grids))
-        .route("/coverage", get(stats::coverage))
-        .route("/plan/oversized", get(plan::oversized))
-        .route("/plan/split", post(plan::split))
-        .route("/drafts", get(drafts::list).post(drafts::create))
-        .route("/drafts/{id}", get(drafts::show).delete(drafts::remove))
-        .route("/drafts/{id}/split", post(draft_ops::split))
-        .route("/drafts/{id}/merge", post(draft_ops::merge_grids))
-        .route("/drafts/{id}/fix", post(draft_ops::fix))
-        .route("/drafts/{id}/balance", post(draft_ops::balance))
-        .route("/drafts/{id}/cut", post(draft_ops::cut))
-        .route("/drafts/{id}/move", post(draft_ops::move_units))
-        .route("/drafts/{id}/undo", post(drafts::undo))
-        .route("/drafts/{id}/redo", post(drafts::redo))
-        .route("/drafts/{id}/validate", get(drafts::validate_draft))
-        .route("/drafts/{id}/publish", post(drafts::publish))
-        .route("/versions", get(versions::versions))
-        .route("/incidents", get(incidents::list).post(incidents::create))
-        .route(
-            "/incidents/bulk",
-            post(incidents::bulk).layer(axum::Extension(BulkLimit(options.max_bulk_bytes))),
-        )
+    let guard = axum::middleware::from_fn_with_state(state.clone(), guard::guard);
+    let api = api_routes()
+        .router
+        .route_layer(guard.clone())
+        .layer(axum::Extension(session::SecureCookies(
+            options.secure_cookies,
+        )))
+        .layer(axum::Extension(options.basemap.clone()))
+        .layer(axum::Extension(BulkLimit(options.max_bulk_bytes)))
         .fallback(api_not_found)
         .with_state(state.clone());
-    let tiles = Router::new()
-        .route("/density/{z}/{x}/{y}", get(tiles::density))
-        .route("/grids/{z}/{x}/{y}", get(tiles::grids))
-        .route("/roads/{z}/{x}/{y}", get(tiles::roads))
+    let tiles = tile_routes()
+        .router
+        .route_layer(guard)
         .with_state(state.clone());
     let mut router = Router::new().nest("/api", api).nest("/tiles", tiles);
     if let Some(dir) = &options.web_dir {

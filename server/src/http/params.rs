@@ -56,5 +56,6 @@ pub fn incident_filter(v: [&Option<String>; 5]) -> Result<Filter, AppError> {
         from: time("from", v[3])?.map(|t| t.timestamp()),
         to: time("to", v[4])?.map(|t| t.timestamp()),
         report_time: false,
+        within: None,
     })
 }

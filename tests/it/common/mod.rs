@@ -48,7 +48,7 @@ pub async fn with_fixture(store: Arc<dyn Store>) -> Arc<dyn Store> {
 }
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 pub fn fixture_dir() -> PathBuf {
@@ -148,4 +148,36 @@ pub async fn loaded(store: &Arc<dyn Store>) -> Dataset {
     let data = fixture();
     store.import(&data).await.expect("fixture imports");
     data
+}
+
+/// Every request without credentials of its own carries `Authorization: Bearer token`.
+pub fn with_bearer(router: axum::Router, token: String) -> axum::Router {
+    use axum::http::{header, HeaderValue};
+    let value = HeaderValue::from_str(&format!("Bearer {token}")).unwrap();
+    router.layer(tower::util::MapRequestLayer::new(
+        move |mut req: axum::http::Request<axum::body::Body>| {
+            let h = req.headers_mut();
+            if !h.contains_key(header::AUTHORIZATION) && !h.contains_key(header::COOKIE) {
+                h.insert(header::AUTHORIZATION, value.clone());
+            }
+            req
+        },
+    ))
+}
+
+/// A machine token of `role` over `scope` on the app's store; the token.
+pub async fn token(state: &gridd::app::App, role: &str, scope: &str) -> String {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let name = format!("test-{role}-{}", N.fetch_add(1, Ordering::Relaxed));
+    gridd::app::accounts::create_token(&*state.store, "test", &name, role, scope)
+        .await
+        .expect("a test token is made")
+        .0
+}
+
+/// The API as an admin sees it (every request carries an admin token unless it brings its
+/// own credentials): for the tests of what the API does, not of who may call it.
+pub async fn admin_app(state: gridd::app::App, options: &gridd::http::HttpOptions) -> axum::Router {
+    let token = token(&state, "admin", "*").await;
+    with_bearer(gridd::http::app(state, options), token)
 }

@@ -34,6 +34,61 @@ pub fn http_get(port: u16, path: &str) -> Option<String> {
     http(port, "GET", path, "")
 }
 
+/// One request with `Authorization: Bearer token`, as [`http`].
+pub fn http_as(token: &str, port: u16, method: &str, path: &str, body: &str) -> Option<String> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).ok()?;
+    (!out.is_empty()).then_some(out)
+}
+
+/// Makes the first admin of the store at `db` (`gridd user add`) and an admin token
+/// (`gridd token create`), as an operator would before the first `gridd serve`; the token.
+pub fn first_admin(db: &str) -> String {
+    let bin = env!("CARGO_BIN_EXE_gridd");
+    let mut add = Command::new(bin)
+        .args([
+            "user",
+            "add",
+            "--db",
+            db,
+            "--login",
+            "test.admin",
+            "--role",
+            "admin",
+        ])
+        .arg("--password-stdin")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("gridd user add starts");
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long test password\n")
+        .unwrap();
+    assert!(add.wait().unwrap().success(), "gridd user add succeeds");
+    let out = Command::new(bin)
+        .args([
+            "token", "create", "--db", db, "--name", "tests", "--role", "admin",
+        ])
+        .output()
+        .expect("gridd token create runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
 /// The body of a response (after the blank line).
 pub fn body(response: &str) -> &str {
     response.split_once("\r\n\r\n").map_or("", |(_, b)| b)

@@ -147,6 +147,24 @@ impl Scope {
         }
     }
 
+    /// The grid-code prefixes of this scope, as store queries and the heat index cut by
+    /// them: `None` for everything, an empty list for no map data at all.
+    ///
+    /// ```
+    /// use gridd_core::domain::access::{Role, Scope};
+    /// assert_eq!(Scope::Everything.prefixes(), None);
+    /// assert_eq!(Scope::parse(Role::Dispatcher, "610581").unwrap().prefixes(), Some(vec!["610581".to_string()]));
+    /// assert_eq!(Scope::Nothing.prefixes(), Some(vec![]));
+    /// ```
+    pub fn prefixes(&self) -> Option<Vec<String>> {
+        match self {
+            Scope::Everything => None,
+            Scope::Counties(c) => Some(c.clone()),
+            Scope::Grids(g) => Some(g.iter().map(|c| c.to_string()).collect()),
+            Scope::Categories(_) | Scope::Nothing => Some(Vec::new()),
+        }
+    }
+
     /// Reads a scope as the CLI and the store write it: comma-separated county codes, grid
     /// codes or categories, `*` for everything, empty for nothing; then checks it is the
     /// kind `role` works in.

@@ -44,6 +44,9 @@ pub struct Filter {
     pub to: Option<i64>,
     /// Per-grid counts by the grids incidents were reported in, not those in force now.
     pub report_time: bool,
+    /// Only incidents in grids whose code starts with one of these (a caller's scope, see
+    /// `Scope::prefixes`), by the grids in force now; `None` keeps every incident.
+    pub within: Option<Vec<String>>,
 }
 
 fn index_of<T: PartialEq>(all: &[T], v: T) -> u8 {
@@ -277,8 +280,26 @@ impl Heat {
         self.sorted = merged;
     }
 
+    /// Which interned grid codes lie in `f.within` (`None`: every one).
+    fn mask(&self, f: &Filter) -> Option<Vec<bool>> {
+        let within = f.within.as_ref()?;
+        Some(
+            self.codes
+                .iter()
+                .map(|c| within.iter().any(|p| c.as_str().starts_with(p.as_str())))
+                .collect(),
+        )
+    }
+
+    /// Whether an entry lies in the masked grids (any level of its current grids).
+    fn in_mask(mask: &Option<Vec<bool>>, e: &Entry) -> bool {
+        mask.as_ref()
+            .is_none_or(|m| e.current.iter().any(|&g| g != NO_GRID && m[g as usize]))
+    }
+
     /// Every kept incident in `tile`, sorted part first.
     fn in_tile<'a>(&'a self, tile: Tile, f: &'a Filter) -> impl Iterator<Item = &'a Entry> + 'a {
+        let mask = self.mask(f);
         let (start, end) = tile.range();
         let lo = self.sorted.partition_point(|e| e.morton < start);
         let hi = self.sorted.partition_point(|e| e.morton < end);
@@ -289,7 +310,7 @@ impl Heat {
                     .iter()
                     .filter(move |e| e.morton >= start && e.morton < end),
             )
-            .filter(move |e| f.keeps(e))
+            .filter(move |e| f.keeps(e) && Heat::in_mask(&mask, e))
     }
 
     /// How many kept incidents fall in `tile`.
@@ -324,7 +345,13 @@ impl Heat {
     pub fn per_grid(&self, level: usize, f: &Filter) -> HashMap<GridCode, (u64, u64)> {
         let mut by_id: HashMap<u32, (u64, u64)> = HashMap::new();
         let open: Vec<bool> = IncidentStatus::ALL.iter().map(|s| s.is_open()).collect();
-        for e in self.sorted.iter().chain(&self.tail).filter(|e| f.keeps(e)) {
+        let mask = self.mask(f);
+        for e in self
+            .sorted
+            .iter()
+            .chain(&self.tail)
+            .filter(|e| f.keeps(e) && Heat::in_mask(&mask, e))
+        {
             let grids = if f.report_time { &e.grids } else { &e.current };
             let g = grids[level.clamp(1, 3) - 1];
             if g != NO_GRID {

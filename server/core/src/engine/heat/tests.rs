@@ -122,6 +122,7 @@ fn filters_keep_only_matching_incidents() {
         ),
         channel: None,
         report_time: false,
+        within: None,
     };
     let expected = incidents
         .iter()
@@ -272,4 +273,40 @@ fn after_refiling_counts_follow_the_new_grids_and_report_time_counts_stay() {
         },
     );
     assert_eq!(then[&GridCode::parse("610581001002003").unwrap()], (2, 1));
+}
+
+#[test]
+fn a_scoped_filter_counts_only_the_incidents_of_grids_under_the_scope() {
+    let mut other = incident(
+        110.44,
+        35.47,
+        0,
+        Category::Emergency,
+        IncidentStatus::Reported,
+    );
+    other.grids = GridPath::from_code(&GridCode::parse("610581002001001").unwrap());
+    let mine = incident(
+        110.44,
+        35.47,
+        0,
+        Category::Emergency,
+        IncidentStatus::Reported,
+    );
+    let heat = Heat::build([&mine, &other]);
+    let tile = tile_of(110.44, 35.47, 12);
+    let scoped = |prefixes: &[&str]| Filter {
+        within: Some(prefixes.iter().map(|p| p.to_string()).collect()),
+        ..Filter::default()
+    };
+    assert_eq!(heat.count_in_tile(tile, &Filter::default()), 2);
+    assert_eq!(heat.count_in_tile(tile, &scoped(&["610581001"])), 1);
+    assert_eq!(heat.count_in_tile(tile, &scoped(&["610581"])), 2);
+    assert_eq!(
+        heat.count_in_tile(tile, &scoped(&[])),
+        0,
+        "no scope, no incidents"
+    );
+    let l1 = heat.per_grid(1, &scoped(&["610581002001001"]));
+    assert_eq!(l1.len(), 1);
+    assert_eq!(l1[&GridCode::parse("610581002").unwrap()], (1, 1));
 }

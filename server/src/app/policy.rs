@@ -1,0 +1,278 @@
+//! Who may call what: one table naming, for every route of the HTTP API, the roles that may
+//! call it and how its answer is cut to the caller's scope. The HTTP layer's guard looks
+//! every request up here before any handler runs (a route missing from the table answers
+//! 500 and fails the route-list test); the handlers then cut by [`Principal::scope`] with
+//! the helpers below, so a list never holds rows outside the scope, a single object outside
+//! it is 404 and a write outside it is 403.
+
+use super::auth::Principal;
+use super::AppError;
+use crate::domain::access::{Role, Scope};
+use crate::domain::GridCode;
+
+/// Which callers a route admits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Callers {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in account or token.
+    Signed,
+    /// Only these roles (403 naming them for the others).
+    Roles(&'static [Role]),
+}
+
+/// How a route's answer or effect is held to the caller's scope.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScopeRule {
+    /// Nothing scoped (health, login, the basemap, the caller's own session).
+    None,
+    /// A list or aggregate: rows, cells and figures outside the scope are left out.
+    Cut,
+    /// One object named in the path or query: outside the scope it is 404.
+    Object,
+    /// A change: outside the scope it is 403 naming the scope.
+    Write,
+}
+
+/// One route's policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rule {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub callers: Callers,
+    pub scope: ScopeRule,
+}
+
+use Role::*;
+
+/// Read grid data: grids, compounds, buildings, locate, statistics, grid tiles.
+const MAP: &[Role] = &[Admin, Planner, Dispatcher, StreetLeader, Community, Officer];
+/// Plan and publish grids.
+const PLAN: &[Role] = &[Admin, Planner];
+/// Read incidents (each cut to what it may see).
+const CASES: &[Role] = &[
+    Admin,
+    Dispatcher,
+    StreetLeader,
+    Community,
+    Officer,
+    Department,
+    Reporter,
+];
+/// Post a report.
+const REPORT: &[Role] = &[Admin, Dispatcher, Officer, Reporter];
+/// Load incidents in bulk (historical orders, a 12345 backlog).
+const BULK: &[Role] = &[Admin, Dispatcher];
+/// Density heat: who watches where the problems are.
+const HEAT: &[Role] = &[Admin, Planner, Dispatcher, StreetLeader, Community, Officer];
+
+const fn rule(
+    method: &'static str,
+    path: &'static str,
+    callers: Callers,
+    scope: ScopeRule,
+) -> Rule {
+    Rule {
+        method,
+        path,
+        callers,
+        scope,
+    }
+}
+
+use Callers::{Public, Roles, Signed};
+use ScopeRule::{Cut, Object, Write};
+
+/// Every route of the API, as the router registers it (paths as axum writes them).
+pub const POLICY: &[Rule] = &[
+    rule("GET", "/api/health", Public, ScopeRule::None),
+    rule("POST", "/api/session", Public, ScopeRule::None),
+    rule("GET", "/api/session", Signed, ScopeRule::None),
+    rule("DELETE", "/api/session", Public, ScopeRule::None),
+    rule("GET", "/api/audit", Roles(&[Admin]), ScopeRule::None),
+    rule("GET", "/api/basemap", Signed, ScopeRule::None),
+    rule("GET", "/api/basemap/check", Roles(MAP), ScopeRule::None),
+    rule("GET", "/api/grids", Roles(MAP), Cut),
+    rule("GET", "/api/grids/{code}", Roles(MAP), Object),
+    rule("GET", "/api/compounds", Roles(MAP), Cut),
+    rule("GET", "/api/buildings", Roles(MAP), Cut),
+    rule("GET", "/api/locate", Roles(MAP), Object),
+    rule("GET", "/api/stats/grids", Roles(MAP), Cut),
+    rule("GET", "/api/coverage", Roles(MAP), Cut),
+    rule("GET", "/api/versions", Roles(MAP), ScopeRule::None),
+    rule("GET", "/api/plan/oversized", Roles(PLAN), Cut),
+    rule("POST", "/api/plan/split", Roles(PLAN), Object),
+    rule("GET", "/api/drafts", Roles(PLAN), Cut),
+    rule("POST", "/api/drafts", Roles(PLAN), Write),
+    rule("GET", "/api/drafts/{id}", Roles(PLAN), Object),
+    rule("DELETE", "/api/drafts/{id}", Roles(PLAN), Write),
+    rule("POST", "/api/drafts/{id}/split", Roles(PLAN), Write),
+    rule("POST", "/api/drafts/{id}/merge", Roles(PLAN), Write),
+    rule("POST", "/api/drafts/{id}/fix", Roles(PLAN), Write),
+    rule("POST", "/api/drafts/{id}/balance", Roles(PLAN), Write),
+    rule("POST", "/api/drafts/{id}/cut", Roles(PLAN), Write),
+    rule("POST", "/api/drafts/{id}/move", Roles(PLAN), Write),
+    rule("POST", "/api/drafts/{id}/undo", Roles(PLAN), Write),
+    rule("POST", "/api/drafts/{id}/redo", Roles(PLAN), Write),
+    rule("GET", "/api/drafts/{id}/validate", Roles(PLAN), Object),
+    rule("POST", "/api/drafts/{id}/publish", Roles(PLAN), Write),
+    rule("GET", "/api/incidents", Roles(CASES), Cut),
+    rule("POST", "/api/incidents", Roles(REPORT), Write),
+    rule("POST", "/api/incidents/bulk", Roles(BULK), Write),
+    rule("GET", "/tiles/density/{z}/{x}/{y}", Roles(HEAT), Cut),
+    rule("GET", "/tiles/grids/{z}/{x}/{y}", Roles(MAP), Cut),
+    rule(
+        "GET",
+        "/tiles/roads/{z}/{x}/{y}",
+        Roles(MAP),
+        ScopeRule::None,
+    ),
+];
+
+/// The rule of a route (`HEAD` is looked up as `GET`).
+pub fn rule_for(method: &str, path: &str) -> Option<&'static Rule> {
+    let method = if method == "HEAD" { "GET" } else { method };
+    POLICY.iter().find(|r| r.method == method && r.path == path)
+}
+
+impl Rule {
+    /// Whether `role` may call this route.
+    pub fn admits(&self, role: Role) -> bool {
+        match self.callers {
+            Callers::Public | Callers::Signed => true,
+            Callers::Roles(roles) => roles.contains(&role),
+        }
+    }
+
+    /// The 403 for a role the route does not admit, naming the roles it does.
+    pub fn refusal(&self, role: Role) -> AppError {
+        let needed: Vec<&str> = match self.callers {
+            Callers::Roles(roles) => roles.iter().map(|r| r.as_str()).collect(),
+            _ => Vec::new(),
+        };
+        AppError::Forbidden(format!(
+            "{} {} needs the role {}; you are {role}",
+            self.method,
+            self.path,
+            needed.join(" or ")
+        ))
+    }
+}
+
+impl Principal {
+    /// Whether the grid `code` (or an object in it) is in this caller's scope.
+    pub fn sees(&self, code: &GridCode) -> bool {
+        self.scope.covers(code)
+    }
+
+    /// 404 unless `code` is in scope: an object outside it is answered as if it did not
+    /// exist, so ids cannot be probed.
+    pub fn must_see(&self, code: &GridCode, what: &str) -> Result<(), AppError> {
+        if self.sees(code) {
+            Ok(())
+        } else {
+            Err(AppError::NotFound(format!("{what} does not exist")))
+        }
+    }
+
+    /// 403 naming the scope unless `code` is in it.
+    pub fn may_change(&self, code: &GridCode, what: &str) -> Result<(), AppError> {
+        if self.sees(code) {
+            Ok(())
+        } else {
+            Err(self.outside(what))
+        }
+    }
+
+    /// The 403 for a change outside the caller's scope.
+    pub fn outside(&self, what: &str) -> AppError {
+        AppError::Forbidden(format!(
+            "{what} is outside your scope ({})",
+            self.scope_text()
+        ))
+    }
+
+    /// The scope in words for messages.
+    pub fn scope_text(&self) -> String {
+        match &self.scope {
+            Scope::Everything => "everything".into(),
+            Scope::Nothing => "no map data".into(),
+            Scope::Counties(c) => format!("county {}", c.join(", ")),
+            Scope::Grids(g) => format!(
+                "grids {}",
+                g.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+            Scope::Categories(c) => format!(
+                "categories {}",
+                c.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        }
+    }
+
+    /// The grid-code prefixes store queries and the heat index cut by (`None`: everything).
+    pub fn within(&self) -> Option<Vec<String>> {
+        self.scope.prefixes()
+    }
+
+    /// Whether this caller may see reporters' names and phones (the dispatcher, the admin
+    /// and the department handling the case).
+    pub fn sees_contacts(&self) -> bool {
+        matches!(self.role, Admin | Dispatcher | Department)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_route_is_listed_twice() {
+        for (i, a) in POLICY.iter().enumerate() {
+            assert!(
+                !POLICY[i + 1..]
+                    .iter()
+                    .any(|b| a.method == b.method && a.path == b.path),
+                "{} {} is listed twice",
+                a.method,
+                a.path
+            );
+        }
+    }
+
+    #[test]
+    fn only_health_and_logging_in_and_out_are_open_to_anonymous_callers() {
+        let public: Vec<String> = POLICY
+            .iter()
+            .filter(|r| r.callers == Callers::Public)
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect();
+        assert_eq!(
+            public,
+            [
+                "GET /api/health",
+                "POST /api/session",
+                "DELETE /api/session"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_head_request_follows_the_rule_of_its_get() {
+        assert_eq!(
+            rule_for("HEAD", "/api/grids"),
+            rule_for("GET", "/api/grids")
+        );
+        assert!(rule_for("PUT", "/api/grids").is_none());
+    }
+
+    #[test]
+    fn a_refusal_names_the_roles_the_route_needs() {
+        let r = rule_for("POST", "/api/drafts/{id}/publish").unwrap();
+        assert!(!r.admits(Officer));
+        let msg = r.refusal(Officer).to_string();
+        assert!(
+            msg.contains("admin or planner") && msg.contains("officer"),
+            "{msg}"
+        );
+    }
+}
