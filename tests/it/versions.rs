@@ -167,8 +167,8 @@ async fn a_second_publish_over_a_retired_grid_or_a_used_code_is_a_conflict_and_w
 
 async fn drafts_are_created_listed_updated_and_deleted(store: S) {
     loaded(&store).await;
-    let a = store.create_draft("北片调整", 1, "{}").await.unwrap();
-    let b = store.create_draft("南片", 1, "{}").await.unwrap();
+    let a = store.create_draft(&draft("北片调整")).await.unwrap();
+    let b = store.create_draft(&draft("南片")).await.unwrap();
     assert!(b.id > a.id);
     assert_eq!(a.name, "北片调整");
     assert_eq!(a.version, 1, "a new draft is at version 1");
@@ -197,4 +197,14 @@ async fn drafts_are_created_listed_updated_and_deleted(store: S) {
         DraftSave::Missing
     );
     assert_eq!(store.draft(b.id).await.unwrap(), None);
+}
+
+fn draft(name: &str) -> gridd::store::NewDraft {
+    gridd::store::NewDraft {
+        name: name.into(),
+        base_version: 1,
+        state: "{}".into(),
+        owner: "planner.li".into(),
+        scope: "610581".into(),
+    }
 }

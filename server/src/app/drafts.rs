@@ -4,6 +4,7 @@
 //! and publishing it as a new version (store → engine rebuilt off the async workers → swap
 //! → incidents refiled), one publish at a time.
 
+use super::auth::Principal;
 use super::{App, AppError};
 use crate::domain::plan::draft::{moves, Changes, DraftState};
 use crate::domain::plan::rebalance::GridContents;
@@ -94,11 +95,17 @@ fn stale(id: i64, claimed: i64, current: i64) -> AppError {
 
 impl App {
     /// A stored draft and its parsed operations; 404 when there is none.
-    pub async fn draft(&self, id: i64) -> Result<(DraftRow, DraftState), AppError> {
+    /// A draft outside `who`'s scope is 404 as well, so draft ids cannot be probed.
+    pub async fn draft(
+        &self,
+        id: i64,
+        who: &Principal,
+    ) -> Result<(DraftRow, DraftState), AppError> {
         let row = self
             .store
             .draft(id)
             .await?
+            .filter(|r| who.sees_draft(&r.scope))
             .ok_or_else(|| AppError::NotFound(format!("no draft {id}")))?;
         let s = DraftState::parse(&row.state).map_err(plan_error)?;
         Ok((row, s))
@@ -110,15 +117,25 @@ impl App {
         &self,
         id: i64,
         claimed: Option<i64>,
+        who: &Principal,
     ) -> Result<(DraftRow, DraftState), AppError> {
-        let (row, s) = self.draft(id).await?;
+        let (row, s) = self.draft(id, who).await?;
         claim(&row, claimed)?;
         Ok((row, s))
     }
 
     /// Saves an edit made on `row` (as loaded). If another edit was saved since, nothing is
     /// saved and the answer is 409 with the current version. Returns the row as saved.
-    pub async fn save_draft(&self, row: &DraftRow, s: &DraftState) -> Result<DraftRow, AppError> {
+    /// A draft that would change a grid outside `who`'s scope is refused (403) and not saved.
+    pub async fn save_draft(
+        &self,
+        row: &DraftRow,
+        s: &DraftState,
+        who: &Principal,
+    ) -> Result<DraftRow, AppError> {
+        for code in s.touched() {
+            who.may_change(&code, &format!("grid {code}"))?;
+        }
         let state = s.to_json();
         match self.store.update_draft(row.id, &state, row.version).await? {
             DraftSave::Saved(version) => Ok(DraftRow {
@@ -168,9 +185,13 @@ impl App {
         claimed: Option<i64>,
         valid_from: Option<DateTime<Utc>>,
         note: Option<String>,
+        who: &Principal,
     ) -> Result<Published, AppError> {
         let _one_at_a_time = self.publishing.lock().await;
-        let (row, s) = self.draft_for_edit(id, claimed).await?;
+        let (row, s) = self.draft_for_edit(id, claimed, who).await?;
+        for code in s.touched() {
+            who.may_change(&code, &format!("publishing grid {code}"))?;
+        }
         let engine = self.engine();
         let checked = self.check_draft(&s).await?;
         if checked.changes.retired.is_empty() {

@@ -159,7 +159,62 @@ impl Rule {
     }
 }
 
+/// A caller's scope as code prefixes, for cutting lists and aggregates held in memory.
+#[derive(Clone, Debug)]
+pub struct ScopeCut(Option<Vec<String>>);
+
+impl ScopeCut {
+    /// Whether the grid with this code (or an object in it) is kept.
+    pub fn keeps(&self, code: &str) -> bool {
+        self.0
+            .as_ref()
+            .is_none_or(|ps| ps.iter().any(|p| code.starts_with(p.as_str())))
+    }
+
+    /// Whether nothing is cut (the admin, or a scope over everything).
+    pub fn is_everything(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// Keeps the rows of `rows` whose code `code` gives is kept; the same `Arc` when nothing
+    /// is cut.
+    pub fn rows<T: Clone>(
+        &self,
+        rows: std::sync::Arc<Vec<T>>,
+        code: impl Fn(&T) -> &str,
+    ) -> std::sync::Arc<Vec<T>> {
+        if self.is_everything() {
+            return rows;
+        }
+        std::sync::Arc::new(
+            rows.iter()
+                .filter(|r| self.keeps(code(r)))
+                .cloned()
+                .collect(),
+        )
+    }
+}
+
 impl Principal {
+    /// Whether a draft made in `scope` (its maker's scope, as text) is this caller's to see
+    /// and edit: every part of it lies in this caller's scope.
+    pub fn sees_draft(&self, scope: &str) -> bool {
+        let cut = self.cut();
+        if cut.is_everything() {
+            return true;
+        }
+        let parts: Vec<&str> = scope.split(',').map(str::trim).collect();
+        !parts.is_empty()
+            && parts
+                .iter()
+                .all(|p| *p != "*" && !p.is_empty() && cut.keeps(p))
+    }
+
+    /// This caller's cut of lists and aggregates.
+    pub fn cut(&self) -> ScopeCut {
+        ScopeCut(self.within())
+    }
+
     /// Whether the grid `code` (or an object in it) is in this caller's scope.
     pub fn sees(&self, code: &GridCode) -> bool {
         self.scope.covers(code)

@@ -7,6 +7,7 @@
 use super::contract::{server_messages, DraftView, FixReport, Unfixed};
 use super::drafts::{save, Reported};
 use super::{App, AppError};
+use crate::app::auth::Principal;
 use crate::app::drafts::{contents_of, live_level3, plan_error};
 use crate::domain::message::joined;
 use crate::domain::plan::draft::{merge, DraftGrid, DraftState, Op};
@@ -18,7 +19,7 @@ use crate::engine::Engine;
 use crate::store::DraftRow;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
-use axum::Json;
+use axum::{Extension, Json};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
@@ -38,6 +39,7 @@ pub struct SplitOp {
 /// What every operation starts from: the stored draft, the engine in service, the band
 /// asked for, and the draft's level-3 grids.
 struct Ctx {
+    who: Principal,
     row: DraftRow,
     s: DraftState,
     engine: Arc<Engine>,
@@ -49,16 +51,18 @@ struct Ctx {
 impl Ctx {
     async fn begin(
         state: &App,
+        who: &Principal,
         id: i64,
         version: Option<i64>,
         min: Option<u32>,
         max: Option<u32>,
         by: Option<&str>,
     ) -> Result<Ctx, AppError> {
-        let (row, s) = state.draft_for_edit(id, version).await?;
+        let (row, s) = state.draft_for_edit(id, version, who).await?;
         let engine = state.engine();
         let now = s.grids(&live_level3(&engine)).map_err(plan_error)?;
         Ok(Ctx {
+            who: who.clone(),
             row,
             s,
             engine,
@@ -89,17 +93,18 @@ impl Ctx {
         reported: Reported,
     ) -> Result<Json<DraftView>, AppError> {
         self.s.push(op);
-        save(state, &self.row, &self.s, reported).await
+        save(state, &self.who, &self.row, &self.s, reported).await
     }
 }
 
 pub async fn split(
     State(state): State<App>,
+    Extension(who): Extension<Principal>,
     Path(id): Path<i64>,
     body: Result<Json<SplitOp>, JsonRejection>,
 ) -> Result<Json<DraftView>, AppError> {
     let Json(b) = body?;
-    let c = Ctx::begin(&state, id, b.version, b.min, b.max, b.by.as_deref()).await?;
+    let c = Ctx::begin(&state, &who, id, b.version, b.min, b.max, b.by.as_deref()).await?;
     let (code, grid) = c.grid(&b.code)?;
     let (_, split, divided) =
         plan_grid(grid, &contents_of(grid, &c.engine), c.band, c.by, b.k).map_err(plan_error)?;
@@ -135,11 +140,12 @@ pub struct MergeOp {
 
 pub async fn merge_grids(
     State(state): State<App>,
+    Extension(who): Extension<Principal>,
     Path(id): Path<i64>,
     body: Result<Json<MergeOp>, JsonRejection>,
 ) -> Result<Json<DraftView>, AppError> {
     let Json(b) = body?;
-    let c = Ctx::begin(&state, id, b.version, None, None, None).await?;
+    let c = Ctx::begin(&state, &who, id, b.version, None, None, None).await?;
     let grids: Vec<Grid> = b
         .codes
         .iter()
@@ -175,11 +181,12 @@ pub struct BalanceOp {
 /// as evenly as the units allow (units move from the fuller grid to the other).
 pub async fn balance(
     State(state): State<App>,
+    Extension(who): Extension<Principal>,
     Path(id): Path<i64>,
     body: Result<Json<BalanceOp>, JsonRejection>,
 ) -> Result<Json<DraftView>, AppError> {
     let Json(b) = body?;
-    let c = Ctx::begin(&state, id, b.version, b.min, b.max, b.by.as_deref()).await?;
+    let c = Ctx::begin(&state, &who, id, b.version, b.min, b.max, b.by.as_deref()).await?;
     let (x, _) = c.grid(&b.codes[0])?;
     let (y, _) = c.grid(&b.codes[1])?;
     let city = c.engine.city();
@@ -212,15 +219,24 @@ pub struct FixOp {
 /// a small neighbour when it cannot be split on its own), as one operation to undo.
 pub async fn fix(
     State(state): State<App>,
+    Extension(who): Extension<Principal>,
     Path(id): Path<i64>,
     body: Result<Json<FixOp>, JsonRejection>,
 ) -> Result<Json<DraftView>, AppError> {
     let Json(b) = body?;
-    let mut c = Ctx::begin(&state, id, b.version, b.min, b.max, b.by.as_deref()).await?;
+    let mut c = Ctx::begin(&state, &who, id, b.version, b.min, b.max, b.by.as_deref()).await?;
     let mut codes = c.taken(&state).await?;
     let city = c.engine.city();
     let (compounds, buildings) = (city.compounds.clone(), city.buildings.clone());
-    let (now, band, by) = (c.now.clone(), c.band, c.by);
+    // Only the grids in the planner's scope are fixed (neighbours outside it are not paired).
+    let cut = who.cut();
+    let now: BTreeMap<GridCode, Grid> = c
+        .now
+        .iter()
+        .filter(|(code, _)| cut.keeps(code.as_str()))
+        .map(|(code, g)| (code.clone(), g.clone()))
+        .collect();
+    let (band, by) = (c.band, c.by);
     let started = std::time::Instant::now();
     let fixed = tokio::task::spawn_blocking(move || {
         fix_oversized(&now, &compounds, &buildings, band, by, &mut codes)
@@ -259,7 +275,7 @@ pub async fn fix(
     if !fixed.ops.is_empty() {
         c.s.push(Op::Batch { ops: fixed.ops });
     }
-    save(&state, &c.row, &c.s, report).await
+    save(&state, &who, &c.row, &c.s, report).await
 }
 
 #[derive(Deserialize)]
@@ -279,11 +295,12 @@ pub struct CutOp {
 /// nearest place where it passes between units.
 pub async fn cut(
     State(state): State<App>,
+    Extension(who): Extension<Principal>,
     Path(id): Path<i64>,
     body: Result<Json<CutOp>, JsonRejection>,
 ) -> Result<Json<DraftView>, AppError> {
     let Json(b) = body?;
-    let c = Ctx::begin(&state, id, b.version, b.min, b.max, b.by.as_deref()).await?;
+    let c = Ctx::begin(&state, &who, id, b.version, b.min, b.max, b.by.as_deref()).await?;
     let (first, last) = match b.line.as_slice() {
         [first, .., last] => (*first, *last),
         _ => {
@@ -348,6 +365,7 @@ pub struct MoveOp {
 /// redrawn along a boundary between units.
 pub async fn move_units(
     State(state): State<App>,
+    Extension(who): Extension<Principal>,
     Path(id): Path<i64>,
     body: Result<Json<MoveOp>, JsonRejection>,
 ) -> Result<Json<DraftView>, AppError> {
@@ -358,7 +376,7 @@ pub async fn move_units(
             "units: choose at least one compound or building to move",
         ));
     }
-    let c = Ctx::begin(&state, id, b.version, b.min, b.max, b.by.as_deref()).await?;
+    let c = Ctx::begin(&state, &who, id, b.version, b.min, b.max, b.by.as_deref()).await?;
     let (from, _) = c.grid(&b.from)?;
     let (to, _) = c.grid(&b.to)?;
     let city = c.engine.city();

@@ -11,18 +11,19 @@ use super::contract::{
 };
 use super::features::geometry;
 use super::{App, AppError};
+use crate::app::auth::Principal;
 use crate::app::drafts::{live_level3, plan_error};
 use crate::domain::message::{texts, Message};
 use crate::domain::plan::draft::{officer_moves, Changes, DraftState};
 use crate::domain::plan::{polsby_popper, Band, PlanError};
 use crate::domain::GridCode;
 use crate::engine::Engine;
-use crate::store::DraftRow;
+use crate::store::{DraftRow, NewDraft as NewDraftRow};
 use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::Json;
+use axum::{Extension, Json};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -115,6 +116,7 @@ pub struct NewDraft {
 
 pub async fn create(
     State(state): State<App>,
+    Extension(who): Extension<Principal>,
     body: Result<Json<NewDraft>, JsonRejection>,
 ) -> Result<(StatusCode, Json<DraftView>), AppError> {
     let Json(b) = body?;
@@ -131,7 +133,13 @@ pub async fn create(
     let s = DraftState::default();
     let row = state
         .store
-        .create_draft(name.trim(), base, &s.to_json())
+        .create_draft(&NewDraftRow {
+            name: name.trim().to_string(),
+            base_version: base,
+            state: s.to_json(),
+            owner: who.actor.clone(),
+            scope: who.scope.to_string(),
+        })
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -139,12 +147,16 @@ pub async fn create(
     ))
 }
 
-pub async fn list(State(state): State<App>) -> Result<Json<DraftsAnswer>, AppError> {
+pub async fn list(
+    State(state): State<App>,
+    Extension(who): Extension<Principal>,
+) -> Result<Json<DraftsAnswer>, AppError> {
     let drafts = state
         .store
         .drafts()
         .await?
         .iter()
+        .filter(|r| who.sees_draft(&r.scope))
         .map(|r| DraftSummary {
             id: r.id,
             name: r.name.clone(),
@@ -159,13 +171,19 @@ pub async fn list(State(state): State<App>) -> Result<Json<DraftsAnswer>, AppErr
 
 pub async fn show(
     State(state): State<App>,
+    Extension(who): Extension<Principal>,
     Path(id): Path<i64>,
 ) -> Result<Json<DraftView>, AppError> {
-    let (row, s) = state.draft(id).await?;
+    let (row, s) = state.draft(id, &who).await?;
     Ok(Json(detail(&row, &s, &state.engine())?))
 }
 
-pub async fn remove(State(state): State<App>, Path(id): Path<i64>) -> Result<StatusCode, AppError> {
+pub async fn remove(
+    State(state): State<App>,
+    Extension(who): Extension<Principal>,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, AppError> {
+    state.draft(id, &who).await?;
     if state.store.delete_draft(id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
@@ -177,11 +195,12 @@ pub async fn remove(State(state): State<App>, Path(id): Path<i64>) -> Result<Sta
 /// reported.
 pub(super) async fn save(
     state: &App,
+    who: &Principal,
     row: &DraftRow,
     s: &DraftState,
     reported: Reported,
 ) -> Result<Json<DraftView>, AppError> {
-    let saved = state.save_draft(row, s).await?;
+    let saved = state.save_draft(row, s, who).await?;
     let mut v = detail(&saved, s, &state.engine())?;
     if let Some(reasons) = reported.reasons {
         v.problems = Some(texts(&reasons).into_iter().map(String::from).collect());
@@ -210,39 +229,42 @@ fn optional_body<T: serde::de::DeserializeOwned + Default>(body: &Bytes) -> Resu
 
 pub async fn undo(
     State(state): State<App>,
+    Extension(who): Extension<Principal>,
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Result<Json<DraftView>, AppError> {
     let edit: Edit = optional_body(&body)?;
-    let (row, mut s) = state.draft_for_edit(id, edit.version).await?;
+    let (row, mut s) = state.draft_for_edit(id, edit.version, &who).await?;
     if !s.undo() {
         return Err(AppError::Conflict(format!(
             "draft {id} has nothing to undo"
         )));
     }
-    save(&state, &row, &s, Reported::default()).await
+    save(&state, &who, &row, &s, Reported::default()).await
 }
 
 pub async fn redo(
     State(state): State<App>,
+    Extension(who): Extension<Principal>,
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Result<Json<DraftView>, AppError> {
     let edit: Edit = optional_body(&body)?;
-    let (row, mut s) = state.draft_for_edit(id, edit.version).await?;
+    let (row, mut s) = state.draft_for_edit(id, edit.version, &who).await?;
     if !s.redo() {
         return Err(AppError::Conflict(format!(
             "draft {id} has nothing to redo"
         )));
     }
-    save(&state, &row, &s, Reported::default()).await
+    save(&state, &who, &row, &s, Reported::default()).await
 }
 
 pub async fn validate_draft(
     State(state): State<App>,
+    Extension(who): Extension<Principal>,
     Path(id): Path<i64>,
 ) -> Result<Json<Validation>, AppError> {
-    let (_, s) = state.draft(id).await?;
+    let (_, s) = state.draft(id, &who).await?;
     let checked = state.check_draft(&s).await?;
     Ok(Json(Validation {
         valid: checked.errors.is_empty(),
@@ -262,12 +284,15 @@ pub struct PublishRequest {
 
 pub async fn publish(
     State(state): State<App>,
+    Extension(who): Extension<Principal>,
     Path(id): Path<i64>,
     body: Result<Json<PublishRequest>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Published>), AppError> {
     let Json(b) = body?;
     let valid_from = super::params::time("valid_from", &b.valid_from)?;
-    let p = state.publish(id, b.version, valid_from, b.note).await?;
+    let p = state
+        .publish(id, b.version, valid_from, b.note, &who)
+        .await?;
     let v = p.version;
     Ok((
         StatusCode::CREATED,

@@ -8,11 +8,12 @@ use super::contract::{
 use super::features::grid_feature;
 use super::params::{opt_param, path_code};
 use super::{App, AppError};
+use crate::app::auth::Principal;
 use crate::domain::{Bbox, GridCode, Level};
 use crate::store::GridQuery;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::Json;
+use axum::{Extension, Json};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -25,6 +26,7 @@ pub struct ListParams {
 
 pub async fn list(
     State(state): State<App>,
+    Extension(who): Extension<Principal>,
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Json<GeoFeatureCollection<GridProperties>>, AppError> {
     let Query(p) = params?;
@@ -32,6 +34,7 @@ pub async fn list(
         level: opt_param::<Level>("level", &p.level)?,
         parent: opt_param::<GridCode>("parent", &p.parent)?,
         bbox: opt_param::<Bbox>("bbox", &p.bbox)?,
+        within: who.within(),
     };
     let rows = state.store.grids(&q).await?;
     Ok(Json(GeoFeatureCollection::new(
@@ -41,9 +44,11 @@ pub async fn list(
 
 pub async fn detail(
     State(state): State<App>,
+    Extension(who): Extension<Principal>,
     Path(code): Path<String>,
 ) -> Result<Json<GeoFeature<GridDetailProperties>>, AppError> {
     let code = path_code(&code)?;
+    who.must_see(&code, &format!("grid {code}"))?;
     let row = state
         .store
         .grid(&code)

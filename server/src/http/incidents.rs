@@ -4,7 +4,9 @@
 use super::contract::{grid_refs, BulkAccepted, GeoFeature, GeoFeatureCollection, IncidentView};
 use super::params::{opt_param, time};
 use super::{App, AppError, BulkLimit};
+use crate::app::auth::Principal;
 use crate::app::bulk::BulkFailure;
+use crate::domain::access::Scope;
 use crate::domain::{Bbox, Category, Channel, GridCode, Incident, StatusSet};
 use crate::intake::bulk::BulkError;
 use crate::intake::RawReport;
@@ -39,6 +41,7 @@ pub fn incident_view(i: &Incident, now: &crate::engine::Engine) -> IncidentView 
 
 pub async fn create(
     State(state): State<App>,
+    Extension(who): Extension<Principal>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<IncidentView>), AppError> {
     let body = body.map_err(|e| {
@@ -54,8 +57,25 @@ pub async fn create(
     let incident = RawReport::from_json(&value)
         .and_then(|r| r.into_incident(&engine, Utc::now()))
         .map_err(AppError::from)?;
+    may_report_at(&who, &incident.grids)?;
     let stored = state.report(incident).await?;
     Ok((StatusCode::CREATED, Json(incident_view(&stored, &engine))))
+}
+
+/// A report is the reporter role's whole job, wherever it is; anyone else reports only
+/// inside their own grids (403 naming the scope otherwise).
+fn may_report_at(who: &Principal, grids: &crate::domain::GridPath) -> Result<(), AppError> {
+    if matches!(who.scope, Scope::Nothing | Scope::Everything) {
+        return Ok(());
+    }
+    let deepest = [&grids.level3, &grids.level2, &grids.level1]
+        .into_iter()
+        .flatten()
+        .next();
+    match deepest {
+        Some(code) => who.may_change(code, &format!("a report in grid {code}")),
+        None => Err(who.outside("a report outside every grid")),
+    }
 }
 
 pub async fn bulk(
@@ -105,6 +125,7 @@ pub struct ListParams {
 
 pub async fn list(
     State(state): State<App>,
+    Extension(who): Extension<Principal>,
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Json<GeoFeatureCollection<IncidentView>>, AppError> {
     let Query(p) = params?;
@@ -126,6 +147,14 @@ pub async fn list(
         limit,
         after_id: None,
         everything: false,
+        within: match &who.scope {
+            Scope::Categories(_) => None,
+            _ => who.within(),
+        },
+        categories: match &who.scope {
+            Scope::Categories(c) => Some(c.clone()),
+            _ => None,
+        },
     };
     let rows = state.store.incidents(&q).await?;
     let engine = state.engine();

@@ -4,13 +4,14 @@
 
 use super::contract::{grid_refs, BuildingRef, CompoundRef, LocateAnswer};
 use super::{App, AppError};
+use crate::app::auth::Principal;
 use crate::domain::{FeatureId, RawCoord};
 use crate::engine::Engine;
 use crate::intake::RawReport;
 use crate::spatial::crs;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::Json;
+use axum::{Extension, Json};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -57,6 +58,7 @@ pub fn locate_answer(engine: &Engine, raw: RawCoord) -> Result<LocateAnswer, App
 
 pub async fn locate(
     State(state): State<App>,
+    Extension(who): Extension<Principal>,
     params: Result<Query<LocateParams>, QueryRejection>,
 ) -> Result<Json<LocateAnswer>, AppError> {
     let Query(p) = params?;
@@ -70,5 +72,13 @@ pub async fn locate(
         Some(at) => state.engine_at(at).await?,
         None => state.engine(),
     };
-    Ok(Json(locate_answer(&engine, raw)?))
+    let answer = locate_answer(&engine, raw)?;
+    let cut = who.cut();
+    if !answer.grids.is_empty() && !answer.grids.iter().any(|g| cut.keeps(g.code.as_str())) {
+        return Err(AppError::NotFound(format!(
+            "no grid of yours holds ({}, {})",
+            answer.wgs84[0], answer.wgs84[1]
+        )));
+    }
+    Ok(Json(answer))
 }

@@ -11,13 +11,14 @@ use super::contract::{
 use super::features::geometry;
 use super::params::opt_param;
 use super::{App, AppError};
+use crate::app::auth::Principal;
 use crate::domain::message::texts;
 use crate::domain::plan::rebalance::{contents_by_grid, plan_grid, GridContents};
 use crate::domain::plan::{fresh_codes, out_of_band, Band, Fit, Measure};
 use crate::domain::{GridCode, Level};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Query, State};
-use axum::Json;
+use axum::{Extension, Json};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -50,6 +51,7 @@ pub(super) fn measure_of(by: Option<&str>) -> Result<Measure, AppError> {
 
 pub async fn oversized(
     State(state): State<App>,
+    Extension(who): Extension<Principal>,
     params: Result<Query<BandParams>, QueryRejection>,
 ) -> Result<Json<OutOfBandAnswer>, AppError> {
     let Query(p) = params?;
@@ -62,8 +64,10 @@ pub async fn oversized(
             .binary_search_by(|f| f.code.cmp(code))
             .map_or(0, |i| facts[i].officers)
     };
+    let cut = who.cut();
     let grids: Vec<OutOfBandGrid> = out_of_band(&engine.city().grids, band, by)
         .iter()
+        .filter(|o| cut.keeps(o.grid.code.as_str()))
         .map(|o| OutOfBandGrid {
             code: o.grid.code.to_string(),
             name: o.grid.name.clone(),
@@ -95,6 +99,7 @@ pub struct SplitRequest {
 
 pub async fn split(
     State(state): State<App>,
+    Extension(who): Extension<Principal>,
     body: Result<Json<SplitRequest>, JsonRejection>,
 ) -> Result<Json<SplitPreview>, AppError> {
     let Json(r) = body?;
@@ -109,6 +114,7 @@ pub async fn split(
             ),
         ));
     }
+    who.must_see(&code, &format!("no grid {code}"))?;
     let band = band_of(r.min, r.max)?;
     let by = measure_of(r.by.as_deref())?;
     let engine = state.engine();

@@ -11,6 +11,7 @@
 use super::contract::{CoverageAnswer, LoadQuantiles};
 use super::params::{incident_filter, opt_param};
 use super::{App, AppError};
+use crate::app::auth::Principal;
 use crate::app::metrics::{StatsAnswer, COLUMNS};
 use crate::domain::metrics::households_per_officer;
 use crate::domain::Level;
@@ -19,7 +20,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -64,6 +65,7 @@ fn csv_cell(v: &Value) -> String {
 
 pub async fn grids(
     State(state): State<App>,
+    Extension(who): Extension<Principal>,
     headers: HeaderMap,
     params: Result<Query<StatsParams>, QueryRejection>,
 ) -> Result<Response, AppError> {
@@ -84,7 +86,9 @@ pub async fn grids(
             ))
         }
     };
-    let rows = state.grid_metrics(level, &filter);
+    let rows = who
+        .cut()
+        .rows(state.grid_metrics(level, &filter), |r| r.code.as_str());
     if wants_csv {
         let mut out = COLUMNS.join(",");
         out.push('\n');
@@ -128,12 +132,19 @@ fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
 
 pub async fn coverage(
     State(state): State<App>,
+    Extension(who): Extension<Principal>,
     params: Result<Query<CoverageParams>, QueryRejection>,
 ) -> Result<Json<CoverageAnswer>, AppError> {
     let Query(p) = params?;
     let level = level_param(&p.level)?;
     let engine = state.engine();
-    let facts = engine.stats().level(level);
+    let cut = who.cut();
+    let facts: Vec<&crate::engine::stats::GridFacts> = engine
+        .stats()
+        .level(level)
+        .iter()
+        .filter(|f| cut.keeps(f.code.as_str()))
+        .collect();
     let vacant: Vec<String> = facts
         .iter()
         .filter(|f| f.officers == 0)
@@ -144,8 +155,9 @@ pub async fn coverage(
         .filter_map(|f| households_per_officer(f.households, f.officers))
         .collect();
     load.sort_by(f64::total_cmp);
-    let sum =
-        |g: &dyn Fn(&crate::engine::stats::GridFacts) -> u64| facts.iter().map(g).sum::<u64>();
+    let sum = |g: &dyn Fn(&crate::engine::stats::GridFacts) -> u64| {
+        facts.iter().map(|f| g(f)).sum::<u64>()
+    };
     let households = sum(&|f| f.building_households);
     let reached = sum(&|f| f.households_within_reach);
     Ok(Json(CoverageAnswer {

@@ -8,6 +8,7 @@
 use super::mvt::{encode, square, LayerBuilder, EXTENT};
 use super::params::{incident_filter, opt_param};
 use super::{App, AppError};
+use crate::app::auth::Principal;
 use crate::domain::RoadClass;
 use crate::engine::heat::Tile;
 use axum::body::Body;
@@ -15,6 +16,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use geozero::mvt::TileValue;
 use serde::Deserialize;
 use std::hash::{Hash, Hasher};
@@ -71,6 +73,7 @@ pub fn tile_response(headers: &HeaderMap, bytes: Vec<u8>, etag_source: impl Hash
 
 pub async fn density(
     State(state): State<App>,
+    Extension(who): Extension<Principal>,
     Path((z, x, y)): Path<(String, String, String)>,
     headers: HeaderMap,
     params: Result<Query<DensityParams>, QueryRejection>,
@@ -84,7 +87,8 @@ pub async fn density(
             format!("{bins} is not a power of two from 1 to 256"),
         ));
     }
-    let filter = incident_filter([&p.category, &p.status, &p.channel, &p.from, &p.to])?;
+    let mut filter = incident_filter([&p.category, &p.status, &p.channel, &p.from, &p.to])?;
+    filter.within = who.within();
     let binned = state.incidents().read().bin(tile, bins, &filter);
     let cell = f64::from(EXTENT) / f64::from(binned.bins);
     let mut layer = LayerBuilder::new("density");
@@ -177,6 +181,7 @@ fn tile_value(v: &serde_json::Value) -> Option<TileValue> {
 /// for choropleths. Outlines are clipped to the tile plus a 64-unit buffer.
 pub async fn grids(
     State(state): State<App>,
+    Extension(who): Extension<Principal>,
     Path((z, x, y)): Path<(String, String, String)>,
     headers: HeaderMap,
     params: Result<Query<GridTileParams>, QueryRejection>,
@@ -193,7 +198,11 @@ pub async fn grids(
     let (min, max, window) = (win.min, win.max, win.rect);
     let mut layer = LayerBuilder::new("grids");
     let mut shown = Vec::new();
+    let cut = who.cut();
     for (code, shape) in engine.shapes_in(level, min, max) {
+        if !cut.keeps(code.as_str()) {
+            continue;
+        }
         let inside = shape.bounding_rect().is_some_and(|r| {
             r.min().x >= min[0] && r.min().y >= min[1] && r.max().x <= max[0] && r.max().y <= max[1]
         });

@@ -41,6 +41,11 @@ pub const SQLITE: &[Migration] = &[
         name: "0006_sessions",
         sql: include_str!("../../../migrations/sqlite/0006_sessions.sql"),
     },
+    Migration {
+        version: 7,
+        name: "0007_owners",
+        sql: include_str!("../../../migrations/sqlite/0007_owners.sql"),
+    },
 ];
 
 /// `migrations/postgis/*.sql`, in order.
@@ -74,6 +79,11 @@ pub const POSTGIS: &[Migration] = &[
         version: 6,
         name: "0006_sessions",
         sql: include_str!("../../../migrations/postgis/0006_sessions.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "0007_owners",
+        sql: include_str!("../../../migrations/postgis/0007_owners.sql"),
     },
 ];
 

@@ -20,7 +20,7 @@ pub use crate::domain::{Dataset, ImportSummary};
 pub use accounts::{
     Account, AuditEntry, AuditQuery, NewAccount, NewAuditEntry, NewToken, SessionRow, TokenRow,
 };
-pub use versions::{DraftRow, DraftSave, GridVersion, Publish, RetiredGrid};
+pub use versions::{DraftRow, DraftSave, GridVersion, NewDraft, Publish, RetiredGrid};
 
 use crate::domain::access::Login;
 use crate::domain::{
@@ -101,6 +101,8 @@ pub struct GridQuery {
     pub parent: Option<GridCode>,
     /// Grids whose polygon intersects (touches included) this box.
     pub bbox: Option<Bbox>,
+    /// Only grids whose code starts with one of these (the caller's scope); `None`: all.
+    pub within: Option<Vec<String>>,
 }
 
 /// Filter for compounds and buildings.
@@ -109,6 +111,8 @@ pub struct AreaQuery {
     /// Features in this grid or any grid under it (codes carry their parents as a prefix).
     pub grid: Option<GridCode>,
     pub bbox: Option<Bbox>,
+    /// Only features in grids whose code starts with one of these (the caller's scope).
+    pub within: Option<Vec<String>>,
 }
 
 /// Filter for incidents; newest first.
@@ -127,6 +131,11 @@ pub struct IncidentQuery {
     pub limit: Option<u32>,
     /// Only incidents with a larger id (to catch up after a bulk load).
     pub after_id: Option<i64>,
+    /// Only incidents reported in grids whose code starts with one of these (the caller's
+    /// scope); `None`: all.
+    pub within: Option<Vec<String>>,
+    /// Only incidents of these categories (a department's scope); `None`: all.
+    pub categories: Option<Vec<Category>>,
     /// Every matching incident, oldest first, no limit: for building the engine's incident
     /// columns at start, never for a client.
     pub everything: bool,
@@ -173,7 +182,7 @@ pub trait Store: Send + Sync {
     /// new grids, compounds, buildings and officers moved. `Conflict` when a grid to retire is
     /// no longer live or a new code was ever used.
     async fn publish(&self, p: &Publish) -> Result<GridVersion>;
-    async fn create_draft(&self, name: &str, base_version: i64, state: &str) -> Result<DraftRow>;
+    async fn create_draft(&self, d: &NewDraft) -> Result<DraftRow>;
     async fn drafts(&self) -> Result<Vec<DraftRow>>;
     async fn draft(&self, id: i64) -> Result<Option<DraftRow>>;
     /// Replaces a draft's state if it is still at version `expected`, and increments its
@@ -250,6 +259,16 @@ pub fn incident_grid_column(code: &GridCode) -> &'static str {
         Level::One => "grid1",
         Level::Two => "grid2",
         Level::Three => "grid3",
+    }
+}
+
+/// The incident column a scope prefix is matched against: a county or level-1 code against
+/// the level-1 grid, a level-2 code against the level-2 grid, a level-3 code the level-3.
+pub fn incident_scope_column(prefix: &str) -> &'static str {
+    match prefix.len() {
+        0..=9 => "grid1",
+        10..=12 => "grid2",
+        _ => "grid3",
     }
 }
 

@@ -35,8 +35,22 @@ pub struct DraftRow {
     /// Increases by one with every saved edit (optimistic concurrency).
     pub version: i64,
     pub state: String,
+    /// The login (or `token:<name>`) that made the draft.
+    pub owner: String,
+    /// The scope its maker worked in (`Scope`'s text form): who else may see it.
+    pub scope: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// A draft to create.
+#[derive(Clone, Debug)]
+pub struct NewDraft {
+    pub name: String,
+    pub base_version: i64,
+    pub state: String,
+    pub owner: String,
+    pub scope: String,
 }
 
 /// What saving a draft edit did.

@@ -281,8 +281,8 @@ impl Store for PostgisStore {
         let mut c = self.client().await?;
         versions::publish(&mut c, p).await
     }
-    async fn create_draft(&self, name: &str, base_version: i64, state: &str) -> Result<DraftRow> {
-        versions::create_draft(&*self.client().await?, name, base_version, state).await
+    async fn create_draft(&self, d: &super::NewDraft) -> Result<DraftRow> {
+        versions::create_draft(&*self.client().await?, d).await
     }
     async fn drafts(&self) -> Result<Vec<DraftRow>> {
         versions::drafts(&*self.client().await?).await

@@ -2,8 +2,8 @@
 
 use super::super::rows::{self, BuildingCols, CompoundCols, GridCols, IncidentCols};
 use super::super::{
-    incident_grid_column, incident_order_and_limit, serving_roles_sql, AreaQuery, Counts,
-    GridQuery, GridRow, IncidentQuery, Result, StoreError,
+    incident_grid_column, incident_order_and_limit, incident_scope_column, serving_roles_sql,
+    AreaQuery, Counts, GridQuery, GridRow, IncidentQuery, Result, StoreError,
 };
 use super::geom;
 use crate::domain::{
@@ -79,6 +79,26 @@ impl Where {
         self.push(
             &format!("{column} LIKE {{}}"),
             vec![Box::new(format!("{code}%"))],
+        );
+    }
+    /// The column (chosen per prefix) starts with one of `prefixes`; none matches when the
+    /// list is empty (a scope without map data).
+    fn within(&mut self, prefixes: &Option<Vec<String>>, column: impl Fn(&str) -> String) {
+        let Some(prefixes) = prefixes else { return };
+        if prefixes.is_empty() {
+            self.push("FALSE", vec![]);
+            return;
+        }
+        let clauses: Vec<String> = prefixes
+            .iter()
+            .map(|p| format!("{} LIKE {{}}", column(p)))
+            .collect();
+        self.push(
+            &format!("({})", clauses.join(" OR ")),
+            prefixes
+                .iter()
+                .map(|p| Box::new(format!("{p}%")) as Param)
+                .collect(),
         );
     }
     fn params(&self) -> Vec<&(dyn ToSql + Sync)> {
@@ -173,6 +193,7 @@ pub(super) async fn grids(client: &Client, q: &GridQuery) -> Result<Vec<GridRow>
     if let Some(b) = &q.bbox {
         w.bbox("g.geom", b);
     }
+    w.within(&q.within, |_| "g.code".into());
     query(client, &grid_sql(&w), &w, "listing grids")
         .await?
         .iter()
@@ -195,6 +216,7 @@ fn area_where(q: &AreaQuery) -> Where {
     if let Some(b) = &q.bbox {
         w.bbox("t.geom", b);
     }
+    w.within(&q.within, |_| "t.grid_code".into());
     w
 }
 
@@ -338,6 +360,11 @@ pub(super) async fn incidents(client: &Client, q: &IncidentQuery) -> Result<Vec<
     }
     if let Some(c) = q.category {
         w.push("category = {}", vec![Box::new(c.as_str())]);
+    }
+    w.within(&q.within, |p| incident_scope_column(p).into());
+    if let Some(cats) = &q.categories {
+        let names: Vec<String> = cats.iter().map(|c| c.as_str().to_string()).collect();
+        w.push("category = ANY({})", vec![Box::new(names)]);
     }
     if let Some(set) = q.status {
         let names: Vec<String> = set.iter().map(|s| s.as_str().to_string()).collect();

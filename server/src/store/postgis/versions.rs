@@ -3,7 +3,9 @@
 //! other and the second sees what the first retired.
 
 use super::super::versions::stale;
-use super::super::{DraftRow, DraftSave, GridVersion, Publish, Result, RetiredGrid, StoreError};
+use super::super::{
+    DraftRow, DraftSave, GridVersion, NewDraft, Publish, Result, RetiredGrid, StoreError,
+};
 use super::geom;
 use super::read::{db, get, grid_of};
 use super::write::failed;
@@ -196,24 +198,22 @@ fn draft_row(r: &Row) -> Result<DraftRow> {
         created_at: get::<DateTime<Utc>>(r, 4, "draft")?,
         updated_at: get::<DateTime<Utc>>(r, 5, "draft")?,
         version: get(r, 6, "draft")?,
+        owner: get(r, 7, "draft")?,
+        scope: get(r, 8, "draft")?,
     })
 }
 
-const DRAFT_COLUMNS: &str = "id, name, base_version, state, created_at, updated_at, version";
+const DRAFT_COLUMNS: &str =
+    "id, name, base_version, state, created_at, updated_at, version, owner, scope";
 
-pub(super) async fn create_draft(
-    client: &Client,
-    name: &str,
-    base: i64,
-    state: &str,
-) -> Result<DraftRow> {
+pub(super) async fn create_draft(client: &Client, d: &NewDraft) -> Result<DraftRow> {
     let row = client
         .query_one(
             &format!(
-                "INSERT INTO drafts (name, base_version, state, created_at, updated_at)
-                 VALUES ($1, $2, $3, now(), now()) RETURNING {DRAFT_COLUMNS}"
+                "INSERT INTO drafts (name, base_version, state, created_at, updated_at, owner, scope)
+                 VALUES ($1, $2, $3, now(), now(), $4, $5) RETURNING {DRAFT_COLUMNS}"
             ),
-            &[&name, &(base as i32), &state],
+            &[&d.name, &(d.base_version as i32), &d.state, &d.owner, &d.scope],
         )
         .await
         .map_err(|e| failed("the draft", e))?;

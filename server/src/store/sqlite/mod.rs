@@ -288,10 +288,9 @@ impl Store for SqliteStore {
         let p = p.clone();
         self.write(move |c| versions::publish(c, &p)).await
     }
-    async fn create_draft(&self, name: &str, base_version: i64, state: &str) -> Result<DraftRow> {
-        let (name, state) = (name.to_string(), state.to_string());
-        self.write(move |c| versions::create_draft(c, &name, base_version, &state))
-            .await
+    async fn create_draft(&self, d: &super::NewDraft) -> Result<DraftRow> {
+        let d = d.clone();
+        self.write(move |c| versions::create_draft(c, &d)).await
     }
     async fn drafts(&self) -> Result<Vec<DraftRow>> {
         self.read(versions::drafts).await

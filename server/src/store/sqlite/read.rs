@@ -3,8 +3,8 @@
 use super::super::rows::{self, BuildingCols, CompoundCols, GridCols, IncidentCols};
 use super::super::wkb;
 use super::super::{
-    incident_grid_column, incident_order_and_limit, serving_roles_sql, AreaQuery, Counts,
-    GridQuery, GridRow, IncidentQuery, Result, StoreError,
+    incident_grid_column, incident_order_and_limit, incident_scope_column, serving_roles_sql,
+    AreaQuery, Counts, GridQuery, GridRow, IncidentQuery, Result, StoreError,
 };
 use crate::domain::{
     Bbox, Building, Compound, GridCode, Incident, Officer, Road, ServiceCentre, StatusCounts,
@@ -46,6 +46,28 @@ impl Where {
         } else {
             format!(" WHERE {}", self.clauses.join(" AND "))
         }
+    }
+    /// The column (chosen per prefix) starts with one of `prefixes`; none matches when the
+    /// list is empty (a scope without map data).
+    fn within(&mut self, prefixes: &Option<Vec<String>>, column: impl Fn(&str) -> String) {
+        let Some(prefixes) = prefixes else { return };
+        if prefixes.is_empty() {
+            self.push("0 = 1", []);
+            return;
+        }
+        let clauses: Vec<String> = prefixes
+            .iter()
+            .map(|p| {
+                let c = column(p);
+                format!("({c} >= ? AND {c} <= ?)")
+            })
+            .collect();
+        self.push(
+            &format!("({})", clauses.join(" OR ")),
+            prefixes
+                .iter()
+                .flat_map(|p| [Value::Text(p.clone()), Value::Text(format!("{p}~"))]),
+        );
     }
     /// Envelope overlap against the R*Tree aliased `r`; exact tests follow in Rust.
     fn bbox(&mut self, b: &Bbox) {
@@ -161,6 +183,7 @@ pub(super) fn grids(conn: &Connection, q: &GridQuery) -> Result<Vec<GridRow>> {
     if let Some(b) = &q.bbox {
         w.bbox(b);
     }
+    w.within(&q.within, |_| "g.code".into());
     let sql = format!(
         "{}{} ORDER BY g.code",
         grid_select(q.bbox.is_some()),
@@ -184,6 +207,7 @@ fn area_where(q: &AreaQuery) -> Where {
     if let Some(b) = &q.bbox {
         w.bbox(b);
     }
+    w.within(&q.within, |_| "t.grid_code".into());
     w
 }
 
@@ -358,6 +382,14 @@ pub(super) fn incidents(conn: &Connection, q: &IncidentQuery) -> Result<Vec<Inci
     }
     if let Some(c) = q.category {
         w.push("category = ?", [Value::Text(c.as_str().into())]);
+    }
+    w.within(&q.within, |p| incident_scope_column(p).into());
+    if let Some(cats) = &q.categories {
+        let marks = vec!["?"; cats.len()].join(", ");
+        w.push(
+            &format!("category IN ({marks})"),
+            cats.iter().map(|c| Value::Text(c.as_str().into())),
+        );
     }
     if let Some(set) = q.status {
         let marks = vec!["?"; set.iter().count()].join(", ");

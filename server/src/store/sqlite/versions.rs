@@ -4,7 +4,9 @@
 
 use super::super::rows;
 use super::super::versions::stale;
-use super::super::{DraftRow, DraftSave, GridVersion, Publish, Result, RetiredGrid, StoreError};
+use super::super::{
+    DraftRow, DraftSave, GridVersion, NewDraft, Publish, Result, RetiredGrid, StoreError,
+};
 use super::read::grid_cols;
 use super::write::{failed, insert_grid};
 use crate::domain::GridCode;
@@ -192,7 +194,7 @@ pub(super) fn publish(conn: &mut Connection, p: &Publish) -> Result<GridVersion>
     })
 }
 
-type RawDraft = (i64, String, i64, String, i64, i64, i64);
+type RawDraft = (i64, String, i64, String, i64, i64, i64, String, String);
 
 fn draft_row(r: RawDraft) -> Result<DraftRow> {
     Ok(DraftRow {
@@ -203,10 +205,13 @@ fn draft_row(r: RawDraft) -> Result<DraftRow> {
         created_at: time(r.4)?,
         updated_at: time(r.5)?,
         version: r.6,
+        owner: r.7,
+        scope: r.8,
     })
 }
 
-const DRAFT_COLUMNS: &str = "id, name, base_version, state, created_at, updated_at, version";
+const DRAFT_COLUMNS: &str =
+    "id, name, base_version, state, created_at, updated_at, version, owner, scope";
 
 fn raw_draft(r: &rusqlite::Row) -> rusqlite::Result<RawDraft> {
     Ok((
@@ -217,19 +222,17 @@ fn raw_draft(r: &rusqlite::Row) -> rusqlite::Result<RawDraft> {
         r.get(4)?,
         r.get(5)?,
         r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
     ))
 }
 
-pub(super) fn create_draft(
-    conn: &mut Connection,
-    name: &str,
-    base: i64,
-    state: &str,
-) -> Result<DraftRow> {
+pub(super) fn create_draft(conn: &mut Connection, d: &NewDraft) -> Result<DraftRow> {
     let now = Utc::now().timestamp_millis();
     conn.execute(
-        "INSERT INTO drafts (name, base_version, state, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
-        params![name, base, state, now],
+        "INSERT INTO drafts (name, base_version, state, created_at, updated_at, owner, scope)
+         VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6)",
+        params![d.name, d.base_version, d.state, now, d.owner, d.scope],
     )
     .map_err(failed("the draft"))?;
     let id = conn.last_insert_rowid();

@@ -246,6 +246,17 @@ impl DraftState {
     }
 
     /// Codes this draft has given out (in operations still in effect).
+    /// Every grid code any operation of the draft removes or adds, undone ones included
+    /// (a redo may bring them back): what the draft may change.
+    pub fn touched(&self) -> Vec<GridCode> {
+        let mut out = Vec::new();
+        for op in &self.ops {
+            out.extend(op.removes().into_iter().cloned());
+            out.extend(op.adds().into_iter().map(|g| g.code.clone()));
+        }
+        out
+    }
+
     pub fn codes(&self) -> Vec<GridCode> {
         self.steps()
             .into_iter()
