@@ -201,6 +201,15 @@ async fn import_incidents(args: gridd::config::ImportIncidentsArgs) -> Result<()
         }
     })
     .await?;
+    accounts::audit(
+        &*store,
+        "cli",
+        "incident.bulk",
+        &args.file.display().to_string(),
+        &format!("{n} incidents loaded"),
+        "cli",
+    )
+    .await?;
     let secs = started.elapsed().as_secs_f64();
     println!(
         "imported {n} incidents from {} in {secs:.2} s ({:.0}/s), committed",
@@ -274,6 +283,12 @@ async fn run(cli: Cli) -> Result<(), MainError> {
         Command::Import(args) => {
             let store = store::open(&args.db.db).await?;
             let s = load(&*store, &args.dir, args.allow_warnings).await?;
+            let summary = format!(
+                "{} grids, {} compounds, {} buildings, {} officers",
+                s.grids, s.compounds, s.buildings, s.officers
+            );
+            let what = args.dir.display().to_string();
+            accounts::audit(&*store, "cli", "city.import", &what, &summary, "cli").await?;
             println!(
                 "imported {} grids, {} service centres, {} compounds, {} buildings, {} officers, {} roads",
                 s.grids, s.service_centres, s.compounds, s.buildings, s.officers, s.roads

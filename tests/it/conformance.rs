@@ -298,6 +298,12 @@ fn incident(
             .unwrap_or_default(),
         compound: None,
         building: None,
+        reporter: gridd::domain::reporter::Reporter {
+            by: Some("token:12345-gateway".into()),
+            name: (ms % 2 == 0).then(|| "王小明".into()),
+            phone: Some("13812345678".into()),
+            source: None,
+        },
     }
 }
 

@@ -87,7 +87,7 @@ pub struct AccountRequest<'a> {
 }
 
 /// Appends one line to the audit log, stamped now.
-pub(crate) async fn audit(
+pub async fn audit(
     store: &dyn Store,
     actor: &str,
     kind: &str,

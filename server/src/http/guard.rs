@@ -3,16 +3,20 @@
 //! live session or token, 403 naming the roles needed to a role the rule does not admit,
 //! and 403 to an unsafe request on a cookie session whose `Origin` is not this server
 //! (CSRF). An admitted caller's [`Principal`] goes into the request's extensions for the
-//! handler to cut its answer by.
+//! handler to cut its answer by. Every successful write by a signed-in caller gets its line
+//! in the audit log here (who, the route, the path, the status, from where).
 
 use super::session::{bearer, principal, session_cookie};
 use super::{App, AppError};
+use crate::app::accounts::audit;
 use crate::app::auth::Principal;
 use crate::app::policy::{rule_for, Callers};
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{header, HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::Response;
+use axum::Extension;
+use std::net::SocketAddr;
 
 /// Whether the request's `Origin` names the host it was sent to (`Host`, or the
 /// `X-Forwarded-Host` a proxy in front of us sets).
@@ -74,10 +78,37 @@ pub async fn guard(
         if !rule.admits(who.role) {
             return Err(rule.refusal(who.role));
         }
-        req.extensions_mut().insert(who);
+        req.extensions_mut().insert(who.clone());
+        if unsafe_method(req.method()) && !AUDITED_ELSEWHERE.contains(&rule.path) {
+            let (kind, object) = (
+                format!("{} {}", rule.method, rule.path),
+                req.uri().path().to_string(),
+            );
+            let source = super::session::source(
+                &req.extensions()
+                    .get::<ConnectInfo<SocketAddr>>()
+                    .cloned()
+                    .map(Extension),
+            );
+            let res = next.run(req).await;
+            if res.status().is_success() {
+                let summary = format!("answered {}", res.status());
+                if let Err(e) =
+                    audit(&*state.store, &who.actor, &kind, &object, &summary, &source).await
+                {
+                    tracing::error!(error = %e, %kind, %object, "the audit line of a write was not stored");
+                }
+            }
+            return Ok(res);
+        }
     }
     Ok(next.run(req).await)
 }
+
+/// Writes whose audit lines are written elsewhere: a report's in the report's own
+/// transaction (so intake throughput does not pay a second commit), logins and logouts by
+/// the session module.
+const AUDITED_ELSEWHERE: [&str; 2] = ["/api/incidents", "/api/session"];
 
 #[cfg(test)]
 mod tests {

@@ -6,7 +6,7 @@ use super::params::{opt_param, time};
 use super::{App, AppError, BulkLimit};
 use crate::app::auth::Principal;
 use crate::app::bulk::BulkFailure;
-use crate::domain::access::Scope;
+use crate::domain::access::{Role, Scope};
 use crate::domain::{Bbox, Category, Channel, GridCode, Incident, StatusSet};
 use crate::intake::bulk::BulkError;
 use crate::intake::RawReport;
@@ -20,9 +20,15 @@ use chrono::Utc;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-/// An incident as the API gives it, with the grids holding it under `now`'s boundaries.
-pub fn incident_view(i: &Incident, now: &crate::engine::Engine) -> IncidentView {
+/// An incident as the API gives it to `who`, with the grids holding it under `now`'s
+/// boundaries; the reporter's contacts masked unless `who` may see them.
+pub fn incident_view(i: &Incident, now: &crate::engine::Engine, who: &Principal) -> IncidentView {
     let n = &i.incident;
+    let reporter = if who.sees_contacts() {
+        n.reporter.clone()
+    } else {
+        n.reporter.masked()
+    };
     IncidentView {
         id: i.id,
         wgs84: [n.location.lng(), n.location.lat()],
@@ -36,12 +42,16 @@ pub fn incident_view(i: &Incident, now: &crate::engine::Engine) -> IncidentView 
         channel: n.channel,
         status: n.status,
         reported_at: n.reported_at.to_rfc3339(),
+        reported_by: reporter.by,
+        reporter_name: reporter.name,
+        reporter_phone: reporter.phone,
     }
 }
 
 pub async fn create(
     State(state): State<App>,
     Extension(who): Extension<Principal>,
+    addr: Option<Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<IncidentView>), AppError> {
     let body = body.map_err(|e| {
@@ -54,12 +64,17 @@ pub async fn create(
     let value: Value = serde_json::from_slice(&body)
         .map_err(|e| AppError::bad("invalid_json", format!("request body is not JSON: {e}")))?;
     let engine = state.engine();
-    let incident = RawReport::from_json(&value)
+    let mut incident = RawReport::from_json(&value)
         .and_then(|r| r.into_incident(&engine, Utc::now()))
         .map_err(AppError::from)?;
+    incident.reporter.by = Some(who.actor.clone());
+    incident.reporter.source = Some(super::session::source(&addr));
     may_report_at(&who, &incident.grids)?;
     let stored = state.report(incident).await?;
-    Ok((StatusCode::CREATED, Json(incident_view(&stored, &engine))))
+    Ok((
+        StatusCode::CREATED,
+        Json(incident_view(&stored, &engine, &who)),
+    ))
 }
 
 /// A report is the reporter role's whole job, wherever it is; anyone else reports only
@@ -149,12 +164,14 @@ pub async fn list(
         everything: false,
         within: match &who.scope {
             Scope::Categories(_) => None,
+            Scope::Nothing if who.role == Role::Reporter => None,
             _ => who.within(),
         },
         categories: match &who.scope {
             Scope::Categories(c) => Some(c.clone()),
             _ => None,
         },
+        reported_by: (who.role == Role::Reporter).then(|| who.actor.clone()),
     };
     let rows = state.store.incidents(&q).await?;
     let engine = state.engine();
@@ -165,7 +182,7 @@ pub async fn list(
                 GeoFeature {
                     id: Some(i.id.into()),
                     ..GeoFeature::new(
-                        incident_view(i, &engine),
+                        incident_view(i, &engine, &who),
                         json!({ "type": "Point", "coordinates": [p.lng(), p.lat()] }),
                     )
                 }

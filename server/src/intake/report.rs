@@ -4,9 +4,11 @@
 //! Fields: `lng`, `lat` (required), `crs` (`wgs84` default, `cgcs2000`, `gcj02`, `bd09`),
 //! `category` (required, code or Chinese name), `description`, `reported_at` (RFC 3339,
 //! default now, at most a day ahead), `channel` (default `other`), `status` (default
-//! `reported`). Unknown fields are refused, so a typo is not silently dropped.
+//! `reported`), `reporter_name` and `reporter_phone` (optional; personal data, masked for most
+//! roles). Unknown fields are refused, so a typo is not silently dropped.
 
 use crate::domain::incident::check_description;
+use crate::domain::reporter::{check_name, check_phone, Reporter};
 use crate::domain::{Category, Channel, CoordError, Crs, IncidentStatus, NewIncident, RawCoord};
 use crate::engine::Engine;
 use crate::spatial::crs;
@@ -16,7 +18,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 /// The fields a report may carry, in CSV column order.
-pub const FIELDS: [&str; 8] = [
+pub const FIELDS: [&str; 10] = [
     "lng",
     "lat",
     "crs",
@@ -25,6 +27,8 @@ pub const FIELDS: [&str; 8] = [
     "reported_at",
     "channel",
     "status",
+    "reporter_name",
+    "reporter_phone",
 ];
 
 /// What is wrong with a report, naming the field.
@@ -85,7 +89,7 @@ pub enum Raw<'a> {
 /// A report's fields, by position in [`FIELDS`].
 #[derive(Debug, Default, Clone)]
 pub struct RawReport<'a> {
-    values: [Option<Raw<'a>>; 8],
+    values: [Option<Raw<'a>>; 10],
 }
 
 impl<'a> RawReport<'a> {
@@ -241,6 +245,14 @@ impl<'a> RawReport<'a> {
                 .parse::<IncidentStatus>()
                 .map_err(|e| err("status", e.to_string()))?,
         };
+        let reporter = Reporter {
+            by: None,
+            source: None,
+            name: check_name(self.text("reporter_name")?.as_deref().unwrap_or(""))
+                .map_err(|e| err("reporter_name", e.to_string()))?,
+            phone: check_phone(self.text("reporter_phone")?.as_deref().unwrap_or(""))
+                .map_err(|e| err("reporter_phone", e.to_string()))?,
+        };
         let location = crs::to_wgs84(raw).map_err(|e| err("lng", e.to_string()))?;
         let a = engine.assign(location);
         Ok(NewIncident {
@@ -254,6 +266,7 @@ impl<'a> RawReport<'a> {
             grids: a.grids,
             compound: a.compound,
             building: a.building,
+            reporter,
         })
     }
 }

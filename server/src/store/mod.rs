@@ -136,6 +136,9 @@ pub struct IncidentQuery {
     pub within: Option<Vec<String>>,
     /// Only incidents of these categories (a department's scope); `None`: all.
     pub categories: Option<Vec<Category>>,
+    /// Only incidents posted by this account or token (an outside system reading back its
+    /// own reports).
+    pub reported_by: Option<String>,
     /// Every matching incident, oldest first, no limit: for building the engine's incident
     /// columns at start, never for a client.
     pub everything: bool,

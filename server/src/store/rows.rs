@@ -174,6 +174,8 @@ pub(crate) struct IncidentCols {
     pub grids: [Option<String>; 3],
     pub compound: Option<String>,
     pub building: Option<String>,
+    /// `reported_by`, `reporter_name`, `reporter_phone`.
+    pub reporter: [Option<String>; 3],
 }
 
 pub(crate) fn incident(c: IncidentCols) -> Result<Incident> {
@@ -197,6 +199,15 @@ pub(crate) fn incident(c: IncidentCols) -> Result<Incident> {
             },
             compound: opt_id(&row, c.compound)?,
             building: opt_id(&row, c.building)?,
+            reporter: {
+                let [by, name, phone] = c.reporter;
+                crate::domain::reporter::Reporter {
+                    by,
+                    name,
+                    phone,
+                    source: None,
+                }
+            },
         },
     })
 }

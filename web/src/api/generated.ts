@@ -17,7 +17,16 @@ compound?: string | null, };
 
 export type LocateAnswer = { wgs84: Position, raw: RawCoordView, grids: Array<GridRef>, compound: CompoundRef | null, building: BuildingRef | null, };
 
-export type IncidentView = { id: number, wgs84: Position, raw: RawCoordView, grids: Array<GridRef>, current_grids: Array<GridRef>, compound: string | null, building: string | null, category: Category, description: string, channel: Channel, status: Status, reported_at: string, };
+export type IncidentView = { id: number, wgs84: Position, raw: RawCoordView, grids: Array<GridRef>, current_grids: Array<GridRef>, compound: string | null, building: string | null, category: Category, description: string, channel: Channel, status: Status, reported_at: string, 
+/**
+ * The account login or `token:<name>` that posted it.
+ */
+reported_by: string | null, 
+/**
+ * The reporter's name and phone: whole for the dispatcher, the admin and the department
+ * handling the case; masked (`王**`, `138****5678`) for everyone else.
+ */
+reporter_name: string | null, reporter_phone: string | null, };
 
 export type HealthAnswer = { status: string, store: string, 
 /**

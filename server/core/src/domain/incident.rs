@@ -185,6 +185,8 @@ pub struct NewIncident {
     pub grids: GridPath,
     pub compound: Option<FeatureId>,
     pub building: Option<FeatureId>,
+    /// Who posted it, and the person's name and phone when given.
+    pub reporter: super::reporter::Reporter,
 }
 
 /// A stored incident.

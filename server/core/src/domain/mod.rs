@@ -13,6 +13,7 @@ pub mod message;
 pub mod metrics;
 pub mod model;
 pub mod plan;
+pub mod reporter;
 pub mod validate;
 
 pub use city::{Dataset, ImportSummary, RepeatedKey};

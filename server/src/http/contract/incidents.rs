@@ -29,6 +29,12 @@ pub struct IncidentView {
     #[ts(type = "Status")]
     pub status: IncidentStatus,
     pub reported_at: String,
+    /// The account login or `token:<name>` that posted it.
+    pub reported_by: Option<String>,
+    /// The reporter's name and phone: whole for the dispatcher, the admin and the department
+    /// handling the case; masked (`王**`, `138****5678`) for everyone else.
+    pub reporter_name: Option<String>,
+    pub reporter_phone: Option<String>,
 }
 
 /// `POST /api/incidents/bulk`: how many reports were stored (all of them, or none).

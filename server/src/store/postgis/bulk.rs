@@ -9,7 +9,8 @@ use tokio_postgres::binary_copy::BinaryCopyInWriter;
 use tokio_postgres::types::{ToSql, Type};
 
 const COPY: &str = "COPY incidents (raw_lng, raw_lat, raw_crs, geom, category, description, channel,
-                   reported_at, status, grid1, grid2, grid3, compound_fid, building_fid, street_code)
+                   reported_at, status, grid1, grid2, grid3, compound_fid, building_fid, street_code,
+                   reported_by, reporter_name, reporter_phone)
                    FROM STDIN (FORMAT binary)";
 
 pub(super) async fn load(
@@ -47,6 +48,9 @@ pub(super) async fn load(
         Type::TEXT,
         Type::TEXT,
         Type::TEXT,
+        Type::TEXT,
+        Type::TEXT,
+        Type::TEXT,
     ];
     let writer = BinaryCopyInWriter::new(sink, &types);
     let mut writer = std::pin::pin!(writer);
@@ -56,7 +60,7 @@ pub(super) async fn load(
             Some(BulkMsg::Rows(rows)) => {
                 for r in &rows {
                     let point = geom::point(r.location.lng(), r.location.lat());
-                    let values: [&(dyn ToSql + Sync); 15] = [
+                    let values: [&(dyn ToSql + Sync); 18] = [
                         &r.raw.lng,
                         &r.raw.lat,
                         &r.raw.crs.as_str(),
@@ -72,6 +76,9 @@ pub(super) async fn load(
                         &r.compound.as_ref().map(|c| c.as_str()),
                         &r.building.as_ref().map(|b| b.as_str()),
                         &r.grids.level1.as_ref().map(|g| g.street()),
+                        &r.reporter.by,
+                        &r.reporter.name,
+                        &r.reporter.phone,
                     ];
                     writer.as_mut().write(&values).await.map_err(|e| {
                         StoreError::db(format!("copying bulk incident {}", n + 1), e)

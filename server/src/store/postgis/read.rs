@@ -362,6 +362,9 @@ pub(super) async fn incidents(client: &Client, q: &IncidentQuery) -> Result<Vec<
         w.push("category = {}", vec![Box::new(c.as_str())]);
     }
     w.within(&q.within, |p| incident_scope_column(p).into());
+    if let Some(by) = &q.reported_by {
+        w.push("reported_by = {}", vec![Box::new(by.clone())]);
+    }
     if let Some(cats) = &q.categories {
         let names: Vec<String> = cats.iter().map(|c| c.as_str().to_string()).collect();
         w.push("category = ANY({})", vec![Box::new(names)]);
@@ -387,7 +390,8 @@ pub(super) async fn incidents(client: &Client, q: &IncidentQuery) -> Result<Vec<
     }
     let sql = format!(
         "SELECT id, raw_lng, raw_lat, raw_crs, ST_X(geom), ST_Y(geom), category, description, channel,
-                reported_at, status, grid1, grid2, grid3, compound_fid, building_fid
+                reported_at, status, grid1, grid2, grid3, compound_fid, building_fid,
+                reported_by, reporter_name, reporter_phone
          FROM incidents{}{}",
         w.sql(),
         incident_order_and_limit(q)
@@ -412,6 +416,7 @@ pub(super) async fn incidents(client: &Client, q: &IncidentQuery) -> Result<Vec<
                 grids: [get(r, 11, &what)?, get(r, 12, &what)?, get(r, 13, &what)?],
                 compound: get(r, 14, &what)?,
                 building: get(r, 15, &what)?,
+                reporter: [get(r, 16, &what)?, get(r, 17, &what)?, get(r, 18, &what)?],
             })
         })
         .collect()

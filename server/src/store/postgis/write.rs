@@ -218,8 +218,10 @@ pub(super) async fn insert_incidents(
     let stmt = tx
         .prepare(
             "INSERT INTO incidents (raw_lng, raw_lat, raw_crs, geom, category, description, channel, reported_at,
-                                    status, grid1, grid2, grid3, compound_fid, building_fid, street_code)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+                                    status, grid1, grid2, grid3, compound_fid, building_fid, street_code,
+                                    reported_by, reporter_name, reporter_phone)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+             RETURNING id",
         )
         .await
         .map_err(|e| StoreError::db("preparing the incident insert", e))?;
@@ -243,6 +245,9 @@ pub(super) async fn insert_incidents(
                 Box::new(n.compound.as_ref().map(|c| c.to_string())),
                 Box::new(n.building.as_ref().map(|b| b.to_string())),
                 Box::new(n.grids.level1.as_ref().map(|g| g.street().to_string())),
+                Box::new(n.reporter.by.clone()),
+                Box::new(n.reporter.name.clone()),
+                Box::new(n.reporter.phone.clone()),
             ];
             let what = format!("incident {} of the batch", chunk_no * PIPELINE + i + 1);
             let stmt = &stmt;
@@ -265,8 +270,37 @@ pub(super) async fn insert_incidents(
             incident: n.clone(),
         }));
     }
+    audit_reports(&tx, &out).await?;
     tx.commit()
         .await
         .map_err(|e| StoreError::db("committing incidents", e))?;
     Ok(out)
+}
+
+/// One audit line per report posted by an account or token, in the reports' transaction.
+async fn audit_reports(tx: &tokio_postgres::Transaction<'_>, stored: &[Incident]) -> Result<()> {
+    let mut cols: [Vec<String>; 4] = Default::default();
+    for i in stored {
+        let n = &i.incident;
+        let Some(by) = &n.reporter.by else { continue };
+        cols[0].push(by.clone());
+        cols[1].push(format!("incident {}", i.id));
+        cols[2].push(crate::domain::reporter::Reporter::audit_summary(
+            n.category.as_str(),
+            n.grids.level3.as_ref().map(|g| g.as_str()),
+        ));
+        cols[3].push(n.reporter.source.clone().unwrap_or_default());
+    }
+    if cols[0].is_empty() {
+        return Ok(());
+    }
+    tx.execute(
+        "INSERT INTO audit (at, actor, kind, object, summary, source)
+         SELECT now(), a, 'incident.create', o, s, f
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(a, o, s, f)",
+        &[&cols[0], &cols[1], &cols[2], &cols[3]],
+    )
+    .await
+    .map_err(|e| failed("the audit lines of the reports", e))?;
+    Ok(())
 }

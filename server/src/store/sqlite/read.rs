@@ -384,6 +384,9 @@ pub(super) fn incidents(conn: &Connection, q: &IncidentQuery) -> Result<Vec<Inci
         w.push("category = ?", [Value::Text(c.as_str().into())]);
     }
     w.within(&q.within, |p| incident_scope_column(p).into());
+    if let Some(by) = &q.reported_by {
+        w.push("reported_by = ?", [Value::Text(by.clone())]);
+    }
     if let Some(cats) = &q.categories {
         let marks = vec!["?"; cats.len()].join(", ");
         w.push(
@@ -418,7 +421,8 @@ pub(super) fn incidents(conn: &Connection, q: &IncidentQuery) -> Result<Vec<Inci
     }
     let sql = format!(
         "SELECT id, raw_lng, raw_lat, raw_crs, lng, lat, category, description, channel,
-                reported_at, status, grid1, grid2, grid3, compound_fid, building_fid
+                reported_at, status, grid1, grid2, grid3, compound_fid, building_fid,
+                reported_by, reporter_name, reporter_phone
          FROM incidents{}{}",
         w.sql(),
         incident_order_and_limit(q)
@@ -453,6 +457,11 @@ pub(super) fn incidents(conn: &Connection, q: &IncidentQuery) -> Result<Vec<Inci
             ],
             compound: r.get(14).map_err(&e)?,
             building: r.get(15).map_err(&e)?,
+            reporter: [
+                r.get(16).map_err(&e)?,
+                r.get(17).map_err(&e)?,
+                r.get(18).map_err(&e)?,
+            ],
         })?);
     }
     Ok(out)

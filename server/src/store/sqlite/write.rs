@@ -4,6 +4,7 @@
 use super::super::wkb;
 use super::super::{Dataset, ImportSummary, Result, StoreError};
 use super::read::millis;
+use crate::domain::reporter::Reporter;
 use crate::domain::{Incident, NewIncident};
 use geo::{BoundingRect, MultiPolygon};
 use rusqlite::{params, Connection, ErrorCode, Transaction, TransactionBehavior};
@@ -187,8 +188,9 @@ pub(super) fn insert_incident(tx: &Transaction, n: &NewIncident, now: i64) -> ru
     tx.prepare_cached(
         "INSERT INTO incidents (raw_lng, raw_lat, raw_crs, lng, lat, category, description, channel,
                                 reported_at, status, grid1, grid2, grid3, compound_fid, building_fid,
-                                street_code, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                                street_code, created_at, reported_by, reporter_name, reporter_phone)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 ?18, ?19, ?20)",
     )?
     .execute(params![
         n.raw.lng,
@@ -207,7 +209,10 @@ pub(super) fn insert_incident(tx: &Transaction, n: &NewIncident, now: i64) -> ru
         n.compound.as_ref().map(|c| c.as_str()),
         n.building.as_ref().map(|b| b.as_str()),
         street,
-        now
+        now,
+        n.reporter.by,
+        n.reporter.name,
+        n.reporter.phone
     ])?;
     Ok(())
 }
@@ -224,10 +229,27 @@ pub(super) fn insert_incidents(
     for (i, n) in incidents.into_iter().enumerate() {
         insert_incident(&tx, &n, now)
             .map_err(failed(&format!("incident {} of the batch", i + 1)))?;
-        out.push(Incident {
-            id: tx.last_insert_rowid(),
-            incident: n,
-        });
+        let id = tx.last_insert_rowid();
+        if let Some(by) = &n.reporter.by {
+            tx.prepare_cached(
+                "INSERT INTO audit (at, actor, kind, object, summary, source)
+                 VALUES (?1, ?2, 'incident.create', ?3, ?4, ?5)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    now,
+                    by,
+                    format!("incident {id}"),
+                    Reporter::audit_summary(
+                        n.category.as_str(),
+                        n.grids.level3.as_ref().map(|g| g.as_str())
+                    ),
+                    n.reporter.source.as_deref().unwrap_or("")
+                ])
+            })
+            .map_err(failed("the audit line of a report"))?;
+        }
+        out.push(Incident { id, incident: n });
     }
     tx.commit()
         .map_err(|e| StoreError::db("committing incidents", e))?;

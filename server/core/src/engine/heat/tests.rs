@@ -22,6 +22,7 @@ fn incident(
         grids: GridPath::from_code(&GridCode::parse("610581001002003").unwrap()),
         compound: None,
         building: None,
+        reporter: Default::default(),
     }
 }
 
