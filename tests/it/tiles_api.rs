@@ -63,7 +63,7 @@ fn uri(t: Tile, query: &str) -> String {
 }
 
 /// Sum of `count` over the `density` layer's features.
-fn total_count(bytes: &[u8]) -> u64 {
+pub(crate) fn total_count(bytes: &[u8]) -> u64 {
     let tile = MvtTile::decode(bytes).expect("a protobuf vector tile");
     let Some(layer) = tile.layers.iter().find(|l| l.name == "density") else {
         return 0;

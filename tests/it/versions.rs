@@ -16,6 +16,7 @@ both_stores!(
     a_publish_retires_grids_adds_new_ones_and_moves_what_they_held,
     a_second_publish_over_a_retired_grid_or_a_used_code_is_a_conflict_and_writes_nothing,
     drafts_are_created_listed_updated_and_deleted,
+    an_officer_of_two_merged_grids_serves_the_merged_grid_once,
 );
 
 /// The west half and east half of grid 610581001001001 (110.43–110.44, 35.475–35.48).
@@ -207,4 +208,55 @@ fn draft(name: &str) -> gridd::store::NewDraft {
         owner: "planner.li".into(),
         scope: "610581".into(),
     }
+}
+
+async fn an_officer_of_two_merged_grids_serves_the_merged_grid_once(store: S) {
+    let data = loaded(&store).await;
+    let olds = [code("610581001001001"), code("610581001001002")];
+    let mut merged = halves().remove(0);
+    merged.code = code("610581001001009");
+    let officers: Vec<_> = data
+        .officers
+        .iter()
+        .flat_map(|o| {
+            let to = merged.code.clone();
+            o.grids
+                .iter()
+                .filter(|g| olds.contains(g))
+                .map(move |g| (o.id.clone(), g.clone(), to.clone()))
+        })
+        .collect();
+    let twice = officers.iter().filter(|m| m.0.as_str() == "O006").count();
+    assert_eq!(twice, 2, "the fixture's instructor O006 serves both grids");
+    store
+        .publish(&gridd::store::Publish {
+            draft: None,
+            valid_from: at(T0),
+            note: "merge 001 and 002".into(),
+            retire: olds.to_vec(),
+            compounds: data
+                .compounds
+                .iter()
+                .filter(|c| c.grid.as_ref().is_some_and(|g| olds.contains(g)))
+                .map(|c| (c.id.clone(), merged.code.clone()))
+                .collect(),
+            buildings: data
+                .buildings
+                .iter()
+                .filter(|b| b.grid.as_ref().is_some_and(|g| olds.contains(g)))
+                .map(|b| (b.id.clone(), merged.code.clone()))
+                .collect(),
+            officers,
+            create: vec![merged.clone()],
+        })
+        .await
+        .expect("the merge publishes");
+    let serving: Vec<String> = store
+        .officers(Some(&merged.code))
+        .await
+        .unwrap()
+        .iter()
+        .map(|o| o.id.to_string())
+        .collect();
+    assert_eq!(serving, ["O003", "O004", "O006", "O007"]);
 }

@@ -11,7 +11,7 @@ use super::{App, AppError};
 use crate::app::accounts::audit;
 use crate::app::auth::Principal;
 use crate::app::policy::{rule_for, Callers};
-use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::extract::{ConnectInfo, MatchedPath, OriginalUri, Request, State};
 use axum::http::{header, HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -82,7 +82,9 @@ pub async fn guard(
         if unsafe_method(req.method()) && !AUDITED_ELSEWHERE.contains(&rule.path) {
             let (kind, object) = (
                 format!("{} {}", rule.method, rule.path),
-                req.uri().path().to_string(),
+                req.extensions()
+                    .get::<OriginalUri>()
+                    .map_or_else(|| req.uri().path().to_string(), |u| u.path().to_string()),
             );
             let source = super::session::source(
                 &req.extensions()

@@ -157,10 +157,12 @@ pub(super) async fn publish(client: &mut Client, p: &Publish) -> Result<GridVers
                 .map_err(|e| failed(table, e))?;
         }
     }
-    for (officer, from, to) in &p.officers {
+    // An officer of two grids merged into one gets the merged grid once; the rows of the
+    // retired grids go below.
+    for (officer, _from, to) in &p.officers {
         tx.execute(
-            "UPDATE officer_grids SET grid_code = $1 WHERE officer_fid = $2 AND grid_code = $3",
-            &[&to.as_str(), &officer.as_str(), &from.as_str()],
+            "INSERT INTO officer_grids (officer_fid, grid_code) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            &[&officer.as_str(), &to.as_str()],
         )
         .await
         .map_err(|e| failed("an officer's grid", e))?;

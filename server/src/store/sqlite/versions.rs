@@ -152,10 +152,12 @@ pub(super) fn publish(conn: &mut Connection, p: &Publish) -> Result<GridVersion>
                 .map_err(failed(table))?;
         }
     }
-    for (officer, from, to) in &p.officers {
+    // An officer of two grids merged into one gets the merged grid once; the rows of the
+    // retired grids go below.
+    for (officer, _from, to) in &p.officers {
         tx.execute(
-            "UPDATE officer_grids SET grid_code = ?1 WHERE officer_fid = ?2 AND grid_code = ?3",
-            params![to.as_str(), officer.as_str(), from.as_str()],
+            "INSERT INTO officer_grids (officer_fid, grid_code) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+            params![officer.as_str(), to.as_str()],
         )
         .map_err(failed("an officer's grid"))?;
     }
