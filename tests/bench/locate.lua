@@ -5,6 +5,9 @@
 local min_lng, max_lng = 110.36, 110.52
 local min_lat, max_lat = 35.41, 35.53
 local POOL = 4096
+-- Every request carries the admin token run.sh made (authentication is on, as in service).
+local headers = {}
+if os.getenv("GRIDD_TOKEN") then headers["Authorization"] = "Bearer " .. os.getenv("GRIDD_TOKEN") end
 
 local threads = 0
 function setup(thread)
@@ -18,7 +21,7 @@ function init(args)
   for i = 1, POOL do
     local lng = min_lng + math.random() * (max_lng - min_lng)
     local lat = min_lat + math.random() * (max_lat - min_lat)
-    pool[i] = wrk.format("GET", string.format("/api/locate?lng=%.7f&lat=%.7f", lng, lat))
+    pool[i] = wrk.format("GET", string.format("/api/locate?lng=%.7f&lat=%.7f", lng, lat), headers)
   end
 end
 

@@ -7,6 +7,8 @@ local min_lat, max_lat = 35.41, 35.53
 local categories = { "e_street_order", "e_environment", "c_traffic_facilities", "c_greenery", "e_other_events" }
 local channels = { "patrol", "hotline_12345", "resident_app", "snapshot" }
 local headers = { ["Content-Type"] = "application/json" }
+-- Every request carries the admin token run.sh made (authentication is on, as in service).
+if os.getenv("GRIDD_TOKEN") then headers["Authorization"] = "Bearer " .. os.getenv("GRIDD_TOKEN") end
 local POOL = 4096
 
 local threads = 0

@@ -143,9 +143,24 @@ http_get() {
   exec 3<&-
 }
 
+# Makes the store's first admin and an admin token for wrk (as an operator would with the
+# CLI); exports GRIDD_TOKEN, which the wrk scripts send as `Authorization: Bearer`. Every
+# request of P2 and P3b is thus authenticated, as in service.
+with_token() {
+  local db=$1
+  if ! "$GRIDD" user add --db "$db" --login bench.admin --role admin --password-stdin \
+      <<<"bench-admin-password" >/dev/null 2>"$WORK/user-add.log"; then
+    grep -q "is taken" "$WORK/user-add.log" || { cat "$WORK/user-add.log" >&2; die "gridd user add failed"; }
+  fi
+  GRIDD_TOKEN=$("$GRIDD" token create --db "$db" --name "bench-$(date +%s%N)" --role admin) \
+    || die "gridd token create failed"
+  export GRIDD_TOKEN
+}
+
 # Starts `gridd serve` on a store; sets SERVER_PID and SERVER_PORT once it answers.
 serve() {
   local db=$1 log=$2
+  with_token "$db"
   SERVER_PORT=$(free_port)
   GRIDD_LOG=warn "$GRIDD" serve --db "$db" --port "$SERVER_PORT" --web-dir "$WORK/no-web" >"$log" 2>&1 &
   SERVER_PID=$!

@@ -53,7 +53,7 @@ async function basemapShare(page, [r, g, b]) {
 }
 
 test('the configured GCJ-02 basemap is drawn under our data with a warning in metres', async () => {
-  const { page, context, problems } = await openPage(browser, DESKTOP);
+  const { page, context, problems } = await openPage(browser, DESKTOP, { server });
   try {
     await page.goto(`${server.url}/officer`);
     await waitForMapIdle(page);
@@ -74,7 +74,7 @@ test('the configured GCJ-02 basemap is drawn under our data with a warning in me
 });
 
 test('a pasted 天地图 URL in degrees is refused in words; a Web Mercator CGCS2000 one is drawn without warning', async () => {
-  const { page, context, problems } = await openPage(browser, PHONE);
+  const { page, context, problems } = await openPage(browser, PHONE, { server });
   try {
     await page.goto(`${server.url}/leader`);
     await waitForMapIdle(page);

@@ -35,7 +35,7 @@ async function chineseLabels(page) {
 
 test('zh-CN by default, English after the toggle, remembered on the next visit', async () => {
   // A browser that asks for English still gets Chinese until the person switches.
-  const { page, context, problems } = await openPage(browser, DESKTOP, { locale: 'en-US' });
+  const { page, context, problems } = await openPage(browser, DESKTOP, { locale: 'en-US', server });
   try {
     await page.goto(`${server.url}/officer`);
     await waitForMapIdle(page);
@@ -81,7 +81,7 @@ test('zh-CN by default, English after the toggle, remembered on the next visit',
 });
 
 test('the officer view in English on a phone', async () => {
-  const { page, context, problems } = await openPage(browser, PHONE);
+  const { page, context, problems } = await openPage(browser, PHONE, { server });
   try {
     await page.goto(`${server.url}/officer`);
     await page.evaluate(() => localStorage.setItem('gridd.lang', 'en'));

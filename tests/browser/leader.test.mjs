@@ -44,7 +44,7 @@ async function canvasHash(page) {
 }
 
 test('changing a filter changes the density tile requests and the rendered heatmap', async () => {
-  const { page, context, problems } = await openPage(browser, DESKTOP);
+  const { page, context, problems } = await openPage(browser, DESKTOP, { server });
   const tiles = watchTiles(context, 'density');
   const stats = [];
   page.on('request', (req) => req.url().includes('/api/stats/grids') && stats.push(new URL(req.url())));
@@ -95,7 +95,7 @@ test('changing a filter changes the density tile requests and the rendered heatm
 });
 
 test('the choropleth follows the filters and the chosen figure', async () => {
-  const { page, context, problems } = await openPage(browser, DESKTOP);
+  const { page, context, problems } = await openPage(browser, DESKTOP, { server });
   const tiles = watchTiles(context, 'grids');
   try {
     await page.goto(`${server.url}/leader?category=e_street_order`);
@@ -123,7 +123,7 @@ test('the choropleth follows the filters and the chosen figure', async () => {
 });
 
 test('the table sorts, and a row leads to its grid on the map with its detail', async () => {
-  const { page, context, problems } = await openPage(browser, DESKTOP);
+  const { page, context, problems } = await openPage(browser, DESKTOP, { server });
   try {
     await page.goto(`${server.url}/leader`);
     await waitForMapIdle(page);
@@ -173,7 +173,7 @@ test('the table sorts, and a row leads to its grid on the map with its detail', 
 });
 
 test('a failing statistics answer is shown in words, the map still works', async () => {
-  const { page, context } = await openPage(browser, DESKTOP);
+  const { page, context } = await openPage(browser, DESKTOP, { server });
   try {
     await page.route('**/api/stats/grids?*', (route) =>
       route.fulfill({

@@ -49,7 +49,7 @@ for (const [size, viewport] of [
 ]) {
   test(`at ${size} an officer picks a grid, taps the map, reports, and the API files it in that grid`, async () => {
     const grid = await gridWithInnerCentre();
-    const { page, context, problems } = await openPage(browser, viewport);
+    const { page, context, problems } = await openPage(browser, viewport, { server });
     try {
       await page.goto(`${server.url}/officer`);
       await waitForMapIdle(page);
@@ -125,7 +125,7 @@ test('an officer types GCJ-02 coordinates and sees the grid, compound and buildi
   const expected = await server.api(`/api/locate?lng=${gcj[0]}&lat=${gcj[1]}&crs=gcj02`);
   assert.ok(Math.abs(expected.wgs84[0] - wgs[0]) < 2e-5, 'GCJ-02 round trip is off');
 
-  const { page, context, problems } = await openPage(browser, DESKTOP);
+  const { page, context, problems } = await openPage(browser, DESKTOP, { server });
   try {
     await page.goto(`${server.url}/officer`);
     await waitForMapIdle(page);
@@ -167,7 +167,7 @@ test('empty states and errors are said in words', async () => {
   const quiet = stats.grids.find((g) => g.open === 0);
   assert.ok(quiet, 'every grid has an open incident');
 
-  const { page, context } = await openPage(browser, DESKTOP);
+  const { page, context } = await openPage(browser, DESKTOP, { server });
   try {
     await page.goto(`${server.url}/officer?grid=${quiet.code}`);
     await waitForMapIdle(page);

@@ -20,7 +20,7 @@ after(async () => {
 });
 
 test('a planner splits an oversized grid in a draft, validates and publishes a new version', async () => {
-  const { page, context, problems } = await openPage(browser, DESKTOP);
+  const { page, context, problems } = await openPage(browser, DESKTOP, { server });
   try {
     await page.goto(`${server.url}/planner`);
     await waitForMapIdle(page);
@@ -48,7 +48,7 @@ test('a planner splits an oversized grid in a draft, validates and publishes a n
     assert.match(await page.locator('#draft-current').innerText(), /北片超大网格调整 · 1 步/);
     assert.match(await page.locator('#plan-draft').innerText(), new RegExp(`将撤销网格：${target.code}`));
     // The live grids are untouched until publishing.
-    assert.equal((await fetch(`${server.url}/api/grids/${target.code}`)).status, 200);
+    assert.equal((await fetch(`${server.url}/api/grids/${target.code}`, { headers: server.auth })).status, 200);
 
     await page.click('#draft-undo');
     await page.locator('#plan-draft >> text=草稿尚无改动').waitFor();
@@ -67,7 +67,7 @@ test('a planner splits an oversized grid in a draft, validates and publishes a n
     const versions = await server.api('/api/versions');
     assert.equal(versions.versions.length, 2);
     const created = versions.versions[1].created;
-    assert.equal((await fetch(`${server.url}/api/grids/${target.code}`)).status, 404, 'the old grid is retired');
+    assert.equal((await fetch(`${server.url}/api/grids/${target.code}`, { headers: server.auth })).status, 404, 'the old grid is retired');
     for (const code of created) {
       const g = await server.api(`/api/grids/${code}`);
       assert.ok(g.properties.households >= 300 && g.properties.households <= 500, `${code}: ${g.properties.households}`);
@@ -88,7 +88,7 @@ test('a planner splits an oversized grid in a draft, validates and publishes a n
 });
 
 test('the reasons a split misses the band read in Chinese, and in English after the toggle', async () => {
-  const { page, context, problems } = await openPage(browser, DESKTOP);
+  const { page, context, problems } = await openPage(browser, DESKTOP, { server });
   try {
     // A grid whose split the server explains: a compound divided by building, or a unit over the band.
     const list = await server.api('/api/plan/oversized');
@@ -96,7 +96,7 @@ test('the reasons a split misses the band read in Chinese, and in English after 
     for (const g of list.grids.filter((x) => x.fit === 'over')) {
       const res = await fetch(`${server.url}/api/plan/split`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...server.auth },
         body: JSON.stringify({ code: g.code }),
       });
       const preview = await res.json();
@@ -128,7 +128,7 @@ test('the reasons a split misses the band read in Chinese, and in English after 
 });
 
 test('the planner view on a phone lists the grids outside the band', async () => {
-  const { page, context, problems } = await openPage(browser, PHONE);
+  const { page, context, problems } = await openPage(browser, PHONE, { server });
   try {
     await page.goto(`${server.url}/planner`);
     await waitForMapIdle(page);
@@ -141,7 +141,7 @@ test('the planner view on a phone lists the grids outside the band', async () =>
 });
 
 test('a planner fixes every oversized grid in one step and publishes: none is left over the band', async () => {
-  const { page, context, problems } = await openPage(browser, DESKTOP);
+  const { page, context, problems } = await openPage(browser, DESKTOP, { server });
   try {
     await page.goto(`${server.url}/planner`);
     await waitForMapIdle(page);
@@ -165,7 +165,7 @@ test('a planner fixes every oversized grid in one step and publishes: none is le
 });
 
 test('a planner cuts a grid along a line drawn across it on the map', async () => {
-  const { page, context, problems } = await openPage(browser, DESKTOP);
+  const { page, context, problems } = await openPage(browser, DESKTOP, { server });
   try {
     await page.goto(`${server.url}/planner`);
     await waitForMapIdle(page);
@@ -221,7 +221,7 @@ const centreOf = (ring) => [
 test('a planner brushes a building along the shared edge into the neighbouring grid', async () => {
   // Two neighbours and a building that can move, found through the API on a scratch draft.
   const post = (path, body) =>
-    fetch(`${server.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${server.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...server.auth }, body: JSON.stringify(body) });
   const scratch = await (await post('/api/drafts', { name: 'scratch' })).json();
   const grids = (await server.api('/api/grids?level=3&parent=610581001002')).features;
   let pair = null;
@@ -250,9 +250,9 @@ test('a planner brushes a building along the shared edge into the neighbouring g
     }
   }
   assert.ok(building, 'a building along the shared edge');
-  await fetch(`${server.url}/api/drafts/${scratch.id}`, { method: 'DELETE' });
+  await fetch(`${server.url}/api/drafts/${scratch.id}`, { method: 'DELETE', headers: server.auth });
 
-  const { page, context, problems } = await openPage(browser, DESKTOP);
+  const { page, context, problems } = await openPage(browser, DESKTOP, { server });
   try {
     await page.goto(`${server.url}/planner?grid=${a.properties.code}`);
     await waitForMapIdle(page);

@@ -46,7 +46,7 @@ for (const [size, viewport] of [
 ]) {
   describe(`at ${size}`, () => {
     test('the officer view loads, draws the map and shows a grid with its incidents', async () => {
-      const { page, context, problems } = await openPage(browser, viewport);
+      const { page, context, problems } = await openPage(browser, viewport, { server });
       try {
         await page.goto(`${server.url}/officer?grid=${busyGrid}`);
         await waitForMapIdle(page);
@@ -66,7 +66,7 @@ for (const [size, viewport] of [
     });
 
     test('the leader view loads, draws the heatmap and lists the grids', async () => {
-      const { page, context, problems } = await openPage(browser, viewport);
+      const { page, context, problems } = await openPage(browser, viewport, { server });
       try {
         await page.goto(`${server.url}/leader`);
         await waitForMapIdle(page);
@@ -86,7 +86,7 @@ for (const [size, viewport] of [
     });
 
     test('the leader view switches to grid choropleths', async () => {
-      const { page, context, problems } = await openPage(browser, viewport);
+      const { page, context, problems } = await openPage(browser, viewport, { server });
       try {
         await page.goto(`${server.url}/leader`);
         await waitForMapIdle(page);
@@ -115,7 +115,7 @@ test('P6: navigation to the first full map render (goal ≤ 1.5 s headless)', as
     const times = [];
     for (let i = 0; i < RUNS; i++) {
       // A new context each time: nothing cached, as for a first visit.
-      const { page, context, problems } = await openPage(browser, DESKTOP);
+      const { page, context, problems } = await openPage(browser, DESKTOP, { server });
       try {
         await page.goto(`${server.url}/${view}`);
         await waitForMapIdle(page);

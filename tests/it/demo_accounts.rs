@@ -31,7 +31,7 @@ async fn the_demo_has_one_account_of_each_role_over_the_loaded_city_made_once(
     };
     assert_eq!(scope("demo.leader"), "610581001");
     assert_eq!(scope("demo.community"), "610581001001");
-    assert_eq!(scope("demo.officer"), "610581001001001");
+    assert_eq!(scope("demo.officer"), "610581001001001,610581001001002");
     assert_eq!(scope("demo.planner"), "610581");
     let officer = made.iter().find(|a| a.role == Role::Officer).unwrap();
     assert!(

@@ -202,7 +202,7 @@ async fn a_wrong_password_and_an_unknown_login_get_the_same_answer_and_the_sixth
 }
 
 async fn a_machine_token_is_accepted_until_revoked_and_a_forged_one_is_not(store: Arc<dyn Store>) {
-    let (_, r) = setup(&store).await;
+    let (state, r) = setup(&store).await;
     let (token, row) = accounts::create_token(&*store, "cli", "12345-gateway", "reporter", "")
         .await
         .unwrap();
@@ -224,8 +224,12 @@ async fn a_machine_token_is_accepted_until_revoked_and_a_forged_one_is_not(store
     let (s, _, _) = send(&r, bearer(&"0".repeat(64))).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     store.revoke_token(row.id).await.unwrap();
+    // A token checked a moment ago is trusted for up to RECHECK (5 s) more, on every server;
+    // after that it is refused.
+    let later = Utc::now() + gridd::app::auth::RECHECK + Duration::seconds(1);
+    assert!(state.token(&token, later).await.unwrap().is_none());
     let (s, _, _) = send(&r, bearer(&token)).await;
-    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "and from then on over HTTP too");
 }
 
 async fn a_session_ends_after_thirty_idle_minutes(store: Arc<dyn Store>) {

@@ -1,28 +1,50 @@
 /**
- * Entry point: the path picks the view (`/officer`, `/leader`, `/planner`; `/` is the officer's), the
- * shell gives it a panel and a map area. The server answers index.html for both paths.
+ * Entry point: `/login` is the login page; every other page first asks who is signed in (no
+ * session: to the login page, to come back after). The path picks the view (`/officer`,
+ * `/leader`, `/planner`); a view the role may not open, and `/`, go to the role's landing view.
+ * The server answers index.html for every page path.
  */
 import './styles.css';
 import { t } from './i18n';
+import { currentSession, landingPath, toLogin, viewsFor } from './api/session';
 import { notice } from './ui/dom';
 import { renderShell, type ViewName } from './ui/shell';
 import { leaderView } from './views/leader/view';
+import { loginView } from './views/login/view';
 import { officerView } from './views/officer/view';
 import { plannerView } from './views/planner/view';
 
-function viewFor(path: string): ViewName {
-  const p = path.replace(/\/+$/, '');
-  return p === '/leader' ? 'leader' : p === '/planner' ? 'planner' : 'officer';
+const STARTS = { officer: officerView, leader: leaderView, planner: plannerView };
+
+function viewFor(path: string): ViewName | null {
+  const p = path.replace(/\/+$/, '').slice(1);
+  return p === 'officer' || p === 'leader' || p === 'planner' ? p : null;
 }
 
-const root = document.getElementById('app');
-if (root) {
-  const view = viewFor(window.location.pathname);
-  const shell = renderShell(root, view);
-  const start = view === 'leader' ? leaderView : view === 'planner' ? plannerView : officerView;
-  start(shell).catch((e: unknown) => {
+async function start(root: HTMLElement): Promise<void> {
+  if (window.location.pathname.replace(/\/+$/, '') === '/login') {
+    loginView(root);
+    return;
+  }
+  const session = await currentSession();
+  if (!session) {
+    toLogin();
+    return;
+  }
+  const asked = viewFor(window.location.pathname);
+  if (!asked || !viewsFor(session.role).includes(asked)) {
+    const landing = landingPath(session.role);
+    if (landing) window.location.replace(landing);
+    else window.location.replace('/login');
+    return;
+  }
+  const shell = renderShell(root, asked, session);
+  await STARTS[asked](shell).catch((e: unknown) => {
     const message = e instanceof Error ? e.message : String(e);
     shell.panel.prepend(notice('error', t('common.error', { message })));
     console.error(e);
   });
 }
+
+const root = document.getElementById('app');
+if (root) void start(root);

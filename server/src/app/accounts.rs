@@ -225,8 +225,9 @@ pub async fn create_token(
 pub const DEMO_PASSWORD: &str = "gridd-demo-2026";
 
 /// One account of each role over the loaded city, for `make demo`: the first level-1 grid's
-/// street leader, the first level-2 grid under it for the community secretary, the first
-/// level-3 grid under that for the officer (acting for the officer record that serves it),
+/// street leader, the first level-2 grid under it for the community secretary, the level-3
+/// grids of that community for the officer (acting for the officer record that serves the
+/// first of them),
 /// the county for the planner and the dispatcher, street order and environment cases for a
 /// department, and an admin. Made only when the store has no account at all; answers the
 /// accounts made (none when there were some already).
@@ -254,6 +255,19 @@ pub async fn create_demo_accounts(
     let county = county.unwrap_or_default();
     let l2 = first(Level::Two, Some(&l1)).unwrap_or_else(|| l1.clone());
     let l3 = first(Level::Three, Some(&l2)).unwrap_or_else(|| l2.clone());
+    // The officer works a few grids: every level-3 grid of the first community.
+    let mut patch: Vec<String> = city
+        .grids
+        .iter()
+        .filter(|g| g.level() == Level::Three && g.code.is_within(&l2))
+        .map(|g| g.code.to_string())
+        .collect();
+    patch.sort();
+    let patch = if patch.is_empty() {
+        l3.to_string()
+    } else {
+        patch.join(",")
+    };
     let officer = city
         .officers
         .iter()
@@ -306,7 +320,7 @@ pub async fn create_demo_accounts(
             "demo.officer",
             "officer",
             "网格员",
-            l3.to_string(),
+            patch,
             officer,
             None,
         ),

@@ -75,6 +75,42 @@ impl Failures {
     }
 }
 
+/// How long a session or token once checked against the store is trusted without asking it
+/// again. Within it a request costs a hash and a map lookup instead of a store write (the
+/// last-used time); a revoked token, a disabled account or a session ended on another server
+/// is refused here at most this long after.
+pub const RECHECK: Duration = Duration::seconds(5);
+
+/// Sessions and tokens checked in the last [`RECHECK`], by `s:`/`t:` and their hash, with
+/// the time of the check.
+#[derive(Default)]
+pub struct Known(Mutex<HashMap<String, (Principal, DateTime<Utc>)>>);
+
+fn fresh(checked: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now >= checked && now - checked < RECHECK
+}
+
+impl Known {
+    fn get(&self, key: &str, now: DateTime<Utc>) -> Option<Principal> {
+        let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(key)
+            .filter(|(_, at)| fresh(*at, now))
+            .map(|(p, _)| p.clone())
+    }
+
+    fn put(&self, key: String, p: Principal, now: DateTime<Utc>) {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() >= 10_000 {
+            map.retain(|_, (_, at)| fresh(*at, now));
+        }
+        map.insert(key, (p, now));
+    }
+
+    fn forget(&self, key: &str) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
+    }
+}
+
 /// A hash to check a password against when the login is unknown (same cost as a real one).
 fn decoy_hash() -> &'static str {
     static DECOY: OnceLock<String> = OnceLock::new();
@@ -154,6 +190,11 @@ impl App {
         now: DateTime<Utc>,
     ) -> Result<Option<Principal>, AppError> {
         let hash = token_hash(id);
+        let key = format!("s:{hash}");
+        if let Some(p) = self.known.get(&key, now) {
+            return Ok(Some(p));
+        }
+        self.known.forget(&key);
         let Some((s, account)) = self.store.use_session(&hash, now).await? else {
             return Ok(None);
         };
@@ -161,12 +202,16 @@ impl App {
             self.store.delete_session(&hash).await?;
             return Ok(None);
         }
-        Ok(Some(Principal::of(&account)))
+        let p = Principal::of(&account);
+        self.known.put(key, p.clone(), now);
+        Ok(Some(p))
     }
 
     /// Ends a session (logging out).
     pub async fn logout(&self, id: &str, actor: &str, source: &str) -> Result<(), AppError> {
-        if self.store.delete_session(&token_hash(id)).await? {
+        let hash = token_hash(id);
+        self.known.forget(&format!("s:{hash}"));
+        if self.store.delete_session(&hash).await? {
             self.audit_auth(actor, "logout", "", source).await?;
         }
         Ok(())
@@ -178,9 +223,14 @@ impl App {
         token: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<Principal>, AppError> {
-        Ok(self
+        let hash = token_hash(token);
+        let key = format!("t:{hash}");
+        if let Some(p) = self.known.get(&key, now) {
+            return Ok(Some(p));
+        }
+        let p = self
             .store
-            .use_token(&token_hash(token), now)
+            .use_token(&hash, now)
             .await?
             .map(|t| Principal {
                 actor: format!("token:{}", t.name),
@@ -189,6 +239,11 @@ impl App {
                 display_name: t.name,
                 officer: None,
                 department: None,
-            }))
+            });
+        match &p {
+            Some(p) => self.known.put(key, p.clone(), now),
+            None => self.known.forget(&key),
+        }
+        Ok(p)
     }
 }

@@ -59,6 +59,8 @@ pub struct App {
     metrics: Arc<MetricsCache>,
     /// Failed logins, for the brute-force limit (per server).
     failures: Arc<auth::Failures>,
+    /// Sessions and tokens checked a moment ago (see `auth::RECHECK`).
+    known: Arc<auth::Known>,
 }
 
 /// Builds an engine off the async workers (it takes a CPU for a fraction of a second).
@@ -102,6 +104,7 @@ impl App {
             history: Arc::default(),
             metrics: Arc::default(),
             failures: Arc::default(),
+            known: Arc::default(),
             store,
         })
     }

@@ -32,11 +32,24 @@ export async function launch() {
   });
 }
 
+/** The password of every demo account (`gridd serve --demo-accounts`). */
+export const DEMO_PASSWORD = 'gridd-demo-2026';
+
+/** Logs the page's context in as a demo account (the session cookie is the context's). */
+export async function logIn(context, server, login) {
+  const res = await context.request.post(`${server.url}/api/session`, {
+    data: { login, password: DEMO_PASSWORD },
+  });
+  if (!res.ok()) throw new Error(`logging in as ${login}: ${res.status()} ${await res.text()}`);
+  return res.json();
+}
+
 /**
  * A fresh context and page at a viewport size (a phone one is touch-enabled, as a phone is),
  * collecting every console error, uncaught exception and failed request: `problems()` lists them.
+ * With `server`, the context is logged in as `as` (the demo admin unless told otherwise).
  */
-export async function openPage(browser, viewport, { locale = 'zh-CN' } = {}) {
+export async function openPage(browser, viewport, { locale = 'zh-CN', server = null, as = 'demo.admin' } = {}) {
   const phone = viewport.width < 760;
   const context = await browser.newContext({
     viewport,
@@ -66,6 +79,7 @@ export async function openPage(browser, viewport, { locale = 'zh-CN' } = {}) {
     if (!['http:', 'https:'].includes(url.protocol)) return;
     if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') problems.push(`outside request: ${req.url()}`);
   });
+  if (server && as) await logIn(context, server, as);
   return { context, page, problems: () => [...problems] };
 }
 

@@ -53,6 +53,7 @@ export async function startServer({ incidents = 20000, args: extra = [] } = {}) 
     '--port', String(port),
     '--load-if-empty', CITY,
     '--web-dir', WEB,
+    '--demo-accounts',
     ...extra,
   ];
   const child = spawn(GRIDD, args, {
@@ -83,6 +84,16 @@ export async function startServer({ incidents = 20000, args: extra = [] } = {}) 
     await sleep(100);
   }
 
+  // The tests' own admin token (made as an operator would, with the CLI, on the live store).
+  const db = `sqlite:${join(dir, 'gridd.db')}`;
+  const token = execFileSync(GRIDD, ['token', 'create', '--db', db, '--name', 'browser-tests', '--role', 'admin'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
+  const auth = { Authorization: `Bearer ${token}` };
+  const sessions = new Map();
+
   if (incidents > 0) {
     const out = join(dir, 'incidents');
     execFileSync(
@@ -92,7 +103,7 @@ export async function startServer({ incidents = 20000, args: extra = [] } = {}) 
     );
     const res = await fetch(`${url}/api/incidents/bulk`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/x-ndjson' },
+      headers: { 'Content-Type': 'application/x-ndjson', ...auth },
       body: readFileSync(join(out, 'incidents.ndjson')),
     });
     const body = await res.text();
@@ -102,11 +113,30 @@ export async function startServer({ incidents = 20000, args: extra = [] } = {}) 
   return {
     url,
     port,
+    /** The headers that make a request the tests' admin's. */
+    auth,
     log: () => log,
+    /** A call as the tests' admin token. */
     async api(path, init) {
-      const res = await fetch(`${url}${path}`, init);
+      const res = await fetch(`${url}${path}`, { ...init, headers: { ...auth, ...init?.headers } });
       const text = await res.text();
       if (!res.ok) throw new Error(`${path}: ${res.status} ${text}`);
+      return JSON.parse(text);
+    },
+    /** A GET as a demo account (logged in once, by its session cookie). */
+    async apiAs(login, path) {
+      if (!sessions.has(login)) {
+        const res = await fetch(`${url}/api/session`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ login, password: 'gridd-demo-2026' }),
+        });
+        if (!res.ok) throw new Error(`logging in as ${login}: ${res.status} ${await res.text()}`);
+        sessions.set(login, res.headers.get('set-cookie').split(';')[0]);
+      }
+      const res = await fetch(`${url}${path}`, { headers: { Cookie: sessions.get(login) } });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`${path} as ${login}: ${res.status} ${text}`);
       return JSON.parse(text);
     },
     async stop() {

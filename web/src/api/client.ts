@@ -27,6 +27,7 @@ import type {
   StatsAnswer,
 } from './types';
 import { misfit, type Shape } from './check';
+import { toLogin } from './session';
 import type { Crs, Level } from './codes';
 
 export class ApiError extends Error {
@@ -75,6 +76,8 @@ async function request<T>(path: string, init: RequestInit | undefined, shape: Sh
       body = undefined;
     }
   }
+  // The session ended (idle, logged out elsewhere): to the login page, and back here after.
+  if (res.status === 401) toLogin();
   if (!res.ok) {
     const err = body as
       | { error?: string; message?: string; code?: unknown; params?: unknown; field?: unknown }

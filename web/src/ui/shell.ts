@@ -1,8 +1,10 @@
 /**
- * The page frame every view shares: a header with the views as tabs and the language switch,
- * a side panel (below the map on a phone) and the map area with its status line.
+ * The page frame every view shares: a header with the views the signed-in role may open as
+ * tabs, who is signed in with a logout button, and the language switch; a side panel (below
+ * the map on a phone) and the map area with its status line.
  */
 import { language, localize, setLanguage } from '../i18n';
+import { logOut, viewsFor, type Session } from '../api/session';
 import { h } from './dom';
 
 export type ViewName = 'officer' | 'leader' | 'planner';
@@ -18,7 +20,28 @@ export interface Shell {
   aux: HTMLElement;
 }
 
-export function renderShell(root: HTMLElement, view: ViewName): Shell {
+/** Who is signed in (name and role), with a logout button that returns to the login page. */
+function userMenu(session: Session): HTMLElement {
+  return h(
+    'div',
+    { class: 'user', id: 'user-menu' },
+    h('span', { class: 'user-name', id: 'user-name', title: `${session.login} · ${session.role_zh}` }, session.display_name),
+    h('button', {
+      type: 'button',
+      class: 'lang-toggle logout',
+      id: 'logout',
+      i18n: 'nav.logout',
+      on: {
+        click: () => {
+          void logOut().finally(() => window.location.assign('/login'));
+        },
+      },
+    }),
+  );
+}
+
+export function renderShell(root: HTMLElement, view: ViewName, session: Session): Shell {
+  const allowed = viewsFor(session.role);
   const tab = (name: ViewName, key: 'nav.officer' | 'nav.leader' | 'nav.planner') =>
     h('a', {
       href: `/${name}`,
@@ -45,7 +68,14 @@ export function renderShell(root: HTMLElement, view: ViewName): Shell {
       'header',
       { class: 'topbar' },
       h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), h('span', { class: 'brand-name', i18n: 'app.title' })),
-      h('nav', { class: 'tabs' }, tab('officer', 'nav.officer'), tab('leader', 'nav.leader'), tab('planner', 'nav.planner')),
+      h(
+        'nav',
+        { class: 'tabs' },
+        allowed.includes('officer') && tab('officer', 'nav.officer'),
+        allowed.includes('leader') && tab('leader', 'nav.leader'),
+        allowed.includes('planner') && tab('planner', 'nav.planner'),
+      ),
+      userMenu(session),
       toggle,
     ),
     h('main', { class: `layout view-${view}` }, h('div', { class: 'map-wrap' }, mapContainer, mapStatus, legend), panel, aux),

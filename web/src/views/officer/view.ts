@@ -10,6 +10,7 @@ import { t } from '../../i18n';
 import { Latest } from '../../lib/latest';
 import { pageParams, saveToUrl } from '../../lib/url';
 import { styleReady } from '../../map/base';
+import { bboxOf, bboxPad } from '../../map/geometry';
 import { codeSelect, field, fill, h, notice } from '../../ui/dom';
 import { renderLegend } from '../../ui/legend';
 import type { Shell } from '../../ui/shell';
@@ -374,5 +375,13 @@ export async function officerView(shell: Shell): Promise<void> {
   renderSummary();
   const wanted = fromParams(params).grid;
   if (wanted && grids.some((g) => g.properties.code === wanted)) select(wanted, false);
-  else renderIncidents();
+  else {
+    renderIncidents();
+    // An officer's own patch (a few grids, not a whole county): the map opens on it.
+    const patch = grids.length > 0 && grids.length <= PATCH_MAX ? bboxOf(grids.map((g) => g.geometry)) : null;
+    if (patch) map.fitBounds(bboxPad(patch, 0.1), { animate: false });
+  }
 }
+
+/** Most grids the officer view treats as one person's patch to open the map on. */
+const PATCH_MAX = 30;
