@@ -229,7 +229,11 @@ async fn a_machine_token_is_accepted_until_revoked_and_a_forged_one_is_not(store
     let later = Utc::now() + gridd::app::auth::RECHECK + Duration::seconds(1);
     assert!(state.token(&token, later).await.unwrap().is_none());
     let (s, _, _) = send(&r, bearer(&token)).await;
-    assert_eq!(s, StatusCode::UNAUTHORIZED, "and from then on over HTTP too");
+    assert_eq!(
+        s,
+        StatusCode::UNAUTHORIZED,
+        "and from then on over HTTP too"
+    );
 }
 
 async fn a_session_ends_after_thirty_idle_minutes(store: Arc<dyn Store>) {

@@ -69,10 +69,23 @@ pub fn new_token() -> Result<(String, String), AccountError> {
 
 /// The SHA-256 (hex) under which a token is stored and looked up.
 pub fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&token_digest(token))
+}
+
+/// The SHA-256 of a token or session id, as bytes (the key servers cache checks under).
+pub fn token_digest(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// Lower-case hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    out
 }
 
 /// An account to create, as the CLI or an admin gives it.
@@ -316,14 +329,7 @@ pub async fn create_demo_accounts(
             None,
             None,
         ),
-        (
-            "demo.officer",
-            "officer",
-            "网格员",
-            patch,
-            officer,
-            None,
-        ),
+        ("demo.officer", "officer", "网格员", patch, officer, None),
         (
             "demo.department",
             "department",

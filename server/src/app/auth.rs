@@ -4,7 +4,7 @@
 //! per login and per client address (5 in 15 minutes, then 429 with the wait), and an unknown
 //! login costs the same password check as a wrong password, so the answer does not tell which.
 
-use super::accounts::{audit, new_token, token_hash, verify_password};
+use super::accounts::{audit, hex, new_token, token_digest, verify_password};
 use super::{App, AppError};
 use crate::domain::access::{Login, Role, Scope};
 use crate::store::Account;
@@ -81,33 +81,76 @@ impl Failures {
 /// is refused here at most this long after.
 pub const RECHECK: Duration = Duration::seconds(5);
 
-/// Sessions and tokens checked in the last [`RECHECK`], by `s:`/`t:` and their hash, with
-/// the time of the check.
-#[derive(Default)]
-pub struct Known(Mutex<HashMap<String, (Principal, DateTime<Utc>)>>);
+/// Who a request is from, shared (cloned per request without copying the scope).
+pub type Who = std::sync::Arc<Principal>;
+
+/// A cache key: whether it is a session (`b's'`) or a token (`b't'`), and its SHA-256.
+type KnownKey = (u8, [u8; 32]);
+
+/// Sessions and tokens checked in the last [`RECHECK`]. Each worker thread keeps its own
+/// copy of the checks it made, so the per-request path takes no lock and shares no reference
+/// count between cores; forgetting one (a logout) moves an epoch that voids every thread's
+/// copies at once.
+pub struct Known {
+    /// Tells apart the apps of one process (tests run many) in the thread-local maps.
+    id: u64,
+    epoch: std::sync::atomic::AtomicU64,
+}
+
+impl Default for Known {
+    fn default() -> Known {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        Known {
+            id: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            epoch: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+}
+
+/// A thread's checks: (app, key) → (who, checked at, epoch then).
+type NearMap = HashMap<(u64, KnownKey), (Who, DateTime<Utc>, u64)>;
+
+thread_local! {
+    static NEAR: std::cell::RefCell<NearMap> = std::cell::RefCell::new(HashMap::new());
+}
 
 fn fresh(checked: DateTime<Utc>, now: DateTime<Utc>) -> bool {
     now >= checked && now - checked < RECHECK
 }
 
 impl Known {
-    fn get(&self, key: &str, now: DateTime<Utc>) -> Option<Principal> {
-        let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        map.get(key)
-            .filter(|(_, at)| fresh(*at, now))
-            .map(|(p, _)| p.clone())
+    fn epoch(&self) -> u64 {
+        self.epoch.load(std::sync::atomic::Ordering::Acquire)
     }
 
-    fn put(&self, key: String, p: Principal, now: DateTime<Utc>) {
-        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() >= 10_000 {
-            map.retain(|_, (_, at)| fresh(*at, now));
-        }
-        map.insert(key, (p, now));
+    fn get(&self, key: &KnownKey, now: DateTime<Utc>) -> Option<Who> {
+        let epoch = self.epoch();
+        NEAR.with_borrow(|map| {
+            map.get(&(self.id, *key))
+                .filter(|(_, at, e)| *e == epoch && fresh(*at, now))
+                .map(|(p, _, _)| p.clone())
+        })
     }
 
-    fn forget(&self, key: &str) {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
+    fn put(&self, key: KnownKey, p: Who, now: DateTime<Utc>) {
+        let epoch = self.epoch();
+        NEAR.with_borrow_mut(|map| {
+            if map.len() >= 10_000 {
+                map.retain(|_, (_, at, e)| *e == epoch && fresh(*at, now));
+            }
+            map.insert((self.id, key), (p, now, epoch));
+        });
+    }
+
+    /// Voids every thread's copy of every check (of this app): after a logout the session is
+    /// asked of the store again everywhere.
+    fn forget_everywhere(&self) {
+        self.epoch.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    }
+
+    /// Drops this thread's copy of `key` (the store has just refused it).
+    fn forget_here(&self, key: &KnownKey) {
+        NEAR.with_borrow_mut(|map| map.remove(&(self.id, *key)));
     }
 }
 
@@ -184,65 +227,57 @@ impl App {
     }
 
     /// The principal of a session cookie id, if the session is alive (an expired one is ended).
-    pub async fn session(
-        &self,
-        id: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Option<Principal>, AppError> {
-        let hash = token_hash(id);
-        let key = format!("s:{hash}");
+    pub async fn session(&self, id: &str, now: DateTime<Utc>) -> Result<Option<Who>, AppError> {
+        let digest = token_digest(id);
+        let key = (b's', digest);
         if let Some(p) = self.known.get(&key, now) {
             return Ok(Some(p));
         }
-        self.known.forget(&key);
+        let hash = hex(&digest);
         let Some((s, account)) = self.store.use_session(&hash, now).await? else {
+            self.known.forget_here(&key);
             return Ok(None);
         };
         if now - s.last_seen_at > IDLE || now - s.created_at > ABSOLUTE || account.disabled {
             self.store.delete_session(&hash).await?;
+            self.known.forget_here(&key);
             return Ok(None);
         }
-        let p = Principal::of(&account);
+        let p = Who::new(Principal::of(&account));
         self.known.put(key, p.clone(), now);
         Ok(Some(p))
     }
 
     /// Ends a session (logging out).
     pub async fn logout(&self, id: &str, actor: &str, source: &str) -> Result<(), AppError> {
-        let hash = token_hash(id);
-        self.known.forget(&format!("s:{hash}"));
-        if self.store.delete_session(&hash).await? {
+        let digest = token_digest(id);
+        self.known.forget_everywhere();
+        if self.store.delete_session(&hex(&digest)).await? {
             self.audit_auth(actor, "logout", "", source).await?;
         }
         Ok(())
     }
 
     /// The principal of a machine token, if it exists and is not revoked.
-    pub async fn token(
-        &self,
-        token: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Option<Principal>, AppError> {
-        let hash = token_hash(token);
-        let key = format!("t:{hash}");
+    pub async fn token(&self, token: &str, now: DateTime<Utc>) -> Result<Option<Who>, AppError> {
+        let digest = token_digest(token);
+        let key = (b't', digest);
         if let Some(p) = self.known.get(&key, now) {
             return Ok(Some(p));
         }
-        let p = self
-            .store
-            .use_token(&hash, now)
-            .await?
-            .map(|t| Principal {
+        let p = self.store.use_token(&hex(&digest), now).await?.map(|t| {
+            Who::new(Principal {
                 actor: format!("token:{}", t.name),
                 role: t.role,
                 scope: t.scope,
                 display_name: t.name,
                 officer: None,
                 department: None,
-            });
+            })
+        });
         match &p {
             Some(p) => self.known.put(key, p.clone(), now),
-            None => self.known.forget(&key),
+            None => self.known.forget_here(&key),
         }
         Ok(p)
     }

@@ -46,9 +46,20 @@ impl Live {
     }
 }
 
-/// Everything a request or a CLI command works through. Cheap to clone.
+/// Everything a request or a CLI command works through: one shared [`AppParts`], so a clone
+/// (one per request, by axum's `State`) is one reference count, not one per part.
 #[derive(Clone)]
-pub struct App {
+pub struct App(Arc<AppParts>);
+
+impl std::ops::Deref for App {
+    type Target = AppParts;
+    fn deref(&self) -> &AppParts {
+        &self.0
+    }
+}
+
+/// What [`App`] holds.
+pub struct AppParts {
     pub store: Arc<dyn Store>,
     live: Arc<Live>,
     columns: Arc<IncidentColumns>,
@@ -96,7 +107,7 @@ impl App {
             StoreKind::Sqlite => 1,
             StoreKind::Postgis => 8,
         };
-        Ok(App {
+        Ok(App(Arc::new(AppParts {
             intake: GroupCommit::start(store.clone(), writers, columns.clone()),
             live: Arc::new(Live(RwLock::new((1, engine)))),
             columns,
@@ -106,7 +117,7 @@ impl App {
             failures: Arc::default(),
             known: Arc::default(),
             store,
-        })
+        })))
     }
 
     /// The engine in service.

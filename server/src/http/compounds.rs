@@ -4,7 +4,7 @@ use super::contract::{CompoundProperties, GeoFeatureCollection};
 use super::features::compound_feature;
 use super::params::opt_param;
 use super::{App, AppError};
-use crate::app::auth::Principal;
+use crate::app::auth::{Principal, Who};
 use crate::domain::{Bbox, GridCode};
 use crate::store::AreaQuery;
 use axum::extract::rejection::QueryRejection;
@@ -33,7 +33,7 @@ impl AreaParams {
 
 pub async fn list(
     State(state): State<App>,
-    Extension(who): Extension<Principal>,
+    Extension(who): Extension<Who>,
     params: Result<Query<AreaParams>, QueryRejection>,
 ) -> Result<Json<GeoFeatureCollection<CompoundProperties>>, AppError> {
     let q = params?.0.query(&who)?;

@@ -7,7 +7,7 @@
 use super::contract::{server_messages, DraftView, FixReport, Unfixed};
 use super::drafts::{save, Reported};
 use super::{App, AppError};
-use crate::app::auth::Principal;
+use crate::app::auth::Who;
 use crate::app::drafts::{contents_of, live_level3, plan_error};
 use crate::domain::message::joined;
 use crate::domain::plan::draft::{merge, DraftGrid, DraftState, Op};
@@ -39,7 +39,7 @@ pub struct SplitOp {
 /// What every operation starts from: the stored draft, the engine in service, the band
 /// asked for, and the draft's level-3 grids.
 struct Ctx {
-    who: Principal,
+    who: Who,
     row: DraftRow,
     s: DraftState,
     engine: Arc<Engine>,
@@ -51,7 +51,7 @@ struct Ctx {
 impl Ctx {
     async fn begin(
         state: &App,
-        who: &Principal,
+        who: &Who,
         id: i64,
         version: Option<i64>,
         min: Option<u32>,
@@ -99,7 +99,7 @@ impl Ctx {
 
 pub async fn split(
     State(state): State<App>,
-    Extension(who): Extension<Principal>,
+    Extension(who): Extension<Who>,
     Path(id): Path<i64>,
     body: Result<Json<SplitOp>, JsonRejection>,
 ) -> Result<Json<DraftView>, AppError> {
@@ -140,7 +140,7 @@ pub struct MergeOp {
 
 pub async fn merge_grids(
     State(state): State<App>,
-    Extension(who): Extension<Principal>,
+    Extension(who): Extension<Who>,
     Path(id): Path<i64>,
     body: Result<Json<MergeOp>, JsonRejection>,
 ) -> Result<Json<DraftView>, AppError> {
@@ -181,7 +181,7 @@ pub struct BalanceOp {
 /// as evenly as the units allow (units move from the fuller grid to the other).
 pub async fn balance(
     State(state): State<App>,
-    Extension(who): Extension<Principal>,
+    Extension(who): Extension<Who>,
     Path(id): Path<i64>,
     body: Result<Json<BalanceOp>, JsonRejection>,
 ) -> Result<Json<DraftView>, AppError> {
@@ -219,7 +219,7 @@ pub struct FixOp {
 /// a small neighbour when it cannot be split on its own), as one operation to undo.
 pub async fn fix(
     State(state): State<App>,
-    Extension(who): Extension<Principal>,
+    Extension(who): Extension<Who>,
     Path(id): Path<i64>,
     body: Result<Json<FixOp>, JsonRejection>,
 ) -> Result<Json<DraftView>, AppError> {
@@ -295,7 +295,7 @@ pub struct CutOp {
 /// nearest place where it passes between units.
 pub async fn cut(
     State(state): State<App>,
-    Extension(who): Extension<Principal>,
+    Extension(who): Extension<Who>,
     Path(id): Path<i64>,
     body: Result<Json<CutOp>, JsonRejection>,
 ) -> Result<Json<DraftView>, AppError> {
@@ -365,7 +365,7 @@ pub struct MoveOp {
 /// redrawn along a boundary between units.
 pub async fn move_units(
     State(state): State<App>,
-    Extension(who): Extension<Principal>,
+    Extension(who): Extension<Who>,
     Path(id): Path<i64>,
     body: Result<Json<MoveOp>, JsonRejection>,
 ) -> Result<Json<DraftView>, AppError> {

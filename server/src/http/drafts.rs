@@ -11,7 +11,7 @@ use super::contract::{
 };
 use super::features::geometry;
 use super::{App, AppError};
-use crate::app::auth::Principal;
+use crate::app::auth::{Principal, Who};
 use crate::app::drafts::{live_level3, plan_error};
 use crate::domain::message::{texts, Message};
 use crate::domain::plan::draft::{officer_moves, Changes, DraftState};
@@ -116,7 +116,7 @@ pub struct NewDraft {
 
 pub async fn create(
     State(state): State<App>,
-    Extension(who): Extension<Principal>,
+    Extension(who): Extension<Who>,
     body: Result<Json<NewDraft>, JsonRejection>,
 ) -> Result<(StatusCode, Json<DraftView>), AppError> {
     let Json(b) = body?;
@@ -149,7 +149,7 @@ pub async fn create(
 
 pub async fn list(
     State(state): State<App>,
-    Extension(who): Extension<Principal>,
+    Extension(who): Extension<Who>,
 ) -> Result<Json<DraftsAnswer>, AppError> {
     let drafts = state
         .store
@@ -171,7 +171,7 @@ pub async fn list(
 
 pub async fn show(
     State(state): State<App>,
-    Extension(who): Extension<Principal>,
+    Extension(who): Extension<Who>,
     Path(id): Path<i64>,
 ) -> Result<Json<DraftView>, AppError> {
     let (row, s) = state.draft(id, &who).await?;
@@ -180,7 +180,7 @@ pub async fn show(
 
 pub async fn remove(
     State(state): State<App>,
-    Extension(who): Extension<Principal>,
+    Extension(who): Extension<Who>,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, AppError> {
     state.draft(id, &who).await?;
@@ -229,7 +229,7 @@ fn optional_body<T: serde::de::DeserializeOwned + Default>(body: &Bytes) -> Resu
 
 pub async fn undo(
     State(state): State<App>,
-    Extension(who): Extension<Principal>,
+    Extension(who): Extension<Who>,
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Result<Json<DraftView>, AppError> {
@@ -245,7 +245,7 @@ pub async fn undo(
 
 pub async fn redo(
     State(state): State<App>,
-    Extension(who): Extension<Principal>,
+    Extension(who): Extension<Who>,
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Result<Json<DraftView>, AppError> {
@@ -261,7 +261,7 @@ pub async fn redo(
 
 pub async fn validate_draft(
     State(state): State<App>,
-    Extension(who): Extension<Principal>,
+    Extension(who): Extension<Who>,
     Path(id): Path<i64>,
 ) -> Result<Json<Validation>, AppError> {
     let (_, s) = state.draft(id, &who).await?;
@@ -284,7 +284,7 @@ pub struct PublishRequest {
 
 pub async fn publish(
     State(state): State<App>,
-    Extension(who): Extension<Principal>,
+    Extension(who): Extension<Who>,
     Path(id): Path<i64>,
     body: Result<Json<PublishRequest>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Published>), AppError> {

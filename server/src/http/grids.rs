@@ -8,7 +8,7 @@ use super::contract::{
 use super::features::grid_feature;
 use super::params::{opt_param, path_code};
 use super::{App, AppError};
-use crate::app::auth::Principal;
+use crate::app::auth::Who;
 use crate::domain::{Bbox, GridCode, Level};
 use crate::store::GridQuery;
 use axum::extract::rejection::QueryRejection;
@@ -26,7 +26,7 @@ pub struct ListParams {
 
 pub async fn list(
     State(state): State<App>,
-    Extension(who): Extension<Principal>,
+    Extension(who): Extension<Who>,
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Json<GeoFeatureCollection<GridProperties>>, AppError> {
     let Query(p) = params?;
@@ -44,7 +44,7 @@ pub async fn list(
 
 pub async fn detail(
     State(state): State<App>,
-    Extension(who): Extension<Principal>,
+    Extension(who): Extension<Who>,
     Path(code): Path<String>,
 ) -> Result<Json<GeoFeature<GridDetailProperties>>, AppError> {
     let code = path_code(&code)?;

@@ -9,7 +9,7 @@
 use super::session::{bearer, principal, session_cookie};
 use super::{App, AppError};
 use crate::app::accounts::audit;
-use crate::app::auth::Principal;
+use crate::app::auth::{Principal, Who};
 use crate::app::policy::{rule_for, Callers};
 use axum::extract::{ConnectInfo, MatchedPath, OriginalUri, Request, State};
 use axum::http::{header, HeaderMap, Method};
@@ -64,47 +64,71 @@ pub async fn guard(
     let path = req
         .extensions()
         .get::<MatchedPath>()
-        .map(|m| m.as_str().to_string())
-        .unwrap_or_default();
-    let rule = rule_for(req.method().as_str(), &path).ok_or_else(|| {
+        .map_or("", |m| m.as_str());
+    let rule = rule_for(req.method().as_str(), path).ok_or_else(|| {
         AppError::Internal(format!(
             "{} {path} has no rule in the policy table",
             req.method()
         ))
     })?;
     check_csrf(req.method(), req.headers())?;
-    if rule.callers != Callers::Public {
-        let who: Principal = principal(&state, req.headers()).await?;
-        if !rule.admits(who.role) {
-            return Err(rule.refusal(who.role));
-        }
-        req.extensions_mut().insert(who.clone());
-        if unsafe_method(req.method()) && !AUDITED_ELSEWHERE.contains(&rule.path) {
-            let (kind, object) = (
-                format!("{} {}", rule.method, rule.path),
-                req.extensions()
-                    .get::<OriginalUri>()
-                    .map_or_else(|| req.uri().path().to_string(), |u| u.path().to_string()),
-            );
-            let source = super::session::source(
-                &req.extensions()
-                    .get::<ConnectInfo<SocketAddr>>()
-                    .cloned()
-                    .map(Extension),
-            );
-            let res = next.run(req).await;
-            if res.status().is_success() {
-                let summary = format!("answered {}", res.status());
-                if let Err(e) =
-                    audit(&*state.store, &who.actor, &kind, &object, &summary, &source).await
-                {
-                    tracing::error!(error = %e, %kind, %object, "the audit line of a write was not stored");
-                }
-            }
-            return Ok(res);
+    if rule.callers == Callers::Public {
+        return Ok(next.run(req).await);
+    }
+    let who: Who = principal(&state, req.headers()).await?;
+    if !rule.admits(who.role) {
+        return Err(rule.refusal(who.role));
+    }
+    req.extensions_mut().insert(who.clone());
+    if !unsafe_method(req.method()) || AUDITED_ELSEWHERE.contains(&rule.path) {
+        return Ok(next.run(req).await);
+    }
+    let write = Write::of(&req, rule.method, rule.path);
+    let res = next.run(req).await;
+    if res.status().is_success() {
+        write.record(&state, &who, res.status()).await;
+    }
+    Ok(res)
+}
+
+/// A write as the audit log names it: the route, the path and where it came from.
+struct Write {
+    kind: String,
+    object: String,
+    source: String,
+}
+
+impl Write {
+    fn of(req: &Request, method: &str, route: &str) -> Write {
+        let ext = req.extensions();
+        Write {
+            kind: format!("{method} {route}"),
+            object: ext
+                .get::<OriginalUri>()
+                .map_or_else(|| req.uri().path().to_string(), |u| u.path().to_string()),
+            source: super::session::source(
+                &ext.get::<ConnectInfo<SocketAddr>>().cloned().map(Extension),
+            ),
         }
     }
-    Ok(next.run(req).await)
+
+    /// Appends the line; a failure is logged, not answered (the write itself is done).
+    async fn record(&self, state: &App, who: &Principal, status: axum::http::StatusCode) {
+        let summary = format!("answered {status}");
+        let (kind, object) = (&self.kind, &self.object);
+        if let Err(e) = audit(
+            &*state.store,
+            &who.actor,
+            kind,
+            object,
+            &summary,
+            &self.source,
+        )
+        .await
+        {
+            tracing::error!(error = %e, %kind, %object, "the audit line of a write was not stored");
+        }
+    }
 }
 
 /// Writes whose audit lines are written elsewhere: a report's in the report's own

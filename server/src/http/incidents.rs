@@ -4,7 +4,7 @@
 use super::contract::{grid_refs, BulkAccepted, GeoFeature, GeoFeatureCollection, IncidentView};
 use super::params::{opt_param, time};
 use super::{App, AppError, BulkLimit};
-use crate::app::auth::Principal;
+use crate::app::auth::{Principal, Who};
 use crate::app::bulk::BulkFailure;
 use crate::domain::access::{Role, Scope};
 use crate::domain::{Bbox, Category, Channel, GridCode, Incident, StatusSet};
@@ -50,7 +50,7 @@ pub fn incident_view(i: &Incident, now: &crate::engine::Engine, who: &Principal)
 
 pub async fn create(
     State(state): State<App>,
-    Extension(who): Extension<Principal>,
+    Extension(who): Extension<Who>,
     addr: Option<Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<IncidentView>), AppError> {
@@ -140,7 +140,7 @@ pub struct ListParams {
 
 pub async fn list(
     State(state): State<App>,
-    Extension(who): Extension<Principal>,
+    Extension(who): Extension<Who>,
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Json<GeoFeatureCollection<IncidentView>>, AppError> {
     let Query(p) = params?;

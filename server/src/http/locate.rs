@@ -4,7 +4,7 @@
 
 use super::contract::{grid_refs, BuildingRef, CompoundRef, LocateAnswer};
 use super::{App, AppError};
-use crate::app::auth::Principal;
+use crate::app::auth::Who;
 use crate::domain::{FeatureId, RawCoord};
 use crate::engine::Engine;
 use crate::intake::RawReport;
@@ -58,7 +58,7 @@ pub fn locate_answer(engine: &Engine, raw: RawCoord) -> Result<LocateAnswer, App
 
 pub async fn locate(
     State(state): State<App>,
-    Extension(who): Extension<Principal>,
+    Extension(who): Extension<Who>,
     params: Result<Query<LocateParams>, QueryRejection>,
 ) -> Result<Json<LocateAnswer>, AppError> {
     let Query(p) = params?;

@@ -11,7 +11,7 @@ use super::contract::{
 use super::features::geometry;
 use super::params::opt_param;
 use super::{App, AppError};
-use crate::app::auth::Principal;
+use crate::app::auth::Who;
 use crate::domain::message::texts;
 use crate::domain::plan::rebalance::{contents_by_grid, plan_grid, GridContents};
 use crate::domain::plan::{fresh_codes, out_of_band, Band, Fit, Measure};
@@ -51,7 +51,7 @@ pub(super) fn measure_of(by: Option<&str>) -> Result<Measure, AppError> {
 
 pub async fn oversized(
     State(state): State<App>,
-    Extension(who): Extension<Principal>,
+    Extension(who): Extension<Who>,
     params: Result<Query<BandParams>, QueryRejection>,
 ) -> Result<Json<OutOfBandAnswer>, AppError> {
     let Query(p) = params?;
@@ -99,7 +99,7 @@ pub struct SplitRequest {
 
 pub async fn split(
     State(state): State<App>,
-    Extension(who): Extension<Principal>,
+    Extension(who): Extension<Who>,
     body: Result<Json<SplitRequest>, JsonRejection>,
 ) -> Result<Json<SplitPreview>, AppError> {
     let Json(r) = body?;

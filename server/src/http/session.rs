@@ -5,7 +5,7 @@
 
 use super::contract::SessionView;
 use super::{App, AppError};
-use crate::app::auth::{Principal, ABSOLUTE};
+use crate::app::auth::{Principal, Who, ABSOLUTE};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -71,7 +71,7 @@ pub fn bearer(headers: &HeaderMap) -> Option<String> {
 }
 
 /// Who a request is from: a live session cookie or a valid bearer token; 401 otherwise.
-pub async fn principal(state: &App, headers: &HeaderMap) -> Result<Principal, AppError> {
+pub async fn principal(state: &App, headers: &HeaderMap) -> Result<Who, AppError> {
     let now = Utc::now();
     if let Some(token) = bearer(headers) {
         return state.token(&token, now).await?.ok_or_else(|| {
@@ -132,7 +132,7 @@ pub async fn current(
     State(state): State<App>,
     headers: HeaderMap,
 ) -> Result<Json<SessionView>, AppError> {
-    Ok(Json(view(&principal(&state, &headers).await?)))
+    Ok(Json(view(&*principal(&state, &headers).await?)))
 }
 
 pub async fn logout(
@@ -145,7 +145,7 @@ pub async fn logout(
         let actor = state
             .session(&id, Utc::now())
             .await?
-            .map(|p| p.actor)
+            .map(|p| p.actor.clone())
             .unwrap_or_default();
         state.logout(&id, &actor, &source(&addr)).await?;
     }

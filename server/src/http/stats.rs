@@ -11,7 +11,7 @@
 use super::contract::{CoverageAnswer, LoadQuantiles};
 use super::params::{incident_filter, opt_param};
 use super::{App, AppError};
-use crate::app::auth::Principal;
+use crate::app::auth::Who;
 use crate::app::metrics::{StatsAnswer, COLUMNS};
 use crate::domain::metrics::households_per_officer;
 use crate::domain::Level;
@@ -65,7 +65,7 @@ fn csv_cell(v: &Value) -> String {
 
 pub async fn grids(
     State(state): State<App>,
-    Extension(who): Extension<Principal>,
+    Extension(who): Extension<Who>,
     headers: HeaderMap,
     params: Result<Query<StatsParams>, QueryRejection>,
 ) -> Result<Response, AppError> {
@@ -132,7 +132,7 @@ fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
 
 pub async fn coverage(
     State(state): State<App>,
-    Extension(who): Extension<Principal>,
+    Extension(who): Extension<Who>,
     params: Result<Query<CoverageParams>, QueryRejection>,
 ) -> Result<Json<CoverageAnswer>, AppError> {
     let Query(p) = params?;

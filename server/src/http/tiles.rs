@@ -8,7 +8,7 @@
 use super::mvt::{encode, square, LayerBuilder, EXTENT};
 use super::params::{incident_filter, opt_param};
 use super::{App, AppError};
-use crate::app::auth::Principal;
+use crate::app::auth::Who;
 use crate::domain::RoadClass;
 use crate::engine::heat::Tile;
 use axum::body::Body;
@@ -73,7 +73,7 @@ pub fn tile_response(headers: &HeaderMap, bytes: Vec<u8>, etag_source: impl Hash
 
 pub async fn density(
     State(state): State<App>,
-    Extension(who): Extension<Principal>,
+    Extension(who): Extension<Who>,
     Path((z, x, y)): Path<(String, String, String)>,
     headers: HeaderMap,
     params: Result<Query<DensityParams>, QueryRejection>,
@@ -181,7 +181,7 @@ fn tile_value(v: &serde_json::Value) -> Option<TileValue> {
 /// for choropleths. Outlines are clipped to the tile plus a 64-unit buffer.
 pub async fn grids(
     State(state): State<App>,
-    Extension(who): Extension<Principal>,
+    Extension(who): Extension<Who>,
     Path((z, x, y)): Path<(String, String, String)>,
     headers: HeaderMap,
     params: Result<Query<GridTileParams>, QueryRejection>,
