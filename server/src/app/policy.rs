@@ -45,7 +45,7 @@ pub struct Rule {
 
 use Role::*;
 
-/// Read grid data: grids, compounds, buildings, locate, statistics, grid tiles.
+/// Read grid data: grids, compounds, buildings, locate, statistics, heat and grid tiles.
 const MAP: &[Role] = &[Admin, Planner, Dispatcher, StreetLeader, Community, Officer];
 /// Plan and publish grids.
 const PLAN: &[Role] = &[Admin, Planner];
@@ -63,8 +63,6 @@ const CASES: &[Role] = &[
 const REPORT: &[Role] = &[Admin, Dispatcher, Officer, Reporter];
 /// Load incidents in bulk (historical orders, a 12345 backlog).
 const BULK: &[Role] = &[Admin, Dispatcher];
-/// Density heat: who watches where the problems are.
-const HEAT: &[Role] = &[Admin, Planner, Dispatcher, StreetLeader, Community, Officer];
 
 const fn rule(
     method: &'static str,
@@ -119,7 +117,7 @@ pub const POLICY: &[Rule] = &[
     rule("GET", "/api/incidents", Roles(CASES), Cut),
     rule("POST", "/api/incidents", Roles(REPORT), Write),
     rule("POST", "/api/incidents/bulk", Roles(BULK), Write),
-    rule("GET", "/tiles/density/{z}/{x}/{y}", Roles(HEAT), Cut),
+    rule("GET", "/tiles/density/{z}/{x}/{y}", Roles(MAP), Cut),
     rule("GET", "/tiles/grids/{z}/{x}/{y}", Roles(MAP), Cut),
     rule(
         "GET",

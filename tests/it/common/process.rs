@@ -17,11 +17,16 @@ pub fn free_port() -> u16 {
 /// One request on its own connection; the whole response as text, or `None` if the server
 /// could not be reached or hung up.
 pub fn http(port: u16, method: &str, path: &str, body: &str) -> Option<String> {
+    request(None, port, method, path, body)
+}
+
+fn request(token: Option<&str>, port: u16, method: &str, path: &str, body: &str) -> Option<String> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    let auth = token.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
     write!(
         s,
-        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     )
     .ok()?;
@@ -36,17 +41,7 @@ pub fn http_get(port: u16, path: &str) -> Option<String> {
 
 /// One request with `Authorization: Bearer token`, as [`http`].
 pub fn http_as(token: &str, port: u16, method: &str, path: &str, body: &str) -> Option<String> {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
-    write!(
-        s,
-        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .ok()?;
-    let mut out = String::new();
-    s.read_to_string(&mut out).ok()?;
-    (!out.is_empty()).then_some(out)
+    request(Some(token), port, method, path, body)
 }
 
 /// Makes the first admin of the store at `db` (`gridd user add`) and an admin token

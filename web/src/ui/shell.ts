@@ -20,6 +20,23 @@ export interface Shell {
   aux: HTMLElement;
 }
 
+/** The mark and the product's name, left in the top bar. */
+export function brand(): HTMLElement {
+  return h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), h('span', { class: 'brand-name', i18n: 'app.title' }));
+}
+
+/** The button that switches between Chinese and English. */
+export function languageToggle(): HTMLElement {
+  return h('button', {
+    type: 'button',
+    class: 'lang-toggle',
+    id: 'lang-toggle',
+    i18n: 'lang.toggle',
+    i18nTitle: 'lang.toggleTitle',
+    on: { click: () => setLanguage(language() === 'zh-CN' ? 'en' : 'zh-CN') },
+  });
+}
+
 /** Who is signed in (name and role), with a logout button that returns to the login page. */
 function userMenu(session: Session): HTMLElement {
   return h(
@@ -50,14 +67,6 @@ export function renderShell(root: HTMLElement, view: ViewName, session: Session)
       'data-view': name,
       i18n: key,
     });
-  const toggle = h('button', {
-    type: 'button',
-    class: 'lang-toggle',
-    id: 'lang-toggle',
-    i18n: 'lang.toggle',
-    i18nTitle: 'lang.toggleTitle',
-    on: { click: () => setLanguage(language() === 'zh-CN' ? 'en' : 'zh-CN') },
-  });
   const panel = h('section', { class: 'panel', id: 'panel' });
   const mapContainer = h('div', { class: 'map', id: 'map' });
   const mapStatus = h('div', { class: 'map-status', id: 'map-status', role: 'status', hidden: true });
@@ -67,7 +76,7 @@ export function renderShell(root: HTMLElement, view: ViewName, session: Session)
     h(
       'header',
       { class: 'topbar' },
-      h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), h('span', { class: 'brand-name', i18n: 'app.title' })),
+      brand(),
       h(
         'nav',
         { class: 'tabs' },
@@ -76,7 +85,7 @@ export function renderShell(root: HTMLElement, view: ViewName, session: Session)
         allowed.includes('planner') && tab('planner', 'nav.planner'),
       ),
       userMenu(session),
-      toggle,
+      languageToggle(),
     ),
     h('main', { class: `layout view-${view}` }, h('div', { class: 'map-wrap' }, mapContainer, mapStatus, legend), panel, aux),
   );

@@ -4,8 +4,9 @@
  * and on success the page the person came from or their role's landing view.
  */
 import { afterLogin, logIn, LoginRefused } from '../../api/session';
-import { language, localize, setLanguage, t } from '../../i18n';
+import { localize, t } from '../../i18n';
 import { h } from '../../ui/dom';
+import { brand, languageToggle } from '../../ui/shell';
 
 export function loginView(root: HTMLElement): void {
   const next = new URLSearchParams(window.location.search).get('next');
@@ -60,21 +61,13 @@ export function loginView(root: HTMLElement): void {
     message,
     submit,
   );
-  const toggle = h('button', {
-    type: 'button',
-    class: 'lang-toggle',
-    id: 'lang-toggle',
-    i18n: 'lang.toggle',
-    i18nTitle: 'lang.toggleTitle',
-    on: { click: () => setLanguage(language() === 'zh-CN' ? 'en' : 'zh-CN') },
-  });
   root.replaceChildren(
     h(
       'header',
       { class: 'topbar' },
-      h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), h('span', { class: 'brand-name', i18n: 'app.title' })),
+      brand(),
       h('span', { class: 'spacer' }),
-      toggle,
+      languageToggle(),
     ),
     h('main', { class: 'login-page' }, form),
   );
