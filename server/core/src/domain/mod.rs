@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod basemap;
+pub mod case;
 pub mod city;
 pub mod code;
 pub mod coord;
