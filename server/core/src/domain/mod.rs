@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod basemap;
+pub mod calendar;
 pub mod case;
 pub mod city;
 pub mod code;

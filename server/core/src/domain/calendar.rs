@@ -1,0 +1,248 @@
+//! Working time: the calendar deadlines are counted on (weekends, public holidays and the
+//! weekend days worked instead, 调休), the office hours of a working day, and the time limits
+//! of a case by category and urgency.
+//!
+//! Times are China Standard Time (UTC+8, no daylight saving); a working day runs 08:30–12:00
+//! and 14:00–17:30 (7 working hours). A limit in working days ends at the same time of day on
+//! the n-th working day after the clock started (a Friday 16:00 dispatch with 3 working days
+//! is due Wednesday 16:00); a limit in working hours counts office hours only; emergencies
+//! count clock hours. A clock started outside office hours starts at the next office hour.
+
+use super::incident::Category;
+use chrono::{
+    DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset,
+    TimeZone, Utc, Weekday,
+};
+use std::collections::BTreeSet;
+
+/// Office hours of a working day, local time.
+const PERIODS: [((u32, u32), (u32, u32)); 2] = [((8, 30), (12, 0)), ((14, 0), (17, 30))];
+
+/// Why a calendar file was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CalendarError {
+    #[error("the first line must be the header date,kind[,name], not {0:?}")]
+    Header(String),
+    #[error("line {line}: {message}")]
+    Line { line: usize, message: String },
+}
+
+/// Which days are worked.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WorkCalendar {
+    holidays: BTreeSet<NaiveDate>,
+    workdays: BTreeSet<NaiveDate>,
+}
+
+/// How long a case may take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Limit {
+    /// Office hours on working days.
+    WorkingHours(u32),
+    /// To the same time of day, this many working days on.
+    WorkingDays(u32),
+    /// Hours on the clock, day and night (emergencies).
+    ClockHours(u32),
+}
+
+/// How pressing a case is (紧急 / 一般).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Urgency {
+    Urgent,
+    Normal,
+}
+
+/// China Standard Time (UTC+8 is always a valid offset; UTC is never used in its place).
+fn cst() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| Utc.fix())
+}
+
+fn local(t: DateTime<Utc>) -> NaiveDateTime {
+    t.with_timezone(&cst()).naive_local()
+}
+
+fn utc(t: NaiveDateTime) -> DateTime<Utc> {
+    cst()
+        .from_local_datetime(&t)
+        .single()
+        .map_or_else(|| t.and_utc(), |l| l.with_timezone(&Utc))
+}
+
+fn at(d: NaiveDate, (h, m): (u32, u32)) -> NaiveDateTime {
+    d.and_time(NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN))
+}
+
+impl WorkCalendar {
+    /// Weekends only, no holidays.
+    pub fn new() -> WorkCalendar {
+        WorkCalendar::default()
+    }
+
+    /// Reads a `date,kind[,name]` file (kind `holiday` or `workday`) into this calendar; a
+    /// later file overrides an earlier one for the same date.
+    pub fn read_csv(&mut self, text: &str) -> Result<(), CalendarError> {
+        let mut lines = text.lines().enumerate();
+        let header = lines.next().map(|(_, l)| l.trim()).unwrap_or_default();
+        if !(header == "date,kind" || header.starts_with("date,kind,")) {
+            return Err(CalendarError::Header(header.to_string()));
+        }
+        for (i, line) in lines {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            let bad = |message: String| CalendarError::Line {
+                line: i + 1,
+                message,
+            };
+            let mut cells = line.split(',');
+            let date = cells.next().unwrap_or_default().trim();
+            let date = NaiveDate::parse_from_str(date, "%Y-%m-%d")
+                .map_err(|_| bad(format!("{date:?} is not a date (2026-10-01)")))?;
+            match cells.next().map(str::trim) {
+                Some("holiday") => {
+                    self.workdays.remove(&date);
+                    self.holidays.insert(date);
+                }
+                Some("workday") => {
+                    self.holidays.remove(&date);
+                    self.workdays.insert(date);
+                }
+                other => {
+                    return Err(bad(format!(
+                        "kind {:?} is not holiday or workday",
+                        other.unwrap_or("")
+                    )))
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A calendar from one or more files, in order.
+    pub fn from_csv<'a>(
+        files: impl IntoIterator<Item = &'a str>,
+    ) -> Result<WorkCalendar, CalendarError> {
+        let mut c = WorkCalendar::new();
+        for f in files {
+            c.read_csv(f)?;
+        }
+        Ok(c)
+    }
+
+    /// Whether `d` is worked: a listed workday, or a Monday–Friday that is not a holiday.
+    pub fn is_working_day(&self, d: NaiveDate) -> bool {
+        if self.workdays.contains(&d) {
+            return true;
+        }
+        !self.holidays.contains(&d) && !matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
+    }
+
+    fn next_working_day(&self, d: NaiveDate) -> NaiveDate {
+        let mut d = d;
+        loop {
+            d = d.succ_opt().unwrap_or(d);
+            if self.is_working_day(d) {
+                return d;
+            }
+        }
+    }
+
+    /// The first office-hour instant at or after `t` (local time).
+    fn clock_in(&self, t: NaiveDateTime) -> NaiveDateTime {
+        let mut day = t.date();
+        if self.is_working_day(day) {
+            for (start, end) in PERIODS {
+                if t < at(day, end) {
+                    return t.max(at(day, start));
+                }
+            }
+        }
+        day = self.next_working_day(day);
+        at(day, PERIODS[0].0)
+    }
+
+    /// When a case whose clock starts at `start` is due under `limit`.
+    pub fn due(&self, start: DateTime<Utc>, limit: Limit) -> DateTime<Utc> {
+        let t = local(start);
+        utc(match limit {
+            Limit::ClockHours(h) => t + Duration::hours(i64::from(h)),
+            Limit::WorkingDays(n) => {
+                let t = self.clock_in(t);
+                let mut day = t.date();
+                for _ in 0..n {
+                    day = self.next_working_day(day);
+                }
+                day.and_time(t.time())
+            }
+            Limit::WorkingHours(h) => {
+                let mut left = Duration::hours(i64::from(h));
+                // Always inside an office period: take what is left of it, then the next one.
+                let mut t = self.clock_in(t);
+                loop {
+                    let end = PERIODS
+                        .iter()
+                        .map(|(_, e)| at(t.date(), *e))
+                        .find(|e| t < *e)
+                        .unwrap_or(t);
+                    if left <= end - t {
+                        break t + left;
+                    }
+                    left -= end - t;
+                    t = self.clock_in(end);
+                }
+            }
+        })
+    }
+
+    /// Office time between two instants (zero when `to` is not after `from`).
+    pub fn working_time(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Duration {
+        let (from, to) = (local(from), local(to));
+        let mut total = Duration::zero();
+        let mut day = from.date();
+        while day <= to.date() {
+            if self.is_working_day(day) {
+                for (s, e) in PERIODS {
+                    let (s, e) = (at(day, s).max(from), at(day, e).min(to));
+                    if e > s {
+                        total += e - s;
+                    }
+                }
+            }
+            match day.succ_opt() {
+                Some(d) => day = d,
+                None => break,
+            }
+        }
+        total
+    }
+}
+
+/// The default time limit of a case by category and urgency (after `../shared/DOMAIN.md`:
+/// exposed rubbish 4 working hours, green-space care 5 working days, illegal construction
+/// stopped in 4 working hours and removed in 20 working days, emergencies the same day,
+/// housing and land matters 13 working days like 12345 complaints).
+pub fn default_limit(category: Category, urgency: Urgency) -> Limit {
+    use Category::*;
+    use Limit::*;
+    match (category, urgency) {
+        (Emergency, Urgency::Urgent) => ClockHours(2),
+        (Emergency, Urgency::Normal) => ClockHours(12),
+        (Environment, Urgency::Urgent) => WorkingHours(2),
+        (Environment, Urgency::Normal) => WorkingHours(4),
+        (StreetOrder | PublicFacilities | TrafficFacilities, Urgency::Urgent) => WorkingHours(4),
+        (StreetOrder, Urgency::Normal) => WorkingDays(1),
+        (PublicFacilities | TrafficFacilities, Urgency::Normal) => WorkingDays(3),
+        (Construction, Urgency::Urgent) => WorkingHours(4),
+        (Construction, Urgency::Normal) => WorkingDays(20),
+        (HousingLand, Urgency::Urgent) => WorkingDays(3),
+        (HousingLand, Urgency::Normal) => WorkingDays(13),
+        (Advertising | OtherEvents, Urgency::Urgent) => WorkingDays(1),
+        (Advertising | OtherEvents, Urgency::Normal) => WorkingDays(3),
+        (AppearanceFacilities | Greenery | OtherFacilities, Urgency::Urgent) => WorkingDays(1),
+        (AppearanceFacilities | Greenery | OtherFacilities, Urgency::Normal) => WorkingDays(5),
+    }
+}
+
+#[cfg(test)]
+mod tests;
