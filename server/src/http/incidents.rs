@@ -172,6 +172,7 @@ pub async fn list(
             _ => None,
         },
         reported_by: (who.role == Role::Reporter).then(|| who.actor.clone()),
+        id: None,
     };
     let rows = state.store.incidents(&q).await?;
     let engine = state.engine();

@@ -46,6 +46,11 @@ pub const SQLITE: &[Migration] = &[
         name: "0007_owners",
         sql: include_str!("../../../migrations/sqlite/0007_owners.sql"),
     },
+    Migration {
+        version: 8,
+        name: "0008_cases",
+        sql: include_str!("../../../migrations/sqlite/0008_cases.sql"),
+    },
 ];
 
 /// `migrations/postgis/*.sql`, in order.
@@ -84,6 +89,11 @@ pub const POSTGIS: &[Migration] = &[
         version: 7,
         name: "0007_owners",
         sql: include_str!("../../../migrations/postgis/0007_owners.sql"),
+    },
+    Migration {
+        version: 8,
+        name: "0008_cases",
+        sql: include_str!("../../../migrations/postgis/0008_cases.sql"),
     },
 ];
 

@@ -9,6 +9,7 @@
 //! pass the same conformance suite (`tests/tests/conformance.rs`).
 
 pub mod accounts;
+pub mod cases;
 pub mod migrate;
 pub mod postgis;
 mod rows;
@@ -139,6 +140,8 @@ pub struct IncidentQuery {
     /// Only incidents posted by this account or token (an outside system reading back its
     /// own reports).
     pub reported_by: Option<String>,
+    /// Only this incident.
+    pub id: Option<i64>,
     /// Every matching incident, oldest first, no limit: for building the engine's incident
     /// columns at start, never for a client.
     pub everything: bool,
@@ -239,6 +242,18 @@ pub trait Store: Send + Sync {
     async fn incidents(&self, q: &IncidentQuery) -> Result<Vec<Incident>>;
     /// Incidents by status whose report-time grid is `grid` or lies under it.
     async fn incident_status_counts(&self, grid: &GridCode) -> Result<StatusCounts>;
+
+    /// The departments that handle cases, by name.
+    async fn departments(&self) -> Result<Vec<cases::Department>>;
+    /// Adds a department or replaces its categories.
+    async fn put_department(&self, d: &cases::Department) -> Result<()>;
+    /// A case's facts beyond the incident (`None`: no such incident).
+    async fn case_facts(&self, id: i64) -> Result<Option<cases::CaseFacts>>;
+    /// Writes a transition with its history and audit lines, if the case is still at the
+    /// version it was read at.
+    async fn transition(&self, t: &cases::Transition) -> Result<cases::TransitionSave>;
+    /// A case's transitions, oldest first.
+    async fn case_history(&self, id: i64) -> Result<Vec<cases::CaseEvent>>;
 }
 
 /// A grid code column's value: the code's text, or NULL.

@@ -46,10 +46,42 @@ pub enum Limit {
 }
 
 /// How pressing a case is (紧急 / 一般).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Urgency {
     Urgent,
     Normal,
+}
+
+impl Urgency {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Urgency::Urgent => "urgent",
+            Urgency::Normal => "normal",
+        }
+    }
+}
+
+impl std::str::FromStr for Urgency {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Urgency, String> {
+        match s.trim() {
+            "urgent" | "紧急" => Ok(Urgency::Urgent),
+            "normal" | "一般" => Ok(Urgency::Normal),
+            other => Err(format!(
+                "urgency {other:?} is not urgent (紧急) or normal (一般)"
+            )),
+        }
+    }
+}
+
+/// The calendars shipped in `data/calendar/` (the State Council's schedules, 2025 and 2026).
+pub fn shipped() -> WorkCalendar {
+    WorkCalendar::from_csv([
+        include_str!("../../../../data/calendar/2025.csv"),
+        include_str!("../../../../data/calendar/2026.csv"),
+    ])
+    .unwrap_or_default()
 }
 
 /// China Standard Time (UTC+8 is always a valid offset; UTC is never used in its place).

@@ -82,6 +82,30 @@ pub enum Outcome {
     Duplicate,
 }
 
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Resolved => "resolved",
+            Outcome::Rejected => "rejected",
+            Outcome::Duplicate => "duplicate",
+        }
+    }
+}
+
+impl FromStr for Outcome {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Outcome, String> {
+        match s {
+            "resolved" => Ok(Outcome::Resolved),
+            "rejected" => Ok(Outcome::Rejected),
+            "duplicate" => Ok(Outcome::Duplicate),
+            other => Err(format!(
+                "outcome {other:?} is not resolved, rejected or duplicate"
+            )),
+        }
+    }
+}
+
 /// Why an action was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CaseError {
@@ -231,6 +255,11 @@ impl CaseState {
         self.status = IncidentStatus::Closed;
         self.outcome = Some(outcome);
         self.extension_pending = false;
+    }
+
+    /// The outcome as stored (`resolved`, `rejected`, `duplicate`).
+    pub fn outcome_str(&self) -> Option<&'static str> {
+        self.outcome.map(Outcome::as_str)
     }
 
     /// Whether no action can ever change this case again.

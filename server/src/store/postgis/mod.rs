@@ -6,6 +6,7 @@
 
 mod accounts;
 mod bulk;
+mod cases;
 mod geom;
 mod read;
 mod versions;
@@ -313,6 +314,25 @@ impl Store for PostgisStore {
 
     async fn incident_status_counts(&self, grid: &GridCode) -> Result<StatusCounts> {
         read::incident_status_counts(&*self.client().await?, grid).await
+    }
+    async fn departments(&self) -> Result<Vec<super::cases::Department>> {
+        cases::departments(&*self.client().await?).await
+    }
+    async fn put_department(&self, d: &super::cases::Department) -> Result<()> {
+        cases::put_department(&*self.client().await?, d).await
+    }
+    async fn case_facts(&self, id: i64) -> Result<Option<super::cases::CaseFacts>> {
+        cases::case_facts(&*self.client().await?, id).await
+    }
+    async fn transition(
+        &self,
+        t: &super::cases::Transition,
+    ) -> Result<super::cases::TransitionSave> {
+        let mut c = self.client().await?;
+        cases::transition(&mut c, t).await
+    }
+    async fn case_history(&self, id: i64) -> Result<Vec<super::cases::CaseEvent>> {
+        cases::history(&*self.client().await?, id).await
     }
 }
 

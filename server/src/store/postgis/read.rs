@@ -365,6 +365,9 @@ pub(super) async fn incidents(client: &Client, q: &IncidentQuery) -> Result<Vec<
     if let Some(by) = &q.reported_by {
         w.push("reported_by = {}", vec![Box::new(by.clone())]);
     }
+    if let Some(id) = q.id {
+        w.push("id = {}", vec![Box::new(id)]);
+    }
     if let Some(cats) = &q.categories {
         let names: Vec<String> = cats.iter().map(|c| c.as_str().to_string()).collect();
         w.push("category = ANY({})", vec![Box::new(names)]);

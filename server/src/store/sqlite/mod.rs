@@ -11,6 +11,7 @@
 
 mod accounts;
 mod bulk;
+mod cases;
 mod read;
 mod versions;
 mod write;
@@ -326,5 +327,26 @@ impl Store for SqliteStore {
         let grid = grid.clone();
         self.read(move |c| read::incident_status_counts(c, &grid))
             .await
+    }
+
+    async fn departments(&self) -> Result<Vec<super::cases::Department>> {
+        self.read(cases::departments).await
+    }
+    async fn put_department(&self, d: &super::cases::Department) -> Result<()> {
+        let d = d.clone();
+        self.write(move |c| cases::put_department(c, &d)).await
+    }
+    async fn case_facts(&self, id: i64) -> Result<Option<super::cases::CaseFacts>> {
+        self.read(move |c| cases::case_facts(c, id)).await
+    }
+    async fn transition(
+        &self,
+        t: &super::cases::Transition,
+    ) -> Result<super::cases::TransitionSave> {
+        let t = t.clone();
+        self.write(move |c| cases::transition(c, &t)).await
+    }
+    async fn case_history(&self, id: i64) -> Result<Vec<super::cases::CaseEvent>> {
+        self.read(move |c| cases::history(c, id)).await
     }
 }

@@ -387,6 +387,9 @@ pub(super) fn incidents(conn: &Connection, q: &IncidentQuery) -> Result<Vec<Inci
     if let Some(by) = &q.reported_by {
         w.push("reported_by = ?", [Value::Text(by.clone())]);
     }
+    if let Some(id) = q.id {
+        w.push("id = ?", [Value::Integer(id)]);
+    }
     if let Some(cats) = &q.categories {
         let marks = vec!["?"; cats.len()].join(", ");
         w.push(

@@ -4,7 +4,9 @@ const Y2025: &str = include_str!("../../../../../data/calendar/2025.csv");
 const Y2026: &str = include_str!("../../../../../data/calendar/2026.csv");
 
 fn china() -> WorkCalendar {
-    WorkCalendar::from_csv([Y2025, Y2026]).unwrap()
+    let c = WorkCalendar::from_csv([Y2025, Y2026]).unwrap();
+    assert_eq!(c, shipped(), "the shipped calendar is the data files");
+    c
 }
 
 /// A China Standard Time as UTC.

@@ -1,0 +1,113 @@
+//! Cases as the stores keep them: the departments that handle them, a case's state beyond its
+//! status (urgency, handler, due time, flags, counts, version), and a transition written in
+//! one transaction with its history line and its audit line — or not at all when the case
+//! changed since it was read (optimistic concurrency).
+
+use crate::domain::calendar::Urgency;
+use crate::domain::case::CaseState;
+use crate::domain::{Category, IncidentStatus};
+use chrono::{DateTime, Utc};
+
+/// A department that handles cases of some categories (职能部门).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Department {
+    pub name: String,
+    pub categories: Vec<Category>,
+}
+
+/// What a case is beyond the incident reported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseFacts {
+    pub state: CaseState,
+    /// Increases with every transition.
+    pub version: i64,
+    pub urgency: Urgency,
+    /// The department it was dispatched to.
+    pub department: Option<String>,
+    pub dispatched_at: Option<DateTime<Utc>>,
+    pub due_at: Option<DateTime<Utc>>,
+    /// The open case this one repeats.
+    pub duplicate_of: Option<i64>,
+}
+
+/// One line of a case's history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseEvent {
+    pub at: DateTime<Utc>,
+    /// Login or `token:<name>`.
+    pub actor: String,
+    pub action: String,
+    pub from_status: IncidentStatus,
+    pub to_status: IncidentStatus,
+    pub note: String,
+    /// The due time once the transition was made.
+    pub due_at: Option<DateTime<Utc>>,
+}
+
+/// A transition to write: the case's new facts, made on `expected_version`, its history line
+/// and where the request came from (for the audit line).
+#[derive(Clone, Debug)]
+pub struct Transition {
+    pub id: i64,
+    pub expected_version: i64,
+    pub facts: CaseFacts,
+    pub event: CaseEvent,
+    pub source: String,
+}
+
+/// What writing a transition did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransitionSave {
+    /// Written; the case's new version.
+    Saved(i64),
+    /// The case changed since it was read; nothing written.
+    Stale {
+        current: i64,
+    },
+    Missing,
+}
+
+/// The categories of a department as the stores keep them (comma-separated codes).
+pub fn categories_text(c: &[Category]) -> String {
+    c.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(",")
+}
+
+/// Categories read back; an unknown code is a corrupt row.
+pub fn categories_of(name: &str, text: &str) -> super::Result<Vec<Category>> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(|c| {
+            c.parse::<Category>()
+                .map_err(|e| super::StoreError::Corrupt(format!("department {name}: {e}")))
+        })
+        .collect()
+}
+
+/// The case state from stored columns.
+#[allow(clippy::too_many_arguments)]
+pub fn case_state(
+    id: i64,
+    status: &str,
+    signed: bool,
+    extension_pending: bool,
+    outcome: Option<&str>,
+    supervised: bool,
+    self_handled: bool,
+    returns: i64,
+    reworks: i64,
+) -> super::Result<CaseState> {
+    let corrupt = |e: String| super::StoreError::Corrupt(format!("incident {id}: {e}"));
+    Ok(CaseState {
+        status: status
+            .parse::<IncidentStatus>()
+            .map_err(|e| corrupt(e.to_string()))?,
+        signed,
+        extension_pending,
+        outcome: outcome.map(str::parse).transpose().map_err(corrupt)?,
+        supervised,
+        self_handled,
+        returns: u32::try_from(returns).unwrap_or(0),
+        reworks: u32::try_from(reworks).unwrap_or(0),
+    })
+}

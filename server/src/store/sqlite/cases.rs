@@ -1,0 +1,227 @@
+//! Cases in the embedded store: departments, case facts, transitions with their history and
+//! audit lines in one transaction (times as Unix milliseconds).
+
+use super::super::cases::{
+    case_state, categories_of, categories_text, CaseEvent, CaseFacts, Department, Transition,
+    TransitionSave,
+};
+use super::super::{Result, StoreError};
+use super::versions::{db, time};
+use super::write::failed;
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+fn ms(t: Option<DateTime<Utc>>) -> Option<i64> {
+    t.map(|t| t.timestamp_millis())
+}
+
+fn opt_time(ms: Option<i64>) -> Result<Option<DateTime<Utc>>> {
+    ms.map(time).transpose()
+}
+
+pub(super) fn departments(conn: &Connection) -> Result<Vec<Department>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT name, categories FROM departments ORDER BY name")
+        .map_err(db("listing departments"))?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+        .map_err(db("listing departments"))?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(db("reading a department"))?;
+    rows.into_iter()
+        .map(|(name, cats)| {
+            Ok(Department {
+                categories: categories_of(&name, &cats)?,
+                name,
+            })
+        })
+        .collect()
+}
+
+pub(super) fn put_department(conn: &mut Connection, d: &Department) -> Result<()> {
+    conn.execute(
+        "INSERT INTO departments (name, categories) VALUES (?1, ?2)
+         ON CONFLICT (name) DO UPDATE SET categories = excluded.categories",
+        params![d.name, categories_text(&d.categories)],
+    )
+    .map_err(failed("the department"))?;
+    Ok(())
+}
+
+const FACTS: &str =
+    "status, signed, extension_pending, outcome, supervised, self_handled, returns, reworks,
+                     version, urgency, department, dispatched_at, due_at, duplicate_of";
+
+pub(super) fn case_facts(conn: &Connection, id: i64) -> Result<Option<CaseFacts>> {
+    type Raw = (
+        String,
+        bool,
+        bool,
+        Option<String>,
+        bool,
+        bool,
+        i64,
+        i64,
+        i64,
+        String,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+    );
+    let raw: Option<Raw> = conn
+        .query_row(
+            &format!("SELECT {FACTS} FROM incidents WHERE id = ?1"),
+            [id],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                    r.get(9)?,
+                    r.get(10)?,
+                    r.get(11)?,
+                    r.get(12)?,
+                    r.get(13)?,
+                ))
+            },
+        )
+        .optional()
+        .map_err(db("reading a case"))?;
+    let Some(r) = raw else { return Ok(None) };
+    Ok(Some(CaseFacts {
+        state: case_state(id, &r.0, r.1, r.2, r.3.as_deref(), r.4, r.5, r.6, r.7)?,
+        version: r.8,
+        urgency: r
+            .9
+            .parse()
+            .map_err(|e: String| StoreError::Corrupt(format!("incident {id}: {e}")))?,
+        department: r.10,
+        dispatched_at: opt_time(r.11)?,
+        due_at: opt_time(r.12)?,
+        duplicate_of: r.13,
+    }))
+}
+
+pub(super) fn transition(conn: &mut Connection, t: &Transition) -> Result<TransitionSave> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| StoreError::db("starting a transition", e))?;
+    let f = &t.facts;
+    let s = &f.state;
+    let n = tx
+        .execute(
+            "UPDATE incidents SET status = ?1, signed = ?2, extension_pending = ?3, outcome = ?4,
+                 supervised = ?5, self_handled = ?6, returns = ?7, reworks = ?8, urgency = ?9,
+                 department = ?10, dispatched_at = ?11, due_at = ?12, duplicate_of = ?13,
+                 version = version + 1
+             WHERE id = ?14 AND version = ?15",
+            params![
+                s.status.as_str(),
+                s.signed,
+                s.extension_pending,
+                s.outcome_str(),
+                s.supervised,
+                s.self_handled,
+                s.returns,
+                s.reworks,
+                f.urgency.as_str(),
+                f.department,
+                ms(f.dispatched_at),
+                ms(f.due_at),
+                f.duplicate_of,
+                t.id,
+                t.expected_version
+            ],
+        )
+        .map_err(failed("the case"))?;
+    if n == 0 {
+        let current: Option<i64> = tx
+            .query_row("SELECT version FROM incidents WHERE id = ?1", [t.id], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(db("reading a case's version"))?;
+        return Ok(
+            current.map_or(TransitionSave::Missing, |current| TransitionSave::Stale {
+                current,
+            }),
+        );
+    }
+    let e = &t.event;
+    tx.execute(
+        "INSERT INTO incident_events (incident_id, at, actor, action, from_status, to_status, note, due_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            t.id,
+            e.at.timestamp_millis(),
+            e.actor,
+            e.action,
+            e.from_status.as_str(),
+            e.to_status.as_str(),
+            e.note,
+            ms(e.due_at)
+        ],
+    )
+    .map_err(failed("the case's history"))?;
+    tx.execute(
+        "INSERT INTO audit (at, actor, kind, object, summary, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            e.at.timestamp_millis(),
+            e.actor,
+            format!("incident.{}", e.action),
+            format!("incident {}", t.id),
+            format!("{} → {}", e.from_status.as_str(), e.to_status.as_str()),
+            t.source
+        ],
+    )
+    .map_err(failed("the transition's audit line"))?;
+    tx.commit()
+        .map_err(|e| StoreError::db("committing a transition", e))?;
+    Ok(TransitionSave::Saved(t.expected_version + 1))
+}
+
+pub(super) fn history(conn: &Connection, id: i64) -> Result<Vec<CaseEvent>> {
+    type Raw = (i64, String, String, String, String, String, Option<i64>);
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT at, actor, action, from_status, to_status, note, due_at
+             FROM incident_events WHERE incident_id = ?1 ORDER BY id",
+        )
+        .map_err(db("reading a case's history"))?;
+    let rows: Vec<Raw> = stmt
+        .query_map([id], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })
+        .map_err(db("reading a case's history"))?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(db("reading a case's history"))?;
+    let corrupt = |e: crate::domain::FieldError| StoreError::Corrupt(format!("incident {id}: {e}"));
+    rows.into_iter()
+        .map(|r| {
+            Ok(CaseEvent {
+                at: time(r.0)?,
+                actor: r.1,
+                action: r.2,
+                from_status: r.3.parse().map_err(corrupt)?,
+                to_status: r.4.parse().map_err(corrupt)?,
+                note: r.5,
+                due_at: opt_time(r.6)?,
+            })
+        })
+        .collect()
+}
