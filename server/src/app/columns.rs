@@ -31,6 +31,11 @@ impl IncidentColumns {
         }
     }
 
+    /// Moves an incident to a new status (a case transition), in tiles and counts at once.
+    pub fn set_status(&self, id: i64, status: crate::domain::IncidentStatus) {
+        self.write().set_status(id, status);
+    }
+
     /// Files every incident under the grids of `engine` (the version in force).
     pub fn refile(&self, engine: &Engine) {
         self.write()

@@ -8,7 +8,7 @@
 //! tail grows past [`TAIL_LIMIT`] it is merged into the sorted columns.
 
 use crate::domain::{Category, Channel, GridCode, IncidentStatus, NewIncident, StatusSet};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// New incidents waiting to be merged into the sorted columns.
 pub const TAIL_LIMIT: usize = 32_768;
@@ -17,6 +17,8 @@ pub const TAIL_LIMIT: usize = 32_768;
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Entry {
     morton: u64,
+    /// The store id ([`NO_ID`] for incidents indexed without one).
+    id: i64,
     qx: u32,
     qy: u32,
     /// Unix seconds.
@@ -31,6 +33,7 @@ struct Entry {
 }
 
 const NO_GRID: u32 = u32::MAX;
+const NO_ID: i64 = -1;
 
 /// Which incidents a tile or a count includes.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -148,8 +151,9 @@ pub struct Heat {
     tail: Vec<Entry>,
     codes: Vec<GridCode>,
     code_ids: HashMap<GridCode, u32>,
-    /// Store ids already indexed, so catching up never counts an incident twice.
-    ids: HashSet<i64>,
+    /// Store ids indexed, with their place in `sorted` followed by `tail`: so catching up
+    /// never counts an incident twice, and a status change finds its entry at once.
+    at: HashMap<i64, usize>,
     /// Bumped on every change, so derived figures know when to recompute.
     version: u64,
 }
@@ -157,32 +161,66 @@ pub struct Heat {
 impl Heat {
     /// Indexes incidents in one go (at start, from the store).
     pub fn build<'a>(incidents: impl IntoIterator<Item = &'a NewIncident>) -> Heat {
-        let mut h = Heat::default();
-        let mut entries: Vec<Entry> = incidents.into_iter().map(|n| h.entry(n)).collect();
-        entries.sort_unstable_by_key(|e| e.morton);
-        h.sorted = entries;
-        h
+        Heat::index(incidents.into_iter().map(|n| (NO_ID, n)))
     }
 
     /// Indexes stored incidents in one go (at start).
     pub fn from_stored(incidents: &[crate::domain::Incident]) -> Heat {
-        let mut h = Heat::build(incidents.iter().map(|i| &i.incident));
-        h.ids = incidents.iter().map(|i| i.id).collect();
+        Heat::index(incidents.iter().map(|i| (i.id, &i.incident)))
+    }
+
+    fn index<'a>(items: impl Iterator<Item = (i64, &'a NewIncident)>) -> Heat {
+        let mut h = Heat::default();
+        let mut entries: Vec<Entry> = items.map(|(id, n)| Entry { id, ..h.entry(n) }).collect();
+        entries.sort_unstable_by_key(|e| e.morton);
+        h.sorted = entries;
+        h.reindex();
         h
+    }
+
+    /// Rebuilds the id → place map (after the entries moved).
+    fn reindex(&mut self) {
+        self.at.clear();
+        for (i, e) in self.sorted.iter().chain(&self.tail).enumerate() {
+            if e.id != NO_ID {
+                self.at.insert(e.id, i);
+            }
+        }
     }
 
     /// Adds a stored incident unless it is already indexed; true if it was added.
     pub fn add_stored(&mut self, i: &crate::domain::Incident) -> bool {
-        if !self.ids.insert(i.id) {
+        if self.at.contains_key(&i.id) {
             return false;
         }
-        self.add(&i.incident);
+        self.push(i.id, &i.incident);
         true
+    }
+
+    /// Moves a stored incident to `status` (a case transition); false if it is not indexed.
+    pub fn set_status(&mut self, id: i64, status: IncidentStatus) -> bool {
+        let Some(&i) = self.at.get(&id) else {
+            return false;
+        };
+        let n = self.sorted.len();
+        let e = if i < n {
+            self.sorted.get_mut(i)
+        } else {
+            self.tail.get_mut(i - n)
+        };
+        match e {
+            Some(e) => {
+                e.status = index_of(IncidentStatus::ALL, status);
+                self.version += 1;
+                true
+            }
+            None => false,
+        }
     }
 
     /// The largest store id indexed (0 when none).
     pub fn max_id(&self) -> i64 {
-        self.ids.iter().copied().max().unwrap_or(0)
+        self.at.keys().copied().max().unwrap_or(0)
     }
 
     pub fn len(&self) -> usize {
@@ -219,6 +257,7 @@ impl Heat {
         ];
         Entry {
             current: grids,
+            id: NO_ID,
             morton: morton(qx, qy),
             qx,
             qy,
@@ -252,11 +291,21 @@ impl Heat {
         self.tail = tail;
     }
 
-    /// Adds a stored incident; it shows in tiles and counts at once.
+    /// Adds an incident without a store id; it shows in tiles and counts at once.
     pub fn add(&mut self, n: &NewIncident) {
+        self.push(NO_ID, n);
+    }
+
+    fn push(&mut self, id: i64, n: &NewIncident) {
         self.version += 1;
-        let e = self.entry(n);
+        let e = Entry {
+            id,
+            ..self.entry(n)
+        };
         self.tail.push(e);
+        if id != NO_ID {
+            self.at.insert(id, self.sorted.len() + self.tail.len() - 1);
+        }
         if self.tail.len() >= TAIL_LIMIT {
             self.merge();
         }
@@ -278,6 +327,7 @@ impl Heat {
             merged.extend(if take_a { a.next() } else { b.next() });
         }
         self.sorted = merged;
+        self.reindex();
     }
 
     /// Which interned grid codes lie in `f.within` (`None`: every one).

@@ -311,3 +311,45 @@ fn a_scoped_filter_counts_only_the_incidents_of_grids_under_the_scope() {
     assert_eq!(l1.len(), 1);
     assert_eq!(l1[&GridCode::parse("610581002").unwrap()], (1, 1));
 }
+
+#[test]
+fn a_status_change_shows_in_filtered_counts_before_and_after_the_tail_is_merged() {
+    let stored: Vec<crate::domain::Incident> = random_incidents(TAIL_LIMIT + 10, 11)
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut n)| {
+            n.status = IncidentStatus::Reported;
+            crate::domain::Incident {
+                id: i as i64 + 1,
+                incident: n,
+            }
+        })
+        .collect();
+    let world = Tile::new(0, 0, 0).unwrap();
+    let closed = Filter {
+        status: Some(IncidentStatus::Closed.into()),
+        ..Filter::default()
+    };
+    let mut heat = Heat::from_stored(&stored[..5]);
+    assert!(
+        heat.set_status(3, IncidentStatus::Closed),
+        "in the sorted part"
+    );
+    for i in &stored[5..] {
+        heat.add_stored(i);
+    }
+    assert!(
+        heat.set_status(TAIL_LIMIT as i64 + 9, IncidentStatus::Closed),
+        "in the tail"
+    );
+    assert!(
+        heat.set_status(7, IncidentStatus::Closed),
+        "moved by the merge"
+    );
+    assert_eq!(heat.count_in_tile(world, &closed), 3);
+    assert!(
+        !heat.set_status(999_999, IncidentStatus::Closed),
+        "not indexed"
+    );
+    assert_eq!(heat.max_id(), TAIL_LIMIT as i64 + 10);
+}
