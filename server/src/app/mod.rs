@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod bulk;
+pub mod cases;
 pub mod columns;
 pub mod drafts;
 pub mod error;
@@ -72,6 +73,8 @@ pub struct AppParts {
     failures: Arc<auth::Failures>,
     /// Sessions and tokens checked a moment ago (see `auth::RECHECK`).
     known: Arc<auth::Known>,
+    /// The working calendar deadlines are counted on.
+    pub calendar: crate::domain::calendar::WorkCalendar,
 }
 
 /// Builds an engine off the async workers (it takes a CPU for a fraction of a second).
@@ -116,6 +119,7 @@ impl App {
             metrics: Arc::default(),
             failures: Arc::default(),
             known: Arc::default(),
+            calendar: crate::domain::calendar::shipped(),
             store,
         })))
     }

@@ -117,6 +117,14 @@ pub const POLICY: &[Rule] = &[
     rule("GET", "/api/incidents", Roles(CASES), Cut),
     rule("POST", "/api/incidents", Roles(REPORT), Write),
     rule("POST", "/api/incidents/bulk", Roles(BULK), Write),
+    rule("GET", "/api/incidents/{id}", Roles(CASES), Object),
+    rule(
+        "POST",
+        "/api/incidents/{id}/transitions",
+        Roles(CASES),
+        Write,
+    ),
+    rule("GET", "/api/departments", Signed, ScopeRule::None),
     rule("GET", "/tiles/density/{z}/{x}/{y}", Roles(MAP), Cut),
     rule("GET", "/tiles/grids/{z}/{x}/{y}", Roles(MAP), Cut),
     rule(

@@ -131,10 +131,14 @@ impl Write {
     }
 }
 
-/// Writes whose audit lines are written elsewhere: a report's in the report's own
-/// transaction (so intake throughput does not pay a second commit), logins and logouts by
-/// the session module.
-const AUDITED_ELSEWHERE: [&str; 2] = ["/api/incidents", "/api/session"];
+/// Writes whose audit lines are written elsewhere: a report's and a case transition's in
+/// their own transaction (so they cost no second commit), logins and logouts by the session
+/// module.
+const AUDITED_ELSEWHERE: [&str; 3] = [
+    "/api/incidents",
+    "/api/session",
+    "/api/incidents/{id}/transitions",
+];
 
 #[cfg(test)]
 mod tests {

@@ -167,8 +167,14 @@ pub async fn list(
             Scope::Nothing if who.role == Role::Reporter => None,
             _ => who.within(),
         },
+        // A department sees the cases dispatched to it; a token of categories without a
+        // department name sees the cases of those categories.
         categories: match &who.scope {
-            Scope::Categories(c) => Some(c.clone()),
+            Scope::Categories(c) if who.department.is_none() => Some(c.clone()),
+            _ => None,
+        },
+        department: match &who.scope {
+            Scope::Categories(_) => who.department.clone(),
             _ => None,
         },
         reported_by: (who.role == Role::Reporter).then(|| who.actor.clone()),

@@ -6,6 +6,7 @@
 mod audit;
 pub mod basemap;
 mod buildings;
+mod cases;
 mod compounds;
 pub mod contract;
 mod draft_ops;
@@ -143,6 +144,9 @@ fn api_routes() -> Routes {
         .get("/incidents", incidents::list)
         .post("/incidents", incidents::create)
         .post("/incidents/bulk", incidents::bulk)
+        .get("/incidents/{id}", cases::show)
+        .post("/incidents/{id}/transitions", cases::transition)
+        .get("/departments", cases::departments)
 }
 
 fn tile_routes() -> Routes {

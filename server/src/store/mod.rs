@@ -142,6 +142,8 @@ pub struct IncidentQuery {
     pub reported_by: Option<String>,
     /// Only this incident.
     pub id: Option<i64>,
+    /// Only cases dispatched to this department.
+    pub department: Option<String>,
     /// Every matching incident, oldest first, no limit: for building the engine's incident
     /// columns at start, never for a client.
     pub everything: bool,

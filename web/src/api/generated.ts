@@ -28,6 +28,39 @@ reported_by: string | null,
  */
 reporter_name: string | null, reporter_phone: string | null, };
 
+export type CaseEventView = { at: string, actor: string, action: string, from_status: Status, to_status: Status, note: string, due_at: string | null, };
+
+export type CaseView = { version: number, 
+/**
+ * `urgent` (紧急) or `normal` (一般).
+ */
+urgency: string, department: string | null, dispatched_at: string | null, due_at: string | null, 
+/**
+ * Open and past its due time.
+ */
+overdue: boolean, signed: boolean, extension_pending: boolean, 
+/**
+ * `resolved`, `rejected` or `duplicate` once closed.
+ */
+outcome: string | null, supervised: boolean, self_handled: boolean, returns: number, reworks: number, duplicate_of: number | null, 
+/**
+ * The actions the caller may take now.
+ */
+actions: Array<string>, history: Array<CaseEventView>, id: number, wgs84: Position, raw: RawCoordView, grids: Array<GridRef>, current_grids: Array<GridRef>, compound: string | null, building: string | null, category: Category, description: string, channel: Channel, status: Status, reported_at: string, 
+/**
+ * The account login or `token:<name>` that posted it.
+ */
+reported_by: string | null, 
+/**
+ * The reporter's name and phone: whole for the dispatcher, the admin and the department
+ * handling the case; masked (`王**`, `138****5678`) for everyone else.
+ */
+reporter_name: string | null, reporter_phone: string | null, };
+
+export type DepartmentView = { name: string, categories: Category[], };
+
+export type DepartmentsAnswer = { departments: Array<DepartmentView>, };
+
 export type HealthAnswer = { status: string, store: string, 
 /**
  * Grids per level: `{"1": …, "2": …, "3": …}`.

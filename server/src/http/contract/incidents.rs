@@ -43,3 +43,60 @@ pub struct BulkAccepted {
     #[ts(as = "f64")]
     pub accepted: u64,
 }
+
+/// One line of a case's history.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct CaseEventView {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    #[ts(type = "Status")]
+    pub from_status: IncidentStatus,
+    #[ts(type = "Status")]
+    pub to_status: IncidentStatus,
+    pub note: String,
+    pub due_at: Option<String>,
+}
+
+/// `GET /api/incidents/{id}` and the answer of a transition: the incident, where its case
+/// stands, what the caller may do next, and its history.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct CaseView {
+    #[serde(flatten)]
+    pub incident: IncidentView,
+    #[ts(as = "f64")]
+    pub version: i64,
+    /// `urgent` (紧急) or `normal` (一般).
+    pub urgency: String,
+    pub department: Option<String>,
+    pub dispatched_at: Option<String>,
+    pub due_at: Option<String>,
+    /// Open and past its due time.
+    pub overdue: bool,
+    pub signed: bool,
+    pub extension_pending: bool,
+    /// `resolved`, `rejected` or `duplicate` once closed.
+    pub outcome: Option<String>,
+    pub supervised: bool,
+    pub self_handled: bool,
+    pub returns: u32,
+    pub reworks: u32,
+    #[ts(as = "Option<f64>")]
+    pub duplicate_of: Option<i64>,
+    /// The actions the caller may take now.
+    pub actions: Vec<String>,
+    pub history: Vec<CaseEventView>,
+}
+
+/// `GET /api/departments`.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct DepartmentsAnswer {
+    pub departments: Vec<DepartmentView>,
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct DepartmentView {
+    pub name: String,
+    #[ts(type = "Category[]")]
+    pub categories: Vec<Category>,
+}

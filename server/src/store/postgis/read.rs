@@ -368,6 +368,9 @@ pub(super) async fn incidents(client: &Client, q: &IncidentQuery) -> Result<Vec<
     if let Some(id) = q.id {
         w.push("id = {}", vec![Box::new(id)]);
     }
+    if let Some(d) = &q.department {
+        w.push("department = {}", vec![Box::new(d.clone())]);
+    }
     if let Some(cats) = &q.categories {
         let names: Vec<String> = cats.iter().map(|c| c.as_str().to_string()).collect();
         w.push("category = ANY({})", vec![Box::new(names)]);

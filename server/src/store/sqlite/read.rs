@@ -390,6 +390,9 @@ pub(super) fn incidents(conn: &Connection, q: &IncidentQuery) -> Result<Vec<Inci
     if let Some(id) = q.id {
         w.push("id = ?", [Value::Integer(id)]);
     }
+    if let Some(d) = &q.department {
+        w.push("department = ?", [Value::Text(d.clone())]);
+    }
     if let Some(cats) = &q.categories {
         let marks = vec!["?"; cats.len()].join(", ");
         w.push(

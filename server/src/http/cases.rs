@@ -1,0 +1,149 @@
+//! The closed loop over HTTP: `GET /api/incidents/{id}` (a case with what the caller may do
+//! and its history), `POST /api/incidents/{id}/transitions` (`{"action","version",…}`) and
+//! `GET /api/departments`.
+
+use super::contract::{CaseEventView, CaseView, DepartmentView, DepartmentsAnswer};
+use super::incidents::incident_view;
+use super::session::source;
+use super::{App, AppError};
+use crate::app::auth::{Principal, Who};
+use crate::app::cases::{allowed_actions, Case, TransitionRequest};
+use crate::domain::calendar::Urgency;
+use crate::domain::case::Action;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::{Extension, Json};
+use chrono::Utc;
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+fn case_view(state: &App, case: &Case, who: &Principal, history: Vec<CaseEventView>) -> CaseView {
+    let f = &case.facts;
+    let now = Utc::now();
+    CaseView {
+        incident: incident_view(&case.incident, &state.engine(), who),
+        version: f.version,
+        urgency: f.urgency.as_str().to_string(),
+        department: f.department.clone(),
+        dispatched_at: f.dispatched_at.map(|t| t.to_rfc3339()),
+        due_at: f.due_at.map(|t| t.to_rfc3339()),
+        overdue: f.state.status.is_open() && f.due_at.is_some_and(|d| d < now),
+        signed: f.state.signed,
+        extension_pending: f.state.extension_pending,
+        outcome: f.state.outcome_str().map(String::from),
+        supervised: f.state.supervised,
+        self_handled: f.state.self_handled,
+        returns: f.state.returns,
+        reworks: f.state.reworks,
+        duplicate_of: f.duplicate_of,
+        actions: allowed_actions(who, f)
+            .iter()
+            .map(|a| a.as_str().to_string())
+            .collect(),
+        history,
+    }
+}
+
+async fn history(state: &App, id: i64) -> Result<Vec<CaseEventView>, AppError> {
+    Ok(state
+        .case_history(id)
+        .await?
+        .into_iter()
+        .map(|e| CaseEventView {
+            at: e.at.to_rfc3339(),
+            actor: e.actor,
+            action: e.action,
+            from_status: e.from_status,
+            to_status: e.to_status,
+            note: e.note,
+            due_at: e.due_at.map(|t| t.to_rfc3339()),
+        })
+        .collect())
+}
+
+fn case_id(id: &str) -> Result<i64, AppError> {
+    id.parse::<i64>().ok().filter(|i| *i > 0).ok_or_else(|| {
+        AppError::bad(
+            "invalid_id",
+            format!("incident id {id:?} is not a positive number"),
+        )
+    })
+}
+
+pub async fn show(
+    State(state): State<App>,
+    Extension(who): Extension<Who>,
+    Path(id): Path<String>,
+) -> Result<Json<CaseView>, AppError> {
+    let id = case_id(&id)?;
+    let case = state.case(id, &who).await?;
+    let history = history(&state, id).await?;
+    Ok(Json(case_view(&state, &case, &who, history)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionBody {
+    action: String,
+    version: i64,
+    note: Option<String>,
+    department: Option<String>,
+    urgency: Option<String>,
+    days: Option<u32>,
+    duplicate_of: Option<i64>,
+}
+
+/// Longest note kept with a transition, in characters.
+const MAX_NOTE_CHARS: usize = 2000;
+
+pub async fn transition(
+    State(state): State<App>,
+    Extension(who): Extension<Who>,
+    addr: Option<Extension<ConnectInfo<SocketAddr>>>,
+    Path(id): Path<String>,
+    body: Result<Json<TransitionBody>, JsonRejection>,
+) -> Result<Json<CaseView>, AppError> {
+    let id = case_id(&id)?;
+    let Json(b) = body?;
+    let note = b.note.unwrap_or_default().trim().to_string();
+    if note.chars().count() > MAX_NOTE_CHARS {
+        return Err(AppError::param(
+            "note",
+            format!("longer than {MAX_NOTE_CHARS} characters"),
+        ));
+    }
+    let req = TransitionRequest {
+        action: b.action.parse::<Action>()?,
+        version: b.version,
+        note,
+        department: b.department,
+        urgency: b
+            .urgency
+            .as_deref()
+            .map(str::parse::<Urgency>)
+            .transpose()
+            .map_err(|e| AppError::param("urgency", e))?,
+        days: b.days,
+        duplicate_of: b.duplicate_of,
+    };
+    let case = state
+        .transition(id, req, &who, &source(&addr), Utc::now())
+        .await?;
+    let history = history(&state, id).await?;
+    Ok(Json(case_view(&state, &case, &who, history)))
+}
+
+pub async fn departments(State(state): State<App>) -> Result<Json<DepartmentsAnswer>, AppError> {
+    Ok(Json(DepartmentsAnswer {
+        departments: state
+            .store
+            .departments()
+            .await?
+            .into_iter()
+            .map(|d| DepartmentView {
+                name: d.name,
+                categories: d.categories,
+            })
+            .collect(),
+    }))
+}
