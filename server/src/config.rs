@@ -38,6 +38,27 @@ pub enum Command {
     /// Machine tokens (12345 gateway, mini-program): create one.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Departments that handle cases: add one or change its categories.
+    #[command(subcommand)]
+    Department(DepartmentCommand),
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum DepartmentCommand {
+    /// Add a department (or replace the categories of one), e.g. --name 城管执法局
+    /// --categories e_street_order,e_advertising.
+    Add(DepartmentAddArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct DepartmentAddArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[arg(long)]
+    pub name: String,
+    /// Comma-separated incident categories (codes or Chinese names) it takes.
+    #[arg(long, default_value = "")]
+    pub categories: String,
 }
 
 #[derive(clap::Subcommand, Debug)]

@@ -325,6 +325,13 @@ async fn run(cli: Cli) -> Result<(), MainError> {
             Ok(())
         }
         Command::User(cmd) => users(cmd).await,
+        Command::Department(gridd::config::DepartmentCommand::Add(args)) => {
+            let store = store::open(&args.db.db).await?;
+            let d = accounts::put_department(&*store, "cli", &args.name, &args.categories).await?;
+            let cats: Vec<&str> = d.categories.iter().map(|c| c.as_str()).collect();
+            println!("department {} takes {}", d.name, cats.join(", "));
+            Ok(())
+        }
         Command::Token(gridd::config::TokenCommand::Create(args)) => {
             let store = store::open(&args.db.db).await?;
             let (token, row) =

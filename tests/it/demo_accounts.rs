@@ -50,4 +50,22 @@ async fn the_demo_has_one_account_of_each_role_over_the_loaded_city_made_once(
         "a store with accounts gets no more"
     );
     assert_eq!(store.accounts().await.unwrap().len(), 7);
+    let departments = store.departments().await.unwrap();
+    for c in gridd::domain::Category::ALL {
+        assert_eq!(
+            departments
+                .iter()
+                .filter(|d| d.categories.contains(c))
+                .count(),
+            1,
+            "{c:?} goes to exactly one demo department"
+        );
+    }
+    let department = made.iter().find(|a| a.role == Role::Department).unwrap();
+    assert!(
+        departments
+            .iter()
+            .any(|d| Some(&d.name) == department.department.as_ref()),
+        "the demo department account acts for a department that exists"
+    );
 }

@@ -12,6 +12,7 @@ mod common;
 mod accounts;
 mod accounts_cli;
 mod agreement;
+mod cases_api;
 mod conformance;
 mod contract;
 mod demo_accounts;

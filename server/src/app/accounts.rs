@@ -23,6 +23,8 @@ pub enum AccountError {
     Hash(String),
     #[error("the system's random source failed: {0}")]
     Random(String),
+    #[error("{0}")]
+    Invalid(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -234,6 +236,51 @@ pub async fn create_token(
     Ok((token, row))
 }
 
+/// Adds a department (or replaces its categories) and records it in the audit log.
+pub async fn put_department(
+    store: &dyn Store,
+    actor: &str,
+    name: &str,
+    categories: &str,
+) -> Result<crate::store::cases::Department, AccountError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 64 {
+        return Err(AccountError::Invalid(format!(
+            "department name {name:?} must be 1–64 characters"
+        )));
+    }
+    let categories = categories
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(|c| {
+            c.parse::<crate::domain::Category>()
+                .map_err(|e| AccountError::Invalid(e.to_string()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let d = crate::store::cases::Department {
+        name: name.to_string(),
+        categories,
+    };
+    store.put_department(&d).await?;
+    let summary = crate::store::cases::categories_text(&d.categories);
+    audit(store, actor, "department.put", &d.name, &summary, "cli").await?;
+    Ok(d)
+}
+
+/// The demo's departments and the categories each takes (every category goes somewhere).
+pub const DEMO_DEPARTMENTS: [(&str, &str); 6] = [
+    (
+        "城管执法局",
+        "e_street_order,e_environment,e_advertising,e_construction",
+    ),
+    ("住建局", "c_housing_land,c_public_facilities"),
+    ("交通运输局", "c_traffic_facilities"),
+    ("园林绿化中心", "c_greenery,c_appearance_facilities"),
+    ("市场监管局", "e_other_events"),
+    ("街道综合执法队", "e_emergency,c_other_facilities"),
+];
+
 /// The password of every demo account (`make demo` only; the README lists the accounts).
 pub const DEMO_PASSWORD: &str = "gridd-demo-2026";
 
@@ -339,6 +386,11 @@ pub async fn create_demo_accounts(
             Some("城管执法局".into()),
         ),
     ];
+    if store.departments().await?.is_empty() {
+        for (name, categories) in DEMO_DEPARTMENTS {
+            put_department(store, "demo", name, categories).await?;
+        }
+    }
     let mut made = Vec::new();
     for (login, role, name, scope, officer, department) in &plan {
         made.push(

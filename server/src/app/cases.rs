@@ -249,8 +249,10 @@ impl App {
         match saved {
             TransitionSave::Saved(_) => {
                 self.columns.set_status(id, next.state.status);
+                let mut incident = case.incident;
+                incident.incident.status = next.state.status;
                 Ok(Case {
-                    incident: case.incident,
+                    incident,
                     facts: next,
                 })
             }
