@@ -210,9 +210,24 @@ async fn a_case_goes_from_report_to_evaluation_across_officer_dispatcher_and_dep
         json!({ "note": "现场核查通过" }),
     )
     .await;
+    let (s, v) = l.act("dispatch", id, "evaluate", json!({})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "a rating is needed: {v}");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("field satisfaction"),
+        "{v}"
+    );
     let c = l
-        .ok("dispatch", id, "evaluate", json!({ "note": "满意" }))
+        .ok(
+            "dispatch",
+            id,
+            "evaluate",
+            json!({ "satisfaction": "满意", "note": "回访" }),
+        )
         .await;
+    assert_eq!(c["satisfaction"], "satisfied");
     assert_eq!(
         (c["status"].as_str(), c["outcome"].as_str()),
         (Some("evaluated"), Some("resolved"))

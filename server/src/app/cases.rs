@@ -35,6 +35,8 @@ pub struct TransitionRequest {
     pub days: Option<u32>,
     /// `duplicate`: the open case this one repeats.
     pub duplicate_of: Option<i64>,
+    /// `evaluate`: the rating (required).
+    pub satisfaction: Option<crate::domain::case::Satisfaction>,
 }
 
 /// Longest extension granted at once, in working days.
@@ -212,7 +214,7 @@ impl App {
             Action::ApproveExtension => {
                 let days = req.days.unwrap_or(2);
                 if !(1..=MAX_EXTENSION_DAYS).contains(&days) {
-                    return Err(AppError::param(
+                    return Err(AppError::body_field(
                         "days",
                         format!("{days} is outside 1..={MAX_EXTENSION_DAYS} working days"),
                     ));
@@ -224,6 +226,14 @@ impl App {
             }
             Action::Duplicate => {
                 next.duplicate_of = Some(self.open_original(id, req.duplicate_of, who).await?);
+            }
+            Action::Evaluate => {
+                next.satisfaction = Some(req.satisfaction.ok_or_else(|| {
+                    AppError::body_field(
+                        "satisfaction",
+                        "evaluate needs satisfied (满意), basic (基本满意) or dissatisfied (不满意)",
+                    )
+                })?);
             }
             _ => {}
         }
@@ -280,12 +290,12 @@ impl App {
                 .find(|d| d.name == name.trim())
                 .map(|d| d.name.clone())
                 .ok_or_else(|| {
-                    AppError::param("department", format!("there is no department {name:?}"))
+                    AppError::body_field("department", format!("there is no department {name:?}"))
                 }),
             None => department_for(&departments, category)
                 .map(|d| d.name.clone())
                 .ok_or_else(|| {
-                    AppError::param(
+                    AppError::body_field(
                         "department",
                         format!("no department takes {} cases; name one", category.as_str()),
                     )
@@ -302,10 +312,10 @@ impl App {
         who: &Principal,
     ) -> Result<i64, AppError> {
         let of = of.ok_or_else(|| {
-            AppError::param("duplicate_of", "name the open case this one repeats")
+            AppError::body_field("duplicate_of", "name the open case this one repeats")
         })?;
         if of == id {
-            return Err(AppError::param(
+            return Err(AppError::body_field(
                 "duplicate_of",
                 "a case cannot repeat itself",
             ));
@@ -313,7 +323,7 @@ impl App {
         let original = self
             .case(of, who)
             .await
-            .map_err(|_| AppError::param("duplicate_of", format!("there is no case {of}")))?;
+            .map_err(|_| AppError::body_field("duplicate_of", format!("there is no case {of}")))?;
         if !original.facts.state.status.is_open() {
             return Err(AppError::Conflict(format!(
                 "case {of} is {}: a duplicate must repeat an open case",

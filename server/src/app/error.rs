@@ -61,6 +61,11 @@ impl AppError {
         }
     }
 
+    /// A field of a request body that is missing or wrong: names the field and the reason.
+    pub fn body_field(name: &str, e: impl std::fmt::Display) -> AppError {
+        AppError::bad("invalid_field", format!("field {name}: {e}"))
+    }
+
     /// A query parameter that did not parse: names the parameter and the reason.
     pub fn param(name: &str, e: impl std::fmt::Display) -> AppError {
         AppError::bad("invalid_parameter", format!("query parameter {name}: {e}"))

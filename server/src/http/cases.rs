@@ -36,6 +36,7 @@ fn case_view(state: &App, case: &Case, who: &Principal, history: Vec<CaseEventVi
         returns: f.state.returns,
         reworks: f.state.reworks,
         duplicate_of: f.duplicate_of,
+        satisfaction: f.satisfaction.map(|s| s.as_str().to_string()),
         actions: allowed_actions(who, f)
             .iter()
             .map(|a| a.as_str().to_string())
@@ -91,6 +92,7 @@ pub struct TransitionBody {
     urgency: Option<String>,
     days: Option<u32>,
     duplicate_of: Option<i64>,
+    satisfaction: Option<String>,
 }
 
 /// Longest note kept with a transition, in characters.
@@ -107,7 +109,7 @@ pub async fn transition(
     let Json(b) = body?;
     let note = b.note.unwrap_or_default().trim().to_string();
     if note.chars().count() > MAX_NOTE_CHARS {
-        return Err(AppError::param(
+        return Err(AppError::body_field(
             "note",
             format!("longer than {MAX_NOTE_CHARS} characters"),
         ));
@@ -122,9 +124,15 @@ pub async fn transition(
             .as_deref()
             .map(str::parse::<Urgency>)
             .transpose()
-            .map_err(|e| AppError::param("urgency", e))?,
+            .map_err(|e| AppError::body_field("urgency", e))?,
         days: b.days,
         duplicate_of: b.duplicate_of,
+        satisfaction: b
+            .satisfaction
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .map_err(|e: String| AppError::body_field("satisfaction", e))?,
     };
     let case = state
         .transition(id, req, &who, &source(&addr), Utc::now())

@@ -28,6 +28,8 @@ pub struct CaseFacts {
     pub due_at: Option<DateTime<Utc>>,
     /// The open case this one repeats.
     pub duplicate_of: Option<i64>,
+    /// The rating once evaluated.
+    pub satisfaction: Option<crate::domain::case::Satisfaction>,
 }
 
 /// One line of a case's history.

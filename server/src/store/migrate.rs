@@ -51,6 +51,11 @@ pub const SQLITE: &[Migration] = &[
         name: "0008_cases",
         sql: include_str!("../../../migrations/sqlite/0008_cases.sql"),
     },
+    Migration {
+        version: 9,
+        name: "0009_satisfaction",
+        sql: include_str!("../../../migrations/sqlite/0009_satisfaction.sql"),
+    },
 ];
 
 /// `migrations/postgis/*.sql`, in order.
@@ -94,6 +99,11 @@ pub const POSTGIS: &[Migration] = &[
         version: 8,
         name: "0008_cases",
         sql: include_str!("../../../migrations/postgis/0008_cases.sql"),
+    },
+    Migration {
+        version: 9,
+        name: "0009_satisfaction",
+        sql: include_str!("../../../migrations/postgis/0009_satisfaction.sql"),
     },
 ];
 

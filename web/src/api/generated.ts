@@ -44,6 +44,10 @@ overdue: boolean, signed: boolean, extension_pending: boolean,
  */
 outcome: string | null, supervised: boolean, self_handled: boolean, returns: number, reworks: number, duplicate_of: number | null, 
 /**
+ * `satisfied` (满意), `basic` (基本满意) or `dissatisfied` (不满意) once evaluated.
+ */
+satisfaction: string | null, 
+/**
  * The actions the caller may take now.
  */
 actions: Array<string>, history: Array<CaseEventView>, id: number, wgs84: Position, raw: RawCoordView, grids: Array<GridRef>, current_grids: Array<GridRef>, compound: string | null, building: string | null, category: Category, description: string, channel: Channel, status: Status, reported_at: string, 

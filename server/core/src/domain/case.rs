@@ -106,6 +106,42 @@ impl FromStr for Outcome {
     }
 }
 
+/// How the reporter or the 12345 return call (回访) rated a closed case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Satisfaction {
+    /// 满意
+    Satisfied,
+    /// 基本满意
+    Basic,
+    /// 不满意
+    Dissatisfied,
+}
+
+impl Satisfaction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Satisfaction::Satisfied => "satisfied",
+            Satisfaction::Basic => "basic",
+            Satisfaction::Dissatisfied => "dissatisfied",
+        }
+    }
+}
+
+impl FromStr for Satisfaction {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Satisfaction, String> {
+        match s.trim() {
+            "satisfied" | "满意" => Ok(Satisfaction::Satisfied),
+            "basic" | "基本满意" => Ok(Satisfaction::Basic),
+            "dissatisfied" | "不满意" => Ok(Satisfaction::Dissatisfied),
+            other => Err(format!(
+                "satisfaction {other:?} is not satisfied (满意), basic (基本满意) or dissatisfied (不满意)"
+            )),
+        }
+    }
+}
+
 /// Why an action was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CaseError {

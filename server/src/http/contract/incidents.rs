@@ -83,6 +83,8 @@ pub struct CaseView {
     pub reworks: u32,
     #[ts(as = "Option<f64>")]
     pub duplicate_of: Option<i64>,
+    /// `satisfied` (满意), `basic` (基本满意) or `dissatisfied` (不满意) once evaluated.
+    pub satisfaction: Option<String>,
     /// The actions the caller may take now.
     pub actions: Vec<String>,
     pub history: Vec<CaseEventView>,

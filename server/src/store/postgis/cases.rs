@@ -47,7 +47,8 @@ pub(super) async fn case_facts(client: &Client, id: i64) -> Result<Option<CaseFa
     let Some(r) = client
         .query_opt(
             "SELECT status, signed, extension_pending, outcome, supervised, self_handled, returns,
-                    reworks, version, urgency, department, dispatched_at, due_at, duplicate_of
+                    reworks, version, urgency, department, dispatched_at, due_at, duplicate_of,
+                    satisfaction
              FROM incidents WHERE id = $1",
             &[&id],
         )
@@ -80,6 +81,11 @@ pub(super) async fn case_facts(client: &Client, id: i64) -> Result<Option<CaseFa
         dispatched_at: get(&r, 11, &what)?,
         due_at: get(&r, 12, &what)?,
         duplicate_of: get(&r, 13, &what)?,
+        satisfaction: get::<Option<String>>(&r, 14, &what)?
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .map_err(|e: String| StoreError::Corrupt(format!("{what}: {e}")))?,
     }))
 }
 
@@ -102,7 +108,7 @@ pub(super) async fn transition(
             "UPDATE incidents SET status = $1, signed = $2, extension_pending = $3, outcome = $4,
                  supervised = $5, self_handled = $6, returns = $7, reworks = $8, urgency = $9,
                  department = $10, dispatched_at = $11, due_at = $12, duplicate_of = $13,
-                 version = version + 1
+                 satisfaction = $16, version = version + 1
              WHERE id = $14 AND version = $15",
             &[
                 &s.status.as_str(),
@@ -120,6 +126,7 @@ pub(super) async fn transition(
                 &f.duplicate_of,
                 &t.id,
                 &t.expected_version,
+                &f.satisfaction.map(|s| s.as_str()),
             ],
         )
         .await

@@ -50,7 +50,7 @@ pub(super) fn put_department(conn: &mut Connection, d: &Department) -> Result<()
 
 const FACTS: &str =
     "status, signed, extension_pending, outcome, supervised, self_handled, returns, reworks,
-                     version, urgency, department, dispatched_at, due_at, duplicate_of";
+                     version, urgency, department, dispatched_at, due_at, duplicate_of, satisfaction";
 
 pub(super) fn case_facts(conn: &Connection, id: i64) -> Result<Option<CaseFacts>> {
     type Raw = (
@@ -68,6 +68,7 @@ pub(super) fn case_facts(conn: &Connection, id: i64) -> Result<Option<CaseFacts>
         Option<i64>,
         Option<i64>,
         Option<i64>,
+        Option<String>,
     );
     let raw: Option<Raw> = conn
         .query_row(
@@ -89,6 +90,7 @@ pub(super) fn case_facts(conn: &Connection, id: i64) -> Result<Option<CaseFacts>
                     r.get(11)?,
                     r.get(12)?,
                     r.get(13)?,
+                    r.get(14)?,
                 ))
             },
         )
@@ -106,6 +108,12 @@ pub(super) fn case_facts(conn: &Connection, id: i64) -> Result<Option<CaseFacts>
         dispatched_at: opt_time(r.11)?,
         due_at: opt_time(r.12)?,
         duplicate_of: r.13,
+        satisfaction: r
+            .14
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .map_err(|e: String| StoreError::Corrupt(format!("incident {id}: {e}")))?,
     }))
 }
 
@@ -120,7 +128,7 @@ pub(super) fn transition(conn: &mut Connection, t: &Transition) -> Result<Transi
             "UPDATE incidents SET status = ?1, signed = ?2, extension_pending = ?3, outcome = ?4,
                  supervised = ?5, self_handled = ?6, returns = ?7, reworks = ?8, urgency = ?9,
                  department = ?10, dispatched_at = ?11, due_at = ?12, duplicate_of = ?13,
-                 version = version + 1
+                 satisfaction = ?16, version = version + 1
              WHERE id = ?14 AND version = ?15",
             params![
                 s.status.as_str(),
@@ -137,7 +145,8 @@ pub(super) fn transition(conn: &mut Connection, t: &Transition) -> Result<Transi
                 ms(f.due_at),
                 f.duplicate_of,
                 t.id,
-                t.expected_version
+                t.expected_version,
+                f.satisfaction.map(|s| s.as_str())
             ],
         )
         .map_err(failed("the case"))?;
