@@ -24,6 +24,7 @@ both_stores!(
     an_approved_extension_moves_the_due_time_by_working_days,
     a_duplicate_closes_against_an_open_case_and_never_changes_again,
     refused_actions_answer_403_404_or_409_and_change_nothing,
+    case_lists_filter_by_department_due_time_supervision_and_whose_turn_it_is,
 );
 
 /// A point in 610581001001001.
@@ -457,4 +458,63 @@ async fn refused_actions_answer_403_404_or_409_and_change_nothing(store: Arc<dyn
     assert_eq!(history().await, 3);
     let (_, far) = l.case("dispatch", id).await;
     assert_eq!(far["version"], 4);
+}
+
+/// The ids of a listing.
+fn ids(v: &Value) -> Vec<i64> {
+    let mut ids: Vec<i64> = v["features"]
+        .as_array()
+        .unwrap_or_else(|| panic!("a feature collection: {v}"))
+        .iter()
+        .map(|f| f["id"].as_i64().unwrap())
+        .collect();
+    ids.sort();
+    ids
+}
+
+async fn case_lists_filter_by_department_due_time_supervision_and_whose_turn_it_is(
+    store: Arc<dyn Store>,
+) {
+    let l = setup(&store).await;
+    let waiting = l.report("officer.a", MINE, "e_street_order").await;
+    let handled = l.report("officer.a", MINE, "e_street_order").await;
+    let checked = l.report("officer.a", MINE, "c_public_facilities").await;
+    l.ok("dispatch", handled, "register", json!({})).await;
+    l.ok("dispatch", handled, "dispatch", json!({})).await;
+    l.ok("dispatch", checked, "register", json!({})).await;
+    l.ok("dispatch", checked, "dispatch", json!({})).await;
+    l.ok("zhujian", checked, "accept", json!({})).await;
+    l.ok("zhujian", checked, "respond", json!({})).await;
+    l.ok("leader", handled, "supervise", json!({})).await;
+    let list = |who: &'static str, q: &'static str| {
+        let l = &l;
+        async move {
+            let (s, v) = l
+                .send(who, "GET", &format!("/api/incidents?{q}"), None)
+                .await;
+            assert_eq!(s, StatusCode::OK, "{who} {q}: {v}");
+            ids(&v)
+        }
+    };
+    assert_eq!(list("dispatch", "assignee=me").await, [waiting]);
+    assert_eq!(list("chengguan", "assignee=me").await, [handled]);
+    assert_eq!(
+        list("officer.a", "assignee=me").await,
+        [checked],
+        "to check on site"
+    );
+    assert_eq!(list("dispatch", "department=住建局").await, [checked]);
+    assert_eq!(list("dispatch", "supervised=true").await, [handled]);
+    assert!(
+        list("dispatch", "overdue=true").await.is_empty(),
+        "nothing is late yet"
+    );
+    assert_eq!(
+        list("dispatch", "due_before=2099-01-01").await,
+        [handled, checked]
+    );
+    let (s, v) = l
+        .send("dispatch", "GET", "/api/incidents?assignee=you", None)
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
 }

@@ -10,7 +10,7 @@ use crate::domain::access::{Role, Scope};
 use crate::domain::{Bbox, Category, Channel, GridCode, Incident, StatusSet};
 use crate::intake::bulk::BulkError;
 use crate::intake::RawReport;
-use crate::store::IncidentQuery;
+use crate::store::{IncidentQuery, Todo};
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Query, State};
@@ -136,6 +136,47 @@ pub struct ListParams {
     to: Option<String>,
     bbox: Option<String>,
     limit: Option<String>,
+    department: Option<String>,
+    overdue: Option<String>,
+    due_before: Option<String>,
+    supervised: Option<String>,
+    assignee: Option<String>,
+}
+
+/// The case filters of a listing: `department`, `overdue` (open and past due now),
+/// `due_before`, `supervised` and `assignee=me` (what waits on the caller's next step).
+fn case_filters(p: &ListParams, who: &Principal) -> Result<CaseFilters, AppError> {
+    let due_before = match opt_param::<bool>("overdue", &p.overdue)? {
+        Some(true) => Some(Utc::now()),
+        _ => time("due_before", &p.due_before)?,
+    };
+    let todo = match p.assignee.as_deref() {
+        None | Some("") => None,
+        Some("me") => match who.role {
+            Role::Dispatcher | Role::Admin => Some(Todo::Dispatch),
+            Role::Officer => Some(Todo::Verify),
+            Role::Department => who.department.clone().map(Todo::Handle),
+            _ => None,
+        },
+        Some(other) => return Err(AppError::param("assignee", format!("{other:?} is not me"))),
+    };
+    let department = match &who.scope {
+        Scope::Categories(_) => who.department.clone(),
+        _ => p.department.clone().filter(|d| !d.trim().is_empty()),
+    };
+    Ok(CaseFilters {
+        department,
+        due_before,
+        supervised: opt_param::<bool>("supervised", &p.supervised)?,
+        todo,
+    })
+}
+
+struct CaseFilters {
+    department: Option<String>,
+    due_before: Option<chrono::DateTime<Utc>>,
+    supervised: Option<bool>,
+    todo: Option<Todo>,
 }
 
 pub async fn list(
@@ -151,6 +192,7 @@ pub async fn list(
             format!("{l} is outside 1..={}", crate::store::MAX_INCIDENT_LIMIT),
         ));
     }
+    let cases = case_filters(&p, &who)?;
     let q = IncidentQuery {
         grid: opt_param::<GridCode>("grid", &p.grid)?,
         category: opt_param::<Category>("category", &p.category)?,
@@ -173,10 +215,10 @@ pub async fn list(
             Scope::Categories(c) if who.department.is_none() => Some(c.clone()),
             _ => None,
         },
-        department: match &who.scope {
-            Scope::Categories(_) => who.department.clone(),
-            _ => None,
-        },
+        department: cases.department,
+        due_before: cases.due_before,
+        supervised: cases.supervised,
+        todo: cases.todo,
         reported_by: (who.role == Role::Reporter).then(|| who.actor.clone()),
         id: None,
     };

@@ -144,9 +144,26 @@ pub struct IncidentQuery {
     pub id: Option<i64>,
     /// Only cases dispatched to this department.
     pub department: Option<String>,
+    /// Only open cases whose due time is before this instant (超期 when it is now).
+    pub due_before: Option<DateTime<Utc>>,
+    /// Only cases under supervision (督办), or only those not.
+    pub supervised: Option<bool>,
+    /// Only the cases waiting on someone's next step.
+    pub todo: Option<Todo>,
     /// Every matching incident, oldest first, no limit: for building the engine's incident
     /// columns at start, never for a client.
     pub everything: bool,
+}
+
+/// Whose next step a case waits on (`assignee=me` in the API).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Todo {
+    /// The dispatcher: to register, dispatch again, or decide an extension.
+    Dispatch,
+    /// A department: dispatched to it and not yet reported done.
+    Handle(String),
+    /// The grid officer: to check on site, or handled by the officer themselves.
+    Verify,
 }
 
 /// A grid with the number of officers who serve it (see `OfficerRole::serves_grid`).

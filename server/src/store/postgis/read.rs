@@ -3,7 +3,7 @@
 use super::super::rows::{self, BuildingCols, CompoundCols, GridCols, IncidentCols};
 use super::super::{
     incident_grid_column, incident_order_and_limit, incident_scope_column, serving_roles_sql,
-    AreaQuery, Counts, GridQuery, GridRow, IncidentQuery, Result, StoreError,
+    AreaQuery, Counts, GridQuery, GridRow, IncidentQuery, Result, StoreError, Todo,
 };
 use super::geom;
 use crate::domain::{
@@ -370,6 +370,30 @@ pub(super) async fn incidents(client: &Client, q: &IncidentQuery) -> Result<Vec<
     }
     if let Some(d) = &q.department {
         w.push("department = {}", vec![Box::new(d.clone())]);
+    }
+    if let Some(t) = q.due_before {
+        w.push(
+            "due_at < {} AND status NOT IN ('closed', 'evaluated')",
+            vec![Box::new(t)],
+        );
+    }
+    if let Some(s) = q.supervised {
+        w.push("supervised = {}", vec![Box::new(s)]);
+    }
+    match &q.todo {
+        None => {}
+        Some(Todo::Dispatch) => w.push(
+            "(status IN ('reported', 'registered') OR extension_pending)",
+            vec![],
+        ),
+        Some(Todo::Handle(d)) => w.push(
+            "department = {} AND status IN ('dispatched', 'handling')",
+            vec![Box::new(d.clone())],
+        ),
+        Some(Todo::Verify) => w.push(
+            "(status = 'responded' OR (self_handled AND status = 'handling'))",
+            vec![],
+        ),
     }
     if let Some(cats) = &q.categories {
         let names: Vec<String> = cats.iter().map(|c| c.as_str().to_string()).collect();

@@ -4,7 +4,7 @@ use super::super::rows::{self, BuildingCols, CompoundCols, GridCols, IncidentCol
 use super::super::wkb;
 use super::super::{
     incident_grid_column, incident_order_and_limit, incident_scope_column, serving_roles_sql,
-    AreaQuery, Counts, GridQuery, GridRow, IncidentQuery, Result, StoreError,
+    AreaQuery, Counts, GridQuery, GridRow, IncidentQuery, Result, StoreError, Todo,
 };
 use crate::domain::{
     Bbox, Building, Compound, GridCode, Incident, Officer, Road, ServiceCentre, StatusCounts,
@@ -392,6 +392,30 @@ pub(super) fn incidents(conn: &Connection, q: &IncidentQuery) -> Result<Vec<Inci
     }
     if let Some(d) = &q.department {
         w.push("department = ?", [Value::Text(d.clone())]);
+    }
+    if let Some(t) = &q.due_before {
+        w.push(
+            "due_at < ? AND status NOT IN ('closed', 'evaluated')",
+            [Value::Integer(millis(t))],
+        );
+    }
+    if let Some(s) = q.supervised {
+        w.push("supervised = ?", [Value::Integer(i64::from(s))]);
+    }
+    match &q.todo {
+        None => {}
+        Some(Todo::Dispatch) => w.push(
+            "(status IN ('reported', 'registered') OR extension_pending = 1)",
+            [],
+        ),
+        Some(Todo::Handle(d)) => w.push(
+            "department = ? AND status IN ('dispatched', 'handling')",
+            [Value::Text(d.clone())],
+        ),
+        Some(Todo::Verify) => w.push(
+            "(status = 'responded' OR (self_handled = 1 AND status = 'handling'))",
+            [],
+        ),
     }
     if let Some(cats) = &q.categories {
         let marks = vec!["?"; cats.len()].join(", ");
