@@ -25,6 +25,7 @@ both_stores!(
     a_duplicate_closes_against_an_open_case_and_never_changes_again,
     refused_actions_answer_403_404_or_409_and_change_nothing,
     case_lists_filter_by_department_due_time_supervision_and_whose_turn_it_is,
+    the_public_wall_shows_registered_problems_by_place_without_point_or_person,
 );
 
 /// A point in 610581001001001.
@@ -517,4 +518,53 @@ async fn case_lists_filter_by_department_due_time_supervision_and_whose_turn_it_
         .send("dispatch", "GET", "/api/incidents?assignee=you", None)
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+}
+
+async fn the_public_wall_shows_registered_problems_by_place_without_point_or_person(
+    store: Arc<dyn Store>,
+) {
+    let l = setup(&store).await;
+    let body = json!({ "lng": MINE.0, "lat": MINE.1, "category": "e_street_order",
+                       "reporter_name": "王小明", "reporter_phone": "13812345678",
+                       "description": "3号楼门口占道" });
+    let (_, v) = l
+        .send("officer.a", "POST", "/api/incidents", Some(body))
+        .await;
+    let shown = v["id"].as_i64().unwrap();
+    l.ok("dispatch", shown, "register", json!({})).await;
+    l.ok("dispatch", shown, "dispatch", json!({})).await;
+    let fresh = l.report("officer.a", MINE, "e_street_order").await;
+    let rejected = l.report("officer.a", MINE, "e_street_order").await;
+    l.ok("dispatch", rejected, "register", json!({})).await;
+    l.ok(
+        "dispatch",
+        rejected,
+        "reject",
+        json!({ "note": "不属于受理范围" }),
+    )
+    .await;
+
+    let anonymous = Request::get("/api/wall").body(Body::empty()).unwrap();
+    let (s, wall) = common::call(l.r.clone(), anonymous).await;
+    assert_eq!(s, StatusCode::OK, "{wall}");
+    let problems = wall["problems"].as_array().unwrap();
+    let ids: Vec<i64> = problems.iter().map(|p| p["id"].as_i64().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [shown],
+        "not the unregistered {fresh} nor the rejected {rejected}"
+    );
+    let p = &problems[0];
+    assert_eq!(p["place"], "西区北片", "the grid's name, no compound there");
+    assert_eq!(
+        (p["department"].as_str(), p["status"].as_str()),
+        (Some("城管执法局"), Some("dispatched"))
+    );
+    let text = p.to_string();
+    for secret in ["王", "138", "3号楼", "110.43", "35.47", "reporter"] {
+        assert!(
+            !text.contains(secret),
+            "{secret} on the public wall: {text}"
+        );
+    }
 }

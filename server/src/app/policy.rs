@@ -125,6 +125,7 @@ pub const POLICY: &[Rule] = &[
         Write,
     ),
     rule("GET", "/api/departments", Signed, ScopeRule::None),
+    rule("GET", "/api/wall", Public, ScopeRule::None),
     rule("GET", "/tiles/density/{z}/{x}/{y}", Roles(MAP), Cut),
     rule("GET", "/tiles/grids/{z}/{x}/{y}", Roles(MAP), Cut),
     rule(
@@ -301,7 +302,7 @@ mod tests {
     }
 
     #[test]
-    fn only_health_and_logging_in_and_out_are_open_to_anonymous_callers() {
+    fn only_health_logging_in_and_out_and_the_public_wall_are_open_to_anonymous_callers() {
         let public: Vec<String> = POLICY
             .iter()
             .filter(|r| r.callers == Callers::Public)
@@ -312,7 +313,8 @@ mod tests {
             [
                 "GET /api/health",
                 "POST /api/session",
-                "DELETE /api/session"
+                "DELETE /api/session",
+                "GET /api/wall"
             ]
         );
     }

@@ -25,6 +25,7 @@ pub mod session;
 pub mod stats;
 pub mod tiles;
 mod versions;
+mod wall;
 
 pub use crate::app::App;
 pub use error::AppError;
@@ -147,6 +148,7 @@ fn api_routes() -> Routes {
         .get("/incidents/{id}", cases::show)
         .post("/incidents/{id}/transitions", cases::transition)
         .get("/departments", cases::departments)
+        .get("/wall", wall::wall)
 }
 
 fn tile_routes() -> Routes {

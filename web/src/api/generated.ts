@@ -65,6 +65,18 @@ export type DepartmentView = { name: string, categories: Category[], };
 
 export type DepartmentsAnswer = { departments: Array<DepartmentView>, };
 
+export type WallItem = { id: number, category: Category, category_zh: string, 
+/**
+ * The compound it was reported in, else its level-3 grid's name.
+ */
+place: string, department: string | null, status: Status, status_zh: string, 
+/**
+ * The day it was reported (China Standard Time).
+ */
+reported_on: string, due_at: string | null, overdue: boolean, outcome: string | null, satisfaction: string | null, };
+
+export type WallAnswer = { problems: Array<WallItem>, };
+
 export type HealthAnswer = { status: string, store: string, 
 /**
  * Grids per level: `{"1": …, "2": …, "3": …}`.

@@ -102,3 +102,32 @@ pub struct DepartmentView {
     #[ts(type = "Category[]")]
     pub categories: Vec<Category>,
 }
+
+/// `GET /api/wall`: the public problem wall (问题墙 / 回音壁), newest first.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct WallAnswer {
+    pub problems: Vec<WallItem>,
+}
+
+/// A problem as the public sees it: what, where to the compound or grid, who owns it, by
+/// when, and how it ended — never the exact point, the description or anyone's name.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct WallItem {
+    #[ts(as = "f64")]
+    pub id: i64,
+    #[ts(type = "Category")]
+    pub category: Category,
+    pub category_zh: String,
+    /// The compound it was reported in, else its level-3 grid's name.
+    pub place: String,
+    pub department: Option<String>,
+    #[ts(type = "Status")]
+    pub status: IncidentStatus,
+    pub status_zh: String,
+    /// The day it was reported (China Standard Time).
+    pub reported_on: String,
+    pub due_at: Option<String>,
+    pub overdue: bool,
+    pub outcome: Option<String>,
+    pub satisfaction: Option<String>,
+}
