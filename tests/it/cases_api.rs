@@ -26,6 +26,7 @@ both_stores!(
     refused_actions_answer_403_404_or_409_and_change_nothing,
     case_lists_filter_by_department_due_time_supervision_and_whose_turn_it_is,
     the_public_wall_shows_registered_problems_by_place_without_point_or_person,
+    a_report_near_an_open_case_of_its_category_is_offered_as_a_possible_duplicate,
 );
 
 /// A point in 610581001001001.
@@ -567,4 +568,75 @@ async fn the_public_wall_shows_registered_problems_by_place_without_point_or_per
             "{secret} on the public wall: {text}"
         );
     }
+}
+
+async fn a_report_near_an_open_case_of_its_category_is_offered_as_a_possible_duplicate(
+    store: Arc<dyn Store>,
+) {
+    let l = setup(&store).await;
+    let first = l.report("officer.a", MINE, "e_street_order").await;
+    let _other_kind = l.report("officer.a", MINE, "e_environment").await;
+    // 100 m north: near; 300 m north is outside 250 m (and outside the officer's grid).
+    let near = (MINE.0, MINE.1 + 100.0 / 111_320.0);
+    let body = json!({ "lng": near.0, "lat": near.1, "category": "e_street_order" });
+    let (s, v) = l
+        .send("dispatch", "POST", "/api/incidents", Some(body))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let dups = v["possible_duplicates"].as_array().unwrap();
+    assert_eq!(dups.len(), 1, "{v}");
+    assert_eq!(dups[0]["id"].as_i64(), Some(first));
+    let d = dups[0]["distance_m"].as_f64().unwrap();
+    assert!((d - 100.0).abs() < 0.5, "{d}");
+    let second = v["id"].as_i64().unwrap();
+    let (s, v) = l
+        .send(
+            "dispatch",
+            "GET",
+            &format!(
+                "/api/incidents/nearby?lng={}&lat={}&category=e_street_order",
+                MINE.0, MINE.1
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let ids: Vec<i64> = v["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [first, second], "nearest first");
+    l.ok("dispatch", first, "reject", json!({})).await;
+    let (_, v) = l
+        .send(
+            "dispatch",
+            "GET",
+            &format!(
+                "/api/incidents/nearby?lng={}&lat={}&category=e_street_order",
+                MINE.0, MINE.1
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(
+        v["cases"].as_array().unwrap().len(),
+        1,
+        "a closed case is no duplicate: {v}"
+    );
+    // From 400 m north of the first report, the second (100 m north) is 300 m away: too far.
+    let far = (MINE.0, MINE.1 + 400.0 / 111_320.0);
+    let (_, v) = l
+        .send(
+            "dispatch",
+            "GET",
+            &format!(
+                "/api/incidents/nearby?lng={}&lat={}&category=e_street_order",
+                far.0, far.1
+            ),
+            None,
+        )
+        .await;
+    assert!(v["cases"].as_array().unwrap().is_empty(), "{v}");
 }

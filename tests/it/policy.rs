@@ -173,6 +173,12 @@ fn requests() -> Vec<(&'static str, String, Option<Value>, StatusCode)> {
             Some(json!("")),
             S::BAD_REQUEST,
         ),
+        (
+            "GET",
+            format!("/api/incidents/nearby?lng={lng}&lat={lat}&category=e_street_order"),
+            None,
+            S::OK,
+        ),
         ("GET", "/api/incidents/999999".into(), None, S::NOT_FOUND),
         (
             "POST",

@@ -39,6 +39,20 @@ pub struct TransitionRequest {
     pub satisfaction: Option<crate::domain::case::Satisfaction>,
 }
 
+/// How far apart two reports of one category may be to be offered as the same problem.
+pub const NEARBY_M: f64 = 250.0;
+/// Most possible duplicates offered.
+pub const NEARBY_MAX: usize = 5;
+
+/// An open case near a point (a possible duplicate).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Nearby {
+    pub id: i64,
+    pub distance_m: f64,
+    pub status: crate::domain::IncidentStatus,
+    pub category: Category,
+}
+
 /// Longest extension granted at once, in working days.
 pub const MAX_EXTENSION_DAYS: u32 = 30;
 
@@ -145,6 +159,55 @@ impl App {
             return Err(missing());
         }
         Ok(Case { incident, facts })
+    }
+
+    /// Up to [`NEARBY_MAX`] open cases of `category` within [`NEARBY_M`] of `at` that `who`
+    /// may see, nearest first (FixMyStreet's rule), leaving out `except`.
+    pub async fn nearby(
+        &self,
+        at: crate::domain::Wgs84Point,
+        category: Category,
+        who: &Principal,
+        except: Option<i64>,
+    ) -> Result<Vec<Nearby>, AppError> {
+        use crate::spatial::measure::{distance_m, M_PER_DEG};
+        let dlat = NEARBY_M / M_PER_DEG;
+        let dlng = dlat / at.lat().to_radians().cos().max(0.01);
+        let bbox = crate::domain::Bbox::new(
+            at.lng() - dlng,
+            at.lat() - dlat,
+            at.lng() + dlng,
+            at.lat() + dlat,
+        )
+        .map_err(|e| AppError::Internal(format!("the box around a point: {e}")))?;
+        let rows = self
+            .store
+            .incidents(&IncidentQuery {
+                bbox: Some(bbox),
+                category: Some(category),
+                status: Some(crate::domain::StatusSet::open()),
+                within: who.within(),
+                limit: Some(1000),
+                ..Default::default()
+            })
+            .await?;
+        let mut near: Vec<Nearby> = rows
+            .iter()
+            .filter(|i| Some(i.id) != except)
+            .map(|i| {
+                let p = i.incident.location;
+                Nearby {
+                    id: i.id,
+                    distance_m: distance_m((at.lng(), at.lat()), (p.lng(), p.lat())),
+                    status: i.incident.status,
+                    category: i.incident.category,
+                }
+            })
+            .filter(|n| n.distance_m <= NEARBY_M)
+            .collect();
+        near.sort_by(|a, b| a.distance_m.total_cmp(&b.distance_m).then(a.id.cmp(&b.id)));
+        near.truncate(NEARBY_MAX);
+        Ok(near)
     }
 
     /// A case's transitions, oldest first.

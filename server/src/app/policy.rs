@@ -117,6 +117,7 @@ pub const POLICY: &[Rule] = &[
     rule("GET", "/api/incidents", Roles(CASES), Cut),
     rule("POST", "/api/incidents", Roles(REPORT), Write),
     rule("POST", "/api/incidents/bulk", Roles(BULK), Write),
+    rule("GET", "/api/incidents/nearby", Roles(CASES), Cut),
     rule("GET", "/api/incidents/{id}", Roles(CASES), Object),
     rule(
         "POST",

@@ -2,7 +2,7 @@
 //! and its history), `POST /api/incidents/{id}/transitions` (`{"action","version",…}`) and
 //! `GET /api/departments`.
 
-use super::contract::{CaseEventView, CaseView, DepartmentView, DepartmentsAnswer};
+use super::contract::{CaseEventView, CaseView, DepartmentView, DepartmentsAnswer, NearbyAnswer};
 use super::incidents::incident_view;
 use super::session::source;
 use super::{App, AppError};
@@ -153,5 +153,38 @@ pub async fn departments(State(state): State<App>) -> Result<Json<DepartmentsAns
                 categories: d.categories,
             })
             .collect(),
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NearbyParams {
+    lng: Option<String>,
+    lat: Option<String>,
+    crs: Option<String>,
+    category: Option<String>,
+}
+
+/// `GET /api/incidents/nearby?lng=&lat=&crs=&category=`: open cases of the category within
+/// 250 m that the caller may see, nearest first, at most five (possible duplicates).
+pub async fn nearby(
+    State(state): State<App>,
+    Extension(who): Extension<Who>,
+    params: Result<axum::extract::Query<NearbyParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<NearbyAnswer>, AppError> {
+    let axum::extract::Query(p) = params?;
+    let cells = [p.lng.as_deref(), p.lat.as_deref(), p.crs.as_deref()];
+    let present: Vec<usize> = (0..3).filter(|&i| cells[i].is_some()).collect();
+    let report =
+        crate::intake::RawReport::from_cells(&present, present.iter().filter_map(|&i| cells[i]));
+    let raw = report
+        .coordinate()
+        .map_err(|e| AppError::param(&e.field, &e.message))?;
+    let at = crate::spatial::crs::to_wgs84(raw).map_err(|e| AppError::param("lng", e))?;
+    let category = super::params::opt_param::<crate::domain::Category>("category", &p.category)?
+        .ok_or_else(|| AppError::param("category", "is required"))?;
+    let near = state.nearby(at, category, &who, None).await?;
+    Ok(Json(NearbyAnswer {
+        cases: super::incidents::nearby_views(&near),
     }))
 }

@@ -1,7 +1,9 @@
 //! `POST /api/incidents` (one report, answered 201 once durable), `POST /api/incidents/bulk`
 //! (NDJSON or CSV, streamed, all or nothing) and `GET /api/incidents` (filtered listing).
 
-use super::contract::{grid_refs, BulkAccepted, GeoFeature, GeoFeatureCollection, IncidentView};
+use super::contract::{
+    grid_refs, BulkAccepted, GeoFeature, GeoFeatureCollection, IncidentView, NearbyCase,
+};
 use super::params::{opt_param, time};
 use super::{App, AppError, BulkLimit};
 use crate::app::auth::{Principal, Who};
@@ -45,7 +47,20 @@ pub fn incident_view(i: &Incident, now: &crate::engine::Engine, who: &Principal)
         reported_by: reporter.by,
         reporter_name: reporter.name,
         reporter_phone: reporter.phone,
+        possible_duplicates: None,
     }
+}
+
+/// Open cases near a point as the API gives them.
+pub fn nearby_views(near: &[crate::app::cases::Nearby]) -> Vec<NearbyCase> {
+    near.iter()
+        .map(|n| NearbyCase {
+            id: n.id,
+            distance_m: (n.distance_m * 10.0).round() / 10.0,
+            status: n.status,
+            category: n.category,
+        })
+        .collect()
 }
 
 pub async fn create(
@@ -71,10 +86,17 @@ pub async fn create(
     incident.reporter.source = Some(super::session::source(&addr));
     may_report_at(&who, &incident.grids)?;
     let stored = state.report(incident).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(incident_view(&stored, &engine, &who)),
-    ))
+    let near = state
+        .nearby(
+            stored.incident.location,
+            stored.incident.category,
+            &who,
+            Some(stored.id),
+        )
+        .await?;
+    let mut view = incident_view(&stored, &engine, &who);
+    view.possible_duplicates = Some(nearby_views(&near));
+    Ok((StatusCode::CREATED, Json(view)))
 }
 
 /// A report is the reporter role's whole job, wherever it is; anyone else reports only

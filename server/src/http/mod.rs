@@ -145,6 +145,7 @@ fn api_routes() -> Routes {
         .get("/incidents", incidents::list)
         .post("/incidents", incidents::create)
         .post("/incidents/bulk", incidents::bulk)
+        .get("/incidents/nearby", cases::nearby)
         .get("/incidents/{id}", cases::show)
         .post("/incidents/{id}/transitions", cases::transition)
         .get("/departments", cases::departments)

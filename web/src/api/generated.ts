@@ -26,7 +26,12 @@ reported_by: string | null,
  * The reporter's name and phone: whole for the dispatcher, the admin and the department
  * handling the case; masked (`王**`, `138****5678`) for everyone else.
  */
-reporter_name: string | null, reporter_phone: string | null, };
+reporter_name: string | null, reporter_phone: string | null, 
+/**
+ * In the answer to a report only: open cases of the same category within 250 m,
+ * nearest first, that the reporter may see (possible duplicates).
+ */
+possible_duplicates?: Array<NearbyCase>, };
 
 export type CaseEventView = { at: string, actor: string, action: string, from_status: Status, to_status: Status, note: string, due_at: string | null, };
 
@@ -59,11 +64,20 @@ reported_by: string | null,
  * The reporter's name and phone: whole for the dispatcher, the admin and the department
  * handling the case; masked (`王**`, `138****5678`) for everyone else.
  */
-reporter_name: string | null, reporter_phone: string | null, };
+reporter_name: string | null, reporter_phone: string | null, 
+/**
+ * In the answer to a report only: open cases of the same category within 250 m,
+ * nearest first, that the reporter may see (possible duplicates).
+ */
+possible_duplicates?: Array<NearbyCase>, };
 
 export type DepartmentView = { name: string, categories: Category[], };
 
 export type DepartmentsAnswer = { departments: Array<DepartmentView>, };
+
+export type NearbyCase = { id: number, distance_m: number, status: Status, category: Category, };
+
+export type NearbyAnswer = { cases: Array<NearbyCase>, };
 
 export type WallItem = { id: number, category: Category, category_zh: string, 
 /**

@@ -8,6 +8,20 @@ use geo::{BoundingRect, LineString, MultiPolygon, Polygon};
 /// Metres per degree of latitude (and of longitude at the equator).
 pub const M_PER_DEG: f64 = 111_320.0;
 
+/// Metres between two (lng, lat) points close to each other (same projection as areas).
+///
+/// ```
+/// use gridd_core::spatial::measure::distance_m;
+/// let d = distance_m((110.44, 35.47), (110.44, 35.47 + 250.0 / 111_320.0));
+/// assert!((d - 250.0).abs() < 1e-6);
+/// ```
+pub fn distance_m(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let lat = ((a.1 + b.1) / 2.0).to_radians();
+    let dx = (b.0 - a.0) * M_PER_DEG * lat.cos();
+    let dy = (b.1 - a.1) * M_PER_DEG;
+    dx.hypot(dy)
+}
+
 /// Square metres per square degree at latitude `lat`.
 pub fn m2_per_deg2(lat: f64) -> f64 {
     M_PER_DEG * M_PER_DEG * lat.to_radians().cos()

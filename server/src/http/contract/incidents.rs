@@ -35,6 +35,29 @@ pub struct IncidentView {
     /// handling the case; masked (`王**`, `138****5678`) for everyone else.
     pub reporter_name: Option<String>,
     pub reporter_phone: Option<String>,
+    /// In the answer to a report only: open cases of the same category within 250 m,
+    /// nearest first, that the reporter may see (possible duplicates).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub possible_duplicates: Option<Vec<NearbyCase>>,
+}
+
+/// An open case near a point.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct NearbyCase {
+    #[ts(as = "f64")]
+    pub id: i64,
+    pub distance_m: f64,
+    #[ts(type = "Status")]
+    pub status: IncidentStatus,
+    #[ts(type = "Category")]
+    pub category: Category,
+}
+
+/// `GET /api/incidents/nearby`.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct NearbyAnswer {
+    pub cases: Vec<NearbyCase>,
 }
 
 /// `POST /api/incidents/bulk`: how many reports were stored (all of them, or none).

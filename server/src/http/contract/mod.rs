@@ -198,6 +198,8 @@ pub fn typescript() -> String {
         CaseView::decl(),
         DepartmentView::decl(),
         DepartmentsAnswer::decl(),
+        NearbyCase::decl(),
+        NearbyAnswer::decl(),
         WallItem::decl(),
         WallAnswer::decl(),
         HealthAnswer::decl(),
