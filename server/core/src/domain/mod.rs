@@ -11,6 +11,7 @@ pub mod code;
 pub mod coord;
 pub mod geometry;
 pub mod incident;
+pub mod kpi;
 pub mod message;
 pub mod metrics;
 pub mod model;
