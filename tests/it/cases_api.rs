@@ -30,10 +30,10 @@ both_stores!(
 );
 
 /// A point in 610581001001001.
-const MINE: (f64, f64) = (110.435, 35.4775);
+pub(crate) const MINE: (f64, f64) = (110.435, 35.4775);
 
-struct Loop {
-    r: Router,
+pub(crate) struct Loop {
+    pub(crate) r: Router,
     /// Session cookies by login.
     cookies: std::collections::HashMap<&'static str, String>,
 }
@@ -66,7 +66,7 @@ async fn signed_in(
     format!("gridd_session={id}")
 }
 
-async fn setup(store: &Arc<dyn Store>) -> Loop {
+pub(crate) async fn setup(store: &Arc<dyn Store>) -> Loop {
     for (name, cats) in [
         ("城管执法局", "e_street_order,e_environment"),
         ("住建局", "c_public_facilities"),
@@ -104,7 +104,7 @@ async fn setup(store: &Arc<dyn Store>) -> Loop {
 }
 
 impl Loop {
-    async fn send(
+    pub(crate) async fn send(
         &self,
         who: &str,
         method: &str,
@@ -128,7 +128,7 @@ impl Loop {
     }
 
     /// Reports a street-order case at `at` as `who`; its id.
-    async fn report(&self, who: &str, at: (f64, f64), category: &str) -> i64 {
+    pub(crate) async fn report(&self, who: &str, at: (f64, f64), category: &str) -> i64 {
         let body =
             json!({ "lng": at.0, "lat": at.1, "category": category, "description": "占道经营" });
         let (s, v) = self.send(who, "POST", "/api/incidents", Some(body)).await;
@@ -157,7 +157,7 @@ impl Loop {
         .await
     }
 
-    async fn ok(&self, who: &str, id: i64, action: &str, extra: Value) -> Value {
+    pub(crate) async fn ok(&self, who: &str, id: i64, action: &str, extra: Value) -> Value {
         let (s, v) = self.act(who, id, action, extra).await;
         assert_eq!(s, StatusCode::OK, "{who} {action}: {v}");
         v

@@ -24,6 +24,7 @@ mod import_cli;
 mod import_defects;
 mod incidents_api;
 mod kill9;
+mod kpis_api;
 mod plan;
 mod plan_api;
 mod policy;

@@ -93,6 +93,7 @@ fn requests() -> Vec<(&'static str, String, Option<Value>, StatusCode)> {
         ),
         ("GET", "/api/stats/grids".into(), None, S::OK),
         ("GET", "/api/coverage".into(), None, S::OK),
+        ("GET", "/api/stats/kpis".into(), None, S::OK),
         ("GET", "/api/versions".into(), None, S::OK),
         ("GET", "/api/plan/oversized".into(), None, S::OK),
         (

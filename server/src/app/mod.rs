@@ -16,6 +16,7 @@ pub mod drafts;
 pub mod error;
 pub mod group_commit;
 pub mod history;
+pub mod kpis;
 pub mod metrics;
 pub mod policy;
 

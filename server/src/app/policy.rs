@@ -47,6 +47,16 @@ use Role::*;
 
 /// Read grid data: grids, compounds, buildings, locate, statistics, heat and grid tiles.
 const MAP: &[Role] = &[Admin, Planner, Dispatcher, StreetLeader, Community, Officer];
+/// The loop's KPIs: the map roles and departments (their own cases).
+const KPI: &[Role] = &[
+    Admin,
+    Planner,
+    Dispatcher,
+    StreetLeader,
+    Community,
+    Officer,
+    Department,
+];
 /// Plan and publish grids.
 const PLAN: &[Role] = &[Admin, Planner];
 /// Read incidents (each cut to what it may see).
@@ -97,6 +107,7 @@ pub const POLICY: &[Rule] = &[
     rule("GET", "/api/locate", Roles(MAP), Object),
     rule("GET", "/api/stats/grids", Roles(MAP), Cut),
     rule("GET", "/api/coverage", Roles(MAP), Cut),
+    rule("GET", "/api/stats/kpis", Roles(KPI), Cut),
     rule("GET", "/api/versions", Roles(MAP), ScopeRule::None),
     rule("GET", "/api/plan/oversized", Roles(PLAN), Cut),
     rule("POST", "/api/plan/split", Roles(PLAN), Object),

@@ -17,6 +17,7 @@ mod grids;
 mod guard;
 mod health;
 mod incidents;
+mod kpis;
 mod locate;
 pub mod mvt;
 pub mod params;
@@ -125,6 +126,7 @@ fn api_routes() -> Routes {
         .get("/locate", locate::locate)
         .get("/stats/grids", stats::grids)
         .get("/coverage", stats::coverage)
+        .get("/stats/kpis", kpis::kpis)
         .get("/plan/oversized", plan::oversized)
         .post("/plan/split", plan::split)
         .get("/drafts", drafts::list)

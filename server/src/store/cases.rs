@@ -113,3 +113,79 @@ pub fn case_state(
         reworks: u32::try_from(reworks).unwrap_or(0),
     })
 }
+
+/// One row of the KPI query: a case's columns and one of its events (none for a case
+/// without history), in case-then-event order.
+pub struct RecordRow {
+    pub id: i64,
+    pub grids: [Option<String>; 3],
+    pub department: Option<String>,
+    pub status: String,
+    pub outcome: Option<String>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub satisfaction: Option<String>,
+    pub event: Option<(DateTime<Utc>, String, Option<DateTime<Utc>>)>,
+}
+
+/// Folds rows (ordered by case, then event) into case records.
+pub fn records(rows: Vec<RecordRow>) -> super::Result<Vec<(i64, crate::domain::kpi::CaseRecord)>> {
+    use crate::domain::kpi::{CaseRecord, EventRecord};
+    let corrupt = |id: i64, e: String| super::StoreError::Corrupt(format!("incident {id}: {e}"));
+    let mut out: Vec<(i64, CaseRecord)> = Vec::new();
+    for r in rows {
+        if out.last().is_none_or(|(id, _)| *id != r.id) {
+            let [g1, g2, g3] = r.grids.clone();
+            let code = |g: Option<String>| -> super::Result<Option<crate::domain::GridCode>> {
+                g.map(|c| {
+                    crate::domain::GridCode::parse(&c).map_err(|e| corrupt(r.id, e.to_string()))
+                })
+                .transpose()
+            };
+            out.push((
+                r.id,
+                CaseRecord {
+                    grids: crate::domain::GridPath {
+                        level1: code(g1)?,
+                        level2: code(g2)?,
+                        level3: code(g3)?,
+                    },
+                    department: r.department.clone(),
+                    status: r
+                        .status
+                        .parse()
+                        .map_err(|e: crate::domain::FieldError| corrupt(r.id, e.to_string()))?,
+                    outcome: r
+                        .outcome
+                        .as_deref()
+                        .map(str::parse)
+                        .transpose()
+                        .map_err(|e| corrupt(r.id, e))?,
+                    due_at: r.due_at,
+                    satisfaction: r
+                        .satisfaction
+                        .as_deref()
+                        .map(str::parse)
+                        .transpose()
+                        .map_err(|e| corrupt(r.id, e))?,
+                    events: Vec::new(),
+                },
+            ));
+        }
+        if let (Some((at, action, due_at)), Some((_, rec))) = (r.event, out.last_mut()) {
+            rec.events.push(EventRecord {
+                at,
+                action: action
+                    .parse()
+                    .map_err(|e: crate::domain::case::CaseError| corrupt(r.id, e.to_string()))?,
+                due_at,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The KPI query (both stores): `{from}`/`{to}` are the stores' placeholders.
+pub const RECORDS_SQL: &str =
+    "SELECT i.id, i.grid1, i.grid2, i.grid3, i.department, i.status, i.outcome, i.due_at,
+        i.satisfaction, e.at, e.action, e.due_at
+ FROM incidents i LEFT JOIN incident_events e ON e.incident_id = i.id";

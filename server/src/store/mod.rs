@@ -273,6 +273,12 @@ pub trait Store: Send + Sync {
     async fn transition(&self, t: &cases::Transition) -> Result<cases::TransitionSave>;
     /// A case's transitions, oldest first.
     async fn case_history(&self, id: i64) -> Result<Vec<cases::CaseEvent>>;
+    /// Every case reported in `[from, to)` with its history, for the KPIs, by id.
+    async fn case_records(
+        &self,
+        from: Option<DateTime<Utc>>,
+        to: Option<DateTime<Utc>>,
+    ) -> Result<Vec<(i64, crate::domain::kpi::CaseRecord)>>;
 }
 
 /// A grid code column's value: the code's text, or NULL.

@@ -79,6 +79,14 @@ export type NearbyCase = { id: number, distance_m: number, status: Status, categ
 
 export type NearbyAnswer = { cases: Array<NearbyCase>, };
 
+export type KpiRow = { key: string, name: string, counts: Record<string, number>, rates: Record<string, number | null>, };
+
+export type KpiAnswer = { 
+/**
+ * `grid` or `department`.
+ */
+by: string, level: Level | null, rows: Array<KpiRow>, total: KpiRow, };
+
 export type WallItem = { id: number, category: Category, category_zh: string, 
 /**
  * The compound it was reported in, else its level-3 grid's name.

@@ -60,6 +60,36 @@ pub struct Counts {
     pub satisfied: u64,
 }
 
+/// The counts' names in reading order (the CSV columns).
+pub const COUNT_COLUMNS: [&str; 14] = [
+    "reported",
+    "registered",
+    "dispatched",
+    "returned",
+    "responded",
+    "responded_on_time",
+    "due",
+    "closed",
+    "closed_on_time",
+    "reworked",
+    "overdue",
+    "handling_hours",
+    "evaluated",
+    "satisfied",
+];
+
+/// The rates' names in reading order (the CSV columns).
+pub const RATE_COLUMNS: [&str; 8] = [
+    "registration_rate",
+    "accurate_dispatch_rate",
+    "on_time_handling_rate",
+    "closing_rate",
+    "on_time_closing_rate",
+    "rework_rate",
+    "mean_handling_hours",
+    "satisfaction_rate",
+];
+
 /// The KPIs as ratios (`None` where the denominator is zero), rounded to 0.1%.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Rates {

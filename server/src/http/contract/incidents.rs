@@ -154,3 +154,25 @@ pub struct WallItem {
     pub outcome: Option<String>,
     pub satisfaction: Option<String>,
 }
+
+/// `GET /api/stats/kpis`: the loop's KPIs per grid or department, and over them all.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct KpiAnswer {
+    /// `grid` or `department`.
+    pub by: String,
+    #[ts(type = "Level | null")]
+    pub level: Option<u8>,
+    pub rows: Vec<KpiRow>,
+    pub total: KpiRow,
+}
+
+/// One grid's or department's KPIs: the counts and the rates (see the README's formulas).
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct KpiRow {
+    pub key: String,
+    pub name: String,
+    #[ts(type = "Record<string, number>")]
+    pub counts: crate::domain::kpi::Counts,
+    #[ts(type = "Record<string, number | null>")]
+    pub rates: crate::domain::kpi::Rates,
+}

@@ -200,6 +200,8 @@ pub fn typescript() -> String {
         DepartmentsAnswer::decl(),
         NearbyCase::decl(),
         NearbyAnswer::decl(),
+        KpiRow::decl(),
+        KpiAnswer::decl(),
         WallItem::decl(),
         WallAnswer::decl(),
         HealthAnswer::decl(),

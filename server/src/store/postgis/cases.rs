@@ -208,3 +208,40 @@ pub(super) async fn history(client: &Client, id: i64) -> Result<Vec<CaseEvent>> 
         })
         .collect()
 }
+
+pub(super) async fn case_records(
+    client: &Client,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+) -> Result<Vec<(i64, crate::domain::kpi::CaseRecord)>> {
+    let sql = format!(
+        "{} WHERE ($1::timestamptz IS NULL OR i.reported_at >= $1)
+           AND ($2::timestamptz IS NULL OR i.reported_at < $2)
+         ORDER BY i.id, e.id",
+        super::super::cases::RECORDS_SQL
+    );
+    let rows = client
+        .query(&sql, &[&from, &to])
+        .await
+        .map_err(db("reading cases for the KPIs"))?;
+    let what = "a case for the KPIs";
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let at: Option<DateTime<Utc>> = get(r, 9, what)?;
+        let action: Option<String> = get(r, 10, what)?;
+        out.push(super::super::cases::RecordRow {
+            id: get(r, 0, what)?,
+            grids: [get(r, 1, what)?, get(r, 2, what)?, get(r, 3, what)?],
+            department: get(r, 4, what)?,
+            status: get(r, 5, what)?,
+            outcome: get(r, 6, what)?,
+            due_at: get(r, 7, what)?,
+            satisfaction: get(r, 8, what)?,
+            event: match (at, action) {
+                (Some(at), Some(action)) => Some((at, action, get(r, 11, what)?)),
+                _ => None,
+            },
+        });
+    }
+    super::super::cases::records(out)
+}

@@ -334,6 +334,13 @@ impl Store for PostgisStore {
     async fn case_history(&self, id: i64) -> Result<Vec<super::cases::CaseEvent>> {
         cases::history(&*self.client().await?, id).await
     }
+    async fn case_records(
+        &self,
+        from: Option<chrono::DateTime<chrono::Utc>>,
+        to: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<Vec<(i64, crate::domain::kpi::CaseRecord)>> {
+        cases::case_records(&*self.client().await?, from, to).await
+    }
 }
 
 #[cfg(test)]

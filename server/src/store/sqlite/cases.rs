@@ -234,3 +234,46 @@ pub(super) fn history(conn: &Connection, id: i64) -> Result<Vec<CaseEvent>> {
         })
         .collect()
 }
+
+pub(super) fn case_records(
+    conn: &Connection,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+) -> Result<Vec<(i64, crate::domain::kpi::CaseRecord)>> {
+    let sql = format!(
+        "{} WHERE (?1 IS NULL OR i.reported_at >= ?1) AND (?2 IS NULL OR i.reported_at < ?2)
+         ORDER BY i.id, e.id",
+        super::super::cases::RECORDS_SQL
+    );
+    let mut stmt = conn
+        .prepare_cached(&sql)
+        .map_err(db("reading cases for the KPIs"))?;
+    let mut rows = stmt
+        .query(params![ms(from), ms(to)])
+        .map_err(db("reading cases for the KPIs"))?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next().map_err(db("reading cases for the KPIs"))? {
+        let e = db("reading a case for the KPIs");
+        let at: Option<i64> = r.get(9).map_err(&e)?;
+        let action: Option<String> = r.get(10).map_err(&e)?;
+        let event_due: Option<i64> = r.get(11).map_err(&e)?;
+        out.push(super::super::cases::RecordRow {
+            id: r.get(0).map_err(&e)?,
+            grids: [
+                r.get(1).map_err(&e)?,
+                r.get(2).map_err(&e)?,
+                r.get(3).map_err(&e)?,
+            ],
+            department: r.get(4).map_err(&e)?,
+            status: r.get(5).map_err(&e)?,
+            outcome: r.get(6).map_err(&e)?,
+            due_at: opt_time(r.get(7).map_err(&e)?)?,
+            satisfaction: r.get(8).map_err(&e)?,
+            event: match (at, action) {
+                (Some(at), Some(action)) => Some((time(at)?, action, opt_time(event_due)?)),
+                _ => None,
+            },
+        });
+    }
+    super::super::cases::records(out)
+}

@@ -349,4 +349,11 @@ impl Store for SqliteStore {
     async fn case_history(&self, id: i64) -> Result<Vec<super::cases::CaseEvent>> {
         self.read(move |c| cases::history(c, id)).await
     }
+    async fn case_records(
+        &self,
+        from: Option<chrono::DateTime<chrono::Utc>>,
+        to: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<Vec<(i64, crate::domain::kpi::CaseRecord)>> {
+        self.read(move |c| cases::case_records(c, from, to)).await
+    }
 }

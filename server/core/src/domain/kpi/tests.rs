@@ -138,6 +138,16 @@ fn every_kpi_of_the_hand_worked_fixture_comes_out_as_computed_by_hand() {
 }
 
 #[test]
+fn the_csv_columns_name_every_count_and_rate() {
+    let counts = serde_json::to_value(Counts::default()).unwrap();
+    let rates = serde_json::to_value(Counts::default().rates()).unwrap();
+    assert_eq!(counts.as_object().unwrap().len(), COUNT_COLUMNS.len());
+    assert_eq!(rates.as_object().unwrap().len(), RATE_COLUMNS.len());
+    assert!(COUNT_COLUMNS.iter().all(|c| counts.get(c).is_some()));
+    assert!(RATE_COLUMNS.iter().all(|c| rates.get(c).is_some()));
+}
+
+#[test]
 fn an_empty_grid_has_counts_of_zero_and_no_rates() {
     let r = Counts::default().rates();
     assert_eq!(r.registration_rate, None);

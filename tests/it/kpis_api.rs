@@ -1,0 +1,124 @@
+//! The loop's KPIs through the HTTP API on both stores: cases worked through the loop show
+//! up per level-3 grid, per level-1 grid and per department, as JSON and CSV, cut to the
+//! caller's scope. (Every formula is checked against a hand-worked fixture in
+//! `domain::kpi`; here the figures come from real transitions in a real store.)
+
+use crate::cases_api::{setup, MINE};
+use axum::http::StatusCode;
+use gridd::store::Store;
+use serde_json::json;
+use std::sync::Arc;
+
+both_stores!(
+    setup = crate::common::with_fixture;
+    kpis_count_worked_cases_per_grid_and_department_and_cut_to_the_scope,
+);
+
+async fn kpis_count_worked_cases_per_grid_and_department_and_cut_to_the_scope(
+    store: Arc<dyn Store>,
+) {
+    let l = setup(&store).await;
+    let done = l.report("officer.a", MINE, "e_street_order").await;
+    l.ok("dispatch", done, "register", json!({})).await;
+    l.ok("dispatch", done, "dispatch", json!({})).await;
+    l.ok("chengguan", done, "accept", json!({})).await;
+    l.ok("chengguan", done, "respond", json!({})).await;
+    l.ok("officer.a", done, "verify_fail", json!({})).await;
+    l.ok("chengguan", done, "respond", json!({})).await;
+    l.ok("officer.a", done, "verify_pass", json!({})).await;
+    l.ok(
+        "dispatch",
+        done,
+        "evaluate",
+        json!({ "satisfaction": "basic" }),
+    )
+    .await;
+    let rejected = l.report("officer.a", MINE, "e_street_order").await;
+    l.ok("dispatch", rejected, "register", json!({})).await;
+    l.ok("dispatch", rejected, "reject", json!({})).await;
+    l.report("officer.a", MINE, "e_street_order").await;
+
+    let (s, v) = l
+        .send("dispatch", "GET", "/api/stats/kpis?level=3", None)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{v}");
+    let r = &rows[0];
+    assert_eq!(
+        (r["key"].as_str(), r["name"].as_str()),
+        (Some("610581001001001"), Some("西区北片"))
+    );
+    let c = &r["counts"];
+    assert_eq!(
+        [
+            c["reported"].as_u64(),
+            c["registered"].as_u64(),
+            c["dispatched"].as_u64(),
+            c["responded"].as_u64(),
+            c["reworked"].as_u64(),
+            c["closed"].as_u64(),
+            c["due"].as_u64(),
+            c["evaluated"].as_u64(),
+            c["satisfied"].as_u64()
+        ],
+        [
+            Some(3),
+            Some(2),
+            Some(1),
+            Some(2),
+            Some(1),
+            Some(1),
+            Some(1),
+            Some(1),
+            Some(1)
+        ],
+        "{c}"
+    );
+    assert_eq!(r["rates"]["registration_rate"], 0.667);
+    assert_eq!(r["rates"]["rework_rate"], 0.5);
+    assert_eq!(r["rates"]["closing_rate"], 1.0);
+    assert_eq!(v["total"]["counts"], r["counts"]);
+
+    let (_, v) = l
+        .send("dispatch", "GET", "/api/stats/kpis?level=1", None)
+        .await;
+    assert_eq!(v["rows"][0]["key"], "610581001");
+    let (_, v) = l
+        .send("dispatch", "GET", "/api/stats/kpis?by=department", None)
+        .await;
+    let names: Vec<&str> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["城管执法局"]);
+    let (_, v) = l
+        .send("officer.b", "GET", "/api/stats/kpis?level=3", None)
+        .await;
+    assert!(
+        v["rows"].as_array().unwrap().is_empty(),
+        "another grid's officer sees none: {v}"
+    );
+    let (s, csv) = l
+        .send(
+            "dispatch",
+            "GET",
+            "/api/stats/kpis?level=3&format=csv",
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let csv = csv.as_str().unwrap();
+    assert!(
+        csv.starts_with("key,name,reported,registered,dispatched,returned,"),
+        "{csv}"
+    );
+    assert!(csv.contains("\n610581001001001,西区北片,3,2,"), "{csv}");
+    assert!(
+        csv.trim_end()
+            .ends_with(|c: char| c.is_ascii_digit() || c == ','),
+        "{csv}"
+    );
+}
