@@ -9,16 +9,17 @@ import { t } from './i18n';
 import { currentSession, landingPath, toLogin, viewsFor } from './api/session';
 import { notice } from './ui/dom';
 import { renderShell, type ViewName } from './ui/shell';
+import { casesView } from './views/cases/view';
 import { leaderView } from './views/leader/view';
 import { loginView } from './views/login/view';
 import { officerView } from './views/officer/view';
 import { plannerView } from './views/planner/view';
 
-const STARTS = { officer: officerView, leader: leaderView, planner: plannerView };
+const STARTS = { officer: officerView, leader: leaderView, planner: plannerView, cases: casesView };
 
 function viewFor(path: string): ViewName | null {
   const p = path.replace(/\/+$/, '').slice(1);
-  return p === 'officer' || p === 'leader' || p === 'planner' ? p : null;
+  return p === 'officer' || p === 'leader' || p === 'planner' || p === 'cases' ? p : null;
 }
 
 async function start(root: HTMLElement): Promise<void> {

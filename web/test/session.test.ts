@@ -7,8 +7,10 @@ void test('each role lands on its own view and the admin may open all three', ()
   assert.equal(landingPath('street_leader'), '/leader');
   assert.equal(landingPath('community'), '/leader');
   assert.equal(landingPath('planner'), '/planner');
-  assert.equal(landingPath('department'), null);
-  assert.deepEqual(viewsFor('admin'), ['officer', 'leader', 'planner']);
+  assert.deepEqual(viewsFor('admin'), ['officer', 'leader', 'planner', 'cases']);
+  assert.equal(landingPath('dispatcher'), '/cases', 'the dispatcher lands on the case queue');
+  assert.equal(landingPath('department'), '/cases', 'a department lands on its inbox');
+  assert.deepEqual(viewsFor('officer'), ['officer', 'cases']);
   assert.deepEqual(viewsFor('nobody'), []);
 });
 

@@ -47,6 +47,17 @@ use Role::*;
 
 /// Read grid data: grids, compounds, buildings, locate, statistics, heat and grid tiles.
 const MAP: &[Role] = &[Admin, Planner, Dispatcher, StreetLeader, Community, Officer];
+/// The map under a case: the map roles and departments (whose scope cuts grids to none, so
+/// they get the basemap roads and no grid data).
+const BASEMAP: &[Role] = &[
+    Admin,
+    Planner,
+    Dispatcher,
+    StreetLeader,
+    Community,
+    Officer,
+    Department,
+];
 /// The loop's KPIs: the map roles and departments (their own cases).
 const KPI: &[Role] = &[
     Admin,
@@ -100,7 +111,7 @@ pub const POLICY: &[Rule] = &[
     rule("GET", "/api/audit", Roles(&[Admin]), ScopeRule::None),
     rule("GET", "/api/basemap", Signed, ScopeRule::None),
     rule("GET", "/api/basemap/check", Roles(MAP), ScopeRule::None),
-    rule("GET", "/api/grids", Roles(MAP), Cut),
+    rule("GET", "/api/grids", Roles(BASEMAP), Cut),
     rule("GET", "/api/grids/{code}", Roles(MAP), Object),
     rule("GET", "/api/compounds", Roles(MAP), Cut),
     rule("GET", "/api/buildings", Roles(MAP), Cut),
@@ -139,11 +150,11 @@ pub const POLICY: &[Rule] = &[
     rule("GET", "/api/departments", Signed, ScopeRule::None),
     rule("GET", "/api/wall", Public, ScopeRule::None),
     rule("GET", "/tiles/density/{z}/{x}/{y}", Roles(MAP), Cut),
-    rule("GET", "/tiles/grids/{z}/{x}/{y}", Roles(MAP), Cut),
+    rule("GET", "/tiles/grids/{z}/{x}/{y}", Roles(BASEMAP), Cut),
     rule(
         "GET",
         "/tiles/roads/{z}/{x}/{y}",
-        Roles(MAP),
+        Roles(BASEMAP),
         ScopeRule::None,
     ),
 ];

@@ -158,7 +158,8 @@ pub struct IncidentQuery {
 /// Whose next step a case waits on (`assignee=me` in the API).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Todo {
-    /// The dispatcher: to register, dispatch again, or decide an extension.
+    /// The dispatcher: to register, dispatch again, decide an extension, or record the
+    /// return call's rating of a resolved case (回访).
     Dispatch,
     /// A department: dispatched to it and not yet reported done.
     Handle(String),

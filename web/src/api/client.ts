@@ -25,6 +25,9 @@ import type {
   LocateAnswer,
   NewIncident,
   StatsAnswer,
+  Case,
+  CaseStep,
+  DepartmentInfo,
 } from './types';
 import { misfit, type Shape } from './check';
 import { toLogin } from './session';
@@ -259,6 +262,19 @@ export const api = {
   },
   versions(): Promise<{ versions: GridVersionInfo[] }> {
     return request('/api/versions', undefined, ['versions']);
+  },
+  /** The cases waiting on the caller's next step, newest first. */
+  myCases(signal?: AbortSignal): Promise<IncidentCollection> {
+    return request(withQuery('/api/incidents', { assignee: 'me', limit: 200 }), { signal }, 'FeatureCollection');
+  },
+  case(id: number, signal?: AbortSignal): Promise<Case> {
+    return request(`/api/incidents/${id}`, { signal }, ['id', 'version', 'actions', 'history']);
+  },
+  step(id: number, step: CaseStep): Promise<Case> {
+    return request(`/api/incidents/${id}/transitions`, json(step), ['id', 'version', 'actions', 'history']);
+  },
+  departments(): Promise<{ departments: DepartmentInfo[] }> {
+    return request('/api/departments', undefined, ['departments']);
   },
   stats(level: Level, f: IncidentFilter, signal?: AbortSignal): Promise<StatsAnswer> {
     return request(withQuery('/api/stats/grids', { level, ...filterQuery(f) }), { signal }, ['level', 'grids']);

@@ -53,3 +53,27 @@ export type Fit = 'under' | 'within' | 'over';
 /** Coordinate systems a third-party basemap may be drawn in. */
 export const BASEMAP_CRSES = ['cgcs2000', 'wgs84', 'gcj02', 'bd09'] as const;
 export type BasemapCrs = (typeof BASEMAP_CRSES)[number];
+
+/** What someone does to a case (the closed loop's actions). */
+export const ACTIONS = [
+  'register',
+  'reject',
+  'duplicate',
+  'dispatch',
+  'self_handle',
+  'accept',
+  'return',
+  'request_extension',
+  'approve_extension',
+  'refuse_extension',
+  'respond',
+  'verify_pass',
+  'verify_fail',
+  'evaluate',
+  'supervise',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/** How a closed case was rated. */
+export const SATISFACTIONS = ['satisfied', 'basic', 'dissatisfied'] as const;
+export type Satisfaction = (typeof SATISFACTIONS)[number];

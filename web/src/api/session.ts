@@ -10,13 +10,13 @@ export type Session = SessionView;
 
 /** The views each role may open, its landing view first. Roles without a map view get none. */
 const VIEWS: Record<string, ViewName[]> = {
-  admin: ['officer', 'leader', 'planner'],
-  officer: ['officer'],
+  admin: ['officer', 'leader', 'planner', 'cases'],
+  officer: ['officer', 'cases'],
   street_leader: ['leader'],
   community: ['leader'],
-  dispatcher: ['leader'],
+  dispatcher: ['cases', 'leader'],
   planner: ['planner'],
-  department: [],
+  department: ['cases'],
   reporter: [],
 };
 

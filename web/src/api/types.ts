@@ -73,3 +73,17 @@ export type Draft = import('./generated').DraftView;
 
 /** A validation defect (generated from the server's `DefectView`). */
 export type Defect = import('./generated').DefectView;
+
+export type Case = import('./generated').CaseView;
+export type DepartmentInfo = import('./generated').DepartmentView;
+
+/** A step taken on a case, with the fields some actions need. */
+export interface CaseStep {
+  action: import('./codes').Action;
+  version: number;
+  note?: string;
+  department?: string;
+  days?: number;
+  duplicate_of?: number;
+  satisfaction?: import('./codes').Satisfaction;
+}

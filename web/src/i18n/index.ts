@@ -6,7 +6,7 @@
  */
 import { zhCN, type MessageKey } from './zh-CN';
 import { en } from './en';
-import type { Category, Channel, Crs, PartyOrg, Status } from '../api/codes';
+import type { Action, Category, Channel, Crs, PartyOrg, Satisfaction, Status } from '../api/codes';
 
 export type Language = 'zh-CN' | 'en';
 export type { MessageKey };
@@ -90,6 +90,8 @@ export const categoryName = (c: Category): string => t(`category.${c}`);
 export const statusName = (s: Status): string => t(`status.${s}`);
 export const channelName = (c: Channel): string => t(`channel.${c}`);
 export const crsName = (c: Crs): string => t(`crs.${c}`);
+export const actionName = (a: Action): string => t(`action.${a}`);
+export const satisfactionName = (s: Satisfaction): string => t(`satisfaction.${s}`);
 export const partyName = (p: PartyOrg): string => t(`party.${p}`);
 
 /** A number written the way the current language writes it (grouping, decimals). */

@@ -7,7 +7,7 @@ import { language, localize, setLanguage } from '../i18n';
 import { logOut, viewsFor, type Session } from '../api/session';
 import { h } from './dom';
 
-export type ViewName = 'officer' | 'leader' | 'planner';
+export type ViewName = 'officer' | 'leader' | 'planner' | 'cases';
 
 export interface Shell {
   panel: HTMLElement;
@@ -59,7 +59,7 @@ function userMenu(session: Session): HTMLElement {
 
 export function renderShell(root: HTMLElement, view: ViewName, session: Session): Shell {
   const allowed = viewsFor(session.role);
-  const tab = (name: ViewName, key: 'nav.officer' | 'nav.leader' | 'nav.planner') =>
+  const tab = (name: ViewName, key: 'nav.officer' | 'nav.leader' | 'nav.planner' | 'nav.cases') =>
     h('a', {
       href: `/${name}`,
       class: name === view ? 'tab active' : 'tab',
@@ -83,6 +83,7 @@ export function renderShell(root: HTMLElement, view: ViewName, session: Session)
         allowed.includes('officer') && tab('officer', 'nav.officer'),
         allowed.includes('leader') && tab('leader', 'nav.leader'),
         allowed.includes('planner') && tab('planner', 'nav.planner'),
+        allowed.includes('cases') && tab('cases', 'nav.cases'),
       ),
       userMenu(session),
       languageToggle(),

@@ -383,7 +383,8 @@ pub(super) async fn incidents(client: &Client, q: &IncidentQuery) -> Result<Vec<
     match &q.todo {
         None => {}
         Some(Todo::Dispatch) => w.push(
-            "(status IN ('reported', 'registered') OR extension_pending)",
+            "(status IN ('reported', 'registered') OR extension_pending
+              OR (status = 'closed' AND outcome = 'resolved' AND satisfaction IS NULL))",
             vec![],
         ),
         Some(Todo::Handle(d)) => w.push(

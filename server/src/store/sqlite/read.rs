@@ -405,7 +405,8 @@ pub(super) fn incidents(conn: &Connection, q: &IncidentQuery) -> Result<Vec<Inci
     match &q.todo {
         None => {}
         Some(Todo::Dispatch) => w.push(
-            "(status IN ('reported', 'registered') OR extension_pending = 1)",
+            "(status IN ('reported', 'registered') OR extension_pending = 1
+              OR (status = 'closed' AND outcome = 'resolved' AND satisfaction IS NULL))",
             [],
         ),
         Some(Todo::Handle(d)) => w.push(

@@ -1,0 +1,202 @@
+/**
+ * 案件处置: the cases waiting on the signed-in person — the dispatcher's queue, a department's
+ * inbox, a grid officer's on-site checks — each opened to its state, due time and history,
+ * with a button for every action the server says the person may take now (and the fields
+ * that action needs). The map shows where the open case is.
+ */
+import * as maplibregl from 'maplibre-gl';
+import { api } from '../../api/client';
+import { SATISFACTIONS, type Action } from '../../api/codes';
+import type { Case, CaseStep, DepartmentInfo, Incident } from '../../api/types';
+import { actionName, categoryName, formatTime, statusName, t } from '../../i18n';
+import { styleReady } from '../../map/base';
+import { codeSelect, field, fill, h, notice } from '../../ui/dom';
+import type { Shell } from '../../ui/shell';
+import { errorText, MapStatus, startMap } from '../common';
+
+export async function casesView(shell: Shell): Promise<void> {
+  const status = new MapStatus(shell.mapStatus);
+  let list: Incident[] = [];
+  let listError: string | null = null;
+  let open: Case | null = null;
+  let message: { kind: 'success' | 'error'; text: string } | null = null;
+  let departments: DepartmentInfo[] = [];
+
+  const listBox = h('ul', { class: 'case-list', id: 'case-list' });
+  const detail = h('section', { class: 'case-detail', id: 'case-detail' });
+  const refresh = h('button', { type: 'button', class: 'secondary', id: 'cases-refresh', i18n: 'cases.refresh' });
+  fill(
+    shell.panel,
+    h('div', { class: 'section' }, h('h2', { i18n: 'cases.title' }), refresh, listBox),
+    h('div', { class: 'section' }, detail),
+  );
+
+  const map = startMap(shell, status, render);
+  const marker = new maplibregl.Marker({ color: '#c53030' });
+
+  function renderList(): void {
+    if (listError) {
+      fill(listBox, h('li', {}, notice('error', listError)));
+      return;
+    }
+    if (list.length === 0) {
+      fill(listBox, h('li', {}, notice('empty', t('cases.empty'))));
+      return;
+    }
+    fill(
+      listBox,
+      list.map((i) =>
+        h(
+          'li',
+          {},
+          h(
+            'button',
+            {
+              type: 'button',
+              class: open?.id === i.id ? 'case-item active' : 'case-item',
+              'data-id': i.id,
+              on: { click: () => void show(i.id) },
+            },
+            h('strong', {}, t('cases.item', { id: i.id, category: categoryName(i.category) })),
+            h('span', { class: 'case-meta' }, `${statusName(i.status)} · ${formatTime(i.reported_at)}`),
+          ),
+        ),
+      ),
+    );
+  }
+
+  /** The inputs an action needs, read when its button is pressed. */
+  const note = h('textarea', { rows: 2, id: 'case-note' });
+  const department = h('select', { id: 'case-department' });
+  const days = h('input', { type: 'number', min: '1', max: '30', value: '2', id: 'case-days' });
+  const duplicateOf = h('input', { type: 'number', min: '1', id: 'case-duplicate-of' });
+  const satisfaction = codeSelect(SATISFACTIONS, (s) => `satisfaction.${s}`);
+
+  function extraFields(actions: readonly string[]): HTMLElement[] {
+    const out: HTMLElement[] = [field('cases.note', note, 'case-note')];
+    if (actions.includes('dispatch')) {
+      fill(
+        department,
+        departments.map((d) => h('option', { value: d.name }, d.name)),
+      );
+      const takes = departments.find((d) => open && d.categories.includes(open.category));
+      if (takes) department.value = takes.name;
+      out.push(field('cases.department', department, 'case-department'));
+    }
+    if (actions.includes('approve_extension')) out.push(field('cases.days', days, 'case-days'));
+    if (actions.includes('duplicate')) out.push(field('cases.duplicateOf', duplicateOf, 'case-duplicate-of'));
+    if (actions.includes('evaluate')) out.push(field('cases.satisfaction', satisfaction, 'case-satisfaction'));
+    return out;
+  }
+
+  function renderDetail(): void {
+    if (!open) {
+      fill(detail, message ? notice(message.kind, message.text) : null, notice('info', t('cases.pick')));
+      return;
+    }
+    const c = open;
+    const actions = c.actions as Action[];
+    fill(
+      detail,
+      message ? notice(message.kind, message.text) : null,
+      h('h3', {}, t('cases.item', { id: c.id, category: categoryName(c.category) })),
+      h('p', { class: 'case-description' }, c.description),
+      h(
+        'dl',
+        { class: 'case-facts' },
+        h('dt', { i18n: 'cases.status' }),
+        h('dd', { id: 'case-status' }, statusName(c.status)),
+        h('dt', { i18n: 'cases.department' }),
+        h('dd', {}, c.department ?? '—'),
+        h('dt', { i18n: 'cases.due' }),
+        h(
+          'dd',
+          {},
+          c.due_at ? formatTime(c.due_at) : '—',
+          c.overdue ? h('span', { class: 'badge badge-danger' }, t('cases.overdue')) : null,
+          c.supervised ? h('span', { class: 'badge' }, t('cases.supervised')) : null,
+        ),
+      ),
+      actions.length ? extraFields(actions) : notice('info', t('cases.noActions')),
+      h(
+        'div',
+        { class: 'case-actions' },
+        actions.map((a) =>
+          h('button', { type: 'button', class: 'primary', 'data-action': a, on: { click: () => void act(a) } }, actionName(a)),
+        ),
+      ),
+      h('h4', { i18n: 'cases.history' }),
+      h(
+        'ol',
+        { class: 'case-history', id: 'case-history' },
+        c.history.map((e) =>
+          h(
+            'li',
+            {},
+            t('cases.historyLine', {
+              time: formatTime(e.at),
+              actor: e.actor,
+              action: actionName(e.action as Action),
+              from: statusName(e.from_status),
+              to: statusName(e.to_status),
+            }),
+            e.note ? h('div', { class: 'case-note' }, e.note) : null,
+          ),
+        ),
+      ),
+    );
+  }
+
+  function render(): void {
+    renderList();
+    renderDetail();
+  }
+
+  async function loadList(): Promise<void> {
+    try {
+      list = (await api.myCases()).features.map((f) => f.properties);
+      listError = null;
+    } catch (e) {
+      listError = errorText(e);
+    }
+    renderList();
+  }
+
+  async function show(id: number): Promise<void> {
+    message = null;
+    try {
+      open = await api.case(id);
+      marker.setLngLat(open.wgs84).addTo(map);
+      map.jumpTo({ center: open.wgs84, zoom: Math.max(map.getZoom(), 16) });
+    } catch (e) {
+      message = { kind: 'error', text: errorText(e) };
+    }
+    render();
+  }
+
+  async function act(action: Action): Promise<void> {
+    if (!open) return;
+    const step: CaseStep = { action, version: open.version, note: note.value.trim() || undefined };
+    if (action === 'dispatch' && department.value) step.department = department.value;
+    if (action === 'approve_extension') step.days = Number(days.value) || undefined;
+    if (action === 'duplicate') step.duplicate_of = Number(duplicateOf.value) || undefined;
+    if (action === 'evaluate') step.satisfaction = satisfaction.value as CaseStep['satisfaction'];
+    try {
+      open = await api.step(open.id, step);
+      note.value = '';
+      message = { kind: 'success', text: t('cases.done', { action: actionName(action) }) };
+    } catch (e) {
+      message = { kind: 'error', text: errorText(e) };
+    }
+    await loadList();
+    renderDetail();
+  }
+
+  refresh.addEventListener('click', () => void loadList());
+  await styleReady(map);
+  departments = (await api.departments().catch(() => ({ departments: [] }))).departments;
+  await loadList();
+  const wanted = Number(new URLSearchParams(window.location.search).get('case'));
+  if (wanted > 0) await show(wanted);
+  else renderDetail();
+}
