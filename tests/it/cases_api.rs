@@ -27,6 +27,7 @@ both_stores!(
     case_lists_filter_by_department_due_time_supervision_and_whose_turn_it_is,
     the_public_wall_shows_registered_problems_by_place_without_point_or_person,
     a_report_near_an_open_case_of_its_category_is_offered_as_a_possible_duplicate,
+    a_hotline_order_posted_twice_is_one_case_whose_changes_reach_the_outbox_in_order,
 );
 
 /// A point in 610581001001001.
@@ -639,4 +640,95 @@ async fn a_report_near_an_open_case_of_its_category_is_offered_as_a_possible_dup
         )
         .await;
     assert!(v["cases"].as_array().unwrap().is_empty(), "{v}");
+}
+
+async fn a_hotline_order_posted_twice_is_one_case_whose_changes_reach_the_outbox_in_order(
+    store: Arc<dyn Store>,
+) {
+    let l = setup(&store).await;
+    let state = App::load(Arc::clone(&store)).await.unwrap();
+    let hotline = common::token(&state, "reporter", "").await;
+    let other = common::token(&state, "reporter", "").await;
+    let r = app(state, &HttpOptions::default());
+    let post = |token: String, body: Value| {
+        let r = r.clone();
+        async move {
+            let req = Request::post("/api/incidents")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap();
+            common::call(r, req).await
+        }
+    };
+    let order = json!({ "lng": MINE.0, "lat": MINE.1, "category": "e_street_order",
+                        "channel": "hotline_12345", "order_no": "GD20261203-0001" });
+    let (s, first) = post(hotline.clone(), order.clone()).await;
+    assert_eq!(s, StatusCode::CREATED, "{first}");
+    let (s, again) = post(hotline.clone(), order.clone()).await;
+    assert_eq!(
+        (s, again["id"].clone()),
+        (StatusCode::OK, first["id"].clone()),
+        "{again}"
+    );
+    assert_eq!(
+        store.counts().await.unwrap().incidents,
+        1,
+        "one order, one case"
+    );
+    let (s, v) = post(other.clone(), order.clone()).await;
+    assert_eq!(
+        s,
+        StatusCode::CONFLICT,
+        "another system's order number: {v}"
+    );
+    let (s, v) = post(
+        hotline.clone(),
+        json!({ "lng": MINE.0, "lat": MINE.1, "category": "e_street_order", "order_no": "X1" }),
+    )
+    .await;
+    assert_eq!(
+        s,
+        StatusCode::BAD_REQUEST,
+        "an order number only on a hotline report: {v}"
+    );
+
+    let id = first["id"].as_i64().unwrap();
+    l.ok("dispatch", id, "register", json!({})).await;
+    l.ok("dispatch", id, "dispatch", json!({ "note": "派城管" }))
+        .await;
+    let read = |token: String, after: i64| {
+        let r = r.clone();
+        async move {
+            let req = Request::get(format!("/api/outbox?after={after}"))
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap();
+            common::call(r, req).await.1
+        }
+    };
+    let v = read(hotline.clone(), 0).await;
+    let lines = v["lines"].as_array().unwrap();
+    let steps: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|l| (l["action"].as_str().unwrap(), l["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        steps,
+        [("register", "registered"), ("dispatch", "dispatched")]
+    );
+    assert_eq!(lines[1]["order_no"], "GD20261203-0001");
+    assert_eq!(lines[1]["note"], "派城管");
+    let last = lines[0]["seq"].as_i64().unwrap();
+    let v = read(hotline.clone(), last).await;
+    assert_eq!(
+        v["lines"].as_array().unwrap().len(),
+        1,
+        "after a seq, only what came later"
+    );
+    let v = read(other, 0).await;
+    assert!(
+        v["lines"].as_array().unwrap().is_empty(),
+        "another system reads none of it"
+    );
 }

@@ -303,6 +303,7 @@ fn incident(
             name: (ms % 2 == 0).then(|| "王小明".into()),
             phone: Some("13812345678".into()),
             source: None,
+            order_no: (ms % 3 == 0).then(|| format!("GD-{ms}")),
         },
     }
 }

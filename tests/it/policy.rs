@@ -189,6 +189,7 @@ fn requests() -> Vec<(&'static str, String, Option<Value>, StatusCode)> {
         ),
         ("GET", "/api/departments".into(), None, S::OK),
         ("GET", "/api/wall".into(), None, S::OK),
+        ("GET", "/api/outbox".into(), None, S::OK),
         ("GET", format!("/tiles/density/{tile}"), None, S::OK),
         ("GET", format!("/tiles/grids/{tile}"), None, S::OK),
         ("GET", format!("/tiles/roads/{tile}"), None, S::OK),

@@ -95,7 +95,7 @@ async fn a_bulk_load_larger_than_the_table_rebuilds_the_indexes_and_an_abandoned
         .unwrap();
     store.import(&common::fixture()).await.unwrap();
     let before = incident_indexes(&path);
-    assert_eq!(before.len(), 5, "{before:?}");
+    assert_eq!(before.len(), 6, "{before:?}");
     let line = |i: usize| {
         format!(
             r#"{{"lng":{},"lat":35.4765,"category":"e_environment"}}"#,

@@ -312,6 +312,13 @@ impl App {
         let saved = self
             .store
             .transition(&Transition {
+                hotline: case
+                    .incident
+                    .incident
+                    .reporter
+                    .order_no
+                    .clone()
+                    .map(|o| (o, case.incident.incident.reporter.by.clone())),
                 id,
                 expected_version: facts.version,
                 facts: next.clone(),

@@ -74,6 +74,8 @@ pub struct AppParts {
     failures: Arc<auth::Failures>,
     /// Sessions and tokens checked a moment ago (see `auth::RECHECK`).
     known: Arc<auth::Known>,
+    /// Held while a 12345 order is looked up and stored, so one order makes one case.
+    pub hotline: tokio::sync::Mutex<()>,
     /// The working calendar deadlines are counted on.
     pub calendar: crate::domain::calendar::WorkCalendar,
 }
@@ -121,6 +123,7 @@ impl App {
             failures: Arc::default(),
             known: Arc::default(),
             calendar: crate::domain::calendar::shipped(),
+            hotline: tokio::sync::Mutex::new(()),
             store,
         })))
     }

@@ -149,6 +149,7 @@ pub const POLICY: &[Rule] = &[
     ),
     rule("GET", "/api/departments", Signed, ScopeRule::None),
     rule("GET", "/api/wall", Public, ScopeRule::None),
+    rule("GET", "/api/outbox", Roles(&[Admin, Reporter]), Cut),
     rule("GET", "/tiles/density/{z}/{x}/{y}", Roles(MAP), Cut),
     rule("GET", "/tiles/grids/{z}/{x}/{y}", Roles(BASEMAP), Cut),
     rule(

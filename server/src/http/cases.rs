@@ -188,3 +188,44 @@ pub async fn nearby(
         cases: super::incidents::nearby_views(&near),
     }))
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutboxParams {
+    after: Option<String>,
+    limit: Option<String>,
+}
+
+/// `GET /api/outbox?after=SEQ&limit=`: the hotline outbox after `after`, oldest first; an
+/// outside system sees the lines of the cases it posted, the admin all.
+pub async fn outbox(
+    State(state): State<App>,
+    Extension(who): Extension<Who>,
+    params: Result<axum::extract::Query<OutboxParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<super::contract::OutboxAnswer>, AppError> {
+    let axum::extract::Query(p) = params?;
+    let after = super::params::opt_param::<i64>("after", &p.after)?.unwrap_or(0);
+    let limit = super::params::opt_param::<u32>("limit", &p.limit)?.unwrap_or(500);
+    if !(1..=5000).contains(&limit) {
+        return Err(AppError::param(
+            "limit",
+            format!("{limit} is outside 1..=5000"),
+        ));
+    }
+    let by = (who.role != crate::domain::access::Role::Admin).then(|| who.actor.clone());
+    let lines = state.store.outbox(after, limit, by).await?;
+    Ok(Json(super::contract::OutboxAnswer {
+        lines: lines
+            .into_iter()
+            .map(|l| super::contract::OutboxLineView {
+                seq: l.seq,
+                incident: l.incident_id,
+                order_no: l.order_no,
+                at: l.at.to_rfc3339(),
+                action: l.action,
+                status: l.status,
+                note: l.note,
+            })
+            .collect(),
+    }))
+}

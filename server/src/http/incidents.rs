@@ -85,6 +85,34 @@ pub async fn create(
     incident.reporter.by = Some(who.actor.clone());
     incident.reporter.source = Some(super::session::source(&addr));
     may_report_at(&who, &incident.grids)?;
+    // A 12345 order posted again finds the case it made (one order at a time per server;
+    // the store's unique index is the last word between servers).
+    let _one_order = match &incident.reporter.order_no {
+        Some(order) => {
+            let guard = state.hotline.lock().await;
+            let existing = state
+                .store
+                .incidents(&IncidentQuery {
+                    order_no: Some(order.clone()),
+                    ..Default::default()
+                })
+                .await?
+                .pop();
+            if let Some(existing) = existing {
+                if existing.incident.reporter.by != incident.reporter.by {
+                    return Err(AppError::Conflict(format!(
+                        "order {order} was posted by another account or system"
+                    )));
+                }
+                return Ok((
+                    StatusCode::OK,
+                    Json(incident_view(&existing, &engine, &who)),
+                ));
+            }
+            Some(guard)
+        }
+        None => None,
+    };
     let stored = state.report(incident).await?;
     let near = state
         .nearby(
@@ -243,6 +271,7 @@ pub async fn list(
         todo: cases.todo,
         reported_by: (who.role == Role::Reporter).then(|| who.actor.clone()),
         id: None,
+        order_no: None,
     };
     let rows = state.store.incidents(&q).await?;
     let engine = state.engine();

@@ -152,6 +152,7 @@ fn api_routes() -> Routes {
         .post("/incidents/{id}/transitions", cases::transition)
         .get("/departments", cases::departments)
         .get("/wall", wall::wall)
+        .get("/outbox", cases::outbox)
 }
 
 fn tile_routes() -> Routes {

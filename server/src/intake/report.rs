@@ -5,10 +5,11 @@
 //! `category` (required, code or Chinese name), `description`, `reported_at` (RFC 3339,
 //! default now, at most a day ahead), `channel` (default `other`), `status` (default
 //! `reported`), `reporter_name` and `reporter_phone` (optional; personal data, masked for most
-//! roles). Unknown fields are refused, so a typo is not silently dropped.
+//! roles), `order_no` (a 12345 hotline report's order number). Unknown fields are refused,
+//! so a typo is not silently dropped.
 
 use crate::domain::incident::check_description;
-use crate::domain::reporter::{check_name, check_phone, Reporter};
+use crate::domain::reporter::{check_name, check_order_no, check_phone, Reporter};
 use crate::domain::{Category, Channel, CoordError, Crs, IncidentStatus, NewIncident, RawCoord};
 use crate::engine::Engine;
 use crate::spatial::crs;
@@ -18,7 +19,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 /// The fields a report may carry, in CSV column order.
-pub const FIELDS: [&str; 10] = [
+pub const FIELDS: [&str; 11] = [
     "lng",
     "lat",
     "crs",
@@ -29,6 +30,7 @@ pub const FIELDS: [&str; 10] = [
     "status",
     "reporter_name",
     "reporter_phone",
+    "order_no",
 ];
 
 /// What is wrong with a report, naming the field.
@@ -89,7 +91,7 @@ pub enum Raw<'a> {
 /// A report's fields, by position in [`FIELDS`].
 #[derive(Debug, Default, Clone)]
 pub struct RawReport<'a> {
-    values: [Option<Raw<'a>>; 10],
+    values: [Option<Raw<'a>>; 11],
 }
 
 impl<'a> RawReport<'a> {
@@ -252,7 +254,15 @@ impl<'a> RawReport<'a> {
                 .map_err(|e| err("reporter_name", e.to_string()))?,
             phone: check_phone(self.text("reporter_phone")?.as_deref().unwrap_or(""))
                 .map_err(|e| err("reporter_phone", e.to_string()))?,
+            order_no: check_order_no(self.text("order_no")?.as_deref().unwrap_or(""))
+                .map_err(|e| err("order_no", e.to_string()))?,
         };
+        if reporter.order_no.is_some() && channel != Channel::Hotline {
+            return Err(err(
+                "order_no",
+                "only a 12345 hotline report (channel hotline_12345) carries an order number",
+            ));
+        }
         let location = crs::to_wgs84(raw).map_err(|e| err("lng", e.to_string()))?;
         let a = engine.assign(location);
         Ok(NewIncident {

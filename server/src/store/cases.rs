@@ -50,6 +50,8 @@ pub struct CaseEvent {
 /// and where the request came from (for the audit line).
 #[derive(Clone, Debug)]
 pub struct Transition {
+    /// The case's 12345 order number and who posted it: the transition goes onto the outbox.
+    pub hotline: Option<(String, Option<String>)>,
     pub id: i64,
     pub expected_version: i64,
     pub facts: CaseFacts,
@@ -189,3 +191,15 @@ pub const RECORDS_SQL: &str =
     "SELECT i.id, i.grid1, i.grid2, i.grid3, i.department, i.status, i.outcome, i.due_at,
         i.satisfaction, e.at, e.action, e.due_at
  FROM incidents i LEFT JOIN incident_events e ON e.incident_id = i.id";
+
+/// One line of the hotline outbox: a status change of a 12345 case, in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboxLine {
+    pub seq: i64,
+    pub incident_id: i64,
+    pub order_no: String,
+    pub at: DateTime<Utc>,
+    pub action: String,
+    pub status: IncidentStatus,
+    pub note: String,
+}

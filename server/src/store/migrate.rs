@@ -56,6 +56,11 @@ pub const SQLITE: &[Migration] = &[
         name: "0009_satisfaction",
         sql: include_str!("../../../migrations/sqlite/0009_satisfaction.sql"),
     },
+    Migration {
+        version: 10,
+        name: "0010_hotline",
+        sql: include_str!("../../../migrations/sqlite/0010_hotline.sql"),
+    },
 ];
 
 /// `migrations/postgis/*.sql`, in order.
@@ -104,6 +109,11 @@ pub const POSTGIS: &[Migration] = &[
         version: 9,
         name: "0009_satisfaction",
         sql: include_str!("../../../migrations/postgis/0009_satisfaction.sql"),
+    },
+    Migration {
+        version: 10,
+        name: "0010_hotline",
+        sql: include_str!("../../../migrations/postgis/0010_hotline.sql"),
     },
 ];
 

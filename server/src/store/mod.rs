@@ -142,6 +142,8 @@ pub struct IncidentQuery {
     pub reported_by: Option<String>,
     /// Only this incident.
     pub id: Option<i64>,
+    /// Only the incident of this 12345 order number.
+    pub order_no: Option<String>,
     /// Only cases dispatched to this department.
     pub department: Option<String>,
     /// Only open cases whose due time is before this instant (超期 when it is now).
@@ -274,6 +276,14 @@ pub trait Store: Send + Sync {
     async fn transition(&self, t: &cases::Transition) -> Result<cases::TransitionSave>;
     /// A case's transitions, oldest first.
     async fn case_history(&self, id: i64) -> Result<Vec<cases::CaseEvent>>;
+    /// The hotline outbox after `after`, oldest first, at most `limit` lines; only the cases
+    /// `reported_by` posted when given.
+    async fn outbox(
+        &self,
+        after: i64,
+        limit: u32,
+        reported_by: Option<String>,
+    ) -> Result<Vec<cases::OutboxLine>>;
     /// Every case reported in `[from, to)` with its history, for the KPIs, by id.
     async fn case_records(
         &self,

@@ -175,7 +175,7 @@ pub(crate) struct IncidentCols {
     pub compound: Option<String>,
     pub building: Option<String>,
     /// `reported_by`, `reporter_name`, `reporter_phone`.
-    pub reporter: [Option<String>; 3],
+    pub reporter: [Option<String>; 4],
 }
 
 pub(crate) fn incident(c: IncidentCols) -> Result<Incident> {
@@ -200,12 +200,13 @@ pub(crate) fn incident(c: IncidentCols) -> Result<Incident> {
             compound: opt_id(&row, c.compound)?,
             building: opt_id(&row, c.building)?,
             reporter: {
-                let [by, name, phone] = c.reporter;
+                let [by, name, phone, order_no] = c.reporter;
                 crate::domain::reporter::Reporter {
                     by,
                     name,
                     phone,
                     source: None,
+                    order_no,
                 }
             },
         },

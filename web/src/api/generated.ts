@@ -87,6 +87,10 @@ export type KpiAnswer = {
  */
 by: string, level: Level | null, rows: Array<KpiRow>, total: KpiRow, };
 
+export type OutboxLineView = { seq: number, incident: number, order_no: string, at: string, action: string, status: Status, note: string, };
+
+export type OutboxAnswer = { lines: Array<OutboxLineView>, };
+
 export type WallItem = { id: number, category: Category, category_zh: string, 
 /**
  * The compound it was reported in, else its level-3 grid's name.

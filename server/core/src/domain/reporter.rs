@@ -15,6 +15,8 @@ pub enum ReporterError {
     ControlCharacter,
     #[error("{0:?} is not a phone number (5–20 digits, an optional leading +, spaces or dashes between)")]
     BadPhone(String),
+    #[error("{0:?} is not an order number (1–64 letters, digits, '-' or '_')")]
+    BadOrder(String),
 }
 
 /// Who reported an incident.
@@ -28,6 +30,9 @@ pub struct Reporter {
     /// The client address the report came from: written to the audit log with the report,
     /// not kept on the incident (so it reads back as `None`).
     pub source: Option<String>,
+    /// The 12345 hotline's order number (工单号) of a hotline report: unique, so the same
+    /// order posted again finds the case it made.
+    pub order_no: Option<String>,
 }
 
 impl Reporter {
@@ -79,6 +84,28 @@ pub fn check_phone(s: &str) -> Result<Option<String>, ReporterError> {
     Ok(Some(format!("{plus}{digits}")))
 }
 
+/// A 12345 order number: 1–64 characters of letters, digits, `-` and `_`.
+///
+/// ```
+/// use gridd_core::domain::reporter::check_order_no;
+/// assert_eq!(check_order_no(" GD2026-0012345 ").unwrap().as_deref(), Some("GD2026-0012345"));
+/// assert!(check_order_no("工单 1").is_err());
+/// ```
+pub fn check_order_no(s: &str) -> Result<Option<String>, ReporterError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    if s.len() > 64
+        || !s
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(ReporterError::BadOrder(s.to_string()));
+    }
+    Ok(Some(s.to_string()))
+}
+
 /// A name with all but its first character hidden: `王小明` → `王**`.
 pub fn mask_name(name: &str) -> String {
     let mut chars = name.chars();
@@ -108,6 +135,7 @@ impl Reporter {
             name: self.name.as_deref().map(mask_name),
             phone: self.phone.as_deref().map(mask_phone),
             source: None,
+            order_no: self.order_no.clone(),
         }
     }
 }
@@ -123,6 +151,7 @@ mod tests {
             name: Some("王小明".into()),
             phone: Some("13812345678".into()),
             source: None,
+            order_no: None,
         };
         let m = r.masked();
         assert_eq!(m.name.as_deref(), Some("王**"));

@@ -176,3 +176,24 @@ pub struct KpiRow {
     #[ts(type = "Record<string, number | null>")]
     pub rates: crate::domain::kpi::Rates,
 }
+
+/// `GET /api/outbox?after=&limit=`: status changes of 12345 cases, in order, for the hotline
+/// system to send its replies (read at least once: ask again after the last `seq` seen).
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct OutboxAnswer {
+    pub lines: Vec<OutboxLineView>,
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct OutboxLineView {
+    #[ts(as = "f64")]
+    pub seq: i64,
+    #[ts(as = "f64")]
+    pub incident: i64,
+    pub order_no: String,
+    pub at: String,
+    pub action: String,
+    #[ts(type = "Status")]
+    pub status: IncidentStatus,
+    pub note: String,
+}

@@ -202,6 +202,8 @@ pub fn typescript() -> String {
         NearbyAnswer::decl(),
         KpiRow::decl(),
         KpiAnswer::decl(),
+        OutboxLineView::decl(),
+        OutboxAnswer::decl(),
         WallItem::decl(),
         WallAnswer::decl(),
         HealthAnswer::decl(),

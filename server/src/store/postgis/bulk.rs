@@ -10,7 +10,7 @@ use tokio_postgres::types::{ToSql, Type};
 
 const COPY: &str = "COPY incidents (raw_lng, raw_lat, raw_crs, geom, category, description, channel,
                    reported_at, status, grid1, grid2, grid3, compound_fid, building_fid, street_code,
-                   reported_by, reporter_name, reporter_phone)
+                   reported_by, reporter_name, reporter_phone, order_no)
                    FROM STDIN (FORMAT binary)";
 
 pub(super) async fn load(
@@ -51,6 +51,7 @@ pub(super) async fn load(
         Type::TEXT,
         Type::TEXT,
         Type::TEXT,
+        Type::TEXT,
     ];
     let writer = BinaryCopyInWriter::new(sink, &types);
     let mut writer = std::pin::pin!(writer);
@@ -60,7 +61,7 @@ pub(super) async fn load(
             Some(BulkMsg::Rows(rows)) => {
                 for r in &rows {
                     let point = geom::point(r.location.lng(), r.location.lat());
-                    let values: [&(dyn ToSql + Sync); 18] = [
+                    let values: [&(dyn ToSql + Sync); 19] = [
                         &r.raw.lng,
                         &r.raw.lat,
                         &r.raw.crs.as_str(),
@@ -79,6 +80,7 @@ pub(super) async fn load(
                         &r.reporter.by,
                         &r.reporter.name,
                         &r.reporter.phone,
+                        &r.reporter.order_no,
                     ];
                     writer.as_mut().write(&values).await.map_err(|e| {
                         StoreError::db(format!("copying bulk incident {}", n + 1), e)

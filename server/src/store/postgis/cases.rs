@@ -173,6 +173,23 @@ pub(super) async fn transition(
     )
     .await
     .map_err(|err| failed("the transition's audit line", err))?;
+    if let Some((order_no, by)) = &t.hotline {
+        tx.execute(
+            "INSERT INTO outbox (incident_id, order_no, reported_by, at, action, status, note)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[
+                &t.id,
+                order_no,
+                by,
+                &e.at,
+                &e.action,
+                &e.to_status.as_str(),
+                &e.note,
+            ],
+        )
+        .await
+        .map_err(|err| failed("the hotline outbox", err))?;
+    }
     tx.commit()
         .await
         .map_err(|e| StoreError::db("committing a transition", e))?;
@@ -244,4 +261,37 @@ pub(super) async fn case_records(
         });
     }
     super::super::cases::records(out)
+}
+
+pub(super) async fn outbox(
+    client: &Client,
+    after: i64,
+    limit: u32,
+    by: Option<String>,
+) -> Result<Vec<super::super::cases::OutboxLine>> {
+    let what = "an outbox line";
+    client
+        .query(
+            "SELECT seq, incident_id, order_no, at, action, status, note FROM outbox
+             WHERE seq > $1 AND ($2::text IS NULL OR reported_by = $2) ORDER BY seq LIMIT $3",
+            &[&after, &by, &i64::from(limit)],
+        )
+        .await
+        .map_err(db("reading the outbox"))?
+        .iter()
+        .map(|r| {
+            let status: String = get(r, 5, what)?;
+            Ok(super::super::cases::OutboxLine {
+                seq: get(r, 0, what)?,
+                incident_id: get(r, 1, what)?,
+                order_no: get(r, 2, what)?,
+                at: get(r, 3, what)?,
+                action: get(r, 4, what)?,
+                status: status
+                    .parse()
+                    .map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))?,
+                note: get(r, 6, what)?,
+            })
+        })
+        .collect()
 }

@@ -334,6 +334,14 @@ impl Store for PostgisStore {
     async fn case_history(&self, id: i64) -> Result<Vec<super::cases::CaseEvent>> {
         cases::history(&*self.client().await?, id).await
     }
+    async fn outbox(
+        &self,
+        after: i64,
+        limit: u32,
+        reported_by: Option<String>,
+    ) -> Result<Vec<super::cases::OutboxLine>> {
+        cases::outbox(&*self.client().await?, after, limit, reported_by).await
+    }
     async fn case_records(
         &self,
         from: Option<chrono::DateTime<chrono::Utc>>,

@@ -368,6 +368,9 @@ pub(super) async fn incidents(client: &Client, q: &IncidentQuery) -> Result<Vec<
     if let Some(id) = q.id {
         w.push("id = {}", vec![Box::new(id)]);
     }
+    if let Some(o) = &q.order_no {
+        w.push("order_no = {}", vec![Box::new(o.clone())]);
+    }
     if let Some(d) = &q.department {
         w.push("department = {}", vec![Box::new(d.clone())]);
     }
@@ -422,7 +425,7 @@ pub(super) async fn incidents(client: &Client, q: &IncidentQuery) -> Result<Vec<
     let sql = format!(
         "SELECT id, raw_lng, raw_lat, raw_crs, ST_X(geom), ST_Y(geom), category, description, channel,
                 reported_at, status, grid1, grid2, grid3, compound_fid, building_fid,
-                reported_by, reporter_name, reporter_phone
+                reported_by, reporter_name, reporter_phone, order_no
          FROM incidents{}{}",
         w.sql(),
         incident_order_and_limit(q)
@@ -447,7 +450,12 @@ pub(super) async fn incidents(client: &Client, q: &IncidentQuery) -> Result<Vec<
                 grids: [get(r, 11, &what)?, get(r, 12, &what)?, get(r, 13, &what)?],
                 compound: get(r, 14, &what)?,
                 building: get(r, 15, &what)?,
-                reporter: [get(r, 16, &what)?, get(r, 17, &what)?, get(r, 18, &what)?],
+                reporter: [
+                    get(r, 16, &what)?,
+                    get(r, 17, &what)?,
+                    get(r, 18, &what)?,
+                    get(r, 19, &what)?,
+                ],
             })
         })
         .collect()

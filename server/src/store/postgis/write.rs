@@ -219,8 +219,8 @@ pub(super) async fn insert_incidents(
         .prepare(
             "INSERT INTO incidents (raw_lng, raw_lat, raw_crs, geom, category, description, channel, reported_at,
                                     status, grid1, grid2, grid3, compound_fid, building_fid, street_code,
-                                    reported_by, reporter_name, reporter_phone)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+                                    reported_by, reporter_name, reporter_phone, order_no)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
              RETURNING id",
         )
         .await
@@ -248,6 +248,7 @@ pub(super) async fn insert_incidents(
                 Box::new(n.reporter.by.clone()),
                 Box::new(n.reporter.name.clone()),
                 Box::new(n.reporter.phone.clone()),
+                Box::new(n.reporter.order_no.clone()),
             ];
             let what = format!("incident {} of the batch", chunk_no * PIPELINE + i + 1);
             let stmt = &stmt;

@@ -191,6 +191,22 @@ pub(super) fn transition(conn: &mut Connection, t: &Transition) -> Result<Transi
         ],
     )
     .map_err(failed("the transition's audit line"))?;
+    if let Some((order_no, by)) = &t.hotline {
+        tx.execute(
+            "INSERT INTO outbox (incident_id, order_no, reported_by, at, action, status, note)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                t.id,
+                order_no,
+                by,
+                e.at.timestamp_millis(),
+                e.action,
+                e.to_status.as_str(),
+                e.note
+            ],
+        )
+        .map_err(failed("the hotline outbox"))?;
+    }
     tx.commit()
         .map_err(|e| StoreError::db("committing a transition", e))?;
     Ok(TransitionSave::Saved(t.expected_version + 1))
@@ -276,4 +292,49 @@ pub(super) fn case_records(
         });
     }
     super::super::cases::records(out)
+}
+
+pub(super) fn outbox(
+    conn: &Connection,
+    after: i64,
+    limit: u32,
+    by: Option<String>,
+) -> Result<Vec<super::super::cases::OutboxLine>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT seq, incident_id, order_no, at, action, status, note FROM outbox
+             WHERE seq > ?1 AND (?2 IS NULL OR reported_by = ?2) ORDER BY seq LIMIT ?3",
+        )
+        .map_err(db("reading the outbox"))?;
+    type Raw = (i64, i64, String, i64, String, String, String);
+    let rows: Vec<Raw> = stmt
+        .query_map(params![after, by, limit], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })
+        .map_err(db("reading the outbox"))?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(db("reading the outbox"))?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(super::super::cases::OutboxLine {
+                seq: r.0,
+                incident_id: r.1,
+                order_no: r.2,
+                at: time(r.3)?,
+                action: r.4,
+                status: r.5.parse().map_err(|e: crate::domain::FieldError| {
+                    StoreError::Corrupt(format!("outbox line {}: {e}", r.0))
+                })?,
+                note: r.6,
+            })
+        })
+        .collect()
 }

@@ -349,6 +349,15 @@ impl Store for SqliteStore {
     async fn case_history(&self, id: i64) -> Result<Vec<super::cases::CaseEvent>> {
         self.read(move |c| cases::history(c, id)).await
     }
+    async fn outbox(
+        &self,
+        after: i64,
+        limit: u32,
+        reported_by: Option<String>,
+    ) -> Result<Vec<super::cases::OutboxLine>> {
+        self.read(move |c| cases::outbox(c, after, limit, reported_by))
+            .await
+    }
     async fn case_records(
         &self,
         from: Option<chrono::DateTime<chrono::Utc>>,

@@ -390,6 +390,9 @@ pub(super) fn incidents(conn: &Connection, q: &IncidentQuery) -> Result<Vec<Inci
     if let Some(id) = q.id {
         w.push("id = ?", [Value::Integer(id)]);
     }
+    if let Some(o) = &q.order_no {
+        w.push("order_no = ?", [Value::Text(o.clone())]);
+    }
     if let Some(d) = &q.department {
         w.push("department = ?", [Value::Text(d.clone())]);
     }
@@ -453,7 +456,7 @@ pub(super) fn incidents(conn: &Connection, q: &IncidentQuery) -> Result<Vec<Inci
     let sql = format!(
         "SELECT id, raw_lng, raw_lat, raw_crs, lng, lat, category, description, channel,
                 reported_at, status, grid1, grid2, grid3, compound_fid, building_fid,
-                reported_by, reporter_name, reporter_phone
+                reported_by, reporter_name, reporter_phone, order_no
          FROM incidents{}{}",
         w.sql(),
         incident_order_and_limit(q)
@@ -492,6 +495,7 @@ pub(super) fn incidents(conn: &Connection, q: &IncidentQuery) -> Result<Vec<Inci
                 r.get(16).map_err(&e)?,
                 r.get(17).map_err(&e)?,
                 r.get(18).map_err(&e)?,
+                r.get(19).map_err(&e)?,
             ],
         })?);
     }

@@ -188,9 +188,10 @@ pub(super) fn insert_incident(tx: &Transaction, n: &NewIncident, now: i64) -> ru
     tx.prepare_cached(
         "INSERT INTO incidents (raw_lng, raw_lat, raw_crs, lng, lat, category, description, channel,
                                 reported_at, status, grid1, grid2, grid3, compound_fid, building_fid,
-                                street_code, created_at, reported_by, reporter_name, reporter_phone)
+                                street_code, created_at, reported_by, reporter_name, reporter_phone,
+                                order_no)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                 ?18, ?19, ?20)",
+                 ?18, ?19, ?20, ?21)",
     )?
     .execute(params![
         n.raw.lng,
@@ -212,7 +213,8 @@ pub(super) fn insert_incident(tx: &Transaction, n: &NewIncident, now: i64) -> ru
         now,
         n.reporter.by,
         n.reporter.name,
-        n.reporter.phone
+        n.reporter.phone,
+        n.reporter.order_no
     ])?;
     Ok(())
 }
