@@ -13,6 +13,7 @@ mod accounts;
 mod accounts_cli;
 mod agreement;
 mod cases_api;
+mod cases_outside;
 mod conformance;
 mod contract;
 mod demo_accounts;

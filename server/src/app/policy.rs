@@ -47,19 +47,10 @@ use Role::*;
 
 /// Read grid data: grids, compounds, buildings, locate, statistics, heat and grid tiles.
 const MAP: &[Role] = &[Admin, Planner, Dispatcher, StreetLeader, Community, Officer];
-/// The map under a case: the map roles and departments (whose scope cuts grids to none, so
-/// they get the basemap roads and no grid data).
-const BASEMAP: &[Role] = &[
-    Admin,
-    Planner,
-    Dispatcher,
-    StreetLeader,
-    Community,
-    Officer,
-    Department,
-];
-/// The loop's KPIs: the map roles and departments (their own cases).
-const KPI: &[Role] = &[
+/// The map roles and departments: the map under a case (a department's scope cuts grids to
+/// none, so it gets the basemap roads and no grid data) and the loop's KPIs (a department:
+/// of its own cases).
+const WITH_DEPARTMENTS: &[Role] = &[
     Admin,
     Planner,
     Dispatcher,
@@ -111,14 +102,14 @@ pub const POLICY: &[Rule] = &[
     rule("GET", "/api/audit", Roles(&[Admin]), ScopeRule::None),
     rule("GET", "/api/basemap", Signed, ScopeRule::None),
     rule("GET", "/api/basemap/check", Roles(MAP), ScopeRule::None),
-    rule("GET", "/api/grids", Roles(BASEMAP), Cut),
+    rule("GET", "/api/grids", Roles(WITH_DEPARTMENTS), Cut),
     rule("GET", "/api/grids/{code}", Roles(MAP), Object),
     rule("GET", "/api/compounds", Roles(MAP), Cut),
     rule("GET", "/api/buildings", Roles(MAP), Cut),
     rule("GET", "/api/locate", Roles(MAP), Object),
     rule("GET", "/api/stats/grids", Roles(MAP), Cut),
     rule("GET", "/api/coverage", Roles(MAP), Cut),
-    rule("GET", "/api/stats/kpis", Roles(KPI), Cut),
+    rule("GET", "/api/stats/kpis", Roles(WITH_DEPARTMENTS), Cut),
     rule("GET", "/api/versions", Roles(MAP), ScopeRule::None),
     rule("GET", "/api/plan/oversized", Roles(PLAN), Cut),
     rule("POST", "/api/plan/split", Roles(PLAN), Object),
@@ -151,11 +142,16 @@ pub const POLICY: &[Rule] = &[
     rule("GET", "/api/wall", Public, ScopeRule::None),
     rule("GET", "/api/outbox", Roles(&[Admin, Reporter]), Cut),
     rule("GET", "/tiles/density/{z}/{x}/{y}", Roles(MAP), Cut),
-    rule("GET", "/tiles/grids/{z}/{x}/{y}", Roles(BASEMAP), Cut),
+    rule(
+        "GET",
+        "/tiles/grids/{z}/{x}/{y}",
+        Roles(WITH_DEPARTMENTS),
+        Cut,
+    ),
     rule(
         "GET",
         "/tiles/roads/{z}/{x}/{y}",
-        Roles(BASEMAP),
+        Roles(WITH_DEPARTMENTS),
         ScopeRule::None,
     ),
 ];
