@@ -18,6 +18,7 @@ both_stores!(
     the_public_wall_shows_registered_problems_by_place_without_point_or_person,
     a_report_near_an_open_case_of_its_category_is_offered_as_a_possible_duplicate,
     a_hotline_order_posted_twice_is_one_case_whose_changes_reach_the_outbox_in_order,
+    an_overdue_case_shows_in_the_overdue_heat_until_its_clock_stops,
 );
 
 async fn the_public_wall_shows_registered_problems_by_place_without_point_or_person(
@@ -228,5 +229,109 @@ async fn a_hotline_order_posted_twice_is_one_case_whose_changes_reach_the_outbox
     assert!(
         v["lines"].as_array().unwrap().is_empty(),
         "another system reads none of it"
+    );
+}
+
+/// A density tile's total count, fetched as `token`.
+async fn tile_count(r: &axum::Router, token: &str, query: &str) -> u64 {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let (x, y) = gridd::engine::heat::mercator(MINE.0, MINE.1);
+    let n = f64::from(1u32 << 12);
+    let uri = format!(
+        "/tiles/density/12/{}/{}.mvt?{query}",
+        (x * n) as u32,
+        (y * n) as u32
+    );
+    let req = Request::get(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    let res = r.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    crate::tiles_api::total_count(&res.into_body().collect().await.unwrap().to_bytes())
+}
+
+async fn an_overdue_case_shows_in_the_overdue_heat_until_its_clock_stops(store: Arc<dyn Store>) {
+    use gridd::app::auth::Principal;
+    use gridd::app::cases::TransitionRequest;
+    use gridd::domain::access::{Role, Scope};
+    use gridd::domain::case::Action;
+    let state = App::load(Arc::clone(&store)).await.unwrap();
+    let admin = common::token(&state, "admin", "*").await;
+    let r = app(state.clone(), &HttpOptions::default());
+    let report = json!({ "lng": MINE.0, "lat": MINE.1, "category": "e_street_order" });
+    let req = Request::post("/api/incidents")
+        .header(header::AUTHORIZATION, format!("Bearer {admin}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(report.to_string()))
+        .unwrap();
+    let (s, v) = common::call(r.clone(), req).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let id = v["id"].as_i64().unwrap();
+    let dispatcher = Principal {
+        actor: "dispatch".into(),
+        role: Role::Dispatcher,
+        scope: Scope::Counties(vec!["610581".into()]),
+        display_name: "值班员".into(),
+        officer: None,
+        department: None,
+    };
+    gridd::app::accounts::put_department(&*store, "test", "城管执法局", "e_street_order")
+        .await
+        .unwrap();
+    let week_ago = chrono::Utc::now() - chrono::Duration::days(7);
+    let step = |action, version| TransitionRequest {
+        action,
+        version,
+        note: String::new(),
+        department: None,
+        urgency: None,
+        days: None,
+        duplicate_of: None,
+        satisfaction: None,
+    };
+    for (version, action) in [(1, Action::Register), (2, Action::Dispatch)] {
+        state
+            .transition(id, step(action, version), &dispatcher, "test", week_ago)
+            .await
+            .unwrap();
+    }
+    assert_eq!(tile_count(&r, &admin, "").await, 1);
+    assert_eq!(
+        tile_count(&r, &admin, "overdue=true").await,
+        1,
+        "dispatched a week ago with one working day"
+    );
+    let case = state.case(id, &dispatcher).await.unwrap();
+    assert!(case.facts.due_at.unwrap() < chrono::Utc::now());
+    let (_, v) = common::call(
+        r.clone(),
+        Request::get("/api/incidents?overdue=true")
+            .header(header::AUTHORIZATION, format!("Bearer {admin}"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(v["features"].as_array().unwrap().len(), 1, "{v}");
+    let admin_p = Principal {
+        role: Role::Admin,
+        scope: Scope::Everything,
+        ..dispatcher.clone()
+    };
+    state
+        .transition(
+            id,
+            step(Action::Return, 3),
+            &admin_p,
+            "test",
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        tile_count(&r, &admin, "overdue=true").await,
+        0,
+        "returned to the dispatcher: the clock stopped"
     );
 }

@@ -328,7 +328,7 @@ impl App {
             .await?;
         match saved {
             TransitionSave::Saved(_) => {
-                self.columns.set_status(id, next.state.status);
+                self.columns.set_case(id, next.state.status, next.due_at);
                 let mut incident = case.incident;
                 incident.incident.status = next.state.status;
                 Ok(Case {

@@ -31,9 +31,24 @@ impl IncidentColumns {
         }
     }
 
-    /// Moves an incident to a new status (a case transition), in tiles and counts at once.
-    pub fn set_status(&self, id: i64, status: crate::domain::IncidentStatus) {
-        self.write().set_status(id, status);
+    /// Moves a case to a new status and due time (a transition), in tiles and counts at once.
+    pub fn set_case(
+        &self,
+        id: i64,
+        status: crate::domain::IncidentStatus,
+        due: Option<chrono::DateTime<chrono::Utc>>,
+    ) {
+        let mut h = self.write();
+        h.set_status(id, status);
+        h.set_due(id, due.map(|d| d.timestamp()));
+    }
+
+    /// Sets the due times of open cases (at start, from the store).
+    pub fn set_dues(&self, dues: &[(i64, chrono::DateTime<chrono::Utc>)]) {
+        let mut h = self.write();
+        for (id, due) in dues {
+            h.set_due(*id, Some(due.timestamp()));
+        }
     }
 
     /// Files every incident under the grids of `engine` (the version in force).

@@ -108,6 +108,7 @@ impl App {
         if store.versions().await?.len() > 1 {
             columns.refile(&engine);
         }
+        columns.set_dues(&store.open_dues().await?);
         tracing::info!(incidents = columns.read().len(), "incident columns built");
         let writers = match store.kind() {
             StoreKind::Sqlite => 1,

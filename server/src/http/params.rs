@@ -57,5 +57,6 @@ pub fn incident_filter(v: [&Option<String>; 5]) -> Result<Filter, AppError> {
         to: time("to", v[4])?.map(|t| t.timestamp()),
         report_time: false,
         within: None,
+        overdue_at: None,
     })
 }

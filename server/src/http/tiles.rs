@@ -30,6 +30,8 @@ pub struct DensityParams {
     from: Option<String>,
     to: Option<String>,
     bins: Option<String>,
+    /// `true`: only open cases past their due time (超期).
+    overdue: Option<String>,
 }
 
 /// The media type of Mapbox Vector Tiles.
@@ -89,6 +91,9 @@ pub async fn density(
     }
     let mut filter = incident_filter([&p.category, &p.status, &p.channel, &p.from, &p.to])?;
     filter.within = who.within();
+    if opt_param::<bool>("overdue", &p.overdue)? == Some(true) {
+        filter.overdue_at = Some(chrono::Utc::now().timestamp());
+    }
     let binned = state.incidents().read().bin(tile, bins, &filter);
     let cell = f64::from(EXTENT) / f64::from(binned.bins);
     let mut layer = LayerBuilder::new("density");

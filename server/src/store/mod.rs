@@ -274,6 +274,8 @@ pub trait Store: Send + Sync {
     /// Writes a transition with its history and audit lines, if the case is still at the
     /// version it was read at.
     async fn transition(&self, t: &cases::Transition) -> Result<cases::TransitionSave>;
+    /// The due times of open cases, for the overdue heat at start.
+    async fn open_dues(&self) -> Result<Vec<(i64, DateTime<Utc>)>>;
     /// A case's transitions, oldest first.
     async fn case_history(&self, id: i64) -> Result<Vec<cases::CaseEvent>>;
     /// The hotline outbox after `after`, oldest first, at most `limit` lines; only the cases

@@ -19,6 +19,8 @@ struct Entry {
     morton: u64,
     /// The store id ([`NO_ID`] for incidents indexed without one).
     id: i64,
+    /// The case's due time, Unix seconds ([`NO_DUE`] when it has none).
+    due: i64,
     qx: u32,
     qy: u32,
     /// Unix seconds.
@@ -34,6 +36,7 @@ struct Entry {
 
 const NO_GRID: u32 = u32::MAX;
 const NO_ID: i64 = -1;
+const NO_DUE: i64 = i64::MAX;
 
 /// Which incidents a tile or a count includes.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -50,6 +53,8 @@ pub struct Filter {
     /// Only incidents in grids whose code starts with one of these (a caller's scope, see
     /// `Scope::prefixes`), by the grids in force now; `None` keeps every incident.
     pub within: Option<Vec<String>>,
+    /// Only open cases due before this instant (Unix seconds): 超期 when it is now.
+    pub overdue_at: Option<i64>,
 }
 
 fn index_of<T: PartialEq>(all: &[T], v: T) -> u8 {
@@ -68,6 +73,9 @@ impl Filter {
                 .is_none_or(|c| index_of(Channel::ALL, c) == e.channel)
             && self.from.is_none_or(|t| e.time >= t)
             && self.to.is_none_or(|t| e.time < t)
+            && self
+                .overdue_at
+                .is_none_or(|t| e.due < t && IncidentStatus::ALL[usize::from(e.status)].is_open())
     }
 }
 
@@ -199,6 +207,16 @@ impl Heat {
 
     /// Moves a stored incident to `status` (a case transition); false if it is not indexed.
     pub fn set_status(&mut self, id: i64, status: IncidentStatus) -> bool {
+        self.with_entry(id, |e| e.status = index_of(IncidentStatus::ALL, status))
+    }
+
+    /// Sets a stored case's due time (Unix seconds; `None`: no due time); false if it is
+    /// not indexed.
+    pub fn set_due(&mut self, id: i64, due: Option<i64>) -> bool {
+        self.with_entry(id, |e| e.due = due.unwrap_or(NO_DUE))
+    }
+
+    fn with_entry(&mut self, id: i64, f: impl FnOnce(&mut Entry)) -> bool {
         let Some(&i) = self.at.get(&id) else {
             return false;
         };
@@ -210,7 +228,7 @@ impl Heat {
         };
         match e {
             Some(e) => {
-                e.status = index_of(IncidentStatus::ALL, status);
+                f(e);
                 self.version += 1;
                 true
             }
@@ -258,6 +276,7 @@ impl Heat {
         Entry {
             current: grids,
             id: NO_ID,
+            due: NO_DUE,
             morton: morton(qx, qy),
             qx,
             qy,

@@ -295,3 +295,17 @@ pub(super) async fn outbox(
         })
         .collect()
 }
+
+pub(super) async fn open_dues(client: &Client) -> Result<Vec<(i64, DateTime<Utc>)>> {
+    client
+        .query(
+            "SELECT id, due_at FROM incidents
+             WHERE due_at IS NOT NULL AND status NOT IN ('closed', 'evaluated')",
+            &[],
+        )
+        .await
+        .map_err(db("reading due times"))?
+        .iter()
+        .map(|r| Ok((get(r, 0, "due time")?, get(r, 1, "due time")?)))
+        .collect()
+}

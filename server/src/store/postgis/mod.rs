@@ -331,6 +331,9 @@ impl Store for PostgisStore {
         let mut c = self.client().await?;
         cases::transition(&mut c, t).await
     }
+    async fn open_dues(&self) -> Result<Vec<(i64, chrono::DateTime<chrono::Utc>)>> {
+        cases::open_dues(&*self.client().await?).await
+    }
     async fn case_history(&self, id: i64) -> Result<Vec<super::cases::CaseEvent>> {
         cases::history(&*self.client().await?, id).await
     }

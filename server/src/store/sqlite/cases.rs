@@ -338,3 +338,20 @@ pub(super) fn outbox(
         })
         .collect()
 }
+
+pub(super) fn open_dues(conn: &Connection) -> Result<Vec<(i64, DateTime<Utc>)>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT id, due_at FROM incidents
+             WHERE due_at IS NOT NULL AND status NOT IN ('closed', 'evaluated')",
+        )
+        .map_err(db("reading due times"))?;
+    let rows: Vec<(i64, i64)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(db("reading due times"))?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(db("reading due times"))?;
+    rows.into_iter()
+        .map(|(id, ms)| Ok((id, time(ms)?)))
+        .collect()
+}

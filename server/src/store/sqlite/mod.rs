@@ -346,6 +346,9 @@ impl Store for SqliteStore {
         let t = t.clone();
         self.write(move |c| cases::transition(c, &t)).await
     }
+    async fn open_dues(&self) -> Result<Vec<(i64, chrono::DateTime<chrono::Utc>)>> {
+        self.read(cases::open_dues).await
+    }
     async fn case_history(&self, id: i64) -> Result<Vec<super::cases::CaseEvent>> {
         self.read(move |c| cases::history(c, id)).await
     }

@@ -124,6 +124,7 @@ fn filters_keep_only_matching_incidents() {
         channel: None,
         report_time: false,
         within: None,
+        overdue_at: None,
     };
     let expected = incidents
         .iter()
@@ -352,4 +353,35 @@ fn a_status_change_shows_in_filtered_counts_before_and_after_the_tail_is_merged(
         "not indexed"
     );
     assert_eq!(heat.max_id(), TAIL_LIMIT as i64 + 10);
+}
+
+#[test]
+fn only_open_cases_past_their_due_time_count_as_overdue() {
+    let stored: Vec<crate::domain::Incident> = random_incidents(4, 5)
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut n)| {
+            n.status = IncidentStatus::Handling;
+            crate::domain::Incident {
+                id: i as i64 + 1,
+                incident: n,
+            }
+        })
+        .collect();
+    let mut heat = Heat::from_stored(&stored);
+    let now = 1_000_000;
+    heat.set_due(1, Some(now - 10));
+    heat.set_due(2, Some(now + 10));
+    heat.set_due(3, Some(now - 10));
+    heat.set_status(3, IncidentStatus::Closed);
+    let overdue = Filter {
+        overdue_at: Some(now),
+        ..Filter::default()
+    };
+    let world = Tile::new(0, 0, 0).unwrap();
+    assert_eq!(
+        heat.count_in_tile(world, &overdue),
+        1,
+        "only case 1: 2 is not due yet, 3 is closed, 4 has no due time"
+    );
 }
