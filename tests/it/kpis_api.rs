@@ -95,6 +95,18 @@ async fn kpis_count_worked_cases_per_grid_and_department_and_cut_to_the_scope(
         .collect();
     assert_eq!(names, ["城管执法局"]);
     let (_, v) = l
+        .send(
+            "dispatch",
+            "GET",
+            "/api/stats/kpis?level=3&department=住建局",
+            None,
+        )
+        .await;
+    assert!(
+        v["rows"].as_array().unwrap().is_empty(),
+        "no case went to 住建局: {v}"
+    );
+    let (_, v) = l
         .send("officer.b", "GET", "/api/stats/kpis?level=3", None)
         .await;
     assert!(

@@ -33,12 +33,14 @@ fn grid_at(r: &CaseRecord, level: Level) -> Option<&GridCode> {
 }
 
 impl App {
-    /// KPIs of the cases reported in `[from, to)` that `who` may see, grouped by `by`
-    /// (grids under `parent` only, when given), with the total over every group.
+    /// KPIs of the cases reported in `[from, to)` that `who` may see (dispatched to
+    /// `department` only, when given), grouped by `by` (grids under `parent` only, when
+    /// given), with the total over every group.
     pub async fn kpis(
         &self,
         by: KpiBy,
         parent: Option<&GridCode>,
+        department: Option<&str>,
         from: Option<DateTime<Utc>>,
         to: Option<DateTime<Utc>>,
         who: &Principal,
@@ -64,7 +66,9 @@ impl App {
             .collect();
         let mut groups: BTreeMap<String, Counts> = BTreeMap::new();
         let mut total = Counts::default();
-        for (_, r) in records.iter().filter(|(_, r)| sees(r)) {
+        let of_department =
+            |r: &CaseRecord| department.is_none_or(|d| r.department.as_deref() == Some(d));
+        for (_, r) in records.iter().filter(|(_, r)| sees(r) && of_department(r)) {
             let key = match by {
                 KpiBy::Grid(level) => match grid_at(r, level) {
                     Some(g) if parent.is_none_or(|p| g.is_within(p)) && cut.keeps(g.as_str()) => {

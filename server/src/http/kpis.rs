@@ -1,7 +1,7 @@
-//! `GET /api/stats/kpis?by=grid|department&level=&parent=&from=&to=&format=csv`: the loop's
-//! KPIs (上报数 … 满意率) per grid of a level (3 by default, under `parent` if given) or per
-//! department, over the cases reported in `[from, to)`, cut to the caller's scope; as JSON,
-//! or CSV with `format=csv`.
+//! `GET /api/stats/kpis?by=grid|department&level=&parent=&department=&from=&to=&format=csv`:
+//! the loop's KPIs (上报数 … 满意率) per grid of a level (3 by default, under `parent` if
+//! given) or per department, over the cases reported in `[from, to)` (only those dispatched
+//! to `department` when given), cut to the caller's scope; as JSON, or CSV.
 
 use super::contract::{KpiAnswer, KpiRow};
 use super::params::{opt_param, time};
@@ -23,6 +23,7 @@ pub struct KpiParams {
     by: Option<String>,
     level: Option<String>,
     parent: Option<String>,
+    department: Option<String>,
     from: Option<String>,
     to: Option<String>,
     format: Option<String>,
@@ -91,6 +92,7 @@ pub async fn kpis(
         .kpis(
             by,
             parent.as_ref(),
+            p.department.as_deref().filter(|d| !d.trim().is_empty()),
             time("from", &p.from)?,
             time("to", &p.to)?,
             &who,
