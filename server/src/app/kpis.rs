@@ -15,6 +15,20 @@ pub enum KpiBy {
     Department,
 }
 
+/// Which cases and how to group them.
+#[derive(Clone, Debug)]
+pub struct KpiQuery {
+    pub by: KpiBy,
+    /// Only grids under this one.
+    pub parent: Option<GridCode>,
+    /// Only cases dispatched to this department.
+    pub department: Option<String>,
+    /// Reported at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Reported before.
+    pub to: Option<DateTime<Utc>>,
+}
+
 /// One group's KPIs: its key (a grid code or a department), its name and the counts.
 #[derive(Clone, Debug)]
 pub struct KpiGroup {
@@ -38,15 +52,12 @@ impl App {
     /// given), with the total over every group.
     pub async fn kpis(
         &self,
-        by: KpiBy,
-        parent: Option<&GridCode>,
-        department: Option<&str>,
-        from: Option<DateTime<Utc>>,
-        to: Option<DateTime<Utc>>,
+        q: &KpiQuery,
         who: &Principal,
         now: DateTime<Utc>,
     ) -> Result<(Vec<KpiGroup>, Counts), AppError> {
-        let records = self.store.case_records(from, to).await?;
+        let (by, parent, department) = (q.by, q.parent.as_ref(), q.department.as_deref());
+        let records = self.store.case_records(q.from, q.to).await?;
         let cut = who.cut();
         let sees = |r: &CaseRecord| match &who.department {
             Some(d) if who.role == crate::domain::access::Role::Department => {

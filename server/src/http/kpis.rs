@@ -7,7 +7,7 @@ use super::contract::{KpiAnswer, KpiRow};
 use super::params::{opt_param, time};
 use super::{App, AppError};
 use crate::app::auth::Who;
-use crate::app::kpis::{KpiBy, KpiGroup};
+use crate::app::kpis::{KpiBy, KpiGroup, KpiQuery};
 use crate::domain::{GridCode, Level};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -87,18 +87,14 @@ pub async fn kpis(
             ))
         }
     };
-    let parent = opt_param::<GridCode>("parent", &p.parent)?;
-    let (groups, total) = state
-        .kpis(
-            by,
-            parent.as_ref(),
-            p.department.as_deref().filter(|d| !d.trim().is_empty()),
-            time("from", &p.from)?,
-            time("to", &p.to)?,
-            &who,
-            Utc::now(),
-        )
-        .await?;
+    let q = KpiQuery {
+        by,
+        parent: opt_param::<GridCode>("parent", &p.parent)?,
+        department: p.department.clone().filter(|d| !d.trim().is_empty()),
+        from: time("from", &p.from)?,
+        to: time("to", &p.to)?,
+    };
+    let (groups, total) = state.kpis(&q, &who, Utc::now()).await?;
     let rows: Vec<KpiRow> = groups.into_iter().map(row).collect();
     let total = row(KpiGroup {
         key: "total".into(),
