@@ -170,42 +170,27 @@ impl App {
         who: &Principal,
         except: Option<i64>,
     ) -> Result<Vec<Nearby>, AppError> {
-        use crate::spatial::measure::{distance_m, M_PER_DEG};
-        let dlat = NEARBY_M / M_PER_DEG;
-        let dlng = dlat / at.lat().to_radians().cos().max(0.01);
-        let bbox = crate::domain::Bbox::new(
-            at.lng() - dlng,
-            at.lat() - dlat,
-            at.lng() + dlng,
-            at.lat() + dlat,
-        )
-        .map_err(|e| AppError::Internal(format!("the box around a point: {e}")))?;
-        let rows = self
-            .store
-            .incidents(&IncidentQuery {
-                bbox: Some(bbox),
-                category: Some(category),
-                status: Some(crate::domain::StatusSet::open()),
-                within: who.within(),
-                limit: Some(1000),
-                ..Default::default()
+        // From the incident columns, not the store: a report's answer pays microseconds for
+        // this, whatever the number of incidents.
+        let filter = crate::engine::heat::Filter {
+            category: Some(category),
+            status: Some(crate::domain::StatusSet::open()),
+            within: who.within(),
+            ..Default::default()
+        };
+        let mut near: Vec<Nearby> = self
+            .columns
+            .read()
+            .near(at.lng(), at.lat(), NEARBY_M, &filter)
+            .into_iter()
+            .filter(|(id, _, _)| Some(*id) != except)
+            .map(|(id, distance_m, status)| Nearby {
+                id,
+                distance_m,
+                status,
+                category,
             })
-            .await?;
-        let mut near: Vec<Nearby> = rows
-            .iter()
-            .filter(|i| Some(i.id) != except)
-            .map(|i| {
-                let p = i.incident.location;
-                Nearby {
-                    id: i.id,
-                    distance_m: distance_m((at.lng(), at.lat()), (p.lng(), p.lat())),
-                    status: i.incident.status,
-                    category: i.incident.category,
-                }
-            })
-            .filter(|n| n.distance_m <= NEARBY_M)
             .collect();
-        near.sort_by(|a, b| a.distance_m.total_cmp(&b.distance_m).then(a.id.cmp(&b.id)));
         near.truncate(NEARBY_MAX);
         Ok(near)
     }

@@ -382,6 +382,56 @@ impl Heat {
             .filter(move |e| f.keeps(e) && Heat::in_mask(&mask, e))
     }
 
+    /// Stored incidents kept by `f` within `radius_m` metres of (lng, lat), nearest first:
+    /// `(id, distance in metres, status)`. Looks only at the zoom-16 tiles the circle's box
+    /// touches (each about 500 m wide here), so it costs microseconds at any store size.
+    pub fn near(
+        &self,
+        lng: f64,
+        lat: f64,
+        radius_m: f64,
+        f: &Filter,
+    ) -> Vec<(i64, f64, IncidentStatus)> {
+        use crate::spatial::measure::{distance_m, M_PER_DEG};
+        const Z: u8 = 16;
+        let dlat = radius_m / M_PER_DEG;
+        let dlng = dlat / lat.to_radians().cos().max(0.01);
+        let n = f64::from(1u32 << Z);
+        let (x0, y0) = mercator(lng - dlng, lat + dlat);
+        let (x1, y1) = mercator(lng + dlng, lat - dlat);
+        let cell = |v: f64| (v * n).floor().clamp(0.0, n - 1.0) as u32;
+        let mask = self.mask(f);
+        let mut out = Vec::new();
+        for ty in cell(y0)..=cell(y1) {
+            for tx in cell(x0)..=cell(x1) {
+                let Some(tile) = Tile::new(Z, tx, ty) else {
+                    continue;
+                };
+                let (start, end) = tile.range();
+                let lo = self.sorted.partition_point(|e| e.morton < start);
+                let hi = self.sorted.partition_point(|e| e.morton < end);
+                let entries = self.sorted[lo..hi].iter().chain(
+                    self.tail
+                        .iter()
+                        .filter(|e| e.morton >= start && e.morton < end),
+                );
+                for e in entries.filter(|e| e.id != NO_ID && f.keeps(e) && Heat::in_mask(&mask, e))
+                {
+                    let (elng, elat) = unmercator(
+                        (f64::from(e.qx) + 0.5) / SCALE,
+                        (f64::from(e.qy) + 0.5) / SCALE,
+                    );
+                    let d = distance_m((lng, lat), (elng, elat));
+                    if d <= radius_m {
+                        out.push((e.id, d, IncidentStatus::ALL[usize::from(e.status)]));
+                    }
+                }
+            }
+        }
+        out.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        out
+    }
+
     /// How many kept incidents fall in `tile`.
     pub fn count_in_tile(&self, tile: Tile, f: &Filter) -> u64 {
         self.in_tile(tile, f).count() as u64

@@ -385,3 +385,63 @@ fn only_open_cases_past_their_due_time_count_as_overdue() {
         "only case 1: 2 is not due yet, 3 is closed, 4 has no due time"
     );
 }
+
+#[test]
+fn near_finds_the_kept_incidents_within_the_radius_nearest_first() {
+    let at = (110.44, 35.47);
+    let north = |m: f64| (at.0, at.1 + m / 111_320.0);
+    let mk = |id: i64, p: (f64, f64), category: Category, status: IncidentStatus| {
+        crate::domain::Incident {
+            id,
+            incident: incident(p.0, p.1, 0, category, status),
+        }
+    };
+    let stored = vec![
+        mk(
+            1,
+            north(200.0),
+            Category::StreetOrder,
+            IncidentStatus::Handling,
+        ),
+        mk(
+            2,
+            north(50.0),
+            Category::StreetOrder,
+            IncidentStatus::Reported,
+        ),
+        mk(
+            3,
+            north(300.0),
+            Category::StreetOrder,
+            IncidentStatus::Reported,
+        ),
+        mk(
+            4,
+            north(10.0),
+            Category::Environment,
+            IncidentStatus::Reported,
+        ),
+        mk(
+            5,
+            north(20.0),
+            Category::StreetOrder,
+            IncidentStatus::Closed,
+        ),
+    ];
+    let heat = Heat::from_stored(&stored);
+    let f = Filter {
+        category: Some(Category::StreetOrder),
+        status: Some(crate::domain::StatusSet::open()),
+        ..Filter::default()
+    };
+    let near: Vec<(i64, i64)> = heat
+        .near(at.0, at.1, 250.0, &f)
+        .iter()
+        .map(|(id, d, _)| (*id, d.round() as i64))
+        .collect();
+    assert_eq!(
+        near,
+        [(2, 50), (1, 200)],
+        "not 3 (300 m), 4 (another category), 5 (closed)"
+    );
+}
