@@ -392,16 +392,32 @@ impl Heat {
         radius_m: f64,
         f: &Filter,
     ) -> Vec<(i64, f64, IncidentStatus)> {
-        use crate::spatial::measure::{distance_m, M_PER_DEG};
+        use crate::spatial::measure::M_PER_DEG;
         const Z: u8 = 16;
         let dlat = radius_m / M_PER_DEG;
         let dlng = dlat / lat.to_radians().cos().max(0.01);
         let n = f64::from(1u32 << Z);
         let (x0, y0) = mercator(lng - dlng, lat + dlat);
         let (x1, y1) = mercator(lng + dlng, lat - dlat);
-        let cell = |v: f64| (v * n).floor().clamp(0.0, n - 1.0) as u32;
+        let (cx, cy) = mercator(lng, lat);
+        // Web Mercator is conformal: near the point, metres = Mercator units x the equator's
+        // length x cos(lat), the same on both axes.
+        let m_per_unit = 40_075_016.686 * lat.to_radians().cos() / SCALE;
+        let (qcx, qcy) = (cx * SCALE, cy * SCALE);
+        let (qx0, qx1, qy0, qy1) = (quantise(x0), quantise(x1), quantise(y0), quantise(y1));
         let mask = self.mask(f);
         let mut out = Vec::new();
+        let mut consider = |e: &Entry| {
+            let inside = e.qx >= qx0 && e.qx <= qx1 && e.qy >= qy0 && e.qy <= qy1;
+            if !inside || e.id == NO_ID || !f.keeps(e) || !Heat::in_mask(&mask, e) {
+                return;
+            }
+            let d = (f64::from(e.qx) + 0.5 - qcx).hypot(f64::from(e.qy) + 0.5 - qcy) * m_per_unit;
+            if d <= radius_m {
+                out.push((e.id, d, IncidentStatus::ALL[usize::from(e.status)]));
+            }
+        };
+        let cell = |v: f64| (v * n).floor().clamp(0.0, n - 1.0) as u32;
         for ty in cell(y0)..=cell(y1) {
             for tx in cell(x0)..=cell(x1) {
                 let Some(tile) = Tile::new(Z, tx, ty) else {
@@ -410,24 +426,10 @@ impl Heat {
                 let (start, end) = tile.range();
                 let lo = self.sorted.partition_point(|e| e.morton < start);
                 let hi = self.sorted.partition_point(|e| e.morton < end);
-                let entries = self.sorted[lo..hi].iter().chain(
-                    self.tail
-                        .iter()
-                        .filter(|e| e.morton >= start && e.morton < end),
-                );
-                for e in entries.filter(|e| e.id != NO_ID && f.keeps(e) && Heat::in_mask(&mask, e))
-                {
-                    let (elng, elat) = unmercator(
-                        (f64::from(e.qx) + 0.5) / SCALE,
-                        (f64::from(e.qy) + 0.5) / SCALE,
-                    );
-                    let d = distance_m((lng, lat), (elng, elat));
-                    if d <= radius_m {
-                        out.push((e.id, d, IncidentStatus::ALL[usize::from(e.status)]));
-                    }
-                }
+                self.sorted[lo..hi].iter().for_each(&mut consider);
             }
         }
+        self.tail.iter().for_each(&mut consider);
         out.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
         out
     }
