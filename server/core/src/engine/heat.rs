@@ -157,6 +157,9 @@ pub struct Binned {
 pub struct Heat {
     sorted: Vec<Entry>,
     tail: Vec<Entry>,
+    /// The tail's entries by zoom-16 tile (the top 32 bits of their Morton code), so a
+    /// look-around need not scan the whole tail.
+    tail_cells: HashMap<u64, Vec<u32>>,
     codes: Vec<GridCode>,
     code_ids: HashMap<GridCode, u32>,
     /// Store ids indexed, with their place in `sorted` followed by `tail`: so catching up
@@ -321,6 +324,10 @@ impl Heat {
             id,
             ..self.entry(n)
         };
+        self.tail_cells
+            .entry(e.morton >> 32)
+            .or_default()
+            .push(self.tail.len() as u32);
         self.tail.push(e);
         if id != NO_ID {
             self.at.insert(id, self.sorted.len() + self.tail.len() - 1);
@@ -331,6 +338,7 @@ impl Heat {
     }
 
     fn merge(&mut self) {
+        self.tail_cells.clear();
         let mut tail = std::mem::take(&mut self.tail);
         tail.sort_unstable_by_key(|e| e.morton);
         let old = std::mem::take(&mut self.sorted);
@@ -427,9 +435,13 @@ impl Heat {
                 let lo = self.sorted.partition_point(|e| e.morton < start);
                 let hi = self.sorted.partition_point(|e| e.morton < end);
                 self.sorted[lo..hi].iter().for_each(&mut consider);
+                for &i in self.tail_cells.get(&(start >> 32)).into_iter().flatten() {
+                    if let Some(e) = self.tail.get(i as usize) {
+                        consider(e);
+                    }
+                }
             }
         }
-        self.tail.iter().for_each(&mut consider);
         out.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
         out
     }
