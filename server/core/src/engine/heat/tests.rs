@@ -443,5 +443,15 @@ fn near_finds_the_kept_incidents_within_the_radius_nearest_first() {
         near,
         [(2, 50), (1, 200)],
         "not 3 (300 m), 4 (another category), 5 (closed)"
-    );
+    ); // The same when the incidents arrived one by one (the unsorted tail, by tile).
+    let mut fresh = Heat::from_stored(&stored[..1]);
+    for i in &stored[1..] {
+        fresh.add_stored(i);
+    }
+    let again: Vec<(i64, i64)> = fresh
+        .near(at.0, at.1, 250.0, &f)
+        .iter()
+        .map(|(id, d, _)| (*id, d.round() as i64))
+        .collect();
+    assert_eq!(again, near);
 }
