@@ -27,7 +27,7 @@ fn case_view(state: &App, case: &Case, who: &Principal, history: Vec<CaseEventVi
         department: f.department.clone(),
         dispatched_at: f.dispatched_at.map(|t| t.to_rfc3339()),
         due_at: f.due_at.map(|t| t.to_rfc3339()),
-        overdue: f.state.status.is_open() && f.due_at.is_some_and(|d| d < now),
+        overdue: crate::domain::case::is_overdue(f.state.status, f.due_at, now),
         signed: f.state.signed,
         extension_pending: f.state.extension_pending,
         outcome: f.state.outcome_str().map(String::from),

@@ -91,7 +91,7 @@ pub async fn wall(
                 .format("%Y-%m-%d")
                 .to_string(),
             due_at: f.due_at.map(|t| t.to_rfc3339()),
-            overdue: f.state.status.is_open() && f.due_at.is_some_and(|d| d < now),
+            overdue: crate::domain::case::is_overdue(f.state.status, f.due_at, now),
             outcome: f.state.outcome_str().map(String::from),
             satisfaction: f.satisfaction.map(|s| s.as_str().to_string()),
         });

@@ -311,11 +311,7 @@ pub fn serving_roles_sql() -> String {
 
 /// The incident column that holds report-time grids of `code`'s level.
 pub fn incident_grid_column(code: &GridCode) -> &'static str {
-    match code.level() {
-        Level::One => "grid1",
-        Level::Two => "grid2",
-        Level::Three => "grid3",
-    }
+    incident_scope_column(code.as_str())
 }
 
 /// The incident column a scope prefix is matched against: a county or level-1 code against

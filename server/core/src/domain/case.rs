@@ -106,6 +106,15 @@ impl FromStr for Outcome {
     }
 }
 
+/// Whether a case is 超期: still open and past its due time at `now`.
+pub fn is_overdue(
+    status: IncidentStatus,
+    due_at: Option<chrono::DateTime<chrono::Utc>>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> bool {
+    status.is_open() && due_at.is_some_and(|d| d < now)
+}
+
 /// How the reporter or the 12345 return call (回访) rated a closed case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -141,7 +141,7 @@ impl Counts {
                 _ => {}
             }
         }
-        let late = c.status.is_open() && c.due_at.is_some_and(|d| d < now);
+        let late = super::case::is_overdue(c.status, c.due_at, now);
         self.overdue += u64::from(late);
         self.due += u64::from(late || c.outcome == Some(Outcome::Resolved));
         if let Some(s) = c.satisfaction {
