@@ -41,6 +41,33 @@ pub enum Command {
     /// Departments that handle cases: add one or change its categories.
     #[command(subcommand)]
     Department(DepartmentCommand),
+    /// The working calendar deadlines are counted on: replace it from a file, or show it.
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum CalendarCommand {
+    /// Replace the listed days (holidays and worked weekend days, 调休) with those of one or
+    /// more `date,kind,name` CSV files (data/calendar/*.csv is the format); a running server
+    /// reads it at its next start.
+    Import(CalendarImportArgs),
+    /// Print the listed days in force as CSV.
+    Show(CalendarShowArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CalendarImportArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[arg(required = true)]
+    pub files: Vec<std::path::PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct CalendarShowArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
 }
 
 #[derive(clap::Subcommand, Debug)]

@@ -35,6 +35,8 @@ enum MainError {
          with --demo-accounts)"
     )]
     NoAccounts(String),
+    #[error("{0}")]
+    Calendar(String),
     #[error("--basemap-url: {0}")]
     Basemap(String),
     #[error("generating the city failed: {0}")]
@@ -332,6 +334,7 @@ async fn run(cli: Cli) -> Result<(), MainError> {
             println!("department {} takes {}", d.name, cats.join(", "));
             Ok(())
         }
+        Command::Calendar(cmd) => calendar(cmd).await,
         Command::Token(gridd::config::TokenCommand::Create(args)) => {
             let store = store::open(&args.db.db).await?;
             let (token, row) =
@@ -349,6 +352,51 @@ async fn run(cli: Cli) -> Result<(), MainError> {
                 "migrations applied to {}",
                 args.db.split('@').next_back().unwrap_or(&args.db)
             );
+            Ok(())
+        }
+    }
+}
+
+async fn calendar(cmd: gridd::config::CalendarCommand) -> Result<(), MainError> {
+    use gridd::config::CalendarCommand;
+    use gridd::domain::calendar::{parse_csv, SpecialDay, WorkCalendar};
+    match cmd {
+        CalendarCommand::Import(args) => {
+            let mut days: Vec<SpecialDay> = Vec::new();
+            for f in &args.files {
+                let text = std::fs::read_to_string(f)
+                    .map_err(|e| MainError::Calendar(format!("reading {}: {e}", f.display())))?;
+                days.extend(
+                    parse_csv(&text)
+                        .map_err(|e| MainError::Calendar(format!("{}: {e}", f.display())))?,
+                );
+            }
+            // A later file wins for the same date, as in the calendar itself.
+            let days = WorkCalendar::from_days(days).days();
+            let store = store::open(&args.db.db).await?;
+            store
+                .put_deadlines(&gridd::store::deadlines::DeadlinesChange {
+                    days: Some(days.clone()),
+                    limits: None,
+                })
+                .await?;
+            let summary = format!(
+                "{} listed days from {} file(s)",
+                days.len(),
+                args.files.len()
+            );
+            accounts::audit(&*store, "cli", "calendar.put", "calendar", &summary, "cli").await?;
+            println!("calendar replaced: {summary}");
+            Ok(())
+        }
+        CalendarCommand::Show(args) => {
+            let store = store::open(&args.db.db).await?;
+            let d = gridd::app::calendar::from_stored(store.deadlines().await?)?;
+            println!("date,kind,name");
+            for day in d.calendar.days() {
+                let kind = gridd::store::deadlines::kind_text(day.kind);
+                println!("{},{kind},{}", day.date.format("%Y-%m-%d"), day.name);
+            }
             Ok(())
         }
     }

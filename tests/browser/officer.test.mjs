@@ -11,6 +11,7 @@ import {
   screenshot,
   settledCount,
   waitForMapIdle,
+  waitForPlaces,
   waitForSettle,
 } from './lib/browser.mjs';
 import { startServer } from './lib/server.mjs';
@@ -152,7 +153,7 @@ test('an officer types GCJ-02 coordinates and sees the grid, compound and buildi
     assert.equal(await page.locator('#map .maplibregl-marker').count(), 1);
     await waitForSettle(page, n);
     // The compounds and buildings around the point (asked for once the map has moved there).
-    await page.locator('#map[data-places="ready"]').waitFor();
+    await waitForPlaces(page);
     await waitForSettle(page, await settledCount(page) - 1);
     await screenshot(page, 'officer-locate-1280x800');
     assert.deepEqual(problems(), []);

@@ -14,6 +14,7 @@ import {
   screenshot,
   settledCount,
   waitForMapIdle,
+  waitForPlaces,
   waitForSettle,
 } from './lib/browser.mjs';
 import { startServer } from './lib/server.mjs';
@@ -52,7 +53,7 @@ for (const [size, viewport] of [
         await waitForMapIdle(page);
         await page.locator('#incidents li.incident').first().waitFor();
         // The grid's compounds and buildings arrive after the camera settles on the grid.
-        await page.locator('#map[data-places="ready"]').waitFor();
+        await waitForPlaces(page);
         await page.waitForLoadState('networkidle');
         await page.waitForTimeout(300);
         assertDrawn(await canvasPixels(page), 'officer');

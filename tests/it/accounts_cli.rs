@@ -103,3 +103,58 @@ fn an_admin_adds_accounts_and_a_token_from_the_command_line() {
         "{t:?}"
     );
 }
+
+#[test]
+fn an_admin_replaces_the_working_calendar_from_a_file_and_a_bad_file_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", dir.path().join("g.db").display());
+    let show = || {
+        let out = gridd(&["calendar", "show", "--db", &db], "");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(
+        show().contains("2026-10-01,holiday,国庆节"),
+        "the shipped calendar"
+    );
+
+    let good = dir.path().join("2027.csv");
+    std::fs::write(&good, "date,kind,name\n2027-01-01,holiday,元旦\n").unwrap();
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "date,kind\n2027-02-10,holiday\n2027-02-11,day off\n").unwrap();
+
+    let refused = gridd(
+        &[
+            "calendar",
+            "import",
+            "--db",
+            &db,
+            good.to_str().unwrap(),
+            bad.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(!refused.status.success());
+    let why = String::from_utf8_lossy(&refused.stderr);
+    assert!(why.contains("bad.csv: line 3"), "{why}");
+    assert!(
+        show().contains("2026-10-01,holiday,国庆节"),
+        "nothing changed"
+    );
+
+    let ok = gridd(
+        &["calendar", "import", "--db", &db, good.to_str().unwrap()],
+        "",
+    );
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("1 listed days from 1 file(s)"));
+    assert_eq!(show(), "date,kind,name\n2027-01-01,holiday,元旦\n");
+}

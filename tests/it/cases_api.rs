@@ -34,11 +34,11 @@ pub(crate) const MINE: (f64, f64) = (110.435, 35.4775);
 pub(crate) struct Loop {
     pub(crate) r: Router,
     /// Session cookies by login.
-    cookies: std::collections::HashMap<&'static str, String>,
+    pub(crate) cookies: std::collections::HashMap<&'static str, String>,
 }
 
 /// An account with a live session, made in the store directly (no password hashing).
-async fn signed_in(
+pub(crate) async fn signed_in(
     store: &Arc<dyn Store>,
     login: &str,
     role: Role,

@@ -190,6 +190,14 @@ fn requests() -> Vec<(&'static str, String, Option<Value>, StatusCode)> {
         ("GET", "/api/departments".into(), None, S::OK),
         ("GET", "/api/wall".into(), None, S::OK),
         ("GET", "/api/outbox".into(), None, S::OK),
+        ("GET", "/api/calendar".into(), None, S::OK),
+        // An empty change: the caller gets past the guard and is told there is nothing in it.
+        (
+            "PUT",
+            "/api/calendar".into(),
+            Some(json!({})),
+            S::BAD_REQUEST,
+        ),
         ("GET", format!("/tiles/density/{tile}"), None, S::OK),
         ("GET", format!("/tiles/grids/{tile}"), None, S::OK),
         ("GET", format!("/tiles/roads/{tile}"), None, S::OK),

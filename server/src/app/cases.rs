@@ -6,7 +6,7 @@
 use super::auth::Principal;
 use super::{App, AppError};
 use crate::domain::access::{Role, Scope};
-use crate::domain::calendar::{default_limit, Limit, Urgency};
+use crate::domain::calendar::{Limit, Urgency};
 use crate::domain::case::{Action, CaseError};
 use crate::domain::{Category, Incident};
 use crate::store::cases::{CaseEvent, CaseFacts, Department, Transition, TransitionSave};
@@ -247,10 +247,7 @@ impl App {
                     None
                 };
                 next.dispatched_at = Some(now);
-                next.due_at = Some(
-                    self.calendar
-                        .due(now, default_limit(category, next.urgency)),
-                );
+                next.due_at = Some(self.deadlines().due(now, category, next.urgency));
             }
             Action::Return => {
                 // Time with the dispatcher does not count against the department: the clock
@@ -268,7 +265,8 @@ impl App {
                     ));
                 }
                 next.due_at = Some(
-                    self.calendar
+                    self.deadlines()
+                        .calendar
                         .due(facts.due_at.unwrap_or(now), Limit::WorkingDays(days)),
                 );
             }

@@ -75,6 +75,8 @@ impl App {
             .iter()
             .map(|g| (g.code.as_str(), g.name.as_str()))
             .collect();
+        let deadlines = self.deadlines();
+        let calendar = &deadlines.calendar;
         let mut groups: BTreeMap<String, Counts> = BTreeMap::new();
         let mut total = Counts::default();
         let of_department =
@@ -92,8 +94,8 @@ impl App {
                     None => continue,
                 },
             };
-            groups.entry(key).or_default().add(r, now, &self.calendar);
-            total.add(r, now, &self.calendar);
+            groups.entry(key).or_default().add(r, now, calendar);
+            total.add(r, now, calendar);
         }
         let rows = groups
             .into_iter()

@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod bulk;
+pub mod calendar;
 pub mod cases;
 pub mod columns;
 pub mod drafts;
@@ -76,8 +77,8 @@ pub struct AppParts {
     known: Arc<auth::Known>,
     /// Held while a 12345 order is looked up and stored, so one order makes one case.
     pub hotline: tokio::sync::Mutex<()>,
-    /// The working calendar deadlines are counted on.
-    pub calendar: crate::domain::calendar::WorkCalendar,
+    /// The working calendar and time limits deadlines are counted on.
+    deadlines: calendar::InForce,
 }
 
 /// Builds an engine off the async workers (it takes a CPU for a fraction of a second).
@@ -109,6 +110,7 @@ impl App {
             columns.refile(&engine);
         }
         columns.set_dues(&store.open_dues().await?);
+        let deadlines = calendar::from_stored(store.deadlines().await?)?;
         tracing::info!(incidents = columns.read().len(), "incident columns built");
         let writers = match store.kind() {
             StoreKind::Sqlite => 1,
@@ -123,7 +125,7 @@ impl App {
             metrics: Arc::default(),
             failures: Arc::default(),
             known: Arc::default(),
-            calendar: crate::domain::calendar::shipped(),
+            deadlines: calendar::InForce::new(deadlines),
             hotline: tokio::sync::Mutex::new(()),
             store,
         })))

@@ -139,6 +139,8 @@ pub const POLICY: &[Rule] = &[
         Write,
     ),
     rule("GET", "/api/departments", Signed, ScopeRule::None),
+    rule("GET", "/api/calendar", Signed, ScopeRule::None),
+    rule("PUT", "/api/calendar", Roles(&[Admin]), ScopeRule::None),
     rule("GET", "/api/wall", Public, ScopeRule::None),
     rule("GET", "/api/outbox", Roles(&[Admin, Reporter]), Cut),
     rule("GET", "/tiles/density/{z}/{x}/{y}", Roles(MAP), Cut),

@@ -6,6 +6,7 @@
 mod audit;
 pub mod basemap;
 mod buildings;
+mod calendar;
 mod cases;
 mod compounds;
 pub mod contract;
@@ -33,7 +34,7 @@ pub use error::AppError;
 
 use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
-use axum::routing::{delete, get, post, MethodRouter};
+use axum::routing::{delete, get, post, put, MethodRouter};
 use axum::Router;
 use std::path::PathBuf;
 use tower_http::services::{ServeDir, ServeFile};
@@ -105,6 +106,10 @@ impl Routes {
         self.add("POST", path, post(h))
     }
 
+    fn put<H: Handler<T, App>, T: 'static>(self, path: &str, h: H) -> Routes {
+        self.add("PUT", path, put(h))
+    }
+
     fn delete<H: Handler<T, App>, T: 'static>(self, path: &str, h: H) -> Routes {
         self.add("DELETE", path, delete(h))
     }
@@ -151,6 +156,8 @@ fn api_routes() -> Routes {
         .get("/incidents/{id}", cases::show)
         .post("/incidents/{id}/transitions", cases::transition)
         .get("/departments", cases::departments)
+        .get("/calendar", calendar::show)
+        .put("/calendar", calendar::replace)
         .get("/wall", wall::wall)
         .get("/outbox", cases::outbox)
 }

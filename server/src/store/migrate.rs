@@ -61,6 +61,11 @@ pub const SQLITE: &[Migration] = &[
         name: "0010_hotline",
         sql: include_str!("../../../migrations/sqlite/0010_hotline.sql"),
     },
+    Migration {
+        version: 11,
+        name: "0011_calendar",
+        sql: include_str!("../../../migrations/sqlite/0011_calendar.sql"),
+    },
 ];
 
 /// `migrations/postgis/*.sql`, in order.
@@ -114,6 +119,11 @@ pub const POSTGIS: &[Migration] = &[
         version: 10,
         name: "0010_hotline",
         sql: include_str!("../../../migrations/postgis/0010_hotline.sql"),
+    },
+    Migration {
+        version: 11,
+        name: "0011_calendar",
+        sql: include_str!("../../../migrations/postgis/0011_calendar.sql"),
     },
 ];
 

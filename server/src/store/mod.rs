@@ -10,6 +10,7 @@
 
 pub mod accounts;
 pub mod cases;
+pub mod deadlines;
 pub mod migrate;
 pub mod postgis;
 mod rows;
@@ -286,6 +287,10 @@ pub trait Store: Send + Sync {
         limit: u32,
         reported_by: Option<String>,
     ) -> Result<Vec<cases::OutboxLine>>;
+    /// The working calendar and time limits an administrator set.
+    async fn deadlines(&self) -> Result<deadlines::StoredDeadlines>;
+    /// Replaces the parts of the calendar and limits `change` names, in one transaction.
+    async fn put_deadlines(&self, change: &deadlines::DeadlinesChange) -> Result<()>;
     /// Every case reported in `[from, to)` with its history, for the KPIs, by id.
     async fn case_records(
         &self,

@@ -88,6 +88,23 @@ export async function waitForMapIdle(page, timeout = 30_000) {
   await page.waitForFunction(() => document.documentElement.dataset.mapIdle === 'true', null, { timeout });
 }
 
+/**
+ * Waits for the map's compounds and buildings to be loaded for the view (`data-places` on the
+ * map element); on timeout the error says which state it was stuck in, and the zoom.
+ */
+export async function waitForPlaces(page, timeout = 30_000) {
+  try {
+    await page.waitForFunction(() => document.querySelector('#map')?.dataset.places === 'ready', null, { timeout });
+  } catch (e) {
+    const seen = await page.evaluate(() => ({
+      places: document.querySelector('#map')?.dataset.places ?? null,
+      status: document.querySelector('.map-status')?.textContent ?? null,
+      url: location.href,
+    }));
+    throw new Error(`the map's places never became ready: ${JSON.stringify(seen)} (${e.message.split('\n')[0]})`);
+  }
+}
+
 /** How many times the map has settled (`idle`) so far. */
 export async function settledCount(page) {
   return page.evaluate(() => Number(document.documentElement.dataset.mapSettled ?? 0));

@@ -75,6 +75,36 @@ export type DepartmentView = { name: string, categories: Category[], };
 
 export type DepartmentsAnswer = { departments: Array<DepartmentView>, };
 
+export type CalendarAnswer = { 
+/**
+ * `false` once an administrator replaced the shipped calendar.
+ */
+shipped: boolean, timezone: string, 
+/**
+ * `[["08:30","12:00"],["14:00","17:30"]]`.
+ */
+office_hours: Array<[string, string]>, 
+/**
+ * Holidays and worked weekend days (调休), by date.
+ */
+days: Array<CalendarDayView>, 
+/**
+ * Every category and urgency with its limit in force.
+ */
+limits: Array<LimitView>, };
+
+export type CalendarDayView = { 
+/**
+ * `YYYY-MM-DD`.
+ */
+date: string, kind: 'holiday' | 'workday', name: string, };
+
+export type LimitView = { category: Category, urgency: 'urgent' | 'normal', unit: 'working_hours' | 'working_days' | 'clock_hours', amount: number, 
+/**
+ * Not set by an administrator.
+ */
+is_default: boolean, };
+
 export type NearbyCase = { id: number, distance_m: number, status: Status, category: Category, };
 
 export type NearbyAnswer = { cases: Array<NearbyCase>, };

@@ -8,15 +8,24 @@
 //! is due Wednesday 16:00); a limit in working hours counts office hours only; emergencies
 //! count clock hours. A clock started outside office hours starts at the next office hour.
 
-use super::incident::Category;
 use chrono::{
     DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset,
     TimeZone, Utc, Weekday,
 };
-use std::collections::BTreeSet;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+mod limits;
+pub use limits::{default_limit, Deadlines, LimitRule, Limits};
 
 /// Office hours of a working day, local time.
 const PERIODS: [((u32, u32), (u32, u32)); 2] = [((8, 30), (12, 0)), ((14, 0), (17, 30))];
+
+/// The office periods of a working day as `HH:MM` pairs, local time.
+pub fn office_hours() -> Vec<[String; 2]> {
+    let hm = |(h, m): (u32, u32)| format!("{h:02}:{m:02}");
+    PERIODS.iter().map(|&(s, e)| [hm(s), hm(e)]).collect()
+}
 
 /// Why a calendar file was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -27,15 +36,37 @@ pub enum CalendarError {
     Line { line: usize, message: String },
 }
 
-/// Which days are worked.
+/// Which days are worked: Monday to Friday, except the listed holidays, and the listed
+/// weekend days worked instead (调休).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct WorkCalendar {
-    holidays: BTreeSet<NaiveDate>,
-    workdays: BTreeSet<NaiveDate>,
+    days: BTreeMap<NaiveDate, (DayKind, String)>,
 }
 
-/// How long a case may take.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What a listed day is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayKind {
+    /// Not worked although it may be a weekday (a public holiday).
+    Holiday,
+    /// Worked although it may be a weekend day (调休).
+    Workday,
+}
+
+/// One listed day of the calendar, as `GET /api/calendar` and the CSV files hold it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecialDay {
+    pub date: NaiveDate,
+    pub kind: DayKind,
+    /// The holiday's name (国庆节, 春节调休 …), for people.
+    #[serde(default)]
+    pub name: String,
+}
+
+/// How long a case may take: `{"unit": "working_days", "amount": 3}` in JSON.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "unit", content = "amount", rename_all = "snake_case")]
 pub enum Limit {
     /// Office hours on working days.
     WorkingHours(u32),
@@ -46,7 +77,7 @@ pub enum Limit {
 }
 
 /// How pressing a case is (紧急 / 一般).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Urgency {
     Urgent,
@@ -113,42 +144,32 @@ impl WorkCalendar {
     /// Reads a `date,kind[,name]` file (kind `holiday` or `workday`) into this calendar; a
     /// later file overrides an earlier one for the same date.
     pub fn read_csv(&mut self, text: &str) -> Result<(), CalendarError> {
-        let mut lines = text.lines().enumerate();
-        let header = lines.next().map(|(_, l)| l.trim()).unwrap_or_default();
-        if !(header == "date,kind" || header.starts_with("date,kind,")) {
-            return Err(CalendarError::Header(header.to_string()));
-        }
-        for (i, line) in lines {
-            let line = line.trim();
-            if line.is_empty() {
-                continue;
-            }
-            let bad = |message: String| CalendarError::Line {
-                line: i + 1,
-                message,
-            };
-            let mut cells = line.split(',');
-            let date = cells.next().unwrap_or_default().trim();
-            let date = NaiveDate::parse_from_str(date, "%Y-%m-%d")
-                .map_err(|_| bad(format!("{date:?} is not a date (2026-10-01)")))?;
-            match cells.next().map(str::trim) {
-                Some("holiday") => {
-                    self.workdays.remove(&date);
-                    self.holidays.insert(date);
-                }
-                Some("workday") => {
-                    self.holidays.remove(&date);
-                    self.workdays.insert(date);
-                }
-                other => {
-                    return Err(bad(format!(
-                        "kind {:?} is not holiday or workday",
-                        other.unwrap_or("")
-                    )))
-                }
-            }
+        for d in parse_csv(text)? {
+            self.days.insert(d.date, (d.kind, d.name));
         }
         Ok(())
+    }
+
+    /// A calendar of exactly these listed days (a later entry for a date wins).
+    pub fn from_days(days: impl IntoIterator<Item = SpecialDay>) -> WorkCalendar {
+        WorkCalendar {
+            days: days
+                .into_iter()
+                .map(|d| (d.date, (d.kind, d.name)))
+                .collect(),
+        }
+    }
+
+    /// The listed days, in date order.
+    pub fn days(&self) -> Vec<SpecialDay> {
+        self.days
+            .iter()
+            .map(|(date, (kind, name))| SpecialDay {
+                date: *date,
+                kind: *kind,
+                name: name.clone(),
+            })
+            .collect()
     }
 
     /// A calendar from one or more files, in order.
@@ -164,10 +185,11 @@ impl WorkCalendar {
 
     /// Whether `d` is worked: a listed workday, or a Monday–Friday that is not a holiday.
     pub fn is_working_day(&self, d: NaiveDate) -> bool {
-        if self.workdays.contains(&d) {
-            return true;
+        match self.days.get(&d) {
+            Some((DayKind::Workday, _)) => true,
+            Some((DayKind::Holiday, _)) => false,
+            None => !matches!(d.weekday(), Weekday::Sat | Weekday::Sun),
         }
-        !self.holidays.contains(&d) && !matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
     }
 
     fn next_working_day(&self, d: NaiveDate) -> NaiveDate {
@@ -250,30 +272,43 @@ impl WorkCalendar {
     }
 }
 
-/// The default time limit of a case by category and urgency (after `../shared/DOMAIN.md`:
-/// exposed rubbish 4 working hours, green-space care 5 working days, illegal construction
-/// stopped in 4 working hours and removed in 20 working days, emergencies the same day,
-/// housing and land matters 13 working days like 12345 complaints).
-pub fn default_limit(category: Category, urgency: Urgency) -> Limit {
-    use Category::*;
-    use Limit::*;
-    match (category, urgency) {
-        (Emergency, Urgency::Urgent) => ClockHours(2),
-        (Emergency, Urgency::Normal) => ClockHours(12),
-        (Environment, Urgency::Urgent) => WorkingHours(2),
-        (Environment, Urgency::Normal) => WorkingHours(4),
-        (StreetOrder | PublicFacilities | TrafficFacilities, Urgency::Urgent) => WorkingHours(4),
-        (StreetOrder, Urgency::Normal) => WorkingDays(1),
-        (PublicFacilities | TrafficFacilities, Urgency::Normal) => WorkingDays(3),
-        (Construction, Urgency::Urgent) => WorkingHours(4),
-        (Construction, Urgency::Normal) => WorkingDays(20),
-        (HousingLand, Urgency::Urgent) => WorkingDays(3),
-        (HousingLand, Urgency::Normal) => WorkingDays(13),
-        (Advertising | OtherEvents, Urgency::Urgent) => WorkingDays(1),
-        (Advertising | OtherEvents, Urgency::Normal) => WorkingDays(3),
-        (AppearanceFacilities | Greenery | OtherFacilities, Urgency::Urgent) => WorkingDays(1),
-        (AppearanceFacilities | Greenery | OtherFacilities, Urgency::Normal) => WorkingDays(5),
+/// The listed days of a `date,kind[,name]` file (kind `holiday` or `workday`), in file order;
+/// a bad line is refused naming its number.
+pub fn parse_csv(text: &str) -> Result<Vec<SpecialDay>, CalendarError> {
+    let mut lines = text.lines().enumerate();
+    let header = lines.next().map(|(_, l)| l.trim()).unwrap_or_default();
+    let header = header.trim_start_matches('\u{feff}');
+    if !(header == "date,kind" || header.starts_with("date,kind,")) {
+        return Err(CalendarError::Header(header.to_string()));
     }
+    let mut days = Vec::new();
+    for (i, line) in lines {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let bad = |message: String| CalendarError::Line {
+            line: i + 1,
+            message,
+        };
+        let mut cells = line.splitn(3, ',');
+        let date = cells.next().unwrap_or_default().trim();
+        let date = NaiveDate::parse_from_str(date, "%Y-%m-%d")
+            .map_err(|_| bad(format!("{date:?} is not a date (2026-10-01)")))?;
+        let kind = match cells.next().map(str::trim) {
+            Some("holiday") => DayKind::Holiday,
+            Some("workday") => DayKind::Workday,
+            other => {
+                return Err(bad(format!(
+                    "kind {:?} is not holiday or workday",
+                    other.unwrap_or("")
+                )))
+            }
+        };
+        let name = cells.next().unwrap_or_default().trim().to_string();
+        days.push(SpecialDay { date, kind, name });
+    }
+    Ok(days)
 }
 
 #[cfg(test)]

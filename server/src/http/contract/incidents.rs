@@ -126,6 +126,44 @@ pub struct DepartmentView {
     pub categories: Vec<Category>,
 }
 
+/// `GET /api/calendar` (and the answer of `PUT`): the working calendar and time limits in
+/// force. Office hours are China Standard Time.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct CalendarAnswer {
+    /// `false` once an administrator replaced the shipped calendar.
+    pub shipped: bool,
+    pub timezone: String,
+    /// `[["08:30","12:00"],["14:00","17:30"]]`.
+    pub office_hours: Vec<[String; 2]>,
+    /// Holidays and worked weekend days (调休), by date.
+    pub days: Vec<CalendarDayView>,
+    /// Every category and urgency with its limit in force.
+    pub limits: Vec<LimitView>,
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct CalendarDayView {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    #[ts(type = "'holiday' | 'workday'")]
+    pub kind: String,
+    pub name: String,
+}
+
+/// One limit: `{"category","urgency","unit","amount"}`, as `PUT /api/calendar` takes it too.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct LimitView {
+    #[ts(type = "Category")]
+    pub category: Category,
+    #[ts(type = "'urgent' | 'normal'")]
+    pub urgency: String,
+    #[ts(type = "'working_hours' | 'working_days' | 'clock_hours'")]
+    pub unit: String,
+    pub amount: u32,
+    /// Not set by an administrator.
+    pub is_default: bool,
+}
+
 /// `GET /api/wall`: the public problem wall (问题墙 / 回音壁), newest first.
 #[derive(Clone, Debug, Serialize, TS)]
 pub struct WallAnswer {

@@ -7,6 +7,7 @@
 mod accounts;
 mod bulk;
 mod cases;
+mod deadlines;
 mod geom;
 mod read;
 mod versions;
@@ -314,6 +315,13 @@ impl Store for PostgisStore {
 
     async fn incident_status_counts(&self, grid: &GridCode) -> Result<StatusCounts> {
         read::incident_status_counts(&*self.client().await?, grid).await
+    }
+    async fn deadlines(&self) -> Result<super::deadlines::StoredDeadlines> {
+        deadlines::deadlines(&*self.client().await?).await
+    }
+    async fn put_deadlines(&self, change: &super::deadlines::DeadlinesChange) -> Result<()> {
+        let mut c = self.client().await?;
+        deadlines::put_deadlines(&mut c, change).await
     }
     async fn departments(&self) -> Result<Vec<super::cases::Department>> {
         cases::departments(&*self.client().await?).await

@@ -12,6 +12,7 @@
 mod accounts;
 mod bulk;
 mod cases;
+mod deadlines;
 mod read;
 mod versions;
 mod write;
@@ -329,6 +330,14 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn deadlines(&self) -> Result<super::deadlines::StoredDeadlines> {
+        self.read(deadlines::deadlines).await
+    }
+    async fn put_deadlines(&self, change: &super::deadlines::DeadlinesChange) -> Result<()> {
+        let change = change.clone();
+        self.write(move |c| deadlines::put_deadlines(c, &change))
+            .await
+    }
     async fn departments(&self) -> Result<Vec<super::cases::Department>> {
         self.read(cases::departments).await
     }

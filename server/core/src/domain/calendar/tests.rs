@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::incident::Category;
 
 const Y2025: &str = include_str!("../../../../../data/calendar/2025.csv");
 const Y2026: &str = include_str!("../../../../../data/calendar/2026.csv");
@@ -170,4 +171,84 @@ fn every_category_has_a_limit_and_urgent_is_never_longer_than_normal() {
         let normal = c.due(start, default_limit(*cat, Urgency::Normal));
         assert!(urgent <= normal, "{cat:?}");
     }
+}
+
+#[test]
+fn an_administrators_limit_replaces_the_default_for_its_pair_only() {
+    let mut limits = Limits::default();
+    limits
+        .set(LimitRule {
+            category: Category::StreetOrder,
+            urgency: Urgency::Normal,
+            limit: Limit::WorkingHours(6),
+        })
+        .unwrap();
+    assert_eq!(
+        limits.get(Category::StreetOrder, Urgency::Normal),
+        Limit::WorkingHours(6)
+    );
+    assert_eq!(
+        limits.get(Category::StreetOrder, Urgency::Urgent),
+        default_limit(Category::StreetOrder, Urgency::Urgent)
+    );
+    assert_eq!(limits.overrides().len(), 1);
+    assert_eq!(limits.all().len(), Category::ALL.len() * 2);
+    let d = Deadlines {
+        calendar: china(),
+        limits,
+    };
+    // Tuesday 09:00 + 6 office hours: 3 before noon, 3 from 14:00.
+    assert_eq!(
+        d.due(
+            t("2026-12-01T09:00"),
+            Category::StreetOrder,
+            Urgency::Normal
+        ),
+        t("2026-12-01T17:00")
+    );
+}
+
+#[test]
+fn a_limit_of_zero_or_beyond_its_units_maximum_is_refused() {
+    let mut limits = Limits::default();
+    for bad in [
+        Limit::WorkingDays(0),
+        Limit::WorkingDays(251),
+        Limit::WorkingHours(0),
+        Limit::ClockHours(24 * 32),
+    ] {
+        let e = limits
+            .set(LimitRule {
+                category: Category::Greenery,
+                urgency: Urgency::Normal,
+                limit: bad,
+            })
+            .unwrap_err();
+        assert!(e.contains("c_greenery / normal"), "{e}");
+    }
+    assert!(limits.overrides().is_empty(), "nothing kept");
+}
+
+#[test]
+fn listed_days_keep_their_names_and_read_back_in_date_order() {
+    let text = "\u{feff}date,kind,name\n2026-10-08,holiday,国庆节\n2026-10-10,workday,国庆节调休\n2026-01-01,holiday,元旦\n";
+    let days = parse_csv(text).unwrap();
+    assert_eq!(days.len(), 3);
+    let c = WorkCalendar::from_days(days);
+    let back = c.days();
+    assert_eq!(
+        back.iter().map(|d| d.date.to_string()).collect::<Vec<_>>(),
+        ["2026-01-01", "2026-10-08", "2026-10-10"]
+    );
+    assert_eq!(back[2].kind, DayKind::Workday);
+    assert_eq!(back[2].name, "国庆节调休");
+    assert_eq!(
+        WorkCalendar::from_days(back),
+        c,
+        "a round trip changes nothing"
+    );
+    assert_eq!(
+        office_hours(),
+        [["08:30", "12:00"], ["14:00", "17:30"]].map(|p| p.map(String::from))
+    );
 }
