@@ -4,10 +4,12 @@
 //! incident columns agree.
 
 use super::auth::Principal;
+use super::columns::CaseStep;
 use super::{App, AppError};
 use crate::domain::access::{Role, Scope};
 use crate::domain::calendar::{Limit, Urgency};
 use crate::domain::case::{Action, CaseError};
+use crate::domain::kpi::EventRecord;
 use crate::domain::{Category, Incident};
 use crate::store::cases::{CaseEvent, CaseFacts, Department, Transition, TransitionSave};
 use crate::store::IncidentQuery;
@@ -311,7 +313,22 @@ impl App {
             .await?;
         match saved {
             TransitionSave::Saved(_) => {
-                self.columns.set_case(id, next.state.status, next.due_at);
+                self.columns.step(
+                    &CaseStep {
+                        id,
+                        event: EventRecord {
+                            at: now,
+                            action: req.action,
+                            due_at: next.due_at,
+                        },
+                        department: next.department.as_deref(),
+                        status: next.state.status,
+                        outcome: next.state.outcome,
+                        due: next.due_at,
+                        satisfaction: next.satisfaction,
+                    },
+                    &self.deadlines().calendar,
+                );
                 let mut incident = case.incident;
                 incident.incident.status = next.state.status;
                 Ok(Case {

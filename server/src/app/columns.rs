@@ -1,46 +1,90 @@
-//! The incidents in memory ([`Heat`]: columns for density tiles and per-grid counts), behind
-//! one lock. Every change is a single push or a whole refile, so a poisoned lock still holds
+//! The incidents in memory: [`Heat`] (columns for density tiles and per-grid counts) and the
+//! [`KpiIndex`] (one tally per case for the loop's KPIs), each behind one lock. Every change
+//! is a single push, a single case's step or a whole refile, so a poisoned lock still holds
 //! consistent columns and is read through.
 
-use crate::domain::{GridPath, Incident, Wgs84Point};
+use crate::domain::calendar::WorkCalendar;
+use crate::domain::case::{Outcome, Satisfaction};
+use crate::domain::kpi::EventRecord;
+use crate::domain::{GridPath, Incident, IncidentStatus, Wgs84Point};
 use crate::engine::heat::Heat;
+use crate::engine::kpi::KpiIndex;
 use crate::engine::Engine;
+use chrono::{DateTime, Utc};
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 #[derive(Default)]
-pub struct IncidentColumns(RwLock<Heat>);
+pub struct IncidentColumns {
+    heat: RwLock<Heat>,
+    kpi: RwLock<KpiIndex>,
+}
+
+/// A case's state after a transition, as the KPIs keep it.
+pub struct CaseStep<'a> {
+    pub id: i64,
+    pub event: EventRecord,
+    pub department: Option<&'a str>,
+    pub status: IncidentStatus,
+    pub outcome: Option<Outcome>,
+    pub due: Option<DateTime<Utc>>,
+    pub satisfaction: Option<Satisfaction>,
+}
 
 impl IncidentColumns {
-    pub fn new(heat: Heat) -> IncidentColumns {
-        IncidentColumns(RwLock::new(heat))
+    pub fn new(heat: Heat, kpi: KpiIndex) -> IncidentColumns {
+        IncidentColumns {
+            heat: RwLock::new(heat),
+            kpi: RwLock::new(kpi),
+        }
     }
 
     pub fn read(&self) -> RwLockReadGuard<'_, Heat> {
-        self.0.read().unwrap_or_else(|p| p.into_inner())
+        self.heat.read().unwrap_or_else(|p| p.into_inner())
     }
 
     fn write(&self) -> RwLockWriteGuard<'_, Heat> {
-        self.0.write().unwrap_or_else(|p| p.into_inner())
+        self.heat.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The KPI index.
+    pub fn kpi(&self) -> RwLockReadGuard<'_, KpiIndex> {
+        self.kpi.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn kpi_mut(&self) -> RwLockWriteGuard<'_, KpiIndex> {
+        self.kpi.write().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Adds incidents the store has made durable (those already held are skipped).
     pub fn add(&self, stored: &[Incident]) {
-        let mut h = self.write();
+        {
+            let mut h = self.write();
+            for i in stored {
+                h.add_stored(i);
+            }
+        }
+        let mut k = self.kpi_mut();
         for i in stored {
-            h.add_stored(i);
+            let n = &i.incident;
+            k.report(i.id, n.reported_at.timestamp(), &n.grids, n.status);
         }
     }
 
-    /// Moves a case to a new status and due time (a transition), in tiles and counts at once.
-    pub fn set_case(
-        &self,
-        id: i64,
-        status: crate::domain::IncidentStatus,
-        due: Option<chrono::DateTime<chrono::Utc>>,
-    ) {
-        let mut h = self.write();
-        h.set_status(id, status);
-        h.set_due(id, due.map(|d| d.timestamp()));
+    /// Moves a case on (a transition): its status and due time in tiles and counts, its
+    /// tally in the KPIs.
+    pub fn step(&self, s: &CaseStep<'_>, calendar: &WorkCalendar) {
+        {
+            let mut h = self.write();
+            h.set_status(s.id, s.status);
+            h.set_due(s.id, s.due.map(|d| d.timestamp()));
+        }
+        self.kpi_mut().transition(
+            s.id,
+            &s.event,
+            s.department,
+            (s.status, s.outcome, s.due, s.satisfaction),
+            calendar,
+        );
     }
 
     /// Sets the due times of open cases (at start, from the store).

@@ -26,6 +26,7 @@ pub use group_commit::GroupCommit;
 
 use crate::domain::{Dataset, Incident, NewIncident};
 use crate::engine::heat::Heat;
+use crate::engine::kpi::KpiIndex;
 use crate::engine::Engine;
 use crate::store::{IncidentQuery, Store, StoreError, StoreKind};
 use columns::IncidentColumns;
@@ -103,14 +104,19 @@ impl App {
                 ..Default::default()
             })
             .await?;
-        let columns = Arc::new(IncidentColumns::new(Heat::from_stored(&stored)));
+        let heat = Heat::from_stored(&stored);
         drop(stored);
+        let deadlines = calendar::from_stored(store.deadlines().await?)?;
+        let mut kpi = KpiIndex::default();
+        for (id, record) in store.case_records(None, None).await? {
+            kpi.put(id, &record, &deadlines.calendar);
+        }
+        let columns = Arc::new(IncidentColumns::new(heat, kpi));
         // Once grids have been redrawn, incidents also count under the grids in force now.
         if store.versions().await?.len() > 1 {
             columns.refile(&engine);
         }
         columns.set_dues(&store.open_dues().await?);
-        let deadlines = calendar::from_stored(store.deadlines().await?)?;
         tracing::info!(incidents = columns.read().len(), "incident columns built");
         let writers = match store.kind() {
             StoreKind::Sqlite => 1,

@@ -120,6 +120,7 @@ pub fn case_state(
 /// without history), in case-then-event order.
 pub struct RecordRow {
     pub id: i64,
+    pub reported_at: DateTime<Utc>,
     pub grids: [Option<String>; 3],
     pub department: Option<String>,
     pub status: String,
@@ -146,6 +147,7 @@ pub fn records(rows: Vec<RecordRow>) -> super::Result<Vec<(i64, crate::domain::k
             out.push((
                 r.id,
                 CaseRecord {
+                    reported_at: r.reported_at,
                     grids: crate::domain::GridPath {
                         level1: code(g1)?,
                         level2: code(g2)?,
@@ -189,7 +191,7 @@ pub fn records(rows: Vec<RecordRow>) -> super::Result<Vec<(i64, crate::domain::k
 /// The KPI query (both stores): `{from}`/`{to}` are the stores' placeholders.
 pub const RECORDS_SQL: &str =
     "SELECT i.id, i.grid1, i.grid2, i.grid3, i.department, i.status, i.outcome, i.due_at,
-        i.satisfaction, e.at, e.action, e.due_at
+        i.satisfaction, e.at, e.action, e.due_at, i.reported_at
  FROM incidents i LEFT JOIN incident_events e ON e.incident_id = i.id";
 
 /// One line of the hotline outbox: a status change of a 12345 case, in order.

@@ -30,6 +30,7 @@ pub struct EventRecord {
 /// One case as the KPIs need it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CaseRecord {
+    pub reported_at: DateTime<Utc>,
     pub grids: GridPath,
     pub department: Option<String>,
     pub status: IncidentStatus,
@@ -108,46 +109,156 @@ fn ratio(n: u64, d: u64) -> Option<f64> {
     (d > 0).then(|| (n as f64 / d as f64 * 1000.0).round() / 1000.0)
 }
 
+/// One case's part in the counts, folded from its history one transition at a time (so the
+/// KPI index keeps it up to date as cases move), with the case's state now for what depends
+/// on the time of asking (overdue). Small: a million of them are a few tens of megabytes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Tally {
+    pub registered: u8,
+    pub dispatched: u8,
+    pub returned: u8,
+    pub responded: u8,
+    pub responded_on_time: u8,
+    pub closed: u8,
+    pub closed_on_time: u8,
+    pub reworked: u8,
+    /// Working minutes from dispatch to response, summed over responses.
+    pub handling_minutes: u32,
+    /// The last dispatch (Unix seconds), where handling time is counted from.
+    pub dispatched_at: Option<i64>,
+    pub status: IncidentStatus,
+    pub outcome: Option<Outcome>,
+    /// Unix seconds.
+    pub due_at: Option<i64>,
+    pub satisfaction: Option<Satisfaction>,
+}
+
+impl Default for Tally {
+    fn default() -> Tally {
+        Tally {
+            registered: 0,
+            dispatched: 0,
+            returned: 0,
+            responded: 0,
+            responded_on_time: 0,
+            closed: 0,
+            closed_on_time: 0,
+            reworked: 0,
+            handling_minutes: 0,
+            dispatched_at: None,
+            status: IncidentStatus::Reported,
+            outcome: None,
+            due_at: None,
+            satisfaction: None,
+        }
+    }
+}
+
+impl Tally {
+    /// Counts one transition (in history order).
+    pub fn apply(&mut self, e: &EventRecord, calendar: &WorkCalendar) {
+        let on_time = u8::from(e.due_at.is_none_or(|d| e.at <= d));
+        let bump = |n: &mut u8| *n = n.saturating_add(1);
+        match e.action {
+            Action::Register => bump(&mut self.registered),
+            Action::Dispatch | Action::SelfHandle => {
+                bump(&mut self.dispatched);
+                self.dispatched_at = Some(e.at.timestamp());
+            }
+            Action::Return => bump(&mut self.returned),
+            Action::Respond => {
+                bump(&mut self.responded);
+                self.responded_on_time = self.responded_on_time.saturating_add(on_time);
+                if let Some(from) = self
+                    .dispatched_at
+                    .and_then(|s| DateTime::from_timestamp(s, 0))
+                {
+                    let minutes = calendar.working_time(from, e.at).num_minutes();
+                    self.handling_minutes = self
+                        .handling_minutes
+                        .saturating_add(u32::try_from(minutes).unwrap_or(u32::MAX));
+                }
+            }
+            Action::VerifyFail => bump(&mut self.reworked),
+            Action::VerifyPass => {
+                bump(&mut self.closed);
+                self.closed_on_time = self.closed_on_time.saturating_add(on_time);
+            }
+            _ => {}
+        }
+    }
+
+    /// Sets the case's state after its last transition.
+    pub fn set_state(
+        &mut self,
+        status: IncidentStatus,
+        outcome: Option<Outcome>,
+        due_at: Option<DateTime<Utc>>,
+        satisfaction: Option<Satisfaction>,
+    ) {
+        self.status = status;
+        self.outcome = outcome;
+        self.due_at = due_at.map(|d| d.timestamp());
+        self.satisfaction = satisfaction;
+    }
+
+    /// A whole case folded.
+    pub fn of(c: &CaseRecord, calendar: &WorkCalendar) -> Tally {
+        let mut t = Tally::default();
+        for e in &c.events {
+            t.apply(e, calendar);
+        }
+        t.set_state(c.status, c.outcome, c.due_at, c.satisfaction);
+        t
+    }
+}
+
 impl Counts {
     /// Adds one case.
     pub fn add(&mut self, c: &CaseRecord, now: DateTime<Utc>, calendar: &WorkCalendar) {
-        if c.outcome == Some(Outcome::Duplicate) {
+        self.add_tally(&Tally::of(c, calendar), now.timestamp());
+    }
+
+    /// Adds one case's tally; `now` in Unix seconds.
+    pub fn add_tally(&mut self, t: &Tally, now: i64) {
+        if t.outcome == Some(Outcome::Duplicate) {
             return;
         }
         self.reported += 1;
-        let mut dispatched_at = None;
-        for e in &c.events {
-            let on_time = e.due_at.is_none_or(|d| e.at <= d);
-            match e.action {
-                Action::Register => self.registered += 1,
-                Action::Dispatch | Action::SelfHandle => {
-                    self.dispatched += 1;
-                    dispatched_at = Some(e.at);
-                }
-                Action::Return => self.returned += 1,
-                Action::Respond => {
-                    self.responded += 1;
-                    self.responded_on_time += u64::from(on_time);
-                    if let Some(from) = dispatched_at {
-                        self.handling_hours +=
-                            calendar.working_time(from, e.at).num_minutes() as f64 / 60.0;
-                    }
-                }
-                Action::VerifyFail => self.reworked += 1,
-                Action::VerifyPass => {
-                    self.closed += 1;
-                    self.closed_on_time += u64::from(on_time);
-                }
-                _ => {}
-            }
-        }
-        let late = super::case::is_overdue(c.status, c.due_at, now);
+        self.registered += u64::from(t.registered);
+        self.dispatched += u64::from(t.dispatched);
+        self.returned += u64::from(t.returned);
+        self.responded += u64::from(t.responded);
+        self.responded_on_time += u64::from(t.responded_on_time);
+        self.closed += u64::from(t.closed);
+        self.closed_on_time += u64::from(t.closed_on_time);
+        self.reworked += u64::from(t.reworked);
+        self.handling_hours += f64::from(t.handling_minutes) / 60.0;
+        let late = t.status.is_open() && t.due_at.is_some_and(|d| d < now);
         self.overdue += u64::from(late);
-        self.due += u64::from(late || c.outcome == Some(Outcome::Resolved));
-        if let Some(s) = c.satisfaction {
+        self.due += u64::from(late || t.outcome == Some(Outcome::Resolved));
+        if let Some(s) = t.satisfaction {
             self.evaluated += 1;
             self.satisfied += u64::from(s != Satisfaction::Dissatisfied);
         }
+    }
+
+    /// Adds another group's counts.
+    pub fn merge(&mut self, o: &Counts) {
+        self.reported += o.reported;
+        self.registered += o.registered;
+        self.dispatched += o.dispatched;
+        self.returned += o.returned;
+        self.responded += o.responded;
+        self.responded_on_time += o.responded_on_time;
+        self.due += o.due;
+        self.closed += o.closed;
+        self.closed_on_time += o.closed_on_time;
+        self.reworked += o.reworked;
+        self.overdue += o.overdue;
+        self.handling_hours += o.handling_hours;
+        self.evaluated += o.evaluated;
+        self.satisfied += o.satisfied;
     }
 
     pub fn rates(&self) -> Rates {

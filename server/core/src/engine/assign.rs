@@ -175,6 +175,12 @@ impl Engine {
         &self.roads
     }
 
+    /// The name of the grid `code` in this engine's city.
+    pub fn grid_name(&self, code: &str) -> Option<&str> {
+        let code = GridCode::parse(code).ok()?;
+        self.stats.facts(&code).map(|f| f.name.as_str())
+    }
+
     pub fn stats(&self) -> &GridStats {
         &self.stats
     }

@@ -5,6 +5,7 @@
 
 pub mod assign;
 pub mod heat;
+pub mod kpi;
 pub mod locator;
 pub mod roads;
 pub mod stats;

@@ -122,6 +122,12 @@ impl GridStats {
         self.levels[code.level().number() as usize - 1].get_mut(i)
     }
 
+    /// The facts of one grid.
+    pub fn facts(&self, code: &GridCode) -> Option<&GridFacts> {
+        let i = *self.position.get(code)?;
+        self.levels[code.level().number() as usize - 1].get(i)
+    }
+
     /// Calls `f` on the grid `code` and each grid above it.
     fn each_level(&mut self, code: Option<&GridCode>, mut f: impl FnMut(&mut GridFacts)) {
         let Some(code) = code else { return };

@@ -7,6 +7,7 @@
 //! Geometry rules hold by construction: children tile their parents with identical shared
 //! vertices ([`layout`]); buildings sit inside an inset of their grid, so none is cut.
 
+pub mod cases;
 pub mod incident_files;
 pub mod incidents;
 pub mod layout;

@@ -248,6 +248,7 @@ pub(super) async fn case_records(
         let action: Option<String> = get(r, 10, what)?;
         out.push(super::super::cases::RecordRow {
             id: get(r, 0, what)?,
+            reported_at: get(r, 12, what)?,
             grids: [get(r, 1, what)?, get(r, 2, what)?, get(r, 3, what)?],
             department: get(r, 4, what)?,
             status: get(r, 5, what)?,

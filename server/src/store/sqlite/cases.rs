@@ -275,6 +275,7 @@ pub(super) fn case_records(
         let event_due: Option<i64> = r.get(11).map_err(&e)?;
         out.push(super::super::cases::RecordRow {
             id: r.get(0).map_err(&e)?,
+            reported_at: time(r.get(12).map_err(&e)?)?,
             grids: [
                 r.get(1).map_err(&e)?,
                 r.get(2).map_err(&e)?,

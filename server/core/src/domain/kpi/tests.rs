@@ -25,6 +25,7 @@ fn case(
     events: Vec<EventRecord>,
 ) -> CaseRecord {
     CaseRecord {
+        reported_at: events.first().map_or_else(|| t("12-02T09:00"), |e| e.at),
         grids: GridPath::from_code(&GridCode::parse("610581001001001").unwrap()),
         department: Some("城管执法局".into()),
         status,

@@ -1,0 +1,251 @@
+//! The loop's KPIs in memory: one small row per case (when it was reported, its report-time
+//! grids, its department, its [`Tally`]), kept up to date by every report and transition,
+//! so the KPI table of every grid of a level over a year of a million cases is one pass over
+//! a flat array instead of a read of every case and event from the store.
+//!
+//! Grid codes and department names are interned; a query first decides, once per interned
+//! code, whether it is kept (scope, parent) and which group it falls in, so the pass itself
+//! only compares integers.
+
+use crate::domain::calendar::WorkCalendar;
+use crate::domain::kpi::{CaseRecord, Counts, EventRecord, Tally};
+use crate::domain::{GridCode, GridPath, Level};
+use std::collections::HashMap;
+
+/// No grid or no department.
+const NONE: u32 = u32::MAX;
+
+#[derive(Clone, Copy, Debug)]
+struct Row {
+    /// Unix seconds.
+    reported: i64,
+    /// Interned grid codes of levels 1, 2, 3 (`NONE` where it fell outside).
+    grids: [u32; 3],
+    department: u32,
+    tally: Tally,
+}
+
+/// Strings numbered in the order first seen.
+#[derive(Clone, Debug)]
+struct Interner<T: std::hash::Hash + Eq + Clone> {
+    all: Vec<T>,
+    index: HashMap<T, u32>,
+}
+
+impl<T: std::hash::Hash + Eq + Clone> Default for Interner<T> {
+    fn default() -> Self {
+        Interner {
+            all: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+}
+
+impl<T: std::hash::Hash + Eq + Clone> Interner<T> {
+    fn id(&mut self, v: &T) -> u32 {
+        if let Some(&i) = self.index.get(v) {
+            return i;
+        }
+        let i = u32::try_from(self.all.len()).unwrap_or(NONE);
+        self.all.push(v.clone());
+        self.index.insert(v.clone(), i);
+        i
+    }
+}
+
+/// What a query groups by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupBy {
+    Grid(Level),
+    Department,
+}
+
+/// Which cases a query counts: reported in `[from, to)` (Unix seconds), within the caller's
+/// view (`keep_grid` for each grid code, or only the cases of `department`), under `parent`.
+pub struct KpiFilter<'a> {
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    /// Whether the caller sees cases filed under this grid (a case is seen when any of its
+    /// three grids is). Ignored when `only_department` is set.
+    pub keep_grid: &'a dyn Fn(&GridCode) -> bool,
+    /// A department's own cases only (a department account's view).
+    pub only_department: Option<&'a str>,
+    /// Only cases dispatched to this department.
+    pub department: Option<&'a str>,
+    /// Group only grids under this one.
+    pub parent: Option<&'a GridCode>,
+    /// Unix seconds, for what is overdue.
+    pub now: i64,
+}
+
+/// The index.
+#[derive(Clone, Debug, Default)]
+pub struct KpiIndex {
+    rows: Vec<Row>,
+    by_id: HashMap<i64, u32>,
+    grids: Interner<GridCode>,
+    departments: Interner<String>,
+}
+
+impl KpiIndex {
+    /// Cases held.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    fn grid_ids(&mut self, g: &GridPath) -> [u32; 3] {
+        [&g.level1, &g.level2, &g.level3].map(|c| c.as_ref().map_or(NONE, |c| self.grids.id(c)))
+    }
+
+    fn department_id(&mut self, d: Option<&str>) -> u32 {
+        d.map_or(NONE, |d| self.departments.id(&d.to_string()))
+    }
+
+    /// Adds (or replaces) a case with its whole history.
+    pub fn put(&mut self, id: i64, c: &CaseRecord, calendar: &WorkCalendar) {
+        let row = Row {
+            reported: c.reported_at.timestamp(),
+            grids: self.grid_ids(&c.grids),
+            department: self.department_id(c.department.as_deref()),
+            tally: Tally::of(c, calendar),
+        };
+        match self.by_id.get(&id) {
+            Some(&i) => self.rows[i as usize] = row,
+            None => {
+                self.by_id
+                    .insert(id, u32::try_from(self.rows.len()).unwrap_or(NONE));
+                self.rows.push(row);
+            }
+        }
+    }
+
+    /// Adds a newly reported case (no history yet, in `status` — a loaded backlog may carry
+    /// one); a case already held is left alone.
+    pub fn report(
+        &mut self,
+        id: i64,
+        reported_at: i64,
+        grids: &GridPath,
+        status: crate::domain::IncidentStatus,
+    ) {
+        if self.by_id.contains_key(&id) {
+            return;
+        }
+        let row = Row {
+            reported: reported_at,
+            grids: self.grid_ids(grids),
+            department: NONE,
+            tally: Tally {
+                status,
+                ..Tally::default()
+            },
+        };
+        self.by_id
+            .insert(id, u32::try_from(self.rows.len()).unwrap_or(NONE));
+        self.rows.push(row);
+    }
+
+    /// Counts one transition of a held case and sets its state after it; `false` if the case
+    /// is not held.
+    #[allow(clippy::too_many_arguments)]
+    pub fn transition(
+        &mut self,
+        id: i64,
+        event: &EventRecord,
+        department: Option<&str>,
+        state: (
+            crate::domain::IncidentStatus,
+            Option<crate::domain::case::Outcome>,
+            Option<chrono::DateTime<chrono::Utc>>,
+            Option<crate::domain::case::Satisfaction>,
+        ),
+        calendar: &WorkCalendar,
+    ) -> bool {
+        let Some(&i) = self.by_id.get(&id) else {
+            return false;
+        };
+        let department = self.department_id(department);
+        let row = &mut self.rows[i as usize];
+        row.department = department;
+        row.tally.apply(event, calendar);
+        let (status, outcome, due, satisfaction) = state;
+        row.tally.set_state(status, outcome, due, satisfaction);
+        true
+    }
+
+    /// The counts per group (grid code or department name) and over all groups.
+    pub fn counts(&self, by: GroupBy, f: &KpiFilter<'_>) -> (Vec<(String, Counts)>, Counts) {
+        // Per interned grid: seen by the caller; and the group a case filed under it falls in.
+        let seen: Vec<bool> = self.grids.all.iter().map(|g| (f.keep_grid)(g)).collect();
+        let grid_group: Vec<bool> = self
+            .grids
+            .all
+            .iter()
+            .enumerate()
+            .map(|(i, g)| seen[i] && f.parent.is_none_or(|p| g.is_within(p)))
+            .collect();
+        let find = |name: Option<&str>| -> Option<u32> {
+            name.map(|d| self.departments.index.get(d).copied().unwrap_or(NONE - 1))
+        };
+        let only = find(f.only_department);
+        let department = find(f.department);
+        let level = match by {
+            GroupBy::Grid(Level::One) => Some(0),
+            GroupBy::Grid(Level::Two) => Some(1),
+            GroupBy::Grid(Level::Three) => Some(2),
+            GroupBy::Department => None,
+        };
+        let groups_len = match level {
+            Some(_) => self.grids.all.len(),
+            None => self.departments.all.len(),
+        };
+        let mut groups: Vec<Option<Counts>> = vec![None; groups_len];
+        let (from, to) = (f.from.unwrap_or(i64::MIN), f.to.unwrap_or(i64::MAX));
+        let seen_of = |r: &Row| match only {
+            Some(d) => r.department == d,
+            None => r.grids.iter().any(|&g| g != NONE && seen[g as usize]),
+        };
+        for r in &self.rows {
+            if r.reported < from || r.reported >= to {
+                continue;
+            }
+            if department.is_some_and(|d| r.department != d) || !seen_of(r) {
+                continue;
+            }
+            let key = match level {
+                Some(l) => match r.grids[l] {
+                    g if g != NONE && grid_group[g as usize] => g,
+                    _ => continue,
+                },
+                None if r.department != NONE => r.department,
+                None => continue,
+            };
+            groups[key as usize]
+                .get_or_insert_with(Counts::default)
+                .add_tally(&r.tally, f.now);
+        }
+        let mut total = Counts::default();
+        let mut out: Vec<(String, Counts)> = groups
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, c)| {
+                let c = c?;
+                total.merge(&c);
+                let key = match level {
+                    Some(_) => self.grids.all[i].to_string(),
+                    None => self.departments.all[i].clone(),
+                };
+                Some((key, c))
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        (out, total)
+    }
+}
+
+#[cfg(test)]
+mod tests;
