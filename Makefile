@@ -9,18 +9,23 @@ PORT ?= 8080
 .PHONY: demo test test-all build web lint fmt clean-db incidents
 
 ## demo: build everything, generate the sample city if absent, serve it at http://localhost:$(PORT) (embedded store)
-# A new demo database gets the city and a year of generated incidents (DEMO_INCIDENTS of them),
-# so the street leader's heatmap has something to show; an existing one is served as it is.
+# A new demo database gets the city and a year of generated incidents (DEMO_INCIDENTS of them)
+# worked through the loop (`gridd work-cases`: histories up to now, some still open, some
+# overdue), so the leader's heatmap and KPIs have something to show; an existing one is
+# served as it is.
 demo: build web $(DEMO_DATA)/grids.geojson data/demo-incidents/incidents.ndjson
 	@if [ "$(DEMO_DB)" = "sqlite:data/gridd.db" ] && [ ! -e data/gridd.db ]; then \
 	  ./target/release/gridd import --db $(DEMO_DB) $(DEMO_DATA) && \
-	  ./target/release/gridd import-incidents --db $(DEMO_DB) data/demo-incidents/incidents.ndjson; \
+	  ./target/release/gridd import-incidents --db $(DEMO_DB) data/demo-incidents/incidents.ndjson && \
+	  ./target/release/gridd work-cases --db $(DEMO_DB); \
 	fi
 	./target/release/gridd serve --db $(DEMO_DB) --port $(PORT) --load-if-empty $(DEMO_DATA) --demo-accounts
 
 DEMO_INCIDENTS ?= 200000
+# A year that ends yesterday, so recent cases are still being worked.
+DEMO_START ?= $(shell date -u -d '-366 days' +%F)
 data/demo-incidents/incidents.ndjson: | build
-	./target/release/gridd generate-incidents --seed 7 --count $(DEMO_INCIDENTS) --out data/demo-incidents
+	./target/release/gridd generate-incidents --seed 7 --count $(DEMO_INCIDENTS) --start $(DEMO_START) --out data/demo-incidents
 
 build:
 	$(CARGO) build --release --bin gridd

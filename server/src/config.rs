@@ -41,9 +41,25 @@ pub enum Command {
     /// Departments that handle cases: add one or change its categories.
     #[command(subcommand)]
     Department(DepartmentCommand),
+    /// Work every incident in the store through the loop (a generated history per case, up
+    /// to now: registered, dispatched, signed, some returned, extended, supervised or
+    /// reworked, answered, checked and rated), for the demo and the benchmarks. A store
+    /// without departments gets the demo's six first.
+    WorkCases(WorkCasesArgs),
     /// The working calendar deadlines are counted on: replace it from a file, or show it.
     #[command(subcommand)]
     Calendar(CalendarCommand),
+}
+
+#[derive(Args, Debug)]
+pub struct WorkCasesArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// The moment the histories stop (RFC 3339); now by default.
+    #[arg(long)]
+    pub now: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 #[derive(clap::Subcommand, Debug)]

@@ -335,6 +335,36 @@ async fn run(cli: Cli) -> Result<(), MainError> {
             Ok(())
         }
         Command::Calendar(cmd) => calendar(cmd).await,
+        Command::WorkCases(args) => {
+            let started = std::time::Instant::now();
+            let store = store::open(&args.db.db).await?;
+            if accounts::ensure_demo_departments(&*store).await? {
+                eprintln!("work-cases: the store had no department; added the demo's six");
+            }
+            let now = args
+                .now
+                .map_or_else(chrono::Utc::now, |t| t.with_timezone(&chrono::Utc));
+            let mut last = std::time::Instant::now();
+            let w = gridd::app::worked::work_cases(&*store, args.seed, now, &mut |done, total| {
+                if last.elapsed().as_secs() >= 2 || done == total {
+                    eprintln!(
+                        "work-cases: {done} / {total} ({:.1} s)",
+                        started.elapsed().as_secs_f64()
+                    );
+                    last = std::time::Instant::now();
+                }
+            })
+            .await?;
+            println!(
+                "worked {} cases through the loop in {:.1} s: {} transitions, {} still open, {} overdue",
+                w.cases,
+                started.elapsed().as_secs_f64(),
+                w.events,
+                w.open,
+                w.overdue
+            );
+            Ok(())
+        }
         Command::Token(gridd::config::TokenCommand::Create(args)) => {
             let store = store::open(&args.db.db).await?;
             let (token, row) =

@@ -135,7 +135,7 @@ impl Loop {
         v["id"].as_i64().unwrap()
     }
 
-    async fn case(&self, who: &str, id: i64) -> (StatusCode, Value) {
+    pub(crate) async fn case(&self, who: &str, id: i64) -> (StatusCode, Value) {
         self.send(who, "GET", &format!("/api/incidents/{id}"), None)
             .await
     }

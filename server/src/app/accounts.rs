@@ -269,6 +269,17 @@ pub async fn put_department(
 }
 
 /// The demo's departments and the categories each takes (every category goes somewhere).
+/// Adds the demo's departments to a store that has none; whether it did.
+pub async fn ensure_demo_departments(store: &dyn Store) -> Result<bool, AccountError> {
+    if !store.departments().await?.is_empty() {
+        return Ok(false);
+    }
+    for (name, categories) in DEMO_DEPARTMENTS {
+        put_department(store, "demo", name, categories).await?;
+    }
+    Ok(true)
+}
+
 pub const DEMO_DEPARTMENTS: [(&str, &str); 6] = [
     (
         "城管执法局",
@@ -386,11 +397,7 @@ pub async fn create_demo_accounts(
             Some("城管执法局".into()),
         ),
     ];
-    if store.departments().await?.is_empty() {
-        for (name, categories) in DEMO_DEPARTMENTS {
-            put_department(store, "demo", name, categories).await?;
-        }
-    }
+    ensure_demo_departments(store).await?;
     let mut made = Vec::new();
     for (login, role, name, scope, officer, department) in &plan {
         made.push(

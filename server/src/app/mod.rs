@@ -20,6 +20,7 @@ pub mod history;
 pub mod kpis;
 pub mod metrics;
 pub mod policy;
+pub mod worked;
 
 pub use error::AppError;
 pub use group_commit::GroupCommit;

@@ -205,3 +205,14 @@ pub struct OutboxLine {
     pub status: IncidentStatus,
     pub note: String,
 }
+
+/// A case's whole state and history, written at once (the demo's generated year of worked
+/// cases, a history migrated from an older system).
+#[derive(Clone, Debug)]
+pub struct CaseHistory {
+    pub id: i64,
+    /// `version` is set to the number of events + 1.
+    pub facts: CaseFacts,
+    /// Oldest first.
+    pub events: Vec<CaseEvent>,
+}

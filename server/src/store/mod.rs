@@ -287,6 +287,9 @@ pub trait Store: Send + Sync {
         limit: u32,
         reported_by: Option<String>,
     ) -> Result<Vec<cases::OutboxLine>>;
+    /// Replaces the state and history of each case, in one transaction (a generated or
+    /// migrated history; the live loop writes one transition at a time).
+    async fn put_case_histories(&self, cases: &[cases::CaseHistory]) -> Result<()>;
     /// The working calendar and time limits an administrator set.
     async fn deadlines(&self) -> Result<deadlines::StoredDeadlines>;
     /// Replaces the parts of the calendar and limits `change` names, in one transaction.

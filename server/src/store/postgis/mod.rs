@@ -9,6 +9,7 @@ mod bulk;
 mod cases;
 mod deadlines;
 mod geom;
+mod histories;
 mod read;
 mod versions;
 mod write;
@@ -315,6 +316,10 @@ impl Store for PostgisStore {
 
     async fn incident_status_counts(&self, grid: &GridCode) -> Result<StatusCounts> {
         read::incident_status_counts(&*self.client().await?, grid).await
+    }
+    async fn put_case_histories(&self, cases: &[super::cases::CaseHistory]) -> Result<()> {
+        let mut c = self.client().await?;
+        histories::put_case_histories(&mut c, cases).await
     }
     async fn deadlines(&self) -> Result<super::deadlines::StoredDeadlines> {
         deadlines::deadlines(&*self.client().await?).await

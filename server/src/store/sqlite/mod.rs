@@ -13,6 +13,7 @@ mod accounts;
 mod bulk;
 mod cases;
 mod deadlines;
+mod histories;
 mod read;
 mod versions;
 mod write;
@@ -330,6 +331,11 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn put_case_histories(&self, cases: &[super::cases::CaseHistory]) -> Result<()> {
+        let cases = cases.to_vec();
+        self.write(move |c| histories::put_case_histories(c, &cases))
+            .await
+    }
     async fn deadlines(&self) -> Result<super::deadlines::StoredDeadlines> {
         self.read(deadlines::deadlines).await
     }
