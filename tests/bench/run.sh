@@ -14,6 +14,10 @@
 #     over the 1M incidents P3a loaded into PostGIS: the heat index plus the handler's MVT
 #     encoding (server/examples/bench_p4/) against ST_AsMVT with the same 32x32 cells; run
 #     right after P3a, before P3b adds reports, so both sides hold exactly the 1M incidents.
+# P6  the loop (issue 15): (a) every incident worked through the loop (`gridd work-cases`) in
+#     both P3a stores, then the KPI table of all level-3 grids from gridd (HTTP, the index in
+#     memory) against PostGIS computing the same counts in SQL (tests/bench/kpi.sql), checked
+#     grid by grid; (b) durable transitions (register) at 8 connections on each store.
 # P5  planning (issue 8): every grid over 300-500 households auto-split on its own, and the
 #     whole city rebalanced (server/examples/bench_p5.rs); no PostGIS side (PostGIS has no
 #     partitioner to compare with).
@@ -309,6 +313,39 @@ say "P4: density tiles z12-16, heat index + MVT encoding vs PostGIS ST_AsMVT on 
 "$P4" "$INTAKE_PG" >"$WORK/p4.out" 2> >(tee "$WORK/p4.log" >&2) || die "P4 failed (see $WORK/p4.log)"
 sed -n 's/^BENCH //p' "$WORK/p4.out" >>"$RESULTS"
 
+# --- P6a ---------------------------------------------------------------------------------
+# The loop's KPIs over a year of worked cases: both P3a databases get the same generated
+# histories (same seed, same --now, same ids), then gridd's KPI table (the index in memory,
+# over HTTP) against PostGIS computing the same counts in SQL, checked grid by grid.
+CASES_NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+work_cases() {
+  local name=$1 db=$2 t0 t1
+  say "P6a: gridd work-cases into $name (histories up to $CASES_NOW)"
+  t0=$(now)
+  "$GRIDD" work-cases --db "$db" --now "$CASES_NOW" >"$WORK/$name.out" 2>"$WORK/$name.log" \
+    || { tail -n 20 "$WORK/$name.log" >&2; die "work-cases into $name failed"; }
+  t1=$(now)
+  record "${name}_s" "$(calc "$t1 - $t0")"
+  record "${name}_events" "$(sed -n 's/.*: \([0-9]*\) transitions.*/\1/p' "$WORK/$name.out")"
+  say "$name: $(cat "$WORK/$name.out")"
+}
+work_cases p6_work_sqlite "$INTAKE_SQLITE"
+work_cases p6_work_pg "$INTAKE_PG"
+t0=$(now)
+serve "$INTAKE_SQLITE" "$WORK/serve-p6_sqlite.log"
+record p6_start_s "$(calc "$(now) - $t0")"
+KPI_PID=$SERVER_PID
+python3 tests/bench/kpi_compare.py "http://127.0.0.1:$SERVER_PORT" "$SERVER_TOKEN" "$INTAKE_PG" \
+  >"$WORK/p6.out" 2> >(tee "$WORK/p6.log" >&2) || die "the KPI comparison failed (see $WORK/p6.log)"
+sed -n 's/^BENCH //p' "$WORK/p6.out" >>"$RESULTS"
+say "P6a: $(get p6_grids_gridd) grids from gridd, $(get p6_grids_pg) from PostGIS, $(get p6_mismatch_grids) differ"
+GRIDD_TOKEN=$SERVER_TOKEN wrk -t1 -c1 -d2s -s tests/bench/kpi.lua "http://127.0.0.1:$SERVER_PORT" >/dev/null 2>&1 # warm-up
+for round in $(seq 1 "$ROUNDS"); do
+  GRIDD_TOKEN=$SERVER_TOKEN run_wrk p6_kpi "$KPI_PID" -t1 -c1 -d"${SECONDS_PER_RUN}s" -s tests/bench/kpi.lua "http://127.0.0.1:$SERVER_PORT"
+  run_pgbench p6_pg_kpi -c1 -j1 -t3 -f tests/bench/kpi.sql "$INTAKE_PG"
+done
+stop_server "$KPI_PID"
+
 # --- P3b ---------------------------------------------------------------------------------
 say "P3b: POST /api/incidents with wrk at 32 connections, $ROUNDS alternating rounds of ${SECONDS_PER_RUN} s per store; client and server share the $CORES cores"
 serve "$INTAKE_SQLITE" "$WORK/serve-p3b_sqlite.log"
@@ -325,6 +362,19 @@ done
 record p3b_sqlite_stored "$(($(incident_count "$SQLITE_PORT") - sqlite_before))"
 record p3b_pg_stored "$(($(incident_count "$PG_PORT") - pg_before))"
 say "rows stored during the runs: SQLite $(get p3b_sqlite_stored) for $(sum p3b_sqlite_requests) answered requests, PostGIS $(get p3b_pg_stored) for $(sum p3b_pg_requests)"
+# --- P6b ---------------------------------------------------------------------------------
+# Durable transitions: the cases P3b reported (ids after the 1M P3a imported, all still
+# `reported`) registered one per request by 8 connections, a disjoint window of ids a round.
+say "P6b: POST /api/incidents/{id}/transitions (register) with wrk at 8 connections, $ROUNDS alternating rounds of ${SECONDS_PER_RUN} s per store"
+sqlite_new=$(($(incident_count "$SQLITE_PORT") - LINES)); pg_new=$(($(incident_count "$PG_PORT") - LINES))
+for round in $(seq 0 $((ROUNDS - 1))); do
+  w=$((sqlite_new / ROUNDS))
+  GRIDD_TOKEN=$SQLITE_TOKEN CASE_FIRST=$((LINES + 1 + round * w)) CASE_COUNT=$w WRK_THREADS=2 \
+    run_wrk p6b_sqlite "$SQLITE_PID" -t2 -c8 -d"${SECONDS_PER_RUN}s" -s tests/bench/transition.lua "http://127.0.0.1:$SQLITE_PORT"
+  w=$((pg_new / ROUNDS))
+  GRIDD_TOKEN=$PG_TOKEN CASE_FIRST=$((LINES + 1 + round * w)) CASE_COUNT=$w WRK_THREADS=2 \
+    run_wrk p6b_pg "$PG_PID" -t2 -c8 -d"${SECONDS_PER_RUN}s" -s tests/bench/transition.lua "http://127.0.0.1:$PG_PORT"
+done
 stop_server "$SQLITE_PID"
 stop_server "$PG_PID"
 
@@ -446,6 +496,19 @@ row() { printf '%-46s %16s %16s %8s  %-14s %s\n' "$@"; }
   row "   PostGIS first pass p50 (query: $(get p4_pg_query))" "" "$(ms "$(get p4_pg_first_p50_us)")"
   row "   cells where the two differ" "$(fmt_int "$(get p4_mismatch_cells)")"
   row "   load average (1 min) at P4 start / end" "$(get p4_load_start) / $(get p4_load_end)"
+  echo
+  row "the loop (a year of worked cases)" "gridd" "PostGIS" "ratio" "goal" "verdict"
+  e=$(med p6_kpi_p50_us); p=$(med p6_pg_kpi_latency_ms)
+  row "P6a KPI table, $(get p6_grids_gridd) level-3 grids (p50 | SQL mean)" "$(ms "$e")" \
+    "$(awk -v x="$p" 'BEGIN { printf "%.1f ms", x }')" "$(ratio "$(calc "$p * 1000")" "$e")" "<=200 ms" "$(verdict "$e <= 200000")"
+  row "   cases / transitions worked" "$(fmt_int "$(get p6_total_reported_gridd)")" "$(fmt_int "$(get p6_total_reported_pg)")"
+  row "   work-cases (SQLite | PostGIS store)" "$(sec "$(get p6_work_sqlite_s)")" "$(sec "$(get p6_work_pg_s)")"
+  row "   grids whose counts differ (of $(get p6_grids_pg))" "$(fmt_int "$(get p6_mismatch_grids)")"
+  row "   gridd serve start with the KPI index" "$(sec "$(get p6_start_s)")"
+  e=$(med p6b_sqlite_rps); p=$(med p6b_pg_rps)
+  row "P6b transitions, 8 conn (req/s; SQLite | PostGIS store)" "$(fmt_int "$e")" "$(fmt_int "$p")" "$(ratio "$e" "$p")" \
+    ">=1k/s SQLite" "$(verdict "$e >= 1000")"
+  row "   p50 | p99 (SQLite)" "$(ms "$(med p6b_sqlite_p50_us)")" "$(ms "$(med p6b_sqlite_p99_us)")"
   echo
   echo "planning (sample city, band 300-500 households):"
   cat "$WORK/p5.txt"
