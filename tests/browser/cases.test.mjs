@@ -1,7 +1,8 @@
 // One case walked through the closed loop in the browser across four roles: the grid officer
 // reports it, the dispatcher registers and dispatches it, the department signs for it and
 // reports it done, the officer checks it on site, the dispatcher records the rating — each on
-// the 案件处置 page, with screenshots at desktop and phone size — and the public wall shows it.
+// the 案件处置 page, with screenshots at desktop and phone size —, the officer finds it under
+// 我的上报, and the public wall page shows it to anyone.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { DESKTOP, PHONE, launch, openPage, screenshot, waitForMapIdle } from './lib/browser.mjs';
@@ -94,4 +95,40 @@ test('a case goes from the officer through dispatcher and department back to the
   const shown = wall.problems.find((p) => p.id === id);
   assert.equal(shown?.status, 'evaluated');
   assert.equal(shown?.satisfaction, 'satisfied');
+
+  // The officer finds it under 我的上报 with its status.
+  {
+    const { page, context, problems } = await openPage(browser, PHONE, { server, as: 'demo.officer' });
+    try {
+      await page.goto(`${server.url}/cases?list=mine`);
+      await waitForMapIdle(page);
+      const item = page.locator(`#case-list button[data-id="${id}"]`);
+      await item.waitFor();
+      assert.match(await item.innerText(), /综合评价/);
+      assert.equal(await page.getAttribute('button[data-list="mine"]', 'aria-pressed'), 'true');
+      await screenshot(page, 'cases-officer-my-reports-390x844');
+      assert.deepEqual(problems(), []);
+    } finally {
+      await context.close();
+    }
+  }
+
+  // And anyone, signed in or not, sees it on the public wall page: closed, rated, no point.
+  for (const viewport of [DESKTOP, PHONE]) {
+    const { page, context, problems } = await openPage(browser, viewport, { server, as: null });
+    try {
+      await page.goto(`${server.url}/wall`);
+      const card = page.locator(`#wall-list li[data-id="${id}"]`);
+      await card.waitFor();
+      assert.equal(new URL(page.url()).pathname, '/wall', 'no login asked');
+      const text = await card.innerText();
+      assert.match(text, /街面秩序/);
+      assert.match(text, /满意/);
+      assert.doesNotMatch(text, /人行道占道经营|110\.|35\./, 'no description, no coordinates');
+      await screenshot(page, `wall-${viewport.width}x${viewport.height}`);
+      assert.deepEqual(problems(), []);
+    } finally {
+      await context.close();
+    }
+  }
 });

@@ -25,7 +25,7 @@ both_stores!(
     an_approved_extension_moves_the_due_time_by_working_days,
     a_duplicate_closes_against_an_open_case_and_never_changes_again,
     refused_actions_answer_403_404_or_409_and_change_nothing,
-    case_lists_filter_by_department_due_time_supervision_and_whose_turn_it_is,
+    case_lists_filter_by_department_due_time_supervision_whose_turn_it_is_and_who_reported,
 );
 
 /// A point in 610581001001001.
@@ -473,7 +473,7 @@ fn ids(v: &Value) -> Vec<i64> {
     ids
 }
 
-async fn case_lists_filter_by_department_due_time_supervision_and_whose_turn_it_is(
+async fn case_lists_filter_by_department_due_time_supervision_whose_turn_it_is_and_who_reported(
     store: Arc<dyn Store>,
 ) {
     let l = setup(&store).await;
@@ -516,6 +516,16 @@ async fn case_lists_filter_by_department_due_time_supervision_and_whose_turn_it_
     );
     let (s, v) = l
         .send("dispatch", "GET", "/api/incidents?assignee=you", None)
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    // 我的上报: what the caller reported, whatever its state; nobody else's.
+    assert_eq!(
+        list("officer.a", "reporter=me").await,
+        [waiting, handled, checked]
+    );
+    assert!(list("dispatch", "reporter=me").await.is_empty());
+    let (s, v) = l
+        .send("officer.a", "GET", "/api/incidents?reporter=them", None)
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
 }

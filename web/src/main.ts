@@ -1,7 +1,8 @@
 /**
  * Entry point: `/login` is the login page; every other page first asks who is signed in (no
  * session: to the login page, to come back after). The path picks the view (`/officer`,
- * `/leader`, `/planner`); a view the role may not open, and `/`, go to the role's landing view.
+ * `/leader`, `/planner`, `/cases`, `/kpis`); a view the role may not open, and `/`, go to the role's
+ * landing view. `/wall`, the public problem wall, needs no session.
  * The server answers index.html for every page path.
  */
 import './styles.css';
@@ -10,21 +11,28 @@ import { currentSession, landingPath, toLogin, viewsFor } from './api/session';
 import { notice } from './ui/dom';
 import { renderShell, type ViewName } from './ui/shell';
 import { casesView } from './views/cases/view';
+import { kpisView } from './views/kpis/view';
 import { leaderView } from './views/leader/view';
 import { loginView } from './views/login/view';
 import { officerView } from './views/officer/view';
 import { plannerView } from './views/planner/view';
+import { wallView } from './views/wall/view';
 
-const STARTS = { officer: officerView, leader: leaderView, planner: plannerView, cases: casesView };
+const STARTS = { officer: officerView, leader: leaderView, planner: plannerView, cases: casesView, kpis: kpisView };
 
 function viewFor(path: string): ViewName | null {
   const p = path.replace(/\/+$/, '').slice(1);
-  return p === 'officer' || p === 'leader' || p === 'planner' || p === 'cases' ? p : null;
+  return p === 'officer' || p === 'leader' || p === 'planner' || p === 'cases' || p === 'kpis' ? p : null;
 }
 
 async function start(root: HTMLElement): Promise<void> {
   if (window.location.pathname.replace(/\/+$/, '') === '/login') {
     loginView(root);
+    return;
+  }
+  // The public problem wall needs no login.
+  if (window.location.pathname.replace(/\/+$/, '') === '/wall') {
+    await wallView(root);
     return;
   }
   const session = await currentSession();

@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { afterLogin, landingPath, loginPath, viewsFor } from '../src/api/session';
 
-void test('each role lands on its own view and the admin may open all three', () => {
+void test('each role lands on its own view and the admin may open every one', () => {
   assert.equal(landingPath('officer'), '/officer');
   assert.equal(landingPath('street_leader'), '/leader');
   assert.equal(landingPath('community'), '/leader');
   assert.equal(landingPath('planner'), '/planner');
-  assert.deepEqual(viewsFor('admin'), ['officer', 'leader', 'planner', 'cases']);
+  assert.deepEqual(viewsFor('admin'), ['officer', 'leader', 'planner', 'cases', 'kpis']);
+  assert.deepEqual(viewsFor('street_leader'), ['leader', 'kpis', 'cases'], 'KPIs, and cases to supervise');
+  assert.ok(!viewsFor('department').includes('kpis'), 'a department has no map of grids');
   assert.equal(landingPath('dispatcher'), '/cases', 'the dispatcher lands on the case queue');
   assert.equal(landingPath('department'), '/cases', 'a department lands on its inbox');
   assert.deepEqual(viewsFor('officer'), ['officer', 'cases']);

@@ -13,7 +13,7 @@ use crate::domain::kpi::EventRecord;
 use crate::domain::{Category, Incident};
 use crate::store::cases::{CaseEvent, CaseFacts, Department, Transition, TransitionSave};
 use crate::store::IncidentQuery;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 
 /// An incident with its case facts.
 #[derive(Clone, Debug)]
@@ -214,6 +214,9 @@ impl App {
         source: &str,
         now: DateTime<Utc>,
     ) -> Result<Case, AppError> {
+        // The stores keep milliseconds: the answer and every time computed from this one
+        // (due times) are what a later read gives back.
+        let now = now.trunc_subsecs(3);
         let case = self.case(id, who).await?;
         let facts = &case.facts;
         if let Some(e) = refusal(who, req.action, facts) {

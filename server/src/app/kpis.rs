@@ -13,6 +13,10 @@ use chrono::{DateTime, Utc};
 pub enum KpiBy {
     Grid(Level),
     Department,
+    /// The week of report (trend charts).
+    Week,
+    /// The month of report (trend charts).
+    Month,
 }
 
 /// Which cases and how to group them.
@@ -65,6 +69,8 @@ impl App {
         let by = match q.by {
             KpiBy::Grid(level) => GroupBy::Grid(level),
             KpiBy::Department => GroupBy::Department,
+            KpiBy::Week => GroupBy::Week,
+            KpiBy::Month => GroupBy::Month,
         };
         let (rows, total) = self.columns.kpi().counts(by, &filter);
         let engine = self.engine();
@@ -73,7 +79,7 @@ impl App {
             .map(|(key, counts)| KpiGroup {
                 name: match q.by {
                     KpiBy::Grid(_) => engine.grid_name(&key).unwrap_or(&key).to_string(),
-                    KpiBy::Department => key.clone(),
+                    _ => key.clone(),
                 },
                 key,
                 counts,

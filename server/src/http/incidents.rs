@@ -191,6 +191,8 @@ pub struct ListParams {
     due_before: Option<String>,
     supervised: Option<String>,
     assignee: Option<String>,
+    /// `me`: only the incidents the caller reported (an officer's "my reports").
+    reporter: Option<String>,
 }
 
 /// The case filters of a listing: `department`, `overdue` (open and past due now),
@@ -214,7 +216,13 @@ fn case_filters(p: &ListParams, who: &Principal) -> Result<CaseFilters, AppError
         Scope::Categories(_) => who.department.clone(),
         _ => p.department.clone().filter(|d| !d.trim().is_empty()),
     };
+    let mine = match p.reporter.as_deref() {
+        None | Some("") => false,
+        Some("me") => true,
+        Some(other) => return Err(AppError::param("reporter", format!("{other:?} is not me"))),
+    };
     Ok(CaseFilters {
+        mine,
         department,
         due_before,
         supervised: opt_param::<bool>("supervised", &p.supervised)?,
@@ -223,6 +231,7 @@ fn case_filters(p: &ListParams, who: &Principal) -> Result<CaseFilters, AppError
 }
 
 struct CaseFilters {
+    mine: bool,
     department: Option<String>,
     due_before: Option<chrono::DateTime<Utc>>,
     supervised: Option<bool>,
@@ -269,7 +278,7 @@ pub async fn list(
         due_before: cases.due_before,
         supervised: cases.supervised,
         todo: cases.todo,
-        reported_by: (who.role == Role::Reporter).then(|| who.actor.clone()),
+        reported_by: (who.role == Role::Reporter || cases.mine).then(|| who.actor.clone()),
         id: None,
         order_no: None,
     };

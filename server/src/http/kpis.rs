@@ -1,6 +1,6 @@
-//! `GET /api/stats/kpis?by=grid|department&level=&parent=&department=&from=&to=&format=csv`:
+//! `GET /api/stats/kpis?by=grid|department|week|month&level=&parent=&department=&from=&to=&format=csv`:
 //! the loop's KPIs (上报数 … 满意率) per grid of a level (3 by default, under `parent` if
-//! given) or per department, over the cases reported in `[from, to)` (only those dispatched
+//! given), per department, or per week or month of report (trend charts), over the cases reported in `[from, to)` (only those dispatched
 //! to `department` when given), cut to the caller's scope; as JSON, or CSV.
 
 use super::contract::{KpiAnswer, KpiRow};
@@ -80,10 +80,12 @@ pub async fn kpis(
     let by = match p.by.as_deref() {
         None | Some("") | Some("grid") => KpiBy::Grid(level),
         Some("department") => KpiBy::Department,
+        Some("week") => KpiBy::Week,
+        Some("month") => KpiBy::Month,
         Some(other) => {
             return Err(AppError::param(
                 "by",
-                format!("{other:?} is not grid or department"),
+                format!("{other:?} is not grid, department, week or month"),
             ))
         }
     };
@@ -121,6 +123,8 @@ pub async fn kpis(
             by: match by {
                 KpiBy::Grid(_) => "grid".into(),
                 KpiBy::Department => "department".into(),
+                KpiBy::Week => "week".into(),
+                KpiBy::Month => "month".into(),
             },
             level: matches!(by, KpiBy::Grid(_)).then(|| level.number()),
             rows,

@@ -35,10 +35,11 @@ function yearAgo() {
 
 /**
  * Starts the server and resolves once `/api/health` answers with the city loaded.
- * `incidents`: how many synthetic incidents to bulk-load (0 for none); `args`: more flags for
- * `gridd serve`.
+ * `incidents`: how many synthetic incidents to bulk-load (0 for none); `worked`: load them
+ * before the server starts instead, worked through the loop (`gridd work-cases`, as `make
+ * demo` does); `args`: more flags for `gridd serve`.
  */
-export async function startServer({ incidents = 20000, args: extra = [] } = {}) {
+export async function startServer({ incidents = 20000, worked = false, args: extra = [] } = {}) {
   if (!existsSync(GRIDD)) throw new Error(`${GRIDD} is missing: run \`make build\` first`);
   if (!existsSync(join(WEB, 'index.html'))) throw new Error(`${WEB}/index.html is missing: run \`make web\` first`);
   if (!existsSync(join(CITY, 'grids.geojson'))) {
@@ -46,6 +47,22 @@ export async function startServer({ incidents = 20000, args: extra = [] } = {}) 
   }
   const dir = mkdtempSync(join(tmpdir(), 'gridd-browser-'));
   const port = await freePort();
+  const generate = () => {
+    const out = join(dir, 'incidents');
+    execFileSync(
+      GRIDD,
+      ['generate-incidents', '--seed', '7', '--count', String(incidents), '--start', yearAgo(), '--out', out],
+      { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    return join(out, 'incidents.ndjson');
+  };
+  if (worked && incidents > 0) {
+    const db = `sqlite:${join(dir, 'gridd.db')}`;
+    const quiet = { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] };
+    execFileSync(GRIDD, ['import', '--db', db, CITY], quiet);
+    execFileSync(GRIDD, ['import-incidents', '--db', db, generate()], quiet);
+    execFileSync(GRIDD, ['work-cases', '--db', db], quiet);
+  }
   const args = [
     'serve',
     '--db', `sqlite:${join(dir, 'gridd.db')}`,
@@ -94,17 +111,11 @@ export async function startServer({ incidents = 20000, args: extra = [] } = {}) 
   const auth = { Authorization: `Bearer ${token}` };
   const sessions = new Map();
 
-  if (incidents > 0) {
-    const out = join(dir, 'incidents');
-    execFileSync(
-      GRIDD,
-      ['generate-incidents', '--seed', '7', '--count', String(incidents), '--start', yearAgo(), '--out', out],
-      { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+  if (incidents > 0 && !worked) {
     const res = await fetch(`${url}/api/incidents/bulk`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-ndjson', ...auth },
-      body: readFileSync(join(out, 'incidents.ndjson')),
+      body: readFileSync(generate()),
     });
     const body = await res.text();
     if (!res.ok) throw new Error(`bulk load refused (${res.status}): ${body.slice(0, 2000)}`);

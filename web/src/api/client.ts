@@ -28,6 +28,9 @@ import type {
   Case,
   CaseStep,
   DepartmentInfo,
+  KpiAnswer,
+  KpiQuery,
+  WallAnswer,
 } from './types';
 import { misfit, type Shape } from './check';
 import { toLogin } from './session';
@@ -131,6 +134,21 @@ export function filterQuery(f: IncidentFilter): Query {
   };
 }
 
+/** The KPI query as parameters (local days, `to` included, as in `filterQuery`). */
+export function kpiQuery(q: KpiQuery): Query {
+  return {
+    by: q.by,
+    level: q.by === 'grid' ? q.level : undefined,
+    parent: q.parent,
+    ...filterQuery({ from: q.from, to: q.to }),
+  };
+}
+
+/** Where the KPI table downloads as CSV. */
+export function kpiCsvUrl(q: KpiQuery): string {
+  return withQuery('/api/stats/kpis', { ...kpiQuery(q), format: 'csv' });
+}
+
 /** An absolute URL: map tiles are fetched from a web worker, where relative URLs do not resolve. */
 function absolute(path: string): string {
   return new URL(path, window.location.origin).href;
@@ -141,7 +159,8 @@ function absolute(path: string): string {
  * a vector tile 512 px wide, so 64 bins a side keep a cell at 8 px on screen.
  */
 export function densityTilesUrl(f: IncidentFilter, bins = 64): string {
-  return absolute(withQuery('/tiles/density/{z}/{x}/{y}.mvt', { ...filterQuery(f), bins })).replace(
+  const overdue = f.overdue ? 'true' : undefined;
+  return absolute(withQuery('/tiles/density/{z}/{x}/{y}.mvt', { ...filterQuery(f), overdue, bins })).replace(
     /%7B([xyz])%7D/g,
     '{$1}',
   );
@@ -272,6 +291,22 @@ export const api = {
   },
   step(id: number, step: CaseStep): Promise<Case> {
     return request(`/api/incidents/${id}/transitions`, json(step), ['id', 'version', 'actions', 'history']);
+  },
+  /** The incidents the signed-in person reported, newest first. */
+  myReports(signal?: AbortSignal): Promise<IncidentCollection> {
+    return request(withQuery('/api/incidents', { reporter: 'me', limit: 200 }), { signal }, 'FeatureCollection');
+  },
+  /** Open cases filed under a grid (only those past due with `overdue`). */
+  gridCases(grid: string, overdue: boolean, signal?: AbortSignal): Promise<IncidentCollection> {
+    const q = { grid, status: 'open', overdue: overdue ? 'true' : undefined, limit: 200 };
+    return request(withQuery('/api/incidents', q), { signal }, 'FeatureCollection');
+  },
+  kpis(q: KpiQuery, signal?: AbortSignal): Promise<KpiAnswer> {
+    return request(withQuery('/api/stats/kpis', kpiQuery(q)), { signal }, ['by', 'rows', 'total']);
+  },
+  /** The public problem wall (no login needed). */
+  wall(signal?: AbortSignal): Promise<WallAnswer> {
+    return request(withQuery('/api/wall', { limit: 100 }), { signal }, ['problems']);
   },
   departments(): Promise<{ departments: DepartmentInfo[] }> {
     return request('/api/departments', undefined, ['departments']);

@@ -113,7 +113,7 @@ export type KpiRow = { key: string, name: string, counts: Record<string, number>
 
 export type KpiAnswer = { 
 /**
- * `grid` or `department`.
+ * `grid`, `department`, `week` or `month`.
  */
 by: string, level: Level | null, rows: Array<KpiRow>, total: KpiRow, };
 

@@ -10,11 +10,11 @@ export type Session = SessionView;
 
 /** The views each role may open, its landing view first. Roles without a map view get none. */
 const VIEWS: Record<string, ViewName[]> = {
-  admin: ['officer', 'leader', 'planner', 'cases'],
+  admin: ['officer', 'leader', 'planner', 'cases', 'kpis'],
   officer: ['officer', 'cases'],
-  street_leader: ['leader'],
-  community: ['leader'],
-  dispatcher: ['cases', 'leader'],
+  street_leader: ['leader', 'kpis', 'cases'],
+  community: ['leader', 'kpis', 'cases'],
+  dispatcher: ['cases', 'leader', 'kpis'],
   planner: ['planner'],
   department: ['cases'],
   reporter: [],

@@ -4,7 +4,7 @@
  * GeoJSON wrappers around them, request shapes and names the views use.
  * Geometry is GeoJSON in WGS84 longitude/latitude.
  */
-import type { Category, Channel, Crs, StatusFilter } from './codes';
+import type { Category, Channel, Crs, Level, StatusFilter } from './codes';
 
 export type { Feature, FeatureCollection, Geometry, MultiPolygon, Point, Polygon, Position } from './geojson';
 import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon } from './geojson';
@@ -54,6 +54,8 @@ export interface IncidentFilter {
   from?: string;
   /** Last local day included, `YYYY-MM-DD`. */
   to?: string;
+  /** Only open cases past their due time (超期): density tiles only. */
+  overdue?: boolean;
 }
 
 /** `[minLng, minLat, maxLng, maxLat]` */
@@ -75,6 +77,21 @@ export type Draft = import('./generated').DraftView;
 export type Defect = import('./generated').DefectView;
 
 export type Case = import('./generated').CaseView;
+export type KpiAnswer = import('./generated').KpiAnswer;
+export type KpiRow = import('./generated').KpiRow;
+export type WallAnswer = import('./generated').WallAnswer;
+export type WallItem = import('./generated').WallItem;
+/** What the KPIs are grouped by. */
+export type KpiBy = 'grid' | 'department' | 'week' | 'month';
+export interface KpiQuery {
+  by: KpiBy;
+  level?: Level;
+  parent?: string;
+  /** First local day included, `YYYY-MM-DD`. */
+  from?: string;
+  /** Last local day included, `YYYY-MM-DD`. */
+  to?: string;
+}
 export type DepartmentInfo = import('./generated').DepartmentView;
 
 /** A step taken on a case, with the fields some actions need. */

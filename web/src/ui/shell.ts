@@ -7,7 +7,7 @@ import { language, localize, setLanguage } from '../i18n';
 import { logOut, viewsFor, type Session } from '../api/session';
 import { h } from './dom';
 
-export type ViewName = 'officer' | 'leader' | 'planner' | 'cases';
+export type ViewName = 'officer' | 'leader' | 'planner' | 'cases' | 'kpis';
 
 export interface Shell {
   panel: HTMLElement;
@@ -59,7 +59,7 @@ function userMenu(session: Session): HTMLElement {
 
 export function renderShell(root: HTMLElement, view: ViewName, session: Session): Shell {
   const allowed = viewsFor(session.role);
-  const tab = (name: ViewName, key: 'nav.officer' | 'nav.leader' | 'nav.planner' | 'nav.cases') =>
+  const tab = (name: ViewName, key: 'nav.officer' | 'nav.leader' | 'nav.planner' | 'nav.cases' | 'nav.kpis') =>
     h('a', {
       href: `/${name}`,
       class: name === view ? 'tab active' : 'tab',
@@ -84,6 +84,7 @@ export function renderShell(root: HTMLElement, view: ViewName, session: Session)
         allowed.includes('leader') && tab('leader', 'nav.leader'),
         allowed.includes('planner') && tab('planner', 'nav.planner'),
         allowed.includes('cases') && tab('cases', 'nav.cases'),
+        allowed.includes('kpis') && tab('kpis', 'nav.kpis'),
       ),
       userMenu(session),
       languageToggle(),

@@ -57,6 +57,9 @@ pub struct Counts {
     pub overdue: u64,
     /// Working hours from dispatch to response, summed over responses.
     pub handling_hours: f64,
+    /// The same in whole minutes, summed exactly (so any grouping adds up to the same).
+    #[serde(skip)]
+    pub handling_minutes: u64,
     pub evaluated: u64,
     pub satisfied: u64,
 }
@@ -233,7 +236,8 @@ impl Counts {
         self.closed += u64::from(t.closed);
         self.closed_on_time += u64::from(t.closed_on_time);
         self.reworked += u64::from(t.reworked);
-        self.handling_hours += f64::from(t.handling_minutes) / 60.0;
+        self.handling_minutes += u64::from(t.handling_minutes);
+        self.handling_hours = self.handling_minutes as f64 / 60.0;
         let late = t.status.is_open() && t.due_at.is_some_and(|d| d < now);
         self.overdue += u64::from(late);
         self.due += u64::from(late || t.outcome == Some(Outcome::Resolved));
@@ -256,7 +260,8 @@ impl Counts {
         self.closed_on_time += o.closed_on_time;
         self.reworked += o.reworked;
         self.overdue += o.overdue;
-        self.handling_hours += o.handling_hours;
+        self.handling_minutes += o.handling_minutes;
+        self.handling_hours = self.handling_minutes as f64 / 60.0;
         self.evaluated += o.evaluated;
         self.satisfied += o.satisfied;
     }

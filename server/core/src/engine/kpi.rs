@@ -58,6 +58,28 @@ impl<T: std::hash::Hash + Eq + Clone> Interner<T> {
 pub enum GroupBy {
     Grid(Level),
     Department,
+    /// The week (Monday, China Standard Time) a case was reported in: `2026-03-02`.
+    Week,
+    /// The month (China Standard Time) a case was reported in: `2026-03`.
+    Month,
+}
+
+/// The week or month a time (Unix seconds) falls in, China Standard Time, as a sortable key
+/// and its label.
+fn period(by: GroupBy, t: i64) -> Option<(i64, String)> {
+    use chrono::Datelike;
+    let local = chrono::DateTime::from_timestamp(t + 8 * 3600, 0)?.date_naive();
+    let start = match by {
+        GroupBy::Week => {
+            local - chrono::Duration::days(i64::from(local.weekday().num_days_from_monday()))
+        }
+        _ => local.with_day(1)?,
+    };
+    let label = match by {
+        GroupBy::Week => start.format("%Y-%m-%d").to_string(),
+        _ => start.format("%Y-%m").to_string(),
+    };
+    Some((start.and_hms_opt(0, 0, 0)?.and_utc().timestamp(), label))
 }
 
 /// Which cases a query counts: reported in `[from, to)` (Unix seconds), within the caller's
@@ -177,6 +199,65 @@ impl KpiIndex {
         true
     }
 
+    /// The counts per week or month of report, oldest first.
+    fn by_period(
+        &self,
+        by: GroupBy,
+        f: &KpiFilter<'_>,
+        seen: &[bool],
+        department: Option<u32>,
+        only: Option<u32>,
+    ) -> (Vec<(String, Counts)>, Counts) {
+        let (from, to) = (f.from.unwrap_or(i64::MIN), f.to.unwrap_or(i64::MAX));
+        let under_parent: Vec<bool> = self
+            .grids
+            .all
+            .iter()
+            .map(|g| f.parent.is_none_or(|p| g.is_within(p)))
+            .collect();
+        // Periods are computed once per day seen, not once per case.
+        let mut day_period: HashMap<i64, (i64, String)> = HashMap::new();
+        let mut groups: std::collections::BTreeMap<i64, (String, Counts)> = Default::default();
+        for r in &self.rows {
+            if r.reported < from
+                || r.reported >= to
+                || department.is_some_and(|d| r.department != d)
+            {
+                continue;
+            }
+            let visible = match only {
+                Some(d) => r.department == d,
+                None => r.grids.iter().any(|&g| g != NONE && seen[g as usize]),
+            };
+            let placed = f.parent.is_none()
+                || r.grids
+                    .iter()
+                    .any(|&g| g != NONE && under_parent[g as usize]);
+            if !visible || !placed {
+                continue;
+            }
+            let day = (r.reported + 8 * 3600).div_euclid(86_400);
+            let (start, label) = day_period
+                .entry(day)
+                .or_insert_with(|| period(by, r.reported).unwrap_or((0, String::new())))
+                .clone();
+            groups
+                .entry(start)
+                .or_insert_with(|| (label, Counts::default()))
+                .1
+                .add_tally(&r.tally, f.now);
+        }
+        let mut total = Counts::default();
+        let out = groups
+            .into_values()
+            .map(|(label, c)| {
+                total.merge(&c);
+                (label, c)
+            })
+            .collect();
+        (out, total)
+    }
+
     /// The counts per group (grid code or department name) and over all groups.
     pub fn counts(&self, by: GroupBy, f: &KpiFilter<'_>) -> (Vec<(String, Counts)>, Counts) {
         // Per interned grid: seen by the caller; and the group a case filed under it falls in.
@@ -198,6 +279,9 @@ impl KpiIndex {
             GroupBy::Grid(Level::Two) => Some(1),
             GroupBy::Grid(Level::Three) => Some(2),
             GroupBy::Department => None,
+            GroupBy::Week | GroupBy::Month => {
+                return self.by_period(by, f, &seen, department, only);
+            }
         };
         let groups_len = match level {
             Some(_) => self.grids.all.len(),

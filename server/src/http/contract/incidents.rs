@@ -196,7 +196,7 @@ pub struct WallItem {
 /// `GET /api/stats/kpis`: the loop's KPIs per grid or department, and over them all.
 #[derive(Clone, Debug, Serialize, TS)]
 pub struct KpiAnswer {
-    /// `grid` or `department`.
+    /// `grid`, `department`, `week` or `month`.
     pub by: String,
     #[ts(type = "Level | null")]
     pub level: Option<u8>,

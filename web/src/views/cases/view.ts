@@ -22,12 +22,41 @@ export async function casesView(shell: Shell): Promise<void> {
   let message: { kind: 'success' | 'error'; text: string } | null = null;
   let departments: DepartmentInfo[] = [];
 
+  // Which list: what waits on me (待办), what I reported (我的上报), or — from the KPI table —
+  // a grid's open cases (only the overdue ones with `overdue=1`).
+  const params = new URLSearchParams(window.location.search);
+  const grid = params.get('grid');
+  const overdueOnly = params.get('overdue') === '1';
+  type ListMode = 'todo' | 'mine' | 'grid';
+  let mode: ListMode = grid ? 'grid' : params.get('list') === 'mine' ? 'mine' : 'todo';
+  const modes: ListMode[] = grid ? ['grid', 'todo', 'mine'] : ['todo', 'mine'];
+  const modeButtons = modes.map((m) =>
+    h('button', {
+      type: 'button',
+      class: 'seg',
+      'data-list': m,
+      i18n: m === 'grid' ? (overdueOnly ? 'cases.gridOverdue' : 'cases.gridOpen') : m === 'mine' ? 'cases.mine' : 'cases.todo',
+      on: {
+        click: () => {
+          mode = m;
+          void loadList();
+        },
+      },
+    }),
+  );
   const listBox = h('ul', { class: 'case-list', id: 'case-list' });
   const detail = h('section', { class: 'case-detail', id: 'case-detail' });
   const refresh = h('button', { type: 'button', class: 'secondary', id: 'cases-refresh', i18n: 'cases.refresh' });
   fill(
     shell.panel,
-    h('div', { class: 'section' }, h('h2', { i18n: 'cases.title' }), refresh, listBox),
+    h(
+      'div',
+      { class: 'section' },
+      h('h2', { i18n: 'cases.title' }),
+      h('div', { class: 'segmented', role: 'group' }, modeButtons),
+      refresh,
+      listBox,
+    ),
     h('div', { class: 'section' }, detail),
   );
 
@@ -153,8 +182,14 @@ export async function casesView(shell: Shell): Promise<void> {
   }
 
   async function loadList(): Promise<void> {
+    for (const b of modeButtons) {
+      const on = b.dataset.list === mode;
+      b.classList.toggle('active', on);
+      b.setAttribute('aria-pressed', String(on));
+    }
     try {
-      list = (await api.myCases()).features.map((f) => f.properties);
+      const got = mode === 'grid' && grid ? api.gridCases(grid, overdueOnly) : mode === 'mine' ? api.myReports() : api.myCases();
+      list = (await got).features.map((f) => f.properties);
       listError = null;
     } catch (e) {
       listError = errorText(e);

@@ -33,6 +33,7 @@ export function fromParams(params: URLSearchParams): LeaderUrlState {
       channel: readers.oneOf<Channel>(params, 'channel', CHANNELS),
       from: readers.date(params, 'from'),
       to: readers.date(params, 'to'),
+      overdue: params.get('overdue') === 'true' || undefined,
     },
     grid: readers.text(params, 'grid'),
   };
@@ -50,6 +51,7 @@ export function toQuery(s: LeaderUrlState): Record<string, string> {
     channel: s.filter.channel ?? '',
     from: s.filter.from ?? '',
     to: s.filter.to ?? '',
+    overdue: s.filter.overdue ? 'true' : '',
   };
 }
 

@@ -60,6 +60,9 @@ export async function leaderView(shell: Shell): Promise<void> {
   const statusSelect = codeSelect(STATUS_FILTERS, (s) => `status.${s}` as const, 'common.all');
   const channelSelect = codeSelect(CHANNELS, (c) => `channel.${c}` as const, 'common.all');
   const fromInput = h('input', { type: 'date' });
+  // The overdue heat (超期): only open cases past their due time, on the density map.
+  const overdueBox = h('input', { type: 'checkbox', id: 'filter-overdue' });
+  overdueBox.checked = filter.overdue === true;
   const toInput = h('input', { type: 'date' });
   categorySelect.value = filter.category ?? '';
   statusSelect.value = filter.status ?? '';
@@ -104,6 +107,7 @@ export async function leaderView(shell: Shell): Promise<void> {
         field('leader.status', statusSelect, 'filter-status'),
         field('leader.channel', channelSelect, 'filter-channel'),
         field('leader.from', fromInput, 'filter-from'),
+        h('label', { class: 'check', for: 'filter-overdue' }, overdueBox, h('span', { i18n: 'leader.overdue' })),
         field('leader.to', toInput, 'filter-to'),
       ),
       h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', i18n: 'leader.reset', on: { click: () => resetFilters() } })),
@@ -208,6 +212,7 @@ export async function leaderView(shell: Shell): Promise<void> {
     filter.channel = channelSelect.value as Channel | '';
     filter.from = fromInput.value;
     filter.to = toInput.value;
+    filter.overdue = overdueBox.checked || undefined;
     layers.setFilter(level, filter);
     saveUrl();
     void loadStats();
@@ -215,6 +220,7 @@ export async function leaderView(shell: Shell): Promise<void> {
 
   function resetFilters(): void {
     for (const el of [categorySelect, statusSelect, channelSelect, fromInput, toInput]) el.value = '';
+    overdueBox.checked = false;
     applyFilters();
   }
 
@@ -242,7 +248,7 @@ export async function leaderView(shell: Shell): Promise<void> {
     densityEmpty = empty;
     if (changed) renderLegendBox();
   });
-  for (const el of [categorySelect, statusSelect, channelSelect, fromInput, toInput]) {
+  for (const el of [categorySelect, statusSelect, channelSelect, fromInput, toInput, overdueBox]) {
     el.addEventListener('change', applyFilters);
   }
   metricSelect.addEventListener('change', () => {

@@ -227,3 +227,45 @@ fn scope_parent_period_and_department_cut_the_counts() {
     f.only_department = Some("无此部门");
     assert_eq!(idx.counts(GroupBy::Department, &f).0, vec![]);
 }
+
+#[test]
+fn cases_group_by_the_week_and_month_they_were_reported_in_china_time() {
+    let records = cases(2_000);
+    let cal = Deadlines::shipped().calendar;
+    let mut idx = KpiIndex::default();
+    for (id, r) in &records {
+        idx.put(*id, r, &cal);
+    }
+    let (months, total) = idx.counts(GroupBy::Month, &filter(&everyone));
+    let (_, all) = idx.counts(GroupBy::Grid(Level::Three), &filter(&everyone));
+    assert_eq!(total, all, "every case in some month");
+    let labels: Vec<&str> = months.iter().map(|m| m.0.as_str()).collect();
+    let mut sorted = labels.clone();
+    sorted.sort();
+    assert_eq!(labels, sorted, "oldest first");
+    assert!(
+        labels
+            .iter()
+            .all(|l| l.len() == 7 && l.starts_with("2026-")),
+        "{labels:?}"
+    );
+    let (weeks, _) = idx.counts(GroupBy::Week, &filter(&everyone));
+    for (label, _) in &weeks {
+        let d = chrono::NaiveDate::parse_from_str(label, "%Y-%m-%d").unwrap();
+        assert_eq!(
+            chrono::Datelike::weekday(&d),
+            chrono::Weekday::Mon,
+            "{label}"
+        );
+    }
+    // Sunday 23:30 in Beijing is still that week; Monday 00:10 starts the next.
+    let sunday = DateTime::parse_from_rfc3339("2026-11-29T23:30:00+08:00")
+        .unwrap()
+        .timestamp();
+    let monday = DateTime::parse_from_rfc3339("2026-11-30T00:10:00+08:00")
+        .unwrap()
+        .timestamp();
+    assert_eq!(period(GroupBy::Week, sunday).unwrap().1, "2026-11-23");
+    assert_eq!(period(GroupBy::Week, monday).unwrap().1, "2026-11-30");
+    assert_eq!(period(GroupBy::Month, monday).unwrap().1, "2026-11");
+}
