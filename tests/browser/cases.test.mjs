@@ -75,7 +75,22 @@ test('a case goes from the officer through dispatcher and department back to the
   assert.equal(res.status, 201, await res.clone().text());
   const id = (await res.json()).id;
 
-  await step('demo.dispatcher', DESKTOP, id, 'register');
+  // A second report of the same problem a moment later: the dispatcher sees it offered as a
+  // possible duplicate while registering the first.
+  const again = await fetch(`${server.url}/api/incidents`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Cookie: cookie, Origin: server.url },
+    body: JSON.stringify({ lng: at[0], lat: at[1], category: 'e_street_order', description: '又有人占道' }),
+  });
+  assert.equal(again.status, 201);
+  const twin = (await again.json()).id;
+  await step('demo.dispatcher', DESKTOP, id, 'register', async (page) => {
+    const offered = page.locator(`#possible-duplicates button[data-duplicate="${twin}"]`);
+    await offered.waitFor();
+    assert.match(await offered.innerText(), /0 米/);
+    await offered.click();
+    assert.equal(await page.inputValue('#case-duplicate-of'), String(twin));
+  });
   await step('demo.dispatcher', DESKTOP, id, 'dispatch', async (page) => {
     assert.equal(await page.inputValue('#case-department'), '城管执法局', 'the department that takes street order');
   });

@@ -88,7 +88,7 @@ for (const [size, viewport] of [
         await page.waitForURL(new RegExp(`/${view}$`));
         await waitForMapIdle(page);
         const tabs = await page.$$eval('.tabs a', (as) => as.map((a) => a.dataset.view));
-        const offered = { officer: ['officer', 'cases'], leader: ['leader'], planner: ['planner'] }[view];
+        const offered = { officer: ['officer', 'cases'], leader: ['leader', 'cases', 'kpis'], planner: ['planner'] }[view];
         assert.deepEqual(tabs, offered, 'only the role’s own views are offered');
         assert.deepEqual(await offscreenControls(page), []);
 

@@ -68,14 +68,11 @@ pub async fn wall(
             .and_then(|c| engine.compound(c))
             .map(|c| c.name.clone());
         let grid = || {
-            n.grids.level3.as_ref().and_then(|code| {
-                engine
-                    .city()
-                    .grids
-                    .iter()
-                    .find(|g| &g.code == code)
-                    .map(|g| g.name.clone())
-            })
+            n.grids
+                .level3
+                .as_ref()
+                .and_then(|code| engine.grid_name(code.as_str()))
+                .map(String::from)
         };
         problems.push(WallItem {
             id: i.id,

@@ -29,12 +29,13 @@ import type {
   CaseStep,
   DepartmentInfo,
   KpiAnswer,
+  NearbyAnswer,
   KpiQuery,
   WallAnswer,
 } from './types';
 import { misfit, type Shape } from './check';
 import { toLogin } from './session';
-import type { Crs, Level } from './codes';
+import type { Category, Crs, Level } from './codes';
 
 export class ApiError extends Error {
   /** HTTP status, or 0 when the server could not be reached. */
@@ -303,6 +304,11 @@ export const api = {
   },
   kpis(q: KpiQuery, signal?: AbortSignal): Promise<KpiAnswer> {
     return request(withQuery('/api/stats/kpis', kpiQuery(q)), { signal }, ['by', 'rows', 'total']);
+  },
+  /** Open cases of a category within 250 m of a point, nearest first (possible duplicates). */
+  nearby(at: [number, number], category: Category, signal?: AbortSignal): Promise<NearbyAnswer> {
+    const q = { lng: at[0].toFixed(7), lat: at[1].toFixed(7), category };
+    return request(withQuery('/api/incidents/nearby', q), { signal }, ['cases']);
   },
   /** The public problem wall (no login needed). */
   wall(signal?: AbortSignal): Promise<WallAnswer> {

@@ -80,6 +80,8 @@ export type Case = import('./generated').CaseView;
 export type KpiAnswer = import('./generated').KpiAnswer;
 export type KpiRow = import('./generated').KpiRow;
 export type WallAnswer = import('./generated').WallAnswer;
+export type NearbyAnswer = import('./generated').NearbyAnswer;
+export type NearbyCase = import('./generated').NearbyCase;
 export type WallItem = import('./generated').WallItem;
 /** What the KPIs are grouped by. */
 export type KpiBy = 'grid' | 'department' | 'week' | 'month';

@@ -400,4 +400,7 @@ export const en: Record<MessageKey, string> = {
   'wall.loading': 'Loading…',
   'wall.empty': 'No public problems yet.',
   'wall.summary': 'The latest {shown} problems; {done} done.',
+  'cases.nearby': "Open cases of the same category within 250 m (click to fill in the duplicate number):",
+  'cases.noNearby': "No open case of the same category within 250 m.",
+  'cases.nearbyItem': "#{id}, {metres} m, {status}",
 };

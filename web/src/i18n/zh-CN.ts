@@ -402,6 +402,9 @@ export const zhCN = {
   'wall.loading': '正在加载…',
   'wall.empty': '暂无公开的问题。',
   'wall.summary': '最近 {shown} 个问题，其中 {done} 个已办结。',
+  'cases.nearby': "附近 250 米内同类未结案件（点选填入重复案件编号）：",
+  'cases.noNearby': "附近 250 米内没有同类未结案件。",
+  'cases.nearbyItem': "#{id}，{metres} 米，{status}",
 };
 
 export type MessageKey = keyof typeof zhCN;

@@ -124,13 +124,15 @@ pub(super) fn transition(conn: &mut Connection, t: &Transition) -> Result<Transi
     let f = &t.facts;
     let s = &f.state;
     let n = tx
-        .execute(
+        .prepare_cached(
             "UPDATE incidents SET status = ?1, signed = ?2, extension_pending = ?3, outcome = ?4,
                  supervised = ?5, self_handled = ?6, returns = ?7, reworks = ?8, urgency = ?9,
                  department = ?10, dispatched_at = ?11, due_at = ?12, duplicate_of = ?13,
                  satisfaction = ?16, version = version + 1
              WHERE id = ?14 AND version = ?15",
-            params![
+        )
+        .and_then(|mut st| {
+            st.execute(params![
                 s.status.as_str(),
                 s.signed,
                 s.extension_pending,
@@ -147,8 +149,8 @@ pub(super) fn transition(conn: &mut Connection, t: &Transition) -> Result<Transi
                 t.id,
                 t.expected_version,
                 f.satisfaction.map(|s| s.as_str())
-            ],
-        )
+            ])
+        })
         .map_err(failed("the case"))?;
     if n == 0 {
         let current: Option<i64> = tx
@@ -164,10 +166,9 @@ pub(super) fn transition(conn: &mut Connection, t: &Transition) -> Result<Transi
         );
     }
     let e = &t.event;
-    tx.execute(
-        "INSERT INTO incident_events (incident_id, at, actor, action, from_status, to_status, note, due_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
+    tx.prepare_cached("INSERT INTO incident_events (incident_id, at, actor, action, from_status, to_status, note, due_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+        .and_then(|mut st| st.execute(params![
             t.id,
             e.at.timestamp_millis(),
             e.actor,
@@ -176,26 +177,25 @@ pub(super) fn transition(conn: &mut Connection, t: &Transition) -> Result<Transi
             e.to_status.as_str(),
             e.note,
             ms(e.due_at)
-        ],
-    )
+        ]))
     .map_err(failed("the case's history"))?;
-    tx.execute(
-        "INSERT INTO audit (at, actor, kind, object, summary, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
+    tx.prepare_cached("INSERT INTO audit (at, actor, kind, object, summary, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        .and_then(|mut st| st.execute(params![
             e.at.timestamp_millis(),
             e.actor,
             format!("incident.{}", e.action),
             format!("incident {}", t.id),
             format!("{} → {}", e.from_status.as_str(), e.to_status.as_str()),
             t.source
-        ],
-    )
+        ]))
     .map_err(failed("the transition's audit line"))?;
     if let Some((order_no, by)) = &t.hotline {
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO outbox (incident_id, order_no, reported_by, at, action, status, note)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
+        )
+        .and_then(|mut st| {
+            st.execute(params![
                 t.id,
                 order_no,
                 by,
@@ -203,8 +203,8 @@ pub(super) fn transition(conn: &mut Connection, t: &Transition) -> Result<Transi
                 e.action,
                 e.to_status.as_str(),
                 e.note
-            ],
-        )
+            ])
+        })
         .map_err(failed("the hotline outbox"))?;
     }
     tx.commit()

@@ -7,7 +7,7 @@
 import * as maplibregl from 'maplibre-gl';
 import { api } from '../../api/client';
 import { SATISFACTIONS, type Action } from '../../api/codes';
-import type { Case, CaseStep, DepartmentInfo, Incident } from '../../api/types';
+import type { Case, CaseStep, DepartmentInfo, Incident, NearbyCase } from '../../api/types';
 import { actionName, categoryName, formatTime, statusName, t } from '../../i18n';
 import { styleReady } from '../../map/base';
 import { codeSelect, field, fill, h, notice } from '../../ui/dom';
@@ -100,6 +100,43 @@ export async function casesView(shell: Shell): Promise<void> {
   const days = h('input', { type: 'number', min: '1', max: '30', value: '2', id: 'case-days' });
   const duplicateOf = h('input', { type: 'number', min: '1', id: 'case-duplicate-of' });
   const satisfaction = codeSelect(SATISFACTIONS, (s) => `satisfaction.${s}`);
+  // Open cases of the same category within 250 m: what the dispatcher checks before
+  // registering (one click fills the duplicate's number).
+  const duplicatesBox = h('div', { class: 'possible-duplicates', id: 'possible-duplicates' });
+  let nearby: NearbyCase[] = [];
+
+  function renderNearby(): void {
+    const others = nearby.filter((n) => n.id !== open?.id);
+    if (others.length === 0) return fill(duplicatesBox, h('p', { class: 'hint', i18n: 'cases.noNearby' }));
+    fill(
+      duplicatesBox,
+      h('p', { class: 'hint', i18n: 'cases.nearby' }),
+      h(
+        'ul',
+        {},
+        others.map((n) =>
+          h(
+            'li',
+            {},
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'link',
+                'data-duplicate': n.id,
+                on: {
+                  click: () => {
+                    duplicateOf.value = String(n.id);
+                  },
+                },
+              },
+              t('cases.nearbyItem', { id: n.id, metres: Math.round(n.distance_m), status: statusName(n.status) }),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
 
   function extraFields(actions: readonly string[]): HTMLElement[] {
     const out: HTMLElement[] = [field('cases.note', note, 'case-note')];
@@ -113,7 +150,10 @@ export async function casesView(shell: Shell): Promise<void> {
       out.push(field('cases.department', department, 'case-department'));
     }
     if (actions.includes('approve_extension')) out.push(field('cases.days', days, 'case-days'));
-    if (actions.includes('duplicate')) out.push(field('cases.duplicateOf', duplicateOf, 'case-duplicate-of'));
+    if (actions.includes('duplicate')) {
+      out.push(field('cases.duplicateOf', duplicateOf, 'case-duplicate-of'));
+      out.push(duplicatesBox);
+    }
     if (actions.includes('evaluate')) out.push(field('cases.satisfaction', satisfaction, 'case-satisfaction'));
     return out;
   }
@@ -201,6 +241,11 @@ export async function casesView(shell: Shell): Promise<void> {
     message = null;
     try {
       open = await api.case(id);
+      nearby = [];
+      if (open.actions.includes('duplicate')) {
+        nearby = (await api.nearby(open.wgs84, open.category).catch(() => ({ cases: [] }))).cases;
+      }
+      renderNearby();
       marker.setLngLat(open.wgs84).addTo(map);
       map.jumpTo({ center: open.wgs84, zoom: Math.max(map.getZoom(), 16) });
     } catch (e) {
