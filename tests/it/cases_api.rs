@@ -518,10 +518,31 @@ async fn case_lists_filter_by_department_due_time_supervision_whose_turn_it_is_a
         .send("dispatch", "GET", "/api/incidents?assignee=you", None)
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    // 即将超期: an environment case (4 working hours) is due soon once dispatched; a street
+    // order case (1 working day) is not yet.
+    let soon = l.report("officer.a", MINE, "e_environment").await;
+    l.ok("dispatch", soon, "register", json!({})).await;
+    let c = l.ok("dispatch", soon, "dispatch", json!({})).await;
+    assert_eq!(
+        (c["due_soon"].as_bool(), c["overdue"].as_bool()),
+        (Some(true), Some(false))
+    );
+    assert_eq!(list("dispatch", "due_soon=true").await, [soon]);
+    let (_, c) = l.case("dispatch", handled).await;
+    assert_eq!(c["due_soon"], false, "{c}");
+    let (s, v) = l
+        .send(
+            "dispatch",
+            "GET",
+            "/api/incidents?due_soon=true&overdue=true",
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
     // 我的上报: what the caller reported, whatever its state; nobody else's.
     assert_eq!(
         list("officer.a", "reporter=me").await,
-        [waiting, handled, checked]
+        [waiting, handled, checked, soon]
     );
     assert!(list("dispatch", "reporter=me").await.is_empty());
     let (s, v) = l

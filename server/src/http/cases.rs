@@ -28,6 +28,12 @@ fn case_view(state: &App, case: &Case, who: &Principal, history: Vec<CaseEventVi
         dispatched_at: f.dispatched_at.map(|t| t.to_rfc3339()),
         due_at: f.due_at.map(|t| t.to_rfc3339()),
         overdue: crate::domain::case::is_overdue(f.state.status, f.due_at, now),
+        due_soon: crate::domain::case::is_due_soon(
+            f.state.status,
+            f.due_at,
+            now,
+            &state.deadlines().calendar,
+        ),
         signed: f.state.signed,
         extension_pending: f.state.extension_pending,
         outcome: f.state.outcome_str().map(String::from),

@@ -189,6 +189,8 @@ pub struct ListParams {
     department: Option<String>,
     overdue: Option<String>,
     due_before: Option<String>,
+    /// `true`: 即将超期 — open cases due within the next 4 working hours, not yet overdue.
+    due_soon: Option<String>,
     supervised: Option<String>,
     assignee: Option<String>,
     /// `me`: only the incidents the caller reported (an officer's "my reports").
@@ -196,11 +198,30 @@ pub struct ListParams {
 }
 
 /// The case filters of a listing: `department`, `overdue` (open and past due now),
-/// `due_before`, `supervised` and `assignee=me` (what waits on the caller's next step).
-fn case_filters(p: &ListParams, who: &Principal) -> Result<CaseFilters, AppError> {
-    let due_before = match opt_param::<bool>("overdue", &p.overdue)? {
-        Some(true) => Some(Utc::now()),
-        _ => time("due_before", &p.due_before)?,
+/// `due_soon` (open and due within 4 working hours), `due_before`, `supervised`,
+/// `assignee=me` (what waits on the caller's next step) and `reporter=me`.
+fn case_filters(
+    p: &ListParams,
+    who: &Principal,
+    calendar: &crate::domain::calendar::WorkCalendar,
+) -> Result<CaseFilters, AppError> {
+    let now = Utc::now();
+    let soon = opt_param::<bool>("due_soon", &p.due_soon)? == Some(true);
+    let (due_after, due_before) = match opt_param::<bool>("overdue", &p.overdue)? {
+        Some(true) if soon => {
+            return Err(AppError::param(
+                "due_soon",
+                "a case is either overdue or due soon: ask for one of them",
+            ))
+        }
+        Some(true) => (None, Some(now)),
+        _ if soon => {
+            let limit = crate::domain::calendar::Limit::WorkingHours(
+                crate::domain::case::DUE_SOON_WORKING_HOURS,
+            );
+            (Some(now), Some(calendar.due(now, limit)))
+        }
+        _ => (None, time("due_before", &p.due_before)?),
     };
     let todo = match p.assignee.as_deref() {
         None | Some("") => None,
@@ -223,6 +244,7 @@ fn case_filters(p: &ListParams, who: &Principal) -> Result<CaseFilters, AppError
     };
     Ok(CaseFilters {
         mine,
+        due_after,
         department,
         due_before,
         supervised: opt_param::<bool>("supervised", &p.supervised)?,
@@ -232,6 +254,7 @@ fn case_filters(p: &ListParams, who: &Principal) -> Result<CaseFilters, AppError
 
 struct CaseFilters {
     mine: bool,
+    due_after: Option<chrono::DateTime<Utc>>,
     department: Option<String>,
     due_before: Option<chrono::DateTime<Utc>>,
     supervised: Option<bool>,
@@ -251,7 +274,7 @@ pub async fn list(
             format!("{l} is outside 1..={}", crate::store::MAX_INCIDENT_LIMIT),
         ));
     }
-    let cases = case_filters(&p, &who)?;
+    let cases = case_filters(&p, &who, &state.deadlines().calendar)?;
     let q = IncidentQuery {
         grid: opt_param::<GridCode>("grid", &p.grid)?,
         category: opt_param::<Category>("category", &p.category)?,
@@ -276,6 +299,7 @@ pub async fn list(
         },
         department: cases.department,
         due_before: cases.due_before,
+        due_after: cases.due_after,
         supervised: cases.supervised,
         todo: cases.todo,
         reported_by: (who.role == Role::Reporter || cases.mine).then(|| who.actor.clone()),

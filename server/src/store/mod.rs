@@ -149,6 +149,8 @@ pub struct IncidentQuery {
     pub department: Option<String>,
     /// Only open cases whose due time is before this instant (超期 when it is now).
     pub due_before: Option<DateTime<Utc>>,
+    /// Only cases whose due time is at or after this instant (with `due_before`: 即将超期).
+    pub due_after: Option<DateTime<Utc>>,
     /// Only cases under supervision (督办), or only those not.
     pub supervised: Option<bool>,
     /// Only the cases waiting on someone's next step.

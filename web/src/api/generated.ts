@@ -43,7 +43,11 @@ urgency: string, department: string | null, dispatched_at: string | null, due_at
 /**
  * Open and past its due time.
  */
-overdue: boolean, signed: boolean, extension_pending: boolean, 
+overdue: boolean, 
+/**
+ * 即将超期: open and due within the next 4 working hours.
+ */
+due_soon: boolean, signed: boolean, extension_pending: boolean, 
 /**
  * `resolved`, `rejected` or `duplicate` once closed.
  */

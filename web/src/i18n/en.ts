@@ -403,4 +403,5 @@ export const en: Record<MessageKey, string> = {
   'cases.nearby': "Open cases of the same category within 250 m (click to fill in the duplicate number):",
   'cases.noNearby': "No open case of the same category within 250 m.",
   'cases.nearbyItem': "#{id}, {metres} m, {status}",
+  'cases.dueSoon': 'Due soon',
 };

@@ -405,6 +405,7 @@ export const zhCN = {
   'cases.nearby': "附近 250 米内同类未结案件（点选填入重复案件编号）：",
   'cases.noNearby': "附近 250 米内没有同类未结案件。",
   'cases.nearbyItem': "#{id}，{metres} 米，{status}",
+  'cases.dueSoon': '即将超期',
 };
 
 export type MessageKey = keyof typeof zhCN;

@@ -115,6 +115,27 @@ pub fn is_overdue(
     status.is_open() && due_at.is_some_and(|d| d < now)
 }
 
+/// Working hours before its due time within which an open case is 即将超期 (due soon).
+pub const DUE_SOON_WORKING_HOURS: u32 = 4;
+
+/// 即将超期: open, not yet past due, and due within [`DUE_SOON_WORKING_HOURS`] working
+/// hours of `now` on `calendar`.
+pub fn is_due_soon(
+    status: IncidentStatus,
+    due_at: Option<chrono::DateTime<chrono::Utc>>,
+    now: chrono::DateTime<chrono::Utc>,
+    calendar: &super::calendar::WorkCalendar,
+) -> bool {
+    status.is_open()
+        && due_at.is_some_and(|d| {
+            d >= now
+                && d <= calendar.due(
+                    now,
+                    super::calendar::Limit::WorkingHours(DUE_SOON_WORKING_HOURS),
+                )
+        })
+}
+
 /// How the reporter or the 12345 return call (回访) rated a closed case.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -96,6 +96,8 @@ pub struct CaseView {
     pub due_at: Option<String>,
     /// Open and past its due time.
     pub overdue: bool,
+    /// 即将超期: open and due within the next 4 working hours.
+    pub due_soon: bool,
     pub signed: bool,
     pub extension_pending: bool,
     /// `resolved`, `rejected` or `duplicate` once closed.

@@ -380,6 +380,9 @@ pub(super) async fn incidents(client: &Client, q: &IncidentQuery) -> Result<Vec<
             vec![Box::new(t)],
         );
     }
+    if let Some(t) = q.due_after {
+        w.push("due_at >= {}", vec![Box::new(t)]);
+    }
     if let Some(s) = q.supervised {
         w.push("supervised = {}", vec![Box::new(s)]);
     }

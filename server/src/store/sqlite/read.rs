@@ -402,6 +402,9 @@ pub(super) fn incidents(conn: &Connection, q: &IncidentQuery) -> Result<Vec<Inci
             [Value::Integer(millis(t))],
         );
     }
+    if let Some(t) = &q.due_after {
+        w.push("due_at >= ?", [Value::Integer(millis(t))]);
+    }
     if let Some(s) = q.supervised {
         w.push("supervised = ?", [Value::Integer(i64::from(s))]);
     }

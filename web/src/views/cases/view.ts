@@ -183,6 +183,7 @@ export async function casesView(shell: Shell): Promise<void> {
           {},
           c.due_at ? formatTime(c.due_at) : '—',
           c.overdue ? h('span', { class: 'badge badge-danger' }, t('cases.overdue')) : null,
+          c.due_soon ? h('span', { class: 'badge badge-warning', id: 'case-due-soon' }, t('cases.dueSoon')) : null,
           c.supervised ? h('span', { class: 'badge' }, t('cases.supervised')) : null,
         ),
       ),

@@ -166,3 +166,23 @@ fn only_the_dispatcher_registers_and_only_the_officer_verifies() {
     assert!(!Action::VerifyPass.roles().contains(&Role::Department));
     assert!(Action::ALL.iter().all(|a| a.roles().contains(&Role::Admin)));
 }
+
+#[test]
+fn a_case_is_due_soon_within_four_working_hours_of_its_due_time_counting_office_hours_only() {
+    let t = |s: &str| {
+        chrono::DateTime::parse_from_rfc3339(&format!("{s}:00+08:00"))
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+    };
+    let cal = crate::domain::calendar::shipped();
+    let due = Some(t("2026-12-07T10:00")); // a Monday
+    let open = IncidentStatus::Handling;
+    // Friday 16:00: 1.5 office hours left on Friday and 1.5 on Monday morning.
+    assert!(is_due_soon(open, due, t("2026-12-04T16:00"), &cal));
+    // Friday 09:00: a whole Friday (7 hours) still to go.
+    assert!(!is_due_soon(open, due, t("2026-12-04T09:00"), &cal));
+    // Past due is overdue, not due soon; a closed case is neither.
+    assert!(!is_due_soon(open, due, t("2026-12-07T10:30"), &cal));
+    assert!(!is_due_soon(IncidentStatus::Closed, due, t("2026-12-04T16:00"), &cal));
+    assert!(!is_due_soon(open, None, t("2026-12-04T16:00"), &cal));
+}
