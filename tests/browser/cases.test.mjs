@@ -90,6 +90,8 @@ test('a case goes from the officer through dispatcher and department back to the
     assert.match(await offered.innerText(), /0 米/);
     await offered.click();
     assert.equal(await page.inputValue('#case-duplicate-of'), String(twin));
+    // …and as a grey pin on the map beside the case's own.
+    await page.locator(`.maplibregl-marker[data-duplicate="${twin}"]`).waitFor();
   });
   await step('demo.dispatcher', DESKTOP, id, 'dispatch', async (page) => {
     assert.equal(await page.inputValue('#case-department'), '城管执法局', 'the department that takes street order');

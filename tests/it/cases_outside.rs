@@ -88,6 +88,13 @@ async fn a_report_near_an_open_case_of_its_category_is_offered_as_a_possible_dup
     assert_eq!(dups[0]["id"].as_i64(), Some(first));
     let d = dups[0]["distance_m"].as_f64().unwrap();
     assert!((d - 100.0).abs() < 0.5, "{d}");
+    // Where it is, for a pin on the dispatcher's map: the first report's point.
+    let at = &dups[0]["wgs84"];
+    assert!(
+        (at[0].as_f64().unwrap() - MINE.0).abs() < 1e-6
+            && (at[1].as_f64().unwrap() - MINE.1).abs() < 1e-6,
+        "{at}"
+    );
     let second = v["id"].as_i64().unwrap();
     let (s, v) = l
         .send(

@@ -53,6 +53,8 @@ pub struct Nearby {
     pub distance_m: f64,
     pub status: crate::domain::IncidentStatus,
     pub category: Category,
+    /// WGS84.
+    pub at: [f64; 2],
 }
 
 /// Longest extension granted at once, in working days.
@@ -185,12 +187,13 @@ impl App {
             .read()
             .near(at.lng(), at.lat(), NEARBY_M, &filter)
             .into_iter()
-            .filter(|(id, _, _)| Some(*id) != except)
-            .map(|(id, distance_m, status)| Nearby {
-                id,
-                distance_m,
-                status,
+            .filter(|n| Some(n.id) != except)
+            .map(|n| Nearby {
+                id: n.id,
+                distance_m: n.distance_m,
+                status: n.status,
                 category,
+                at: n.at,
             })
             .collect();
         near.truncate(NEARBY_MAX);

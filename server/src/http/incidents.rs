@@ -59,6 +59,7 @@ pub fn nearby_views(near: &[crate::app::cases::Nearby]) -> Vec<NearbyCase> {
             distance_m: (n.distance_m * 10.0).round() / 10.0,
             status: n.status,
             category: n.category,
+            wgs84: n.at.map(|v| (v * 1e7).round() / 1e7),
         })
         .collect()
 }

@@ -109,7 +109,11 @@ export type LimitView = { category: Category, urgency: 'urgent' | 'normal', unit
  */
 is_default: boolean, };
 
-export type NearbyCase = { id: number, distance_m: number, status: Status, category: Category, };
+export type NearbyCase = { id: number, distance_m: number, status: Status, category: Category, 
+/**
+ * Where it is, WGS84 `[lng, lat]` (1e-7°).
+ */
+wgs84: Position, };
 
 export type NearbyAnswer = { cases: Array<NearbyCase>, };
 

@@ -83,6 +83,16 @@ pub use crate::spatial::mercator::{mercator, unmercator};
 
 const SCALE: f64 = 4_294_967_296.0; // 2^32
 
+/// An incident near a point ([`Heat::near`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Near {
+    pub id: i64,
+    pub distance_m: f64,
+    pub status: IncidentStatus,
+    /// Where it is (WGS84, to the index's ~1 cm resolution).
+    pub at: [f64; 2],
+}
+
 fn quantise(v: f64) -> u32 {
     (v * SCALE).clamp(0.0, SCALE - 1.0) as u32
 }
@@ -390,16 +400,10 @@ impl Heat {
             .filter(move |e| f.keeps(e) && Heat::in_mask(&mask, e))
     }
 
-    /// Stored incidents kept by `f` within `radius_m` metres of (lng, lat), nearest first:
-    /// `(id, distance in metres, status)`. Looks only at the zoom-16 tiles the circle's box
+    /// Stored incidents kept by `f` within `radius_m` metres of (lng, lat), nearest first.
+    /// Looks only at the zoom-16 tiles the circle's box
     /// touches (each about 500 m wide here), so it costs microseconds at any store size.
-    pub fn near(
-        &self,
-        lng: f64,
-        lat: f64,
-        radius_m: f64,
-        f: &Filter,
-    ) -> Vec<(i64, f64, IncidentStatus)> {
+    pub fn near(&self, lng: f64, lat: f64, radius_m: f64, f: &Filter) -> Vec<Near> {
         use crate::spatial::measure::M_PER_DEG;
         const Z: u8 = 16;
         let dlat = radius_m / M_PER_DEG;
@@ -422,7 +426,16 @@ impl Heat {
             }
             let d = (f64::from(e.qx) + 0.5 - qcx).hypot(f64::from(e.qy) + 0.5 - qcy) * m_per_unit;
             if d <= radius_m {
-                out.push((e.id, d, IncidentStatus::ALL[usize::from(e.status)]));
+                let (lng, lat) = crate::spatial::mercator::unmercator(
+                    (f64::from(e.qx) + 0.5) / SCALE,
+                    (f64::from(e.qy) + 0.5) / SCALE,
+                );
+                out.push(Near {
+                    id: e.id,
+                    distance_m: d,
+                    status: IncidentStatus::ALL[usize::from(e.status)],
+                    at: [lng, lat],
+                });
             }
         };
         let cell = |v: f64| (v * n).floor().clamp(0.0, n - 1.0) as u32;
@@ -442,7 +455,7 @@ impl Heat {
                 }
             }
         }
-        out.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        out.sort_by(|a, b| a.distance_m.total_cmp(&b.distance_m).then(a.id.cmp(&b.id)));
         out
     }
 

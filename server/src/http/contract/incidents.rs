@@ -52,6 +52,9 @@ pub struct NearbyCase {
     pub status: IncidentStatus,
     #[ts(type = "Category")]
     pub category: Category,
+    /// Where it is, WGS84 `[lng, lat]` (1e-7°).
+    #[ts(type = "Position")]
+    pub wgs84: [f64; 2],
 }
 
 /// `GET /api/incidents/nearby`.

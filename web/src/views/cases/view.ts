@@ -105,8 +105,18 @@ export async function casesView(shell: Shell): Promise<void> {
   const duplicatesBox = h('div', { class: 'possible-duplicates', id: 'possible-duplicates' });
   let nearby: NearbyCase[] = [];
 
+  /** Grey pins for the possible duplicates, numbered, beside the red pin of the open case. */
+  let nearbyMarkers: maplibregl.Marker[] = [];
   function renderNearby(): void {
     const others = nearby.filter((n) => n.id !== open?.id);
+    for (const m of nearbyMarkers) m.remove();
+    nearbyMarkers = others.map((n) =>
+      new maplibregl.Marker({ color: '#718096', scale: 0.8 })
+        .setLngLat(n.wgs84 as [number, number])
+        .setPopup(new maplibregl.Popup({ offset: 20 }).setText(`#${n.id}`))
+        .addTo(map),
+    );
+    for (const [i, m] of nearbyMarkers.entries()) m.getElement().dataset.duplicate = String(others[i].id);
     if (others.length === 0) return fill(duplicatesBox, h('p', { class: 'hint', i18n: 'cases.noNearby' }));
     fill(
       duplicatesBox,

@@ -183,6 +183,11 @@ fn a_case_is_due_soon_within_four_working_hours_of_its_due_time_counting_office_
     assert!(!is_due_soon(open, due, t("2026-12-04T09:00"), &cal));
     // Past due is overdue, not due soon; a closed case is neither.
     assert!(!is_due_soon(open, due, t("2026-12-07T10:30"), &cal));
-    assert!(!is_due_soon(IncidentStatus::Closed, due, t("2026-12-04T16:00"), &cal));
+    assert!(!is_due_soon(
+        IncidentStatus::Closed,
+        due,
+        t("2026-12-04T16:00"),
+        &cal
+    ));
     assert!(!is_due_soon(open, None, t("2026-12-04T16:00"), &cal));
 }

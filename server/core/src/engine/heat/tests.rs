@@ -437,7 +437,7 @@ fn near_finds_the_kept_incidents_within_the_radius_nearest_first() {
     let near: Vec<(i64, i64)> = heat
         .near(at.0, at.1, 250.0, &f)
         .iter()
-        .map(|(id, d, _)| (*id, d.round() as i64))
+        .map(|n| (n.id, n.distance_m.round() as i64))
         .collect();
     assert_eq!(
         near,
@@ -451,7 +451,7 @@ fn near_finds_the_kept_incidents_within_the_radius_nearest_first() {
     let again: Vec<(i64, i64)> = fresh
         .near(at.0, at.1, 250.0, &f)
         .iter()
-        .map(|(id, d, _)| (*id, d.round() as i64))
+        .map(|n| (n.id, n.distance_m.round() as i64))
         .collect();
     assert_eq!(again, near);
 }
