@@ -404,4 +404,6 @@ export const en: Record<MessageKey, string> = {
   'cases.noNearby': "No open case of the same category within 250 m.",
   'cases.nearbyItem': "#{id}, {metres} m, {status}",
   'cases.dueSoon': 'Due soon',
+  'cases.emptyMine': 'You have not reported anything yet.',
+  'cases.emptyGrid': 'This grid has no open case of that kind.',
 };

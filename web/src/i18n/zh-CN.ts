@@ -406,6 +406,8 @@ export const zhCN = {
   'cases.noNearby': "附近 250 米内没有同类未结案件。",
   'cases.nearbyItem': "#{id}，{metres} 米，{status}",
   'cases.dueSoon': '即将超期',
+  'cases.emptyMine': '您还没有上报过事件。',
+  'cases.emptyGrid': '该网格没有符合条件的未结案件。',
 };
 
 export type MessageKey = keyof typeof zhCN;

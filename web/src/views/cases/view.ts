@@ -69,7 +69,8 @@ export async function casesView(shell: Shell): Promise<void> {
       return;
     }
     if (list.length === 0) {
-      fill(listBox, h('li', {}, notice('empty', t('cases.empty'))));
+      const empty = mode === 'mine' ? 'cases.emptyMine' : mode === 'grid' ? 'cases.emptyGrid' : 'cases.empty';
+      fill(listBox, h('li', {}, notice('empty', t(empty))));
       return;
     }
     fill(

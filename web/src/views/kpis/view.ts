@@ -12,6 +12,7 @@ import { Latest } from '../../lib/latest';
 import { pageParams, readers, saveToUrl } from '../../lib/url';
 import { styleReady } from '../../map/base';
 import { addDensity } from '../../map/density';
+import { bboxOf, bboxPad } from '../../map/geometry';
 import { field, fill, h, notice } from '../../ui/dom';
 import type { Shell } from '../../ui/shell';
 import { errorText, MapStatus, startMap } from '../common';
@@ -170,4 +171,11 @@ export async function kpisView(shell: Shell): Promise<void> {
   void loadTrends();
   await styleReady(map);
   addDensity(map, { overdue: true });
+  // A street's or community's own grids, not the whole county: the map opens on them.
+  const grids = await api.grids(3).catch(() => null);
+  const box = grids && grids.features.length < SCOPE_MAX ? bboxOf(grids.features.map((g) => g.geometry)) : null;
+  if (box) map.fitBounds(bboxPad(box, 0.05), { animate: false });
 }
+
+/** Fewer level-3 grids than this in the caller's scope (a street, a community): the map fits them. */
+const SCOPE_MAX = 300;
