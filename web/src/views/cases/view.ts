@@ -113,7 +113,7 @@ export async function casesView(shell: Shell): Promise<void> {
     for (const m of nearbyMarkers) m.remove();
     nearbyMarkers = others.map((n) =>
       new maplibregl.Marker({ color: '#718096', scale: 0.8 })
-        .setLngLat(n.wgs84 as [number, number])
+        .setLngLat(n.wgs84)
         .setPopup(new maplibregl.Popup({ offset: 20 }).setText(`#${n.id}`))
         .addTo(map),
     );
