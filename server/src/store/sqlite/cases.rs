@@ -9,7 +9,8 @@ use super::super::{Result, StoreError};
 use super::versions::{db, time};
 use super::write::failed;
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, TransactionBehavior};
 
 fn ms(t: Option<DateTime<Utc>>) -> Option<i64> {
     t.map(|t| t.timestamp_millis())
@@ -117,39 +118,70 @@ pub(super) fn case_facts(conn: &Connection, id: i64) -> Result<Option<CaseFacts>
     }))
 }
 
+/// The columns a case's facts set, as `?1`…`?14` in this order.
+pub(super) const SET_FACTS: &str =
+    "status = ?1, signed = ?2, extension_pending = ?3, outcome = ?4, supervised = ?5,
+     self_handled = ?6, returns = ?7, reworks = ?8, urgency = ?9, department = ?10,
+     dispatched_at = ?11, due_at = ?12, duplicate_of = ?13, satisfaction = ?14";
+
+/// The values of [`SET_FACTS`], then `more`.
+pub(super) fn facts_values(f: &CaseFacts, more: [i64; 2]) -> Vec<Value> {
+    let s = &f.state;
+    let text = |v: Option<&str>| v.map_or(Value::Null, |v| Value::Text(v.to_string()));
+    let int = |v: Option<i64>| v.map_or(Value::Null, Value::Integer);
+    let mut out = vec![
+        Value::Text(s.status.as_str().to_string()),
+        Value::Integer(i64::from(s.signed)),
+        Value::Integer(i64::from(s.extension_pending)),
+        text(s.outcome_str()),
+        Value::Integer(i64::from(s.supervised)),
+        Value::Integer(i64::from(s.self_handled)),
+        Value::Integer(i64::from(s.returns)),
+        Value::Integer(i64::from(s.reworks)),
+        Value::Text(f.urgency.as_str().to_string()),
+        text(f.department.as_deref()),
+        int(ms(f.dispatched_at)),
+        int(ms(f.due_at)),
+        int(f.duplicate_of),
+        text(f.satisfaction.map(|s| s.as_str())),
+    ];
+    out.extend(more.map(Value::Integer));
+    out
+}
+
+/// Appends one line to a case's history.
+pub(super) fn insert_event(conn: &Connection, id: i64, e: &CaseEvent) -> rusqlite::Result<usize> {
+    conn.prepare_cached(
+        "INSERT INTO incident_events
+             (incident_id, at, actor, action, from_status, to_status, note, due_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        id,
+        e.at.timestamp_millis(),
+        e.actor,
+        e.action,
+        e.from_status.as_str(),
+        e.to_status.as_str(),
+        e.note,
+        ms(e.due_at)
+    ])
+}
+
 pub(super) fn transition(conn: &mut Connection, t: &Transition) -> Result<TransitionSave> {
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(|e| StoreError::db("starting a transition", e))?;
-    let f = &t.facts;
-    let s = &f.state;
+    let sql = format!(
+        "UPDATE incidents SET {SET_FACTS}, version = version + 1 WHERE id = ?15 AND version = ?16"
+    );
     let n = tx
-        .prepare_cached(
-            "UPDATE incidents SET status = ?1, signed = ?2, extension_pending = ?3, outcome = ?4,
-                 supervised = ?5, self_handled = ?6, returns = ?7, reworks = ?8, urgency = ?9,
-                 department = ?10, dispatched_at = ?11, due_at = ?12, duplicate_of = ?13,
-                 satisfaction = ?16, version = version + 1
-             WHERE id = ?14 AND version = ?15",
-        )
+        .prepare_cached(&sql)
         .and_then(|mut st| {
-            st.execute(params![
-                s.status.as_str(),
-                s.signed,
-                s.extension_pending,
-                s.outcome_str(),
-                s.supervised,
-                s.self_handled,
-                s.returns,
-                s.reworks,
-                f.urgency.as_str(),
-                f.department,
-                ms(f.dispatched_at),
-                ms(f.due_at),
-                f.duplicate_of,
-                t.id,
-                t.expected_version,
-                f.satisfaction.map(|s| s.as_str())
-            ])
+            st.execute(params_from_iter(facts_values(
+                &t.facts,
+                [t.id, t.expected_version],
+            )))
         })
         .map_err(failed("the case"))?;
     if n == 0 {
@@ -166,19 +198,7 @@ pub(super) fn transition(conn: &mut Connection, t: &Transition) -> Result<Transi
         );
     }
     let e = &t.event;
-    tx.prepare_cached("INSERT INTO incident_events (incident_id, at, actor, action, from_status, to_status, note, due_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
-        .and_then(|mut st| st.execute(params![
-            t.id,
-            e.at.timestamp_millis(),
-            e.actor,
-            e.action,
-            e.from_status.as_str(),
-            e.to_status.as_str(),
-            e.note,
-            ms(e.due_at)
-        ]))
-    .map_err(failed("the case's history"))?;
+    insert_event(&tx, t.id, e).map_err(failed("the case's history"))?;
     tx.prepare_cached("INSERT INTO audit (at, actor, kind, object, summary, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
         .and_then(|mut st| st.execute(params![
             e.at.timestamp_millis(),
