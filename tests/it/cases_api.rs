@@ -539,6 +539,21 @@ async fn case_lists_filter_by_department_due_time_supervision_whose_turn_it_is_a
         )
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    // By the boundaries in force now: the officer's own grid lists its cases; another
+    // officer's grid is none of theirs (404), whichever boundaries are asked for.
+    assert_eq!(
+        list("officer.a", "grid=610581001001001&boundaries=current").await,
+        [waiting, handled, checked, soon]
+    );
+    let (s, v) = l
+        .send(
+            "officer.a",
+            "GET",
+            "/api/incidents?grid=610581001002002&boundaries=current",
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
     // 我的上报: what the caller reported, whatever its state; nobody else's.
     assert_eq!(
         list("officer.a", "reporter=me").await,

@@ -167,6 +167,42 @@ async fn a_draft_changes_nothing_live_until_published_and_then_a_new_version_is_
     assert_ne!(current, code);
     assert!(parts.iter().any(|p| p["properties"]["code"] == current));
 
+    // The officer of the new grid lists it by the boundaries in force now; by report-time
+    // boundaries the new grid holds nothing yet, and the retired grid is no grid now.
+    let ids = |v: &Value| -> Vec<Value> {
+        v["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["properties"]["id"].clone())
+            .collect()
+    };
+    let (s, now_list) = get(
+        &r,
+        &format!("/api/incidents?grid={current}&boundaries=current&status=open"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{now_list}");
+    assert!(ids(&now_list).contains(&reported["id"]), "{now_list}");
+    let (_, then_list) = get(&r, &format!("/api/incidents?grid={current}")).await;
+    assert!(!ids(&then_list).contains(&reported["id"]));
+    for (uri, status) in [
+        (
+            format!("/api/incidents?grid={code}&boundaries=current"),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "/api/incidents?boundaries=current".to_string(),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            format!("/api/incidents?grid={current}&boundaries=later"),
+            StatusCode::BAD_REQUEST,
+        ),
+    ] {
+        assert_eq!(get(&r, &uri).await.0, status, "{uri}");
+    }
+
     // Statistics count it under the grid in force now, or under its report-time grid.
     let (_, now_rows) = get(&r, "/api/stats/grids?level=3").await;
     let row = |rows: &Value, c: &str| {

@@ -196,6 +196,28 @@ pub struct ListParams {
     assignee: Option<String>,
     /// `me`: only the incidents the caller reported (an officer's "my reports").
     reporter: Option<String>,
+    /// With `grid`: `current` lists the incidents inside the grid as it is drawn now (after a
+    /// publish, an officer of a new grid sees its open incidents); `report` (the default)
+    /// those filed under it when reported.
+    boundaries: Option<String>,
+}
+
+/// The grid `code` as drawn now, for `boundaries=current`: its bounding box, and a test
+/// of whether a point lies in it now.
+fn current_grid(engine: &crate::engine::Engine, code: &GridCode) -> Result<Bbox, AppError> {
+    use geo::BoundingRect;
+    let g = engine
+        .city()
+        .grids
+        .iter()
+        .find(|g| &g.code == code)
+        .ok_or_else(|| AppError::NotFound(format!("no grid {code} in force")))?;
+    let r = g
+        .geometry
+        .bounding_rect()
+        .ok_or_else(|| AppError::Internal(format!("grid {code} has no extent")))?;
+    Bbox::new(r.min().x, r.min().y, r.max().x, r.max().y)
+        .map_err(|e| AppError::Internal(format!("grid {code}: {e}")))
 }
 
 /// The case filters of a listing: `department`, `overdue` (open and past due now),
@@ -276,20 +298,50 @@ pub async fn list(
         ));
     }
     let cases = case_filters(&p, &who, &state.deadlines().calendar)?;
+    let grid = opt_param::<GridCode>("grid", &p.grid)?;
+    let current = match p.boundaries.as_deref() {
+        None | Some("") | Some("report") => None,
+        Some("current") => match &grid {
+            Some(g) => {
+                // Seen by the grid in force, not by where the incidents were filed.
+                who.must_see(g, &format!("no grid {g}"))?;
+                Some(g.clone())
+            }
+            None => return Err(AppError::param("boundaries", "current needs a grid")),
+        },
+        Some(other) => {
+            return Err(AppError::param(
+                "boundaries",
+                format!("{other:?} is not report or current"),
+            ))
+        }
+    };
+    let engine = state.engine();
+    let bbox = match &current {
+        Some(g) => Some(current_grid(&engine, g)?),
+        None => opt_param::<Bbox>("bbox", &p.bbox)?,
+    };
     let q = IncidentQuery {
-        grid: opt_param::<GridCode>("grid", &p.grid)?,
+        grid: if current.is_some() { None } else { grid },
         category: opt_param::<Category>("category", &p.category)?,
         status: opt_param::<StatusSet>("status", &p.status)?,
         channel: opt_param::<Channel>("channel", &p.channel)?,
         from: time("from", &p.from)?,
         to: time("to", &p.to)?,
-        bbox: opt_param::<Bbox>("bbox", &p.bbox)?,
-        limit,
+        bbox,
+        // Inside the grid's box, the grid itself is decided below: the limit applies after.
+        limit: if current.is_some() {
+            Some(crate::store::MAX_INCIDENT_LIMIT)
+        } else {
+            limit
+        },
         after_id: None,
         everything: false,
         within: match &who.scope {
             Scope::Categories(_) => None,
             Scope::Nothing if who.role == Role::Reporter => None,
+            // The caller sees the grid (checked above); only its incidents are kept below.
+            _ if current.is_some() => None,
             _ => who.within(),
         },
         // A department sees the cases dispatched to it; a token of categories without a
@@ -307,8 +359,20 @@ pub async fn list(
         id: None,
         order_no: None,
     };
-    let rows = state.store.incidents(&q).await?;
-    let engine = state.engine();
+    let mut rows = state.store.incidents(&q).await?;
+    if let Some(g) = &current {
+        let level = g.level();
+        rows.retain(|i| {
+            let now = engine.assign(i.incident.location).grids;
+            let at = match level {
+                crate::domain::Level::One => now.level1,
+                crate::domain::Level::Two => now.level2,
+                crate::domain::Level::Three => now.level3,
+            };
+            at.as_ref() == Some(g)
+        });
+        rows.truncate(limit.unwrap_or(crate::store::DEFAULT_INCIDENT_LIMIT) as usize);
+    }
     Ok(Json(GeoFeatureCollection::new(
         rows.iter()
             .map(|i| {

@@ -214,12 +214,13 @@ export const api = {
     return request(withQuery('/api/buildings', { bbox: bboxParam(bbox) }), { signal }, 'FeatureCollection');
   },
   /** Incidents reported in `grid` (or under it), newest first; `status` may be `open`. */
+  /** The incidents inside a grid as it is drawn now (an officer's list, also after a publish). */
   incidents(
     grid: string,
     opts: { limit?: number; status?: string },
     signal?: AbortSignal,
   ): Promise<IncidentCollection> {
-    return request(withQuery('/api/incidents', { grid, ...opts }), { signal }, 'FeatureCollection');
+    return request(withQuery('/api/incidents', { grid, boundaries: 'current', ...opts }), { signal }, 'FeatureCollection');
   },
   report(report: NewIncident): Promise<Incident> {
     return request('/api/incidents', json(report), ['id', 'grids', 'current_grids', 'status']);
