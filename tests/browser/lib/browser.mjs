@@ -124,14 +124,20 @@ export async function firstIdleMs(page) {
 
 /** Elements of the top bar that stick out of the viewport (a language switch pushed off a phone). */
 export async function offscreenControls(page) {
-  return page.evaluate(() =>
-    [...document.querySelectorAll('.topbar a, .topbar button')]
+  // The window as the test set it: a phone's layout viewport may widen to what overflows.
+  const width = page.viewportSize()?.width ?? 0;
+  return page.evaluate((width) => {
+    const bar = document.querySelector('.topbar')?.getBoundingClientRect();
+    // The bar's buttons and its row of tabs (which may scroll sideways on a phone) must sit
+    // inside the window and inside the bar (not wrapped below it).
+    return [...document.querySelectorAll('.topbar button, .topbar .tabs, .topbar > a')]
       .filter((el) => {
         const r = el.getBoundingClientRect();
-        return r.right > window.innerWidth + 0.5 || r.left < -0.5;
+        const out = r.right > Math.min(width, window.innerWidth) + 0.5 || r.left < -0.5;
+        return out || (bar && (r.top < bar.top - 0.5 || r.bottom > bar.bottom + 0.5));
       })
-      .map((el) => el.textContent),
-  );
+      .map((el) => el.textContent);
+  }, width);
 }
 
 export async function screenshot(page, name) {
