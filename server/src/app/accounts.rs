@@ -268,7 +268,6 @@ pub async fn put_department(
     Ok(d)
 }
 
-/// The demo's departments and the categories each takes (every category goes somewhere).
 /// Adds the demo's departments to a store that has none; whether it did.
 pub async fn ensure_demo_departments(store: &dyn Store) -> Result<bool, AccountError> {
     if !store.departments().await?.is_empty() {
@@ -280,6 +279,7 @@ pub async fn ensure_demo_departments(store: &dyn Store) -> Result<bool, AccountE
     Ok(true)
 }
 
+/// The demo's departments and the categories each takes (every category goes somewhere).
 pub const DEMO_DEPARTMENTS: [(&str, &str); 6] = [
     (
         "城管执法局",

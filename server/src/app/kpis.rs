@@ -4,20 +4,13 @@
 use super::auth::Principal;
 use super::App;
 use crate::domain::kpi::Counts;
-use crate::domain::{GridCode, Level};
-use crate::engine::kpi::{GroupBy, KpiFilter};
+use crate::domain::GridCode;
+use crate::engine::kpi::KpiFilter;
 use chrono::{DateTime, Utc};
 
-/// What the KPIs are grouped by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum KpiBy {
-    Grid(Level),
-    Department,
-    /// The week of report (trend charts).
-    Week,
-    /// The month of report (trend charts).
-    Month,
-}
+/// What the KPIs are grouped by: a grid level, the department, the week or month of report
+/// (the engine's grouping, as the API names it).
+pub use crate::engine::kpi::GroupBy as KpiBy;
 
 /// Which cases and how to group them.
 #[derive(Clone, Debug)]
@@ -66,13 +59,7 @@ impl App {
             parent: q.parent.as_ref(),
             now: now.timestamp(),
         };
-        let by = match q.by {
-            KpiBy::Grid(level) => GroupBy::Grid(level),
-            KpiBy::Department => GroupBy::Department,
-            KpiBy::Week => GroupBy::Week,
-            KpiBy::Month => GroupBy::Month,
-        };
-        let (rows, total) = self.columns.kpi().counts(by, &filter);
+        let (rows, total) = self.columns.kpi().counts(q.by, &filter);
         let engine = self.engine();
         let rows = rows
             .into_iter()

@@ -202,8 +202,8 @@ pub struct ListParams {
     boundaries: Option<String>,
 }
 
-/// The grid `code` as drawn now, for `boundaries=current`: its bounding box, and a test
-/// of whether a point lies in it now.
+/// The bounding box of the grid `code` as drawn now, for `boundaries=current` (404 when no
+/// grid of that code is in force).
 fn current_grid(engine: &crate::engine::Engine, code: &GridCode) -> Result<Bbox, AppError> {
     use geo::BoundingRect;
     let g = engine
@@ -242,7 +242,11 @@ fn case_filters(
             let limit = crate::domain::calendar::Limit::WorkingHours(
                 crate::domain::case::DUE_SOON_WORKING_HOURS,
             );
-            (Some(now), Some(calendar.due(now, limit)))
+            // `due_before` is exclusive and a due time may fall exactly on the bound (outside
+            // office hours both snap to the next opening): one millisecond more includes it,
+            // as `is_due_soon` does.
+            let bound = calendar.due(now, limit) + chrono::Duration::milliseconds(1);
+            (Some(now), Some(bound))
         }
         _ => (None, time("due_before", &p.due_before)?),
     };
@@ -361,16 +365,7 @@ pub async fn list(
     };
     let mut rows = state.store.incidents(&q).await?;
     if let Some(g) = &current {
-        let level = g.level();
-        rows.retain(|i| {
-            let now = engine.assign(i.incident.location).grids;
-            let at = match level {
-                crate::domain::Level::One => now.level1,
-                crate::domain::Level::Two => now.level2,
-                crate::domain::Level::Three => now.level3,
-            };
-            at.as_ref() == Some(g)
-        });
+        rows.retain(|i| engine.assign(i.incident.location).grids.at(g.level()) == Some(g));
         rows.truncate(limit.unwrap_or(crate::store::DEFAULT_INCIDENT_LIMIT) as usize);
     }
     Ok(Json(GeoFeatureCollection::new(

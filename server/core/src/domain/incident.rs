@@ -163,6 +163,15 @@ impl GridPath {
             level3: code.at_level(Level::Three),
         }
     }
+    /// The grid of `level` on the path.
+    pub fn at(&self, level: super::Level) -> Option<&GridCode> {
+        match level {
+            super::Level::One => self.level1.as_ref(),
+            super::Level::Two => self.level2.as_ref(),
+            super::Level::Three => self.level3.as_ref(),
+        }
+    }
+
     pub fn finest(&self) -> Option<&GridCode> {
         self.level3
             .as_ref()

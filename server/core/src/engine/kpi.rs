@@ -100,6 +100,29 @@ pub struct KpiFilter<'a> {
     pub now: i64,
 }
 
+/// Which rows a query counts, decided once per query: the period, the department asked
+/// for, and what the caller sees (a department account its own cases; others the cases
+/// filed under a grid they see, by interned code).
+struct Selection {
+    from: i64,
+    to: i64,
+    only: Option<u32>,
+    department: Option<u32>,
+    seen: Vec<bool>,
+}
+
+impl Selection {
+    fn keeps(&self, r: &Row) -> bool {
+        r.reported >= self.from
+            && r.reported < self.to
+            && self.department.is_none_or(|d| r.department == d)
+            && match self.only {
+                Some(d) => r.department == d,
+                None => r.grids.iter().any(|&g| g != NONE && self.seen[g as usize]),
+            }
+    }
+}
+
 /// The index.
 #[derive(Clone, Debug, Default)]
 pub struct KpiIndex {
@@ -204,11 +227,8 @@ impl KpiIndex {
         &self,
         by: GroupBy,
         f: &KpiFilter<'_>,
-        seen: &[bool],
-        department: Option<u32>,
-        only: Option<u32>,
+        keep: &Selection,
     ) -> (Vec<(String, Counts)>, Counts) {
-        let (from, to) = (f.from.unwrap_or(i64::MIN), f.to.unwrap_or(i64::MAX));
         let under_parent: Vec<bool> = self
             .grids
             .all
@@ -219,21 +239,11 @@ impl KpiIndex {
         let mut day_period: HashMap<i64, (i64, String)> = HashMap::new();
         let mut groups: std::collections::BTreeMap<i64, (String, Counts)> = Default::default();
         for r in &self.rows {
-            if r.reported < from
-                || r.reported >= to
-                || department.is_some_and(|d| r.department != d)
-            {
-                continue;
-            }
-            let visible = match only {
-                Some(d) => r.department == d,
-                None => r.grids.iter().any(|&g| g != NONE && seen[g as usize]),
-            };
             let placed = f.parent.is_none()
                 || r.grids
                     .iter()
                     .any(|&g| g != NONE && under_parent[g as usize]);
-            if !visible || !placed {
+            if !keep.keeps(r) || !placed {
                 continue;
             }
             let day = (r.reported + 8 * 3600).div_euclid(86_400);
@@ -272,15 +282,20 @@ impl KpiIndex {
         let find = |name: Option<&str>| -> Option<u32> {
             name.map(|d| self.departments.index.get(d).copied().unwrap_or(NONE - 1))
         };
-        let only = find(f.only_department);
-        let department = find(f.department);
+        let keep = Selection {
+            from: f.from.unwrap_or(i64::MIN),
+            to: f.to.unwrap_or(i64::MAX),
+            only: find(f.only_department),
+            department: find(f.department),
+            seen,
+        };
         let level = match by {
             GroupBy::Grid(Level::One) => Some(0),
             GroupBy::Grid(Level::Two) => Some(1),
             GroupBy::Grid(Level::Three) => Some(2),
             GroupBy::Department => None,
             GroupBy::Week | GroupBy::Month => {
-                return self.by_period(by, f, &seen, department, only);
+                return self.by_period(by, f, &keep);
             }
         };
         let groups_len = match level {
@@ -288,16 +303,8 @@ impl KpiIndex {
             None => self.departments.all.len(),
         };
         let mut groups: Vec<Option<Counts>> = vec![None; groups_len];
-        let (from, to) = (f.from.unwrap_or(i64::MIN), f.to.unwrap_or(i64::MAX));
-        let seen_of = |r: &Row| match only {
-            Some(d) => r.department == d,
-            None => r.grids.iter().any(|&g| g != NONE && seen[g as usize]),
-        };
         for r in &self.rows {
-            if r.reported < from || r.reported >= to {
-                continue;
-            }
-            if department.is_some_and(|d| r.department != d) || !seen_of(r) {
+            if !keep.keeps(r) {
                 continue;
             }
             let key = match level {
