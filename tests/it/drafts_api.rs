@@ -43,7 +43,7 @@ both_stores!(
 );
 
 /// An oversized grid that two parts of the band can hold, and a point inside one of its buildings.
-async fn oversized(r: &Router) -> (String, [f64; 2]) {
+pub(crate) async fn oversized(r: &Router) -> (String, [f64; 2]) {
     let (_, list) = get(r, "/api/plan/oversized").await;
     let code = list["grids"]
         .as_array()

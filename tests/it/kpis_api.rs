@@ -36,7 +36,7 @@ async fn a_generated_year_of_worked_cases_gives_the_same_kpis_from_memory_as_fro
     assert!(w.events > 60 * 4, "{w:?}");
 
     // Every stored history is a legal walk ending in the stored state.
-    let records = store.case_records(None, None).await.unwrap();
+    let records = store.case_records(&Default::default()).await.unwrap();
     assert_eq!(records.len(), 60);
     let mut expected = gridd::domain::kpi::Counts::default();
     let calendar = gridd::domain::calendar::shipped();

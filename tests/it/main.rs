@@ -21,6 +21,7 @@ mod demo_accounts;
 mod draft_versions;
 mod drafts_api;
 mod engine_stats;
+mod feed;
 mod http_api;
 mod import_cli;
 mod import_defects;

@@ -95,7 +95,15 @@ pub struct Known {
     /// Tells apart the apps of one process (tests run many) in the thread-local maps.
     id: u64,
     epoch: std::sync::atomic::AtomicU64,
+    /// The last good check of each key, shared by every thread: while the store cannot be
+    /// reached, a session or token checked within [`OUTAGE_GRACE`] is still trusted, so
+    /// what the engine answers (locate, tiles, statistics) keeps answering.
+    last_good: Mutex<HashMap<KnownKey, (Who, DateTime<Utc>)>>,
 }
+
+/// How long a session or token last checked against the store is trusted while the store
+/// cannot be reached.
+pub const OUTAGE_GRACE: Duration = Duration::minutes(15);
 
 impl Default for Known {
     fn default() -> Known {
@@ -103,6 +111,7 @@ impl Default for Known {
         Known {
             id: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             epoch: std::sync::atomic::AtomicU64::new(0),
+            last_good: Mutex::default(),
         }
     }
 }
@@ -138,19 +147,40 @@ impl Known {
             if map.len() >= 10_000 {
                 map.retain(|_, (_, at, e)| *e == epoch && fresh(*at, now));
             }
-            map.insert((self.id, key), (p, now, epoch));
+            map.insert((self.id, key), (p.clone(), now, epoch));
         });
+        let mut good = self.last_good.lock().unwrap_or_else(|e| e.into_inner());
+        if good.len() >= 10_000 {
+            good.retain(|_, (_, at)| now - *at < OUTAGE_GRACE);
+        }
+        good.insert(key, (p, now));
+    }
+
+    /// The last good check of `key` if it is recent enough to trust during an outage.
+    fn during_outage(&self, key: &KnownKey, now: DateTime<Utc>) -> Option<Who> {
+        let good = self.last_good.lock().unwrap_or_else(|e| e.into_inner());
+        good.get(key)
+            .filter(|(_, at)| now - *at < OUTAGE_GRACE)
+            .map(|(p, _)| p.clone())
     }
 
     /// Voids every thread's copy of every check (of this app): after a logout the session is
     /// asked of the store again everywhere.
-    fn forget_everywhere(&self) {
+    pub(super) fn forget_everywhere(&self) {
         self.epoch.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        self.last_good
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 
     /// Drops this thread's copy of `key` (the store has just refused it).
     fn forget_here(&self, key: &KnownKey) {
         NEAR.with_borrow_mut(|map| map.remove(&(self.id, *key)));
+        self.last_good
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(key);
     }
 }
 
@@ -234,7 +264,17 @@ impl App {
             return Ok(Some(p));
         }
         let hash = hex(&digest);
-        let Some((s, account)) = self.store.use_session(&hash, now).await? else {
+        let found = match self.store.use_session(&hash, now).await {
+            Err(e) if e.is_unavailable() => {
+                return self
+                    .known
+                    .during_outage(&key, now)
+                    .map(Some)
+                    .ok_or(e.into())
+            }
+            other => other?,
+        };
+        let Some((s, account)) = found else {
             self.known.forget_here(&key);
             return Ok(None);
         };
@@ -265,7 +305,17 @@ impl App {
         if let Some(p) = self.known.get(&key, now) {
             return Ok(Some(p));
         }
-        let p = self.store.use_token(&hex(&digest), now).await?.map(|t| {
+        let found = match self.store.use_token(&hex(&digest), now).await {
+            Err(e) if e.is_unavailable() => {
+                return self
+                    .known
+                    .during_outage(&key, now)
+                    .map(Some)
+                    .ok_or(e.into())
+            }
+            other => other?,
+        };
+        let p = found.map(|t| {
             Who::new(Principal {
                 actor: format!("token:{}", t.name),
                 role: t.role,

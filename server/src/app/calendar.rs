@@ -95,4 +95,12 @@ impl App {
         self.deadlines.set(next);
         Ok(self.deadlines())
     }
+
+    /// Puts in force the calendar and limits the store holds now (changed elsewhere).
+    pub(super) async fn reload_deadlines(&self) -> Result<(), AppError> {
+        let _one_at_a_time = self.deadlines.writing.lock().await;
+        let stored = from_stored(self.store.deadlines().await?)?;
+        self.deadlines.set(stored);
+        Ok(())
+    }
 }

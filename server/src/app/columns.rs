@@ -5,7 +5,7 @@
 
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::case::{Outcome, Satisfaction};
-use crate::domain::kpi::EventRecord;
+use crate::domain::kpi::{CaseRecord, EventRecord};
 use crate::domain::{GridPath, Incident, IncidentStatus, Wgs84Point};
 use crate::engine::heat::Heat;
 use crate::engine::kpi::KpiIndex;
@@ -85,6 +85,22 @@ impl IncidentColumns {
             (s.status, s.outcome, s.due, s.satisfaction),
             calendar,
         );
+    }
+
+    /// Replaces cases with their state and whole history as stored (changed by another
+    /// server): status and due time in tiles and counts, the tally in the KPIs.
+    pub fn put_cases(&self, records: &[(i64, CaseRecord)], calendar: &WorkCalendar) {
+        {
+            let mut h = self.write();
+            for (id, r) in records {
+                h.set_status(*id, r.status);
+                h.set_due(*id, r.due_at.map(|d| d.timestamp()));
+            }
+        }
+        let mut k = self.kpi_mut();
+        for (id, r) in records {
+            k.put(*id, r, calendar);
+        }
     }
 
     /// Sets the due times of open cases (at start, from the store).

@@ -48,10 +48,17 @@ pub enum AppError {
         message: String,
         problems: serde_json::Value,
     },
+    /// The database cannot be reached now; nothing was changed, try again (503 with
+    /// Retry-After).
+    #[error("{0}")]
+    Unavailable(String),
     /// Our fault; details go to the log, not the client (500).
     #[error("{0}")]
     Internal(String),
 }
+
+/// Seconds a client is told to wait before retrying while the database is unavailable.
+pub const UNAVAILABLE_RETRY_AFTER: i64 = 5;
 
 impl AppError {
     pub fn bad(kind: &'static str, message: impl Into<String>) -> AppError {
@@ -88,6 +95,9 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::Conflict(m) => AppError::Conflict(m),
             StoreError::Invalid(m) => AppError::Unprocessable(m),
+            StoreError::Unavailable { context, reason } => AppError::Unavailable(format!(
+                "the database cannot be reached ({context}: {reason}); nothing was changed, try again in a few seconds"
+            )),
             other => AppError::Internal(other.to_string()),
         }
     }

@@ -47,10 +47,15 @@ impl GroupCommit {
                         Err(e) => {
                             tracing::error!(error = %e, n = replies.len(), "storing a batch of incidents failed");
                             for reply in replies {
-                                let _ = reply.send(Err(StoreError::db(
-                                    "storing the incident",
-                                    e.to_string(),
-                                )));
+                                let _ = reply.send(Err(match &e {
+                                    StoreError::Unavailable { context, reason } => {
+                                        StoreError::Unavailable {
+                                            context: context.clone(),
+                                            reason: reason.clone(),
+                                        }
+                                    }
+                                    other => StoreError::db("storing the incident", other),
+                                }));
                             }
                         }
                     }

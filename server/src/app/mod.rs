@@ -15,6 +15,7 @@ pub mod cases;
 pub mod columns;
 pub mod drafts;
 pub mod error;
+pub mod feed;
 pub mod group_commit;
 pub mod history;
 pub mod kpis;
@@ -81,6 +82,10 @@ pub struct AppParts {
     pub hotline: tokio::sync::Mutex<()>,
     /// The working calendar and time limits deadlines are counted on.
     deadlines: calendar::InForce,
+    /// Where this server is in the store's change log.
+    pub feed: feed::Feed,
+    /// The store's counts as last read (shown by the health check while it is unreachable).
+    counts: std::sync::Mutex<Option<crate::store::Counts>>,
 }
 
 /// Builds an engine off the async workers (it takes a CPU for a fraction of a second).
@@ -94,6 +99,9 @@ impl App {
     /// Builds the engine and the incident columns from what the store holds and starts the
     /// incident writers.
     pub async fn load(store: Arc<dyn Store>) -> Result<App, StoreError> {
+        // Read before the state: a change committed while the state is read is applied
+        // again afterwards (harmless), never missed.
+        let seen = store.last_change().await?;
         let data = crate::store::export_dataset(&*store).await?;
         let engine = build_engine(data, "the live city")
             .await
@@ -109,7 +117,7 @@ impl App {
         drop(stored);
         let deadlines = calendar::from_stored(store.deadlines().await?)?;
         let mut kpi = KpiIndex::default();
-        for (id, record) in store.case_records(None, None).await? {
+        for (id, record) in store.case_records(&Default::default()).await? {
             kpi.put(id, &record, &deadlines.calendar);
         }
         let columns = Arc::new(IncidentColumns::new(heat, kpi));
@@ -123,7 +131,7 @@ impl App {
             StoreKind::Sqlite => 1,
             StoreKind::Postgis => 8,
         };
-        Ok(App(Arc::new(AppParts {
+        let app = App(Arc::new(AppParts {
             intake: GroupCommit::start(store.clone(), writers, columns.clone()),
             live: Arc::new(Live(RwLock::new((1, engine)))),
             columns,
@@ -134,8 +142,12 @@ impl App {
             known: Arc::default(),
             deadlines: calendar::InForce::new(deadlines),
             hotline: tokio::sync::Mutex::new(()),
+            feed: feed::Feed::at(seen),
+            counts: Default::default(),
             store,
-        })))
+        }));
+        feed::start(&app);
+        Ok(app)
     }
 
     /// The engine in service.
@@ -146,6 +158,16 @@ impl App {
     /// Changes every time the engine is swapped (a publish or a re-import).
     pub fn generation(&self) -> u64 {
         self.live.current().0
+    }
+
+    /// Keeps the store's counts as last read.
+    pub fn remember_counts(&self, c: crate::store::Counts) {
+        *self.counts.lock().unwrap_or_else(|p| p.into_inner()) = Some(c);
+    }
+
+    /// The store's counts as last read.
+    pub fn last_counts(&self) -> Option<crate::store::Counts> {
+        *self.counts.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The incidents in memory.

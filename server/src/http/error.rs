@@ -24,6 +24,7 @@ impl AppError {
             AppError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             AppError::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"),
             AppError::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            AppError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -50,6 +51,7 @@ impl IntoResponse for AppError {
         };
         let retry_after = match &self {
             AppError::TooMany { retry_after, .. } => Some(*retry_after),
+            AppError::Unavailable(_) => Some(crate::app::error::UNAVAILABLE_RETRY_AFTER),
             _ => None,
         };
         match self {

@@ -340,6 +340,7 @@ pub async fn list(
             limit
         },
         after_id: None,
+        up_to_id: None,
         everything: false,
         within: match &who.scope {
             Scope::Categories(_) => None,

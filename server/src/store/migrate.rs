@@ -66,6 +66,11 @@ pub const SQLITE: &[Migration] = &[
         name: "0011_calendar",
         sql: include_str!("../../../migrations/sqlite/0011_calendar.sql"),
     },
+    Migration {
+        version: 12,
+        name: "0012_changes",
+        sql: include_str!("../../../migrations/sqlite/0012_changes.sql"),
+    },
 ];
 
 /// `migrations/postgis/*.sql`, in order.
@@ -124,6 +129,11 @@ pub const POSTGIS: &[Migration] = &[
         version: 11,
         name: "0011_calendar",
         sql: include_str!("../../../migrations/postgis/0011_calendar.sql"),
+    },
+    Migration {
+        version: 12,
+        name: "0012_changes",
+        sql: include_str!("../../../migrations/postgis/0012_changes.sql"),
     },
 ];
 

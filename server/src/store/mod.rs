@@ -10,6 +10,7 @@
 
 pub mod accounts;
 pub mod cases;
+pub mod changes;
 pub mod deadlines;
 pub mod migrate;
 pub mod postgis;
@@ -22,6 +23,7 @@ pub use crate::domain::{Dataset, ImportSummary};
 pub use accounts::{
     Account, AuditEntry, AuditQuery, NewAccount, NewAuditEntry, NewToken, SessionRow, TokenRow,
 };
+pub use changes::{Change, ChangeKind, RecordQuery};
 pub use versions::{DraftRow, DraftSave, GridVersion, NewDraft, Publish, RetiredGrid};
 
 use crate::domain::access::Login;
@@ -56,9 +58,17 @@ pub enum StoreError {
     Corrupt(String),
     #[error("database error while {context}: {reason}")]
     Db { context: String, reason: String },
+    /// The database cannot be reached now (stopped, restarting, network): worth retrying.
+    #[error("the database is unavailable while {context}: {reason}")]
+    Unavailable { context: String, reason: String },
 }
 
 impl StoreError {
+    /// Whether the database could not be reached (the request may be retried later).
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, StoreError::Unavailable { .. })
+    }
+
     pub fn db(context: impl Into<String>, e: impl std::fmt::Display) -> StoreError {
         StoreError::Db {
             context: context.into(),
@@ -133,6 +143,8 @@ pub struct IncidentQuery {
     pub limit: Option<u32>,
     /// Only incidents with a larger id (to catch up after a bulk load).
     pub after_id: Option<i64>,
+    /// Only incidents with this id or a smaller one (with `after_id`: a change line's range).
+    pub up_to_id: Option<i64>,
     /// Only incidents reported in grids whose code starts with one of these (the caller's
     /// scope); `None`: all.
     pub within: Option<Vec<String>>,
@@ -190,6 +202,18 @@ pub enum BulkMsg {
 #[async_trait]
 pub trait Store: Send + Sync {
     fn kind(&self) -> StoreKind;
+
+    /// A random id of this opened store; the change lines it writes carry it.
+    fn origin(&self) -> &str;
+    /// Change lines after `after`, in sequence order, at most `limit`.
+    async fn changes_after(&self, after: i64, limit: u32) -> Result<Vec<Change>>;
+    /// The number of the last change line (0 when there is none).
+    async fn last_change(&self) -> Result<i64>;
+    /// Woken when another process may have appended change lines (PostgreSQL's
+    /// `LISTEN gridd_changes`); `None`: the caller polls.
+    fn change_signal(&self) -> Option<Arc<tokio::sync::Notify>> {
+        None
+    }
 
     /// Writes a whole dataset in one transaction: any error, nothing written.
     async fn import(&self, data: &Dataset) -> Result<ImportSummary>;
@@ -296,11 +320,10 @@ pub trait Store: Send + Sync {
     async fn deadlines(&self) -> Result<deadlines::StoredDeadlines>;
     /// Replaces the parts of the calendar and limits `change` names, in one transaction.
     async fn put_deadlines(&self, change: &deadlines::DeadlinesChange) -> Result<()>;
-    /// Every case reported in `[from, to)` with its history, for the KPIs, by id.
+    /// Every case `q` selects with its history, for the KPIs, by id.
     async fn case_records(
         &self,
-        from: Option<DateTime<Utc>>,
-        to: Option<DateTime<Utc>>,
+        q: &RecordQuery,
     ) -> Result<Vec<(i64, crate::domain::kpi::CaseRecord)>>;
 }
 

@@ -59,7 +59,15 @@ pub struct LocateAnswer {
 /// `GET /api/health`.
 #[derive(Clone, Debug, Serialize, TS)]
 pub struct HealthAnswer {
+    /// `ok`, or `degraded` when the store cannot be reached or this server is behind the
+    /// change feed (then `reason` says why, and the counts are the last ones read).
     pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub reason: Option<String>,
+    /// The last change line this server has applied (servers on one store compare it).
+    #[ts(as = "f64")]
+    pub changes_applied: i64,
     pub store: String,
     /// Grids per level: `{"1": …, "2": …, "3": …}`.
     #[ts(type = "{ '1': number; '2': number; '3': number }")]

@@ -81,26 +81,45 @@ pub(super) async fn accounts(client: &Client) -> Result<Vec<Account>> {
         .collect()
 }
 
-pub(super) async fn set_password(client: &Client, login: &Login, hash: &str) -> Result<bool> {
-    let n = client
-        .execute(
-            "UPDATE accounts SET password_hash = $1 WHERE login = $2",
-            &[&hash, &login.as_str()],
-        )
+/// Runs one statement that takes away access (a password, an account, a token, a session)
+/// and, if it changed a row, appends an `accounts` change line in the same statement (so
+/// both commit together): `change` is that statement with the row change as CTE `u`.
+async fn revoke(
+    client: &Client,
+    what: &'static str,
+    change: &str,
+    params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+) -> Result<bool> {
+    let sql = format!(
+        "WITH u AS ({change} RETURNING 1)
+         SELECT count(*), count(gridd_change('accounts', 0, 0)) FROM u"
+    );
+    let n: i64 = client
+        .query_one(&sql, params)
         .await
-        .map_err(db("changing a password"))?;
+        .map_err(db(what))?
+        .get(0);
     Ok(n == 1)
 }
 
+pub(super) async fn set_password(client: &Client, login: &Login, hash: &str) -> Result<bool> {
+    revoke(
+        client,
+        "changing a password",
+        "UPDATE accounts SET password_hash = $1 WHERE login = $2",
+        &[&hash, &login.as_str()],
+    )
+    .await
+}
+
 pub(super) async fn set_disabled(client: &Client, login: &Login, disabled: bool) -> Result<bool> {
-    let n = client
-        .execute(
-            "UPDATE accounts SET disabled = $1 WHERE login = $2",
-            &[&disabled, &login.as_str()],
-        )
-        .await
-        .map_err(db("disabling an account"))?;
-    Ok(n == 1)
+    revoke(
+        client,
+        "disabling an account",
+        "UPDATE accounts SET disabled = $1 WHERE login = $2",
+        &[&disabled, &login.as_str()],
+    )
+    .await
 }
 
 const TOKEN_COLUMNS: &str = "id, name, role, scope, created_at, last_used_at, revoked_at";
@@ -152,14 +171,13 @@ pub(super) async fn use_token(
 }
 
 pub(super) async fn revoke_token(client: &Client, id: i64) -> Result<bool> {
-    let n = client
-        .execute(
-            "UPDATE tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL",
-            &[&id],
-        )
-        .await
-        .map_err(db("revoking a token"))?;
-    Ok(n == 1)
+    revoke(
+        client,
+        "revoking a token",
+        "UPDATE tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL",
+        &[&id],
+    )
+    .await
 }
 
 pub(super) async fn append_audit(client: &Client, e: &NewAuditEntry) -> Result<i64> {
@@ -251,9 +269,11 @@ pub(super) async fn use_session(
 }
 
 pub(super) async fn delete_session(client: &Client, id_hash: &str) -> Result<bool> {
-    let n = client
-        .execute("DELETE FROM sessions WHERE id_hash = $1", &[&id_hash])
-        .await
-        .map_err(db("ending a session"))?;
-    Ok(n == 1)
+    revoke(
+        client,
+        "ending a session",
+        "DELETE FROM sessions WHERE id_hash = $1",
+        &[&id_hash],
+    )
+    .await
 }

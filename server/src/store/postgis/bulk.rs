@@ -20,18 +20,24 @@ pub(super) async fn load(
     let geometry = client
         .prepare("SELECT NULL::geometry")
         .await
-        .map_err(|e| StoreError::db("looking up the geometry type", e))?
+        .map_err(|e| super::read::pg_error("looking up the geometry type", &e))?
         .columns()[0]
         .type_()
         .clone();
     let tx = client
         .transaction()
         .await
-        .map_err(|e| StoreError::db("starting the bulk load", e))?;
+        .map_err(|e| super::read::pg_error("starting the bulk load", &e))?;
+    // Rows copied get ids above every id committed now: the change line's range starts here.
+    let before: i64 = tx
+        .query_one("SELECT coalesce(max(id), 0) FROM incidents", &[])
+        .await
+        .map_err(|e| super::read::pg_error("reading the last incident id", &e))?
+        .get(0);
     let sink = tx
         .copy_in(COPY)
         .await
-        .map_err(|e| StoreError::db("starting COPY", e))?;
+        .map_err(|e| super::read::pg_error("starting COPY", &e))?;
     let types = [
         Type::FLOAT8,
         Type::FLOAT8,
@@ -83,7 +89,7 @@ pub(super) async fn load(
                         &r.reporter.order_no,
                     ];
                     writer.as_mut().write(&values).await.map_err(|e| {
-                        StoreError::db(format!("copying bulk incident {}", n + 1), e)
+                        super::read::pg_error(format!("copying bulk incident {}", n + 1), &e)
                     })?;
                     n += 1;
                 }
@@ -99,9 +105,18 @@ pub(super) async fn load(
     writer
         .finish()
         .await
-        .map_err(|e| StoreError::db("finishing COPY", e))?;
+        .map_err(|e| super::read::pg_error("finishing COPY", &e))?;
+    let last: i64 = tx
+        .query_one("SELECT coalesce(max(id), 0) FROM incidents", &[])
+        .await
+        .map_err(|e| super::read::pg_error("reading the last incident id", &e))?
+        .get(0);
+    if n > 0 {
+        super::changes::append(&tx, super::super::ChangeKind::Incidents, (before + 1, last))
+            .await?;
+    }
     tx.commit()
         .await
-        .map_err(|e| StoreError::db("committing the bulk load", e))?;
+        .map_err(|e| super::read::pg_error("committing the bulk load", &e))?;
     Ok(n)
 }

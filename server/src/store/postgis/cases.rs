@@ -96,7 +96,7 @@ pub(super) async fn transition(
     let tx = client
         .transaction()
         .await
-        .map_err(|e| StoreError::db("starting a transition", e))?;
+        .map_err(|e| super::read::pg_error("starting a transition", &e))?;
     let (f, e) = (&t.facts, &t.event);
     let s = &f.state;
     let (returns, reworks) = (
@@ -190,9 +190,10 @@ pub(super) async fn transition(
         .await
         .map_err(|err| failed("the hotline outbox", err))?;
     }
+    super::changes::append(&tx, super::super::ChangeKind::Cases, (t.id, t.id)).await?;
     tx.commit()
         .await
-        .map_err(|e| StoreError::db("committing a transition", e))?;
+        .map_err(|e| super::read::pg_error("committing a transition", &e))?;
     Ok(TransitionSave::Saved(t.expected_version + 1))
 }
 
@@ -228,17 +229,18 @@ pub(super) async fn history(client: &Client, id: i64) -> Result<Vec<CaseEvent>> 
 
 pub(super) async fn case_records(
     client: &Client,
-    from: Option<DateTime<Utc>>,
-    to: Option<DateTime<Utc>>,
+    q: &super::super::RecordQuery,
 ) -> Result<Vec<(i64, crate::domain::kpi::CaseRecord)>> {
     let sql = format!(
         "{} WHERE ($1::timestamptz IS NULL OR i.reported_at >= $1)
            AND ($2::timestamptz IS NULL OR i.reported_at < $2)
+           AND ($3::bigint IS NULL OR i.id >= $3) AND ($4::bigint IS NULL OR i.id <= $4)
          ORDER BY i.id, e.id",
         super::super::cases::RECORDS_SQL
     );
+    let (first, last) = (q.ids.map(|r| r.0), q.ids.map(|r| r.1));
     let rows = client
-        .query(&sql, &[&from, &to])
+        .query(&sql, &[&q.from, &q.to, &first, &last])
         .await
         .map_err(db("reading cases for the KPIs"))?;
     let what = "a case for the KPIs";

@@ -106,5 +106,6 @@ pub(super) async fn put_deadlines(client: &mut Client, change: &DeadlinesChange)
             .map_err(|e| failed("a time limit", e))?;
         }
     }
+    super::changes::append(&*tx, super::super::ChangeKind::Deadlines, (0, 0)).await?;
     tx.commit().await.map_err(|e| failed("the calendar", e))
 }

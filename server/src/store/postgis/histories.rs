@@ -110,5 +110,7 @@ pub(super) async fn put_case_histories(client: &mut Client, cases: &[CaseHistory
     )
     .await
     .map_err(fail)?;
+    let range = super::super::changes::id_range(cases.iter().map(|c| c.id));
+    super::changes::append(&*tx, super::super::ChangeKind::Cases, range).await?;
     tx.commit().await.map_err(fail)
 }

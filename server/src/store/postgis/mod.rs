@@ -7,6 +7,7 @@
 mod accounts;
 mod bulk;
 mod cases;
+mod changes;
 mod deadlines;
 mod geom;
 mod histories;
@@ -29,11 +30,27 @@ use crate::domain::{
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use std::sync::Arc;
+use std::time::Duration;
 use tokio_postgres::NoTls;
 
 pub struct PostgisStore {
     pool: Pool,
+    /// The connection settings, for the change listener's own connection.
+    config: tokio_postgres::Config,
+    /// This store's id, sent as the connections' `application_name`.
+    origin: String,
+    /// Woken by the change listener, started on first use.
+    signal: std::sync::OnceLock<Arc<tokio::sync::Notify>>,
+    /// Whether the change listener is listening now.
+    listening: Arc<std::sync::atomic::AtomicBool>,
 }
+
+/// How long a request waits for a pooled connection, and a new connection for the server,
+/// before the store answers [`StoreError::Unavailable`] (so a stopped database gives a 503
+/// within about two seconds rather than a hung request).
+const POOL_WAIT: Duration = Duration::from_millis(1500);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// The URL without its password, for messages.
 fn redact(url: &str) -> String {
@@ -58,11 +75,16 @@ impl PostgisStore {
     /// Connects, checks PostGIS ≥ 3 and applies migrations.
     pub async fn connect(url: &str) -> Result<PostgisStore> {
         let shown = redact(url);
-        let config: tokio_postgres::Config = url
+        let mut config: tokio_postgres::Config = url
             .parse()
             .map_err(|e| StoreError::Open(format!("{shown}: {e}")))?;
+        let origin = super::changes::new_origin();
+        config
+            .application_name(&origin)
+            .connect_timeout(CONNECT_TIMEOUT)
+            .keepalives_idle(Duration::from_secs(10));
         let manager = Manager::from_config(
-            config,
+            config.clone(),
             NoTls,
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
@@ -70,6 +92,10 @@ impl PostgisStore {
         );
         let pool = Pool::builder(manager)
             .max_size(16)
+            .runtime(deadpool_postgres::Runtime::Tokio1)
+            .wait_timeout(Some(POOL_WAIT))
+            .create_timeout(Some(CONNECT_TIMEOUT))
+            .recycle_timeout(Some(CONNECT_TIMEOUT))
             .build()
             .map_err(|e| StoreError::Open(format!("{shown}: {e}")))?;
         let mut client = pool
@@ -79,14 +105,32 @@ impl PostgisStore {
         check_postgis(&client, &shown).await?;
         migrate(&mut client).await?;
         drop(client);
-        Ok(PostgisStore { pool })
+        Ok(PostgisStore {
+            pool,
+            config,
+            origin,
+            signal: std::sync::OnceLock::new(),
+            listening: Arc::default(),
+        })
     }
 
     async fn client(&self) -> Result<deadpool_postgres::Object> {
-        self.pool
-            .get()
-            .await
-            .map_err(|e| StoreError::db("taking a connection from the pool", e))
+        self.pool.get().await.map_err(|e| {
+            let context = "taking a connection from the pool";
+            match e {
+                deadpool_postgres::PoolError::Backend(e) => read::pg_error(context, &e),
+                deadpool_postgres::PoolError::Timeout(_) => StoreError::Unavailable {
+                    context: context.into(),
+                    reason: "no connection to PostgreSQL could be had in time".into(),
+                },
+                other => StoreError::db(context, other),
+            }
+        })
+    }
+
+    /// Whether the change listener is connected and listening.
+    pub fn listening(&self) -> bool {
+        self.listening.load(std::sync::atomic::Ordering::Acquire)
     }
 }
 
@@ -141,7 +185,7 @@ async fn migrate(client: &mut tokio_postgres::Client) -> Result<()> {
                  version bigint PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
         )
         .await
-        .map_err(|e| StoreError::db("creating schema_migrations", e))?;
+        .map_err(|e| read::pg_error("creating schema_migrations", &e))?;
     for m in POSTGIS {
         let fail = |e: tokio_postgres::Error| StoreError::Migration {
             version: m.version,
@@ -235,6 +279,31 @@ impl Store for PostgisStore {
 
     fn kind(&self) -> StoreKind {
         StoreKind::Postgis
+    }
+
+    fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    async fn changes_after(&self, after: i64, limit: u32) -> Result<Vec<super::Change>> {
+        changes::changes_after(&**self.client().await?, after, limit).await
+    }
+
+    async fn last_change(&self) -> Result<i64> {
+        changes::last_change(&**self.client().await?).await
+    }
+
+    fn change_signal(&self) -> Option<Arc<tokio::sync::Notify>> {
+        let signal = self.signal.get_or_init(|| {
+            let signal = Arc::new(tokio::sync::Notify::new());
+            tokio::spawn(changes::listen(
+                self.config.clone(),
+                Arc::downgrade(&signal),
+                self.listening.clone(),
+            ));
+            signal
+        });
+        Some(signal.clone())
     }
 
     async fn import(&self, data: &Dataset) -> Result<ImportSummary> {
@@ -360,10 +429,9 @@ impl Store for PostgisStore {
     }
     async fn case_records(
         &self,
-        from: Option<chrono::DateTime<chrono::Utc>>,
-        to: Option<chrono::DateTime<chrono::Utc>>,
+        q: &super::RecordQuery,
     ) -> Result<Vec<(i64, crate::domain::kpi::CaseRecord)>> {
-        cases::case_records(&*self.client().await?, from, to).await
+        cases::case_records(&*self.client().await?, q).await
     }
 }
 

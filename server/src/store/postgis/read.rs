@@ -18,13 +18,34 @@ use tokio_postgres::Row;
 type Param = Box<dyn ToSql + Sync + Send>;
 
 pub(super) fn db(context: &str) -> impl Fn(tokio_postgres::Error) -> StoreError + '_ {
-    move |e| {
-        StoreError::db(
-            context,
-            e.as_db_error()
-                .map(|d| d.to_string())
-                .unwrap_or_else(|| e.to_string()),
-        )
+    move |e| pg_error(context, &e)
+}
+
+/// A PostgreSQL error as the store reports it: [`StoreError::Unavailable`] when the server
+/// cannot be reached or is going away (a closed connection, an I/O error, SQLSTATE class 08
+/// or 57P01–57P03), so callers answer 503 and retry; otherwise a database error with the
+/// server's message.
+pub(super) fn pg_error(context: impl Into<String>, e: &tokio_postgres::Error) -> StoreError {
+    let gone = match e.as_db_error() {
+        Some(d) => {
+            let code = d.code().code();
+            code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03")
+        }
+        None => {
+            e.is_closed() || std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>())
+        }
+    };
+    let reason = e
+        .as_db_error()
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| e.to_string());
+    if gone {
+        StoreError::Unavailable {
+            context: context.into(),
+            reason,
+        }
+    } else {
+        StoreError::db(context, reason)
     }
 }
 
@@ -424,6 +445,9 @@ pub(super) async fn incidents(client: &Client, q: &IncidentQuery) -> Result<Vec<
     }
     if let Some(id) = q.after_id {
         w.push("id > {}", vec![Box::new(id)]);
+    }
+    if let Some(id) = q.up_to_id {
+        w.push("id <= {}", vec![Box::new(id)]);
     }
     let sql = format!(
         "SELECT id, raw_lng, raw_lat, raw_crs, ST_X(geom), ST_Y(geom), category, description, channel,

@@ -187,6 +187,7 @@ pub(super) async fn publish(client: &mut Client, p: &Publish) -> Result<GridVers
             .await
             .map_err(|e| failed(&what, e))?;
     }
+    super::changes::append(&tx, super::super::ChangeKind::City, (0, 0)).await?;
     tx.commit().await.map_err(db("committing the publish"))?;
     Ok(written)
 }

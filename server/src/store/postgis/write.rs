@@ -24,8 +24,7 @@ pub(super) fn failed(what: &str, e: tokio_postgres::Error) -> StoreError {
         Some(d) if constraint.contains(d.code()) => {
             StoreError::Conflict(format!("{what} could not be written: {}", d.message()))
         }
-        Some(d) => StoreError::db(format!("writing {what}"), d),
-        None => StoreError::db(format!("writing {what}"), e),
+        _ => super::read::pg_error(format!("writing {what}"), &e),
     }
 }
 
@@ -40,7 +39,7 @@ async fn run_rows<R>(
     let stmt = tx
         .prepare(sql)
         .await
-        .map_err(|e| StoreError::db("preparing an insert", e))?;
+        .map_err(|e| super::read::pg_error("preparing an insert", &e))?;
     for chunk in rows.chunks(PIPELINE) {
         let owned: Vec<_> = chunk.iter().map(|r| (label(r), params(r))).collect();
         try_join_all(owned.iter().map(|(what, p)| {
@@ -65,7 +64,7 @@ pub(super) async fn import(
     let tx = client
         .transaction()
         .await
-        .map_err(|e| StoreError::db("starting the import", e))?;
+        .map_err(|e| super::read::pg_error("starting the import", &e))?;
     run_rows(
         &tx,
         "INSERT INTO service_centres (fid, name, level, geom) VALUES ($1, $2, $3, $4)",
@@ -201,9 +200,10 @@ pub(super) async fn import(
         },
     )
     .await?;
+    super::changes::append(&tx, super::super::ChangeKind::City, (0, 0)).await?;
     tx.commit()
         .await
-        .map_err(|e| StoreError::db("committing the import", e))?;
+        .map_err(|e| super::read::pg_error("committing the import", &e))?;
     Ok(data.summary())
 }
 
@@ -214,7 +214,7 @@ pub(super) async fn insert_incidents(
     let tx = client
         .transaction()
         .await
-        .map_err(|e| StoreError::db("starting to store incidents", e))?;
+        .map_err(|e| super::read::pg_error("starting to store incidents", &e))?;
     let stmt = tx
         .prepare(
             "INSERT INTO incidents (raw_lng, raw_lat, raw_crs, geom, category, description, channel, reported_at,
@@ -224,7 +224,7 @@ pub(super) async fn insert_incidents(
              RETURNING id",
         )
         .await
-        .map_err(|e| StoreError::db("preparing the incident insert", e))?;
+        .map_err(|e| super::read::pg_error("preparing the incident insert", &e))?;
     let mut out = Vec::with_capacity(incidents.len());
     for (chunk_no, chunk) in incidents.chunks(PIPELINE).enumerate() {
         let ids = try_join_all(chunk.iter().enumerate().map(|(i, n)| {
@@ -272,9 +272,11 @@ pub(super) async fn insert_incidents(
         }));
     }
     audit_reports(&tx, &out).await?;
+    let ids = super::super::changes::id_range(out.iter().map(|i| i.id));
+    super::changes::append(&tx, super::super::ChangeKind::Incidents, ids).await?;
     tx.commit()
         .await
-        .map_err(|e| StoreError::db("committing incidents", e))?;
+        .map_err(|e| super::read::pg_error("committing incidents", &e))?;
     Ok(out)
 }
 

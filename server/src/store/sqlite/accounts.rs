@@ -107,24 +107,39 @@ pub(super) fn accounts(conn: &Connection) -> Result<Vec<Account>> {
     raw.into_iter().map(account_of).collect()
 }
 
-pub(super) fn set_password(conn: &mut Connection, login: &Login, hash: &str) -> Result<bool> {
-    let n = conn
-        .execute(
-            "UPDATE accounts SET password_hash = ?1 WHERE login = ?2",
-            params![hash, login.as_str()],
-        )
-        .map_err(db("changing a password"))?;
+/// Runs one statement that takes away access (a password, an account, a token, a session)
+/// and, if it changed a row, tells the other servers in the same transaction.
+fn revoke(
+    conn: &mut Connection,
+    what: &'static str,
+    sql: &str,
+    values: impl rusqlite::Params,
+) -> Result<bool> {
+    let tx = conn.transaction().map_err(db(what))?;
+    let n = tx.execute(sql, values).map_err(db(what))?;
+    if n == 1 {
+        super::changes::append(&tx, super::super::ChangeKind::Accounts, (0, 0))?;
+    }
+    tx.commit().map_err(db(what))?;
     Ok(n == 1)
 }
 
+pub(super) fn set_password(conn: &mut Connection, login: &Login, hash: &str) -> Result<bool> {
+    revoke(
+        conn,
+        "changing a password",
+        "UPDATE accounts SET password_hash = ?1 WHERE login = ?2",
+        params![hash, login.as_str()],
+    )
+}
+
 pub(super) fn set_disabled(conn: &mut Connection, login: &Login, disabled: bool) -> Result<bool> {
-    let n = conn
-        .execute(
-            "UPDATE accounts SET disabled = ?1 WHERE login = ?2",
-            params![disabled, login.as_str()],
-        )
-        .map_err(db("disabling an account"))?;
-    Ok(n == 1)
+    revoke(
+        conn,
+        "disabling an account",
+        "UPDATE accounts SET disabled = ?1 WHERE login = ?2",
+        params![disabled, login.as_str()],
+    )
 }
 
 const TOKEN_COLUMNS: &str = "id, name, role, scope, created_at, last_used_at, revoked_at";
@@ -197,13 +212,12 @@ pub(super) fn use_token(
 }
 
 pub(super) fn revoke_token(conn: &mut Connection, id: i64) -> Result<bool> {
-    let n = conn
-        .execute(
-            "UPDATE tokens SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL",
-            params![Utc::now().timestamp_millis(), id],
-        )
-        .map_err(db("revoking a token"))?;
-    Ok(n == 1)
+    revoke(
+        conn,
+        "revoking a token",
+        "UPDATE tokens SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL",
+        params![Utc::now().timestamp_millis(), id],
+    )
 }
 
 pub(super) fn append_audit(conn: &mut Connection, e: &NewAuditEntry) -> Result<i64> {
@@ -316,8 +330,10 @@ pub(super) fn use_session(
 }
 
 pub(super) fn delete_session(conn: &mut Connection, id_hash: &str) -> Result<bool> {
-    let n = conn
-        .execute("DELETE FROM sessions WHERE id_hash = ?1", [id_hash])
-        .map_err(db("ending a session"))?;
-    Ok(n == 1)
+    revoke(
+        conn,
+        "ending a session",
+        "DELETE FROM sessions WHERE id_hash = ?1",
+        [id_hash],
+    )
 }

@@ -40,6 +40,7 @@ fn load_in_transaction(conn: &mut Connection, mut batches: mpsc::Receiver<BulkMs
     let rebuild_after = existing.max(REBUILD_MIN_ROWS) as u64;
     let mut dropped: Vec<String> = Vec::new();
     let mut n = 0u64;
+    let mut ids = (i64::MAX, 0i64);
     loop {
         match batches.blocking_recv() {
             Some(BulkMsg::Rows(rows)) => {
@@ -47,6 +48,8 @@ fn load_in_transaction(conn: &mut Connection, mut batches: mpsc::Receiver<BulkMs
                     insert_incident(&tx, r, now).map_err(|e| {
                         StoreError::db(format!("storing bulk incident {}", n + 1), e)
                     })?;
+                    let id = tx.last_insert_rowid();
+                    ids = (ids.0.min(id), ids.1.max(id));
                     n += 1;
                 }
                 if n > rebuild_after && dropped.is_empty() {
@@ -74,6 +77,9 @@ fn load_in_transaction(conn: &mut Connection, mut batches: mpsc::Receiver<BulkMs
             seconds = started.elapsed().as_secs_f64(),
             "rebuilt incident indexes"
         );
+    }
+    if n > 0 {
+        super::changes::append(&tx, super::super::ChangeKind::Incidents, ids)?;
     }
     let started = std::time::Instant::now();
     tx.commit()

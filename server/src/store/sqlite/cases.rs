@@ -5,6 +5,7 @@ use super::super::cases::{
     case_state, categories_of, categories_text, CaseEvent, CaseFacts, Department, Transition,
     TransitionSave,
 };
+use super::super::changes::ChangeKind;
 use super::super::{Result, StoreError};
 use super::versions::{db, time};
 use super::write::failed;
@@ -227,6 +228,7 @@ pub(super) fn transition(conn: &mut Connection, t: &Transition) -> Result<Transi
         })
         .map_err(failed("the hotline outbox"))?;
     }
+    super::changes::append(&tx, ChangeKind::Cases, (t.id, t.id))?;
     tx.commit()
         .map_err(|e| StoreError::db("committing a transition", e))?;
     Ok(TransitionSave::Saved(t.expected_version + 1))
@@ -273,19 +275,20 @@ pub(super) fn history(conn: &Connection, id: i64) -> Result<Vec<CaseEvent>> {
 
 pub(super) fn case_records(
     conn: &Connection,
-    from: Option<DateTime<Utc>>,
-    to: Option<DateTime<Utc>>,
+    q: &super::super::RecordQuery,
 ) -> Result<Vec<(i64, crate::domain::kpi::CaseRecord)>> {
     let sql = format!(
         "{} WHERE (?1 IS NULL OR i.reported_at >= ?1) AND (?2 IS NULL OR i.reported_at < ?2)
+           AND (?3 IS NULL OR i.id >= ?3) AND (?4 IS NULL OR i.id <= ?4)
          ORDER BY i.id, e.id",
         super::super::cases::RECORDS_SQL
     );
     let mut stmt = conn
         .prepare_cached(&sql)
         .map_err(db("reading cases for the KPIs"))?;
+    let (first, last) = (q.ids.map(|r| r.0), q.ids.map(|r| r.1));
     let mut rows = stmt
-        .query(params![ms(from), ms(to)])
+        .query(params![ms(q.from), ms(q.to), first, last])
         .map_err(db("reading cases for the KPIs"))?;
     let mut out = Vec::new();
     while let Some(r) = rows.next().map_err(db("reading cases for the KPIs"))? {

@@ -102,5 +102,6 @@ pub(super) fn put_deadlines(conn: &mut Connection, change: &DeadlinesChange) -> 
                 .map_err(failed("a time limit"))?;
         }
     }
+    super::changes::append(&tx, super::super::ChangeKind::Deadlines, (0, 0))?;
     tx.commit().map_err(failed("the calendar"))
 }

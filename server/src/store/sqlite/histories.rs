@@ -3,6 +3,7 @@
 //! transaction.
 
 use super::super::cases::CaseHistory;
+use super::super::changes::{id_range, ChangeKind};
 use super::super::Result;
 use super::cases::{facts_values, insert_event, SET_FACTS};
 use super::write::failed;
@@ -33,5 +34,7 @@ pub(super) fn put_case_histories(conn: &mut Connection, cases: &[CaseHistory]) -
             }
         }
     }
+    let ids = id_range(cases.iter().map(|c| c.id));
+    super::changes::append(&tx, ChangeKind::Cases, ids)?;
     tx.commit().map_err(failed("the case histories"))
 }

@@ -12,6 +12,7 @@
 mod accounts;
 mod bulk;
 mod cases;
+mod changes;
 mod deadlines;
 mod histories;
 mod read;
@@ -43,6 +44,7 @@ pub struct SqliteStore {
     writer: Arc<Mutex<Connection>>,
     readers: Arc<Vec<Mutex<Connection>>>,
     next_reader: AtomicUsize,
+    origin: String,
 }
 
 fn configure(conn: &Connection, path: &str) -> Result<()> {
@@ -117,6 +119,8 @@ impl SqliteStore {
                 Connection::open(&path).map_err(|e| StoreError::Open(format!("{path}: {e}")))?;
             configure(&writer, &path)?;
             apply_migrations(&mut writer, SQLITE)?;
+            let origin = super::changes::new_origin();
+            changes::set_origin(&writer, &origin)?;
             let readers = (0..READERS)
                 .map(|_| {
                     let c = Connection::open(&path)
@@ -129,6 +133,7 @@ impl SqliteStore {
                 writer: Arc::new(Mutex::new(writer)),
                 readers: Arc::new(readers),
                 next_reader: AtomicUsize::new(0),
+                origin,
             })
         })
         .await
@@ -237,6 +242,19 @@ impl Store for SqliteStore {
 
     fn kind(&self) -> StoreKind {
         StoreKind::Sqlite
+    }
+
+    fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    async fn changes_after(&self, after: i64, limit: u32) -> Result<Vec<super::Change>> {
+        self.read(move |c| changes::changes_after(c, after, limit))
+            .await
+    }
+
+    async fn last_change(&self) -> Result<i64> {
+        self.read(changes::last_change).await
     }
 
     async fn import(&self, data: &Dataset) -> Result<ImportSummary> {
@@ -378,9 +396,9 @@ impl Store for SqliteStore {
     }
     async fn case_records(
         &self,
-        from: Option<chrono::DateTime<chrono::Utc>>,
-        to: Option<chrono::DateTime<chrono::Utc>>,
+        q: &super::RecordQuery,
     ) -> Result<Vec<(i64, crate::domain::kpi::CaseRecord)>> {
-        self.read(move |c| cases::case_records(c, from, to)).await
+        let q = q.clone();
+        self.read(move |c| cases::case_records(c, &q)).await
     }
 }

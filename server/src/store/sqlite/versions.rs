@@ -184,6 +184,7 @@ pub(super) fn publish(conn: &mut Connection, p: &Publish) -> Result<GridVersion>
         tx.execute("DELETE FROM grids WHERE code = ?1", [code.as_str()])
             .map_err(failed(&what))?;
     }
+    super::changes::append(&tx, super::super::ChangeKind::City, (0, 0))?;
     tx.commit().map_err(db("committing the publish"))?;
     Ok(GridVersion {
         version,

@@ -1,6 +1,7 @@
 //! Writes of the embedded store: whole-dataset imports and incident batches, each in one
 //! IMMEDIATE transaction that commits with `synchronous=FULL` before the call returns.
 
+use super::super::changes::{id_range, ChangeKind};
 use super::super::wkb;
 use super::super::{Dataset, ImportSummary, Result, StoreError};
 use super::read::millis;
@@ -177,6 +178,7 @@ pub(super) fn import(conn: &mut Connection, data: &Dataset) -> Result<ImportSumm
             })
             .map_err(failed(&what))?;
     }
+    super::changes::append(&tx, ChangeKind::City, (0, 0))?;
     tx.commit()
         .map_err(|e| StoreError::db("committing the import", e))?;
     Ok(data.summary())
@@ -253,6 +255,8 @@ pub(super) fn insert_incidents(
         }
         out.push(Incident { id, incident: n });
     }
+    let ids = id_range(out.iter().map(|i| i.id));
+    super::changes::append(&tx, ChangeKind::Incidents, ids)?;
     tx.commit()
         .map_err(|e| StoreError::db("committing incidents", e))?;
     Ok(out)
