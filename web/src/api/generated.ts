@@ -141,7 +141,16 @@ reported_on: string, due_at: string | null, overdue: boolean, outcome: string | 
 
 export type WallAnswer = { problems: Array<WallItem>, };
 
-export type HealthAnswer = { status: string, store: string, 
+export type HealthAnswer = { 
+/**
+ * `ok`, or `degraded` when the store cannot be reached or this server is behind the
+ * change feed (then `reason` says why, and the counts are the last ones read).
+ */
+status: string, reason?: string, 
+/**
+ * The last change line this server has applied (servers on one store compare it).
+ */
+changes_applied: number, store: string, 
 /**
  * Grids per level: `{"1": …, "2": …, "3": …}`.
  */
