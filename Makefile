@@ -70,6 +70,14 @@ tests/browser/node_modules/.package-lock.json: tests/browser/package-lock.json
 test-browser: build web tests/browser/node_modules/.package-lock.json data/sample-city/grids.geojson
 	cd tests/browser && $(NPM) test
 
+## test-cluster: two release servers on one PostGIS behind haproxy (tests/cluster/): the
+## change feed, SIGKILL during posts, a PostgreSQL outage; a CLI import reaching a running
+## SQLite server. Needs GRIDD_TEST_PG (run inside `make test`); it stops and restarts that
+## PostgreSQL, so it runs last.
+.PHONY: test-cluster
+test-cluster: build web data/sample-city/grids.geojson
+	cd tests/cluster && $(NPM) test
+
 ## test: install what is missing, start a throwaway PostGIS cluster, run every test, stop it
 test: web
 	scripts/with-postgis.sh $(MAKE) --no-print-directory test-all
@@ -85,6 +93,7 @@ test-all: lint
 	  exit $$rc
 	$(MAKE) --no-print-directory test-web
 	$(MAKE) --no-print-directory test-browser
+	$(MAKE) --no-print-directory test-cluster
 
 ## types: regenerate web/src/api/generated.ts from the Rust API types (a test fails when they drift)
 .PHONY: types

@@ -21,7 +21,9 @@ as_root() {
 missing=()
 # fonts-noto-cjk: without it Chromium draws the zh-CN interface as empty boxes in screenshots.
 # gdal-bin: ogrinfo, the independent decoder the tile tests check our vector tiles with.
-for pkg in postgresql-15-postgis-3 chromium fonts-noto-cjk gdal-bin; do
+# haproxy: the load balancer in front of two servers in the cluster tests (tests/cluster).
+# wrk: the load of `make soak` and `make bench`.
+for pkg in postgresql-15-postgis-3 chromium fonts-noto-cjk gdal-bin haproxy wrk; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -62,9 +64,8 @@ run_pg "$bin/initdb" -D "$tmp/data" --auth=trust --username=postgres --encoding=
   || { cat "$tmp/initdb.log" >&2; die "initdb failed"; }
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-if ! run_pg "$bin/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w -t 60 start \
-  -o "-p $port -k $tmp -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=256MB -c fsync=on" \
-  >/dev/null; then
+pg_options="-p $port -k $tmp -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=256MB -c fsync=on"
+if ! run_pg "$bin/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w -t 60 start -o "$pg_options" >/dev/null; then
   tail -n 30 "$tmp/server.log" >&2
   die "the PostgreSQL server did not start"
 fi
@@ -76,6 +77,9 @@ psql_admin -d gridd -c "CREATE EXTENSION postgis" || die "CREATE EXTENSION postg
 say "PostgreSQL $(psql_admin -d gridd -Atc 'SHOW server_version') with PostGIS $(psql_admin -d gridd -Atc 'SELECT postgis_lib_version()') on 127.0.0.1:$port"
 
 export GRIDD_TEST_PG="postgres://postgres@127.0.0.1:$port/gridd"
+# The cluster tests stop and start this server to test outages: how to do that.
+export GRIDD_TEST_PG_DATA="$tmp/data" GRIDD_TEST_PG_OPTIONS="$pg_options" GRIDD_TEST_PG_BIN="$bin"
+export GRIDD_TEST_PG_LOG="$tmp/server.log"
 "$@"
 status=$?
 say "command exited with $status; stopping the cluster"

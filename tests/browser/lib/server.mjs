@@ -13,7 +13,7 @@ const GRIDD = join(ROOT, 'target/release/gridd');
 const CITY = join(ROOT, 'data/sample-city');
 const WEB = join(ROOT, 'web/dist');
 
-function freePort() {
+export function freePort() {
   return new Promise((ok, fail) => {
     const srv = createServer();
     srv.unref();
@@ -25,7 +25,7 @@ function freePort() {
   });
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** The first day of a year of incidents that ends before today (the server refuses the future). */
 function yearAgo() {
