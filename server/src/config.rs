@@ -49,6 +49,40 @@ pub enum Command {
     /// The working calendar deadlines are counted on: replace it from a file, or show it.
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// Copy the embedded store into one file, consistently even while a server is writing to
+    /// it (SQLite's online backup). For a PostGIS store it prints the pg_dump command instead.
+    Backup(BackupArgs),
+    /// Put a backup file back as the embedded store (a new path, or with --force the store
+    /// itself once no process has it open). For PostGIS it prints the pg_restore command.
+    Restore(RestoreArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The backup file to write (one SQLite file).
+    pub file: PathBuf,
+    /// Replace FILE when it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Pages copied per step (4 KiB each at SQLite's default page size).
+    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(i32).range(1..))]
+    pub pages_per_step: i32,
+    /// Pause between steps, in milliseconds, leaving the disk to a running server.
+    #[arg(long, default_value_t = 10)]
+    pub pause_ms: u64,
+}
+
+#[derive(Args, Debug)]
+pub struct RestoreArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The backup file to restore (what `gridd backup` wrote).
+    pub file: PathBuf,
+    /// Replace the store when it exists (refused while a process has it open).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Args, Debug)]
@@ -295,6 +329,23 @@ mod tests {
         assert_eq!(s.port, 8080);
         assert_eq!(s.bind, "127.0.0.1");
         assert!(s.db.db.starts_with("sqlite:"));
+    }
+
+    #[test]
+    fn a_backup_names_its_file_and_copies_a_positive_number_of_pages_per_step() {
+        let cli = Cli::try_parse_from(["gridd", "backup", "--db", "sqlite:a.db", "a.bak"]).unwrap();
+        let Command::Backup(b) = cli.command else {
+            panic!("not backup")
+        };
+        assert_eq!(b.file, PathBuf::from("a.bak"));
+        assert!(!b.force);
+        assert!(
+            Cli::try_parse_from(["gridd", "backup", "--pages-per-step", "0", "a.bak"]).is_err()
+        );
+        assert!(
+            Cli::try_parse_from(["gridd", "restore"]).is_err(),
+            "FILE is required"
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! gridd: the 网格 grid management service. See README.md for the code tour.
 pub mod app;
+pub mod backup;
 pub mod config;
 pub mod export;
 pub mod http;

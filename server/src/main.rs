@@ -1,4 +1,5 @@
-//! The `gridd` binary: `serve`, `import`, `migrate`, `generate`, `export`.
+//! The `gridd` binary: `serve`, `import`, `migrate`, `generate`, `export`, `backup`,
+//! `restore` and the account, calendar and case commands.
 
 use clap::Parser;
 use gridd::app::accounts;
@@ -41,6 +42,8 @@ enum MainError {
     Basemap(String),
     #[error("generating the city failed: {0}")]
     Generate(#[from] gridd::domain::CodeError),
+    #[error(transparent)]
+    Backup(#[from] gridd::backup::BackupError),
 }
 
 /// Reads, validates and writes a city, printing each stage on stderr.
@@ -335,6 +338,8 @@ async fn run(cli: Cli) -> Result<(), MainError> {
             Ok(())
         }
         Command::Calendar(cmd) => calendar(cmd).await,
+        Command::Backup(args) => backup(args),
+        Command::Restore(args) => restore(args),
         Command::WorkCases(args) => {
             let started = std::time::Instant::now();
             let store = store::open(&args.db.db).await?;
@@ -385,6 +390,71 @@ async fn run(cli: Cli) -> Result<(), MainError> {
             Ok(())
         }
     }
+}
+
+/// Prints a copy's progress on stderr: at most once a second, and when it ends.
+fn progress_printer(what: &'static str) -> impl FnMut(gridd::backup::Progress) {
+    use gridd::backup::Progress;
+    let started = std::time::Instant::now();
+    let mut last: Option<std::time::Instant> = None;
+    move |p| match p {
+        Progress::Pages { copied, total } => {
+            if copied == total || last.is_none_or(|t| t.elapsed().as_secs() >= 1) {
+                eprintln!(
+                    "{what}: {copied} / {total} pages ({:.0} %, {:.1} s)",
+                    100.0 * copied as f64 / total.max(1) as f64,
+                    started.elapsed().as_secs_f64()
+                );
+                last = Some(std::time::Instant::now());
+            }
+        }
+        Progress::Checking => eprintln!("{what}: PRAGMA integrity_check"),
+    }
+}
+
+fn backup(args: gridd::config::BackupArgs) -> Result<(), MainError> {
+    let pace = gridd::backup::Pace {
+        pages_per_step: args.pages_per_step,
+        pause: std::time::Duration::from_millis(args.pause_ms),
+    };
+    let mut progress = progress_printer("backup");
+    let c = tokio::task::block_in_place(|| {
+        gridd::backup::backup(&args.db.db, &args.file, args.force, pace, &mut progress)
+    })?;
+    println!(
+        "backed up {} (schema {}) to {}: {} pages, {:.1} MiB in {:.2} s, integrity_check ok",
+        args.db.db,
+        c.schema_version,
+        args.file.display(),
+        c.pages,
+        c.bytes as f64 / (1024.0 * 1024.0),
+        c.elapsed.as_secs_f64()
+    );
+    Ok(())
+}
+
+fn restore(args: gridd::config::RestoreArgs) -> Result<(), MainError> {
+    let mut progress = progress_printer("restore");
+    let c = tokio::task::block_in_place(|| {
+        gridd::backup::restore(&args.db.db, &args.file, args.force, &mut progress)
+    })?;
+    println!(
+        "restored {} (schema {}) into {}: {} pages, {:.1} MiB in {:.2} s",
+        args.file.display(),
+        c.schema_version,
+        args.db.db,
+        c.pages,
+        c.bytes as f64 / (1024.0 * 1024.0),
+        c.elapsed.as_secs_f64()
+    );
+    let newest = gridd::backup::newest_migration();
+    if c.schema_version < newest {
+        println!(
+            "migrations {} to {newest} are applied when gridd next opens the store",
+            c.schema_version + 1
+        );
+    }
+    Ok(())
 }
 
 async fn calendar(cmd: gridd::config::CalendarCommand) -> Result<(), MainError> {

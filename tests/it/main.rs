@@ -12,6 +12,7 @@ mod common;
 mod accounts;
 mod accounts_cli;
 mod agreement;
+mod backup;
 mod calendar_api;
 mod cases_api;
 mod cases_outside;
