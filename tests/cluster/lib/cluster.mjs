@@ -154,14 +154,14 @@ export async function call(base, method, path, { token, cookie, body, timeout = 
   return { status: res.status, body: parsed, headers: res.headers };
 }
 
-/** Waits until `check()` resolves truthy; how long it took in ms. Fails after `limit` ms. */
+/** Waits until `check()` resolves `true` (anything else is shown when it fails); how long it took in ms. */
 export async function within(limit, what, check) {
   const start = Date.now();
   let last;
   for (;;) {
     try {
       last = await check();
-      if (last) return Date.now() - start;
+      if (last === true) return Date.now() - start;
     } catch (e) { last = e; }
     if (Date.now() - start > limit) throw new Error(`${what} did not happen within ${limit} ms (last: ${last})`);
     await sleep(25);

@@ -16,7 +16,7 @@ export function tileOf(lng, lat, z) {
 /** The incidents a server's density tile counts around (lng, lat), decoded from its MVT. */
 export async function tileCount(base, token, [lng, lat], z = 15) {
   const { x, y } = tileOf(lng, lat, z);
-  const res = await fetch(`${base}/tiles/density/${z}/${x}/${y}`, { headers: { authorization: `Bearer ${token}` } });
+  const res = await fetch(`${base}/tiles/density/${z}/${x}/${y}.mvt`, { headers: { authorization: `Bearer ${token}` } });
   if (res.status === 204) return 0;
   if (!res.ok) throw new Error(`density tile: ${res.status}`);
   const tile = new VectorTile(new PbfReader(new Uint8Array(await res.arrayBuffer())));
