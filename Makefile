@@ -113,6 +113,13 @@ fmt:
 clean-db:
 	rm -f data/gridd.db data/gridd.db-wal data/gridd.db-shm
 
+## soak: two servers on one throwaway PostGIS behind haproxy under 10 minutes of mixed load
+## (SOAK_SECONDS): 0 errors, p99 under SOAK_P99_MS, resident memory flat within 10%;
+## summary in target/soak/summary.txt
+.PHONY: soak
+soak: build data/sample-city/grids.geojson
+	scripts/with-postgis.sh tests/soak/run.sh
+
 ## bench: the benchmarks side by side with PostGIS in one run (throwaway cluster): bulk
 ## assignment, /api/locate, incident intake, density tiles, planning (P5), criterion benches;
 ## summary in target/bench/summary.txt

@@ -440,7 +440,7 @@ async fn a_restored_backup_of_an_older_schema_gets_the_newer_migrations_when_ope
     rusqlite::Connection::open(&file)
         .unwrap()
         .execute_batch(
-            "DROP TABLE settings; DROP TABLE calendar_days; DROP TABLE time_limits;
+            "DROP TABLE changes; DROP TABLE settings; DROP TABLE calendar_days; DROP TABLE time_limits;
              DELETE FROM schema_migrations WHERE version >= 11;",
         )
         .unwrap();
