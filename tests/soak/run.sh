@@ -45,7 +45,10 @@ psql -X -q -d "$DB" -c "CREATE EXTENSION postgis" || die "CREATE EXTENSION faile
 "$GRIDD" import --db "$DB" data/sample-city >/dev/null 2>"$WORK/import.log" || { cat "$WORK/import.log"; die "import failed"; }
 "$GRIDD" generate-incidents --seed 11 --count "$CASES" --start "$(date -u -d '-380 days' +%F)" --out "$WORK/cases" \
   >/dev/null 2>&1 || die "generate-incidents failed"
-"$GRIDD" import-incidents --db "$DB" "$WORK/cases/incidents.ndjson" >/dev/null 2>"$WORK/cases.log" \
+# Every loaded case waits to be registered (the generator ages most of a year's cases through
+# the loop), so the transitions have SOAK_CASES to take, each once.
+sed -E 's/"status":"[a-z_]+"/"status":"reported"/' "$WORK/cases/incidents.ndjson" >"$WORK/cases/reported.ndjson"
+"$GRIDD" import-incidents --db "$DB" "$WORK/cases/reported.ndjson" >/dev/null 2>"$WORK/cases.log" \
   || { cat "$WORK/cases.log"; die "import-incidents failed"; }
 # The cases the transitions register: those still waiting to be registered, each once.
 psql -X -At -d "$DB" -c "SELECT id FROM incidents WHERE status = 'reported' ORDER BY id" >"$WORK/cases.txt" \
