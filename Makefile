@@ -113,6 +113,13 @@ fmt:
 clean-db:
 	rm -f data/gridd.db data/gridd.db-wal data/gridd.db-shm
 
+## bench-scale: a city ten times the sample and 10M incidents (generated once into
+## target/bench-scale/data): import, start-up time and memory, P1, P2, P4 and the KPI table on
+## both stores beside PostGIS; summary in target/bench-scale/summary.txt
+.PHONY: bench-scale
+bench-scale: build
+	scripts/with-postgis.sh tests/bench/scale.sh
+
 ## soak: two servers on one throwaway PostGIS behind haproxy under 10 minutes of mixed load
 ## (SOAK_SECONDS): 0 errors, p99 under SOAK_P99_MS, resident memory flat within 10%;
 ## summary in target/soak/summary.txt

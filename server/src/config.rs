@@ -211,6 +211,10 @@ pub struct TokenCreateArgs {
 pub struct GenerateArgs {
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// Copies of the sample city side by side, each a county of its own (610581, 610582, …):
+    /// 10 makes the city of `make bench-scale`.
+    #[arg(long, default_value_t = 1)]
+    pub copies: usize,
     /// Output directory.
     #[arg(long, default_value = "data/sample-city")]
     pub out: PathBuf,
@@ -226,6 +230,9 @@ pub struct GenerateIncidentsArgs {
     /// The seed of the city they happen in (the city is regenerated in memory).
     #[arg(long, default_value_t = 42)]
     pub city_seed: u64,
+    /// Copies of that city side by side (as `gridd generate --copies`): incidents fall over all.
+    #[arg(long, default_value_t = 1)]
+    pub city_copies: usize,
     /// First day of the year covered, local time (UTC+8).
     #[arg(long, default_value = "2025-11-01")]
     pub start: chrono::NaiveDate,

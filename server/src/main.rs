@@ -42,6 +42,8 @@ enum MainError {
     Basemap(String),
     #[error("generating the city failed: {0}")]
     Generate(#[from] gridd::domain::CodeError),
+    #[error("{0}")]
+    Scale(#[from] gridd::generate::scale::ScaleError),
     #[error(transparent)]
     Backup(#[from] gridd::backup::BackupError),
 }
@@ -143,7 +145,7 @@ async fn serve(args: ServeArgs) -> Result<(), MainError> {
 fn generate_incidents(args: gridd::config::GenerateIncidentsArgs) -> Result<(), MainError> {
     use chrono::TimeZone;
     let started = std::time::Instant::now();
-    let city = gridd::generate::generate(args.city_seed, |_| {})?;
+    let city = gridd::generate::scale::side_by_side(args.city_seed, args.city_copies, |_| {})?;
     let origin = chrono::FixedOffset::east_opt(8 * 3600)
         .and_then(|tz| {
             tz.from_local_datetime(&args.start.and_time(chrono::NaiveTime::MIN))
@@ -302,8 +304,9 @@ async fn run(cli: Cli) -> Result<(), MainError> {
         }
         Command::Generate(args) => {
             let started = std::time::Instant::now();
-            let city =
-                gridd::generate::generate(args.seed, |stage| eprintln!("generate: {stage}"))?;
+            let city = gridd::generate::scale::side_by_side(args.seed, args.copies, |stage| {
+                eprintln!("generate: {stage}")
+            })?;
             eprintln!("generate: writing {}", args.out.display());
             gridd::export::write_dir(&city.data, &args.out)?;
             let s = city.data.summary();

@@ -29,6 +29,8 @@
 # BENCH_SECONDS each (default 5) and report medians, so a passing burst of other load on the
 # machine hits both sides rather than one.
 # Knobs: BENCH_SECONDS, BENCH_ROUNDS, BENCH_CRITERION (1/0), BENCH_P4_ROUNDS (default 3),
+# BENCH_PARTS (which of P1 P2 P3a P4 P6a P3b P6b P5 C run; P3a loads what P4 and P6 read),
+# BENCH_CITY and BENCH_INCIDENTS (the data; make bench-scale's city), BENCH_OUT (target/bench),
 # BENCH_NO_IDLE=1 (hold /dev/cpu_dma_latency at 0 for the run, as latency-tuned servers do:
 # idle cores poll instead of halting, so waking a client or server costs microseconds, not
 # the ~100 µs a halted virtual CPU takes; this mostly moves the 1-connection figures).
@@ -37,7 +39,7 @@ set -uo pipefail
 
 cd "$(dirname "$0")/../.." || exit 1
 START=$(date +%s.%N)
-WORK=target/bench
+WORK=${BENCH_OUT:-target/bench}
 GRIDD=./target/release/gridd
 P1=./target/release/examples/bench_p1
 P4=./target/release/examples/bench_p4
@@ -45,8 +47,11 @@ PGBENCH=/usr/lib/postgresql/15/bin/pgbench
 SECONDS_PER_RUN=${BENCH_SECONDS:-5}
 ROUNDS=${BENCH_ROUNDS:-3}
 CRITERION=${BENCH_CRITERION:-1}
-CITY=data/sample-city
-INCIDENTS=data/incidents/incidents.ndjson
+CITY=${BENCH_CITY:-data/sample-city}
+INCIDENTS=${BENCH_INCIDENTS:-data/incidents/incidents.ndjson}
+# Which parts run (make bench-scale runs a few of them on a city ten times the sample).
+PARTS=" ${BENCH_PARTS:-P1 P2 P3a P4 P6a P3b P6b P5 C} "
+part() { [[ "$PARTS" == *" $1 "* ]]; }
 RESULTS=$WORK/results.txt
 SUMMARY=$WORK/summary.txt
 
@@ -267,11 +272,14 @@ done
 say "sample city imported into two SQLite files and two PostGIS databases"
 
 # --- P1 ----------------------------------------------------------------------------------
+if part P1; then
 say "P1: bulk assignment, engine (2 threads) vs PostGIS spatial join, 1 process each on this machine"
 "$P1" "$CITY_PG" "$INCIDENTS" >"$WORK/p1.out" 2> >(tee "$WORK/p1.log" >&2) || die "P1 failed (see $WORK/p1.log)"
 sed -n 's/^BENCH //p' "$WORK/p1.out" >>"$RESULTS"
+fi
 
 # --- P2 ----------------------------------------------------------------------------------
+if part P2; then
 say "P2: /api/locate (gridd serve on SQLite) vs a prepared PostGIS statement, $ROUNDS alternating rounds of ${SECONDS_PER_RUN} s; client and server share the $CORES cores"
 serve "$CITY_SQLITE" "$WORK/serve-locate.log"
 LOCATE_PID=$SERVER_PID
@@ -287,6 +295,7 @@ for c in 1 4; do
   done
 done
 stop_server "$LOCATE_PID"
+fi
 
 # --- P3a ---------------------------------------------------------------------------------
 import_incidents() {
@@ -306,12 +315,14 @@ import_incidents p3a_sqlite "$INTAKE_SQLITE"
 import_incidents p3a_pg "$INTAKE_PG"
 
 # --- P4 ----------------------------------------------------------------------------------
+if part P4; then
 # Here, not after P3b, because P3b adds reports to the same database: now it holds exactly
 # the 1M incidents P3a imported, and bench_p4 builds its index from that store too.
 P4_LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 say "P4: density tiles z12-16, heat index + MVT encoding vs PostGIS ST_AsMVT on the P3a database (load average $P4_LOAD)"
 "$P4" "$INTAKE_PG" >"$WORK/p4.out" 2> >(tee "$WORK/p4.log" >&2) || die "P4 failed (see $WORK/p4.log)"
 sed -n 's/^BENCH //p' "$WORK/p4.out" >>"$RESULTS"
+fi
 
 # --- P6a ---------------------------------------------------------------------------------
 # The loop's KPIs over a year of worked cases: both P3a databases get the same generated
@@ -329,11 +340,15 @@ work_cases() {
   record "${name}_events" "$(sed -n 's/.*: \([0-9]*\) transitions.*/\1/p' "$WORK/$name.out")"
   say "$name: $(cat "$WORK/$name.out")"
 }
+# Resident memory of a process, in MiB.
+rss_mib() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+if part P6a; then
 work_cases p6_work_sqlite "$INTAKE_SQLITE"
 work_cases p6_work_pg "$INTAKE_PG"
 t0=$(now)
 serve "$INTAKE_SQLITE" "$WORK/serve-p6_sqlite.log"
 record p6_start_s "$(calc "$(now) - $t0")"
+record p6_rss_sqlite_mib "$(rss_mib "$SERVER_PID")"
 KPI_PID=$SERVER_PID
 python3 tests/bench/kpi_compare.py "http://127.0.0.1:$SERVER_PORT" "$SERVER_TOKEN" "$INTAKE_PG" \
   >"$WORK/p6.out" 2> >(tee "$WORK/p6.log" >&2) || die "the KPI comparison failed (see $WORK/p6.log)"
@@ -345,8 +360,16 @@ for round in $(seq 1 "$ROUNDS"); do
   run_pgbench p6_pg_kpi -c1 -j1 -t3 -f tests/bench/kpi.sql "$INTAKE_PG"
 done
 stop_server "$KPI_PID"
+# The PostGIS store's start, and what each server holds in memory once started.
+t0=$(now)
+serve "$INTAKE_PG" "$WORK/serve-p6_pg.log"
+record p6_start_pg_s "$(calc "$(now) - $t0")"
+record p6_rss_pg_mib "$(rss_mib "$SERVER_PID")"
+stop_server "$SERVER_PID"
+fi
 
 # --- P3b ---------------------------------------------------------------------------------
+if part P3b; then
 say "P3b: POST /api/incidents with wrk at 32 connections, $ROUNDS alternating rounds of ${SECONDS_PER_RUN} s per store; client and server share the $CORES cores"
 serve "$INTAKE_SQLITE" "$WORK/serve-p3b_sqlite.log"
 SQLITE_PID=$SERVER_PID; SQLITE_PORT=$SERVER_PORT; SQLITE_TOKEN=$SERVER_TOKEN
@@ -362,9 +385,11 @@ done
 record p3b_sqlite_stored "$(($(incident_count "$SQLITE_PORT") - sqlite_before))"
 record p3b_pg_stored "$(($(incident_count "$PG_PORT") - pg_before))"
 say "rows stored during the runs: SQLite $(get p3b_sqlite_stored) for $(sum p3b_sqlite_requests) answered requests, PostGIS $(get p3b_pg_stored) for $(sum p3b_pg_requests)"
+fi
 # --- P6b ---------------------------------------------------------------------------------
 # Durable transitions: the cases P3b reported (ids after the 1M P3a imported, all still
 # `reported`) registered one per request by 8 connections, a disjoint window of ids a round.
+if part P6b; then
 say "P6b: POST /api/incidents/{id}/transitions (register) with wrk at 8 connections, $ROUNDS alternating rounds of ${SECONDS_PER_RUN} s per store"
 sqlite_new=$(($(incident_count "$SQLITE_PORT") - LINES)); pg_new=$(($(incident_count "$PG_PORT") - LINES))
 for round in $(seq 0 $((ROUNDS - 1))); do
@@ -377,15 +402,18 @@ for round in $(seq 0 $((ROUNDS - 1))); do
 done
 stop_server "$SQLITE_PID"
 stop_server "$PG_PID"
+fi
 
 # --- P5 ----------------------------------------------------------------------------------
+if part P5; then
 say "P5: cargo build --release --example bench_p5, then every oversized grid split and the city rebalanced"
 cargo build --release --example bench_p5 >&2 || die "building bench_p5 failed"
 ./target/release/examples/bench_p5 >"$WORK/p5.txt" || die "bench_p5 failed"
 cat "$WORK/p5.txt" >&2
+fi
 
 # --- criterion ---------------------------------------------------------------------------
-if [ "$CRITERION" = 1 ]; then
+if [ "$CRITERION" = 1 ] && part C; then
   say "criterion: cargo bench -p gridd --bench locate --bench assign --bench plan"
   # A fresh criterion home: no comparison with an earlier run, nothing left in target/criterion.
   rm -rf "$WORK/criterion"
@@ -437,7 +465,7 @@ row() { printf '%-46s %16s %16s %8s  %-14s %s\n' "$@"; }
   echo "=================================== gridd bench summary ==================================="
   echo "machine: $CORES cores ($CPU); load average at start $LOAD"
   echo "PostGIS: $PG_SETTINGS; same machine"
-  echo "data: sample city seed 42 (39/164/1,243 grids); $(fmt_int "$LINES") incidents from $INCIDENTS"
+  echo "data: $CITY ($(tr -d '\n' <"$CITY/grids.geojson" | grep -o '"code":"[0-9]*"' | awk -F'"' '{ n[length($4)]++ } END { printf "%d/%d/%d grids", n[9], n[12], n[15] }')); $(fmt_int "$LINES") incidents from $INCIDENTS"
   echo "where: every client (bench_p1, wrk, pgbench) ran on the same $CORES cores as the server it measured;"
   echo "  CPU already busy at start $BUSY%; $IDLE_MODE;"
   echo "  a synchronous 8 kB write takes $FSYNC_MS ms on this disk"
@@ -511,9 +539,13 @@ row() { printf '%-46s %16s %16s %8s  %-14s %s\n' "$@"; }
     ">=1k/s SQLite" "$(verdict "$e >= 1000")"
   row "   p50 | p99 (SQLite)" "$(ms "$(med p6b_sqlite_p50_us)")" "$(ms "$(med p6b_sqlite_p99_us)")"
   echo
-  echo "planning (sample city, band 300-500 households):"
-  cat "$WORK/p5.txt"
-  if [ "$CRITERION" = 1 ]; then
+  row "   gridd serve start (SQLite | PostGIS store)" "$(sec "$(get p6_start_s)")" "$(sec "$(get p6_start_pg_s)")"
+  row "   resident memory once started (MiB)" "$(get p6_rss_sqlite_mib)" "$(get p6_rss_pg_mib)"
+  if part P5; then
+    echo "planning (sample city, band 300-500 households):"
+    cat "$WORK/p5.txt"
+  fi
+  if [ "$CRITERION" = 1 ] && part C; then
     echo
     echo "criterion (server/benches; sample city; random points; median; ratio = rtree_geo / this):"
     criterion_table <"$WORK/criterion.log"

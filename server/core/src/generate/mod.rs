@@ -14,6 +14,7 @@ pub mod layout;
 mod names;
 mod people;
 pub mod rng;
+pub mod scale;
 
 use crate::domain::Dataset;
 use crate::domain::{
