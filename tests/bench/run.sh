@@ -436,7 +436,11 @@ fmt_int() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "nan" || b == "nan" || b + 0 == 0) print "n/a"; else printf "%.1fx", a / b }'; }
 ms() { awk -v x="$1" 'BEGIN { if (x == "nan") print "n/a"; else printf "%.3f ms", x / 1000 }'; }
 sec() { awk -v x="$1" 'BEGIN { if (x == "nan") print "n/a"; else printf "%.3f s", x }'; }
-verdict() { awk "BEGIN { print (($1) ? \"met\" : \"MISSED\") }" 2>/dev/null || echo "n/a"; }
+# A figure not measured (a part left out by BENCH_PARTS) has no verdict.
+verdict() {
+  [[ "$1" == *nan* ]] && { echo "n/a"; return; }
+  awk "BEGIN { print (($1) ? \"met\" : \"MISSED\") }" 2>/dev/null || echo "n/a"
+}
 # Reads criterion's report: "name  time: [lo median hi]" (the name may stand on the line
 # above) and "thrpt: [lo median hi]"; prints each with its ratio to its group's rtree_geo.
 criterion_table() {
