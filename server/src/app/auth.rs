@@ -116,6 +116,13 @@ impl Default for Known {
     }
 }
 
+/// What a session or token check rests on: the store's answer, or (the store unreachable) a
+/// recent good check.
+enum Asked<T> {
+    Store(T),
+    Remembered(Who),
+}
+
 /// A thread's checks: (app, key) → (who, checked at, epoch then).
 type NearMap = HashMap<(u64, KnownKey), (Who, DateTime<Utc>, u64)>;
 
@@ -156,12 +163,25 @@ impl Known {
         good.insert(key, (p, now));
     }
 
-    /// The last good check of `key` if it is recent enough to trust during an outage.
-    fn during_outage(&self, key: &KnownKey, now: DateTime<Utc>) -> Option<Who> {
-        let good = self.last_good.lock().unwrap_or_else(|e| e.into_inner());
-        good.get(key)
-            .filter(|(_, at)| now - *at < OUTAGE_GRACE)
-            .map(|(p, _)| p.clone())
+    /// What the store answered for `key`, or, when it could not be reached, the last good
+    /// check of `key` if it is recent enough to trust during an outage (else the error).
+    fn unless_down<T>(
+        &self,
+        asked: Result<T, crate::store::StoreError>,
+        key: &KnownKey,
+        now: DateTime<Utc>,
+    ) -> Result<Asked<T>, AppError> {
+        match asked {
+            Ok(v) => Ok(Asked::Store(v)),
+            Err(e) if e.is_unavailable() => {
+                let good = self.last_good.lock().unwrap_or_else(|p| p.into_inner());
+                good.get(key)
+                    .filter(|(_, at)| now - *at < OUTAGE_GRACE)
+                    .map(|(p, _)| Asked::Remembered(p.clone()))
+                    .ok_or_else(|| e.into())
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Voids every thread's copy of every check (of this app): after a logout the session is
@@ -264,15 +284,10 @@ impl App {
             return Ok(Some(p));
         }
         let hash = hex(&digest);
-        let found = match self.store.use_session(&hash, now).await {
-            Err(e) if e.is_unavailable() => {
-                return self
-                    .known
-                    .during_outage(&key, now)
-                    .map(Some)
-                    .ok_or(e.into())
-            }
-            other => other?,
+        let asked = self.store.use_session(&hash, now).await;
+        let found = match self.known.unless_down(asked, &key, now)? {
+            Asked::Store(found) => found,
+            Asked::Remembered(p) => return Ok(Some(p)),
         };
         let Some((s, account)) = found else {
             self.known.forget_here(&key);
@@ -305,15 +320,10 @@ impl App {
         if let Some(p) = self.known.get(&key, now) {
             return Ok(Some(p));
         }
-        let found = match self.store.use_token(&hex(&digest), now).await {
-            Err(e) if e.is_unavailable() => {
-                return self
-                    .known
-                    .during_outage(&key, now)
-                    .map(Some)
-                    .ok_or(e.into())
-            }
-            other => other?,
+        let asked = self.store.use_token(&hex(&digest), now).await;
+        let found = match self.known.unless_down(asked, &key, now)? {
+            Asked::Store(found) => found,
+            Asked::Remembered(p) => return Ok(Some(p)),
         };
         let p = found.map(|t| {
             Who::new(Principal {
