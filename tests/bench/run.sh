@@ -31,6 +31,7 @@
 # Knobs: BENCH_SECONDS, BENCH_ROUNDS, BENCH_CRITERION (1/0), BENCH_P4_ROUNDS (default 3),
 # BENCH_PARTS (which of P1 P2 P3a P4 P6a P3b P6b P5 C run; P3a loads what P4 and P6 read),
 # BENCH_CITY and BENCH_INCIDENTS (the data; make bench-scale's city), BENCH_OUT (target/bench),
+# BENCH_SERVE_WAIT_S (how long a server may take to start; 60, make bench-scale 900),
 # BENCH_NO_IDLE=1 (hold /dev/cpu_dma_latency at 0 for the run, as latency-tuned servers do:
 # idle cores poll instead of halting, so waking a client or server costs microseconds, not
 # the ~100 µs a halted virtual CPU takes; this mostly moves the 1-connection figures).
@@ -40,6 +41,8 @@ set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 START=$(date +%s.%N)
 WORK=${BENCH_OUT:-target/bench}
+# How long a server may take to start (it reads every incident and case history).
+SERVE_WAIT_S=${BENCH_SERVE_WAIT_S:-60}
 GRIDD=./target/release/gridd
 P1=./target/release/examples/bench_p1
 P4=./target/release/examples/bench_p4
@@ -173,12 +176,12 @@ serve() {
   GRIDD_LOG=warn "$GRIDD" serve --db "$db" --port "$SERVER_PORT" --web-dir "$WORK/no-web" >"$log" 2>&1 &
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")
-  for _ in $(seq 1 600); do
+  for _ in $(seq 1 $((SERVE_WAIT_S * 10))); do
     kill -0 "$SERVER_PID" 2>/dev/null || { cat "$log" >&2; die "gridd serve --db $db exited"; }
     http_get "$SERVER_PORT" /api/health 2>/dev/null | grep -q '"status":"ok"' && return 0
     sleep 0.1
   done
-  die "gridd serve --db $db did not answer within 60 s"
+  die "gridd serve --db $db did not answer within $SERVE_WAIT_S s"
 }
 
 stop_server() {

@@ -26,5 +26,5 @@ if [ ! -f "$DATA/incidents-$COPIES-$COUNT/incidents.ndjson" ]; then
   rm -f "$DATA/incidents-$COPIES-$COUNT/incidents.csv" # only the NDJSON is read
 fi
 BENCH_OUT=target/bench-scale BENCH_CITY="$DATA/city-$COPIES" BENCH_INCIDENTS="$DATA/incidents-$COPIES-$COUNT/incidents.ndjson" \
-  BENCH_PARTS="${SCALE_PARTS:-P1 P2 P3a P4 P6a}" BENCH_CRITERION=0 BENCH_ROUNDS="${BENCH_ROUNDS:-1}" \
+  BENCH_PARTS="${SCALE_PARTS:-P1 P2 P3a P4 P6a}" BENCH_CRITERION=0 BENCH_ROUNDS="${BENCH_ROUNDS:-1}" BENCH_SERVE_WAIT_S="${BENCH_SERVE_WAIT_S:-900}" \
   exec tests/bench/run.sh

@@ -49,6 +49,31 @@ async fn a_generated_year_of_worked_cases_gives_the_same_kpis_from_memory_as_fro
         expected.add(r, now, &calendar);
     }
 
+    // Read by report time or by id range, each case comes with its own history only.
+    let mut times: Vec<_> = records.iter().map(|(_, r)| r.reported_at).collect();
+    times.sort();
+    let (from, to) = (times[10], times[40]);
+    let ids = (records[5].0, records[50].0);
+    let some = store
+        .case_records(&gridd::store::RecordQuery {
+            from: Some(from),
+            to: Some(to),
+            ids: Some(ids),
+        })
+        .await
+        .unwrap();
+    let want: Vec<_> = records
+        .iter()
+        .filter(|(id, r)| {
+            r.reported_at >= from && r.reported_at < to && (ids.0..=ids.1).contains(id)
+        })
+        .collect();
+    assert!(!want.is_empty() && want.len() < 45, "{}", want.len());
+    assert_eq!(
+        format!("{:?}", some.iter().collect::<Vec<_>>()),
+        format!("{want:?}")
+    );
+
     let fresh = gridd::app::App::load(Arc::clone(&store)).await.unwrap();
     let who = gridd::app::auth::Principal {
         actor: "admin".into(),
@@ -68,6 +93,25 @@ async fn a_generated_year_of_worked_cases_gives_the_same_kpis_from_memory_as_fro
     let (_, total) = fresh.kpis(&q, &who, now);
     assert_eq!(total, expected);
     assert!(total.closed > 0 && total.evaluated > 0, "{total:?}");
+
+    // A server reading the store seven incidents at a time (as a large store is read, a
+    // chunk at a time) holds the same cases, KPIs and open cases' due times.
+    let chunked = gridd::app::App::load_by(Arc::clone(&store), 7)
+        .await
+        .unwrap();
+    assert_eq!(chunked.incidents().read().len(), 60);
+    let same = |q: &gridd::app::kpis::KpiQuery| {
+        assert_eq!(
+            format!("{:?}", chunked.kpis(q, &who, now)),
+            format!("{:?}", fresh.kpis(q, &who, now))
+        )
+    };
+    same(&q);
+    let per_department = gridd::app::kpis::KpiQuery {
+        by: gridd::app::kpis::KpiBy::Department,
+        ..q
+    };
+    same(&per_department);
 }
 
 async fn kpis_count_worked_cases_per_grid_and_department_and_cut_to_the_scope(

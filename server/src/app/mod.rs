@@ -27,10 +27,10 @@ pub use error::AppError;
 pub use group_commit::GroupCommit;
 
 use crate::domain::{Dataset, Incident, NewIncident};
-use crate::engine::heat::Heat;
+use crate::engine::heat::HeatLoader;
 use crate::engine::kpi::KpiIndex;
 use crate::engine::Engine;
-use crate::store::{IncidentQuery, Store, StoreError, StoreKind};
+use crate::store::{IncidentQuery, RecordQuery, Store, StoreError, StoreKind};
 use columns::IncidentColumns;
 use history::VersionEngines;
 use metrics::MetricsCache;
@@ -95,10 +95,62 @@ pub async fn build_engine(data: Dataset, what: &str) -> Result<Arc<Engine>, AppE
         .map_err(|e| AppError::Internal(format!("building the engine of {what}: {e}")))
 }
 
+/// How many incidents start-up reads from the store at once.
+const LOAD_CHUNK: u32 = 100_000;
+
+/// Reads every stored incident and case history a chunk of ids at a time into the density
+/// index and the KPI index: memory holds one chunk of store rows besides the indexes
+/// (reading them all at once took 3.8 GB at its peak for 1M worked cases).
+async fn load_incidents(
+    store: &dyn Store,
+    calendar: &crate::domain::calendar::WorkCalendar,
+    chunk: u32,
+) -> Result<(crate::engine::heat::Heat, KpiIndex), StoreError> {
+    let (mut heat, mut kpi) = (HeatLoader::default(), KpiIndex::default());
+    let mut after = None;
+    loop {
+        let rows = store
+            .incidents(&IncidentQuery {
+                everything: true,
+                after_id: after,
+                limit: Some(chunk),
+                ..Default::default()
+            })
+            .await?;
+        let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+            break;
+        };
+        let ids = (first.id, last.id);
+        heat.add(&rows);
+        let full = rows.len() >= chunk as usize;
+        drop(rows);
+        let records = store
+            .case_records(&RecordQuery {
+                ids: Some(ids),
+                ..Default::default()
+            })
+            .await?;
+        for (id, record) in &records {
+            kpi.put(*id, record, calendar);
+        }
+        tracing::debug!(incidents = heat.len(), "incidents read");
+        if !full {
+            break;
+        }
+        after = Some(ids.1);
+    }
+    Ok((heat.finish(), kpi))
+}
+
 impl App {
     /// Builds the engine and the incident columns from what the store holds and starts the
     /// incident writers.
     pub async fn load(store: Arc<dyn Store>) -> Result<App, StoreError> {
+        App::load_by(store, LOAD_CHUNK).await
+    }
+
+    /// [`App::load`] reading `chunk` incidents from the store at once.
+    pub async fn load_by(store: Arc<dyn Store>, chunk: u32) -> Result<App, StoreError> {
         // Read before the state: a change committed while the state is read is applied
         // again afterwards (harmless), never missed.
         let seen = store.last_change().await?;
@@ -107,19 +159,8 @@ impl App {
             .await
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         tracing::info!(sizes = ?engine.sizes(), "spatial engine built (grids per level, compounds, buildings)");
-        let stored = store
-            .incidents(&IncidentQuery {
-                everything: true,
-                ..Default::default()
-            })
-            .await?;
-        let heat = Heat::from_stored(&stored);
-        drop(stored);
         let deadlines = calendar::from_stored(store.deadlines().await?)?;
-        let mut kpi = KpiIndex::default();
-        for (id, record) in store.case_records(&Default::default()).await? {
-            kpi.put(id, &record, &deadlines.calendar);
-        }
+        let (heat, kpi) = load_incidents(&*store, &deadlines.calendar, chunk.max(1)).await?;
         let columns = Arc::new(IncidentColumns::new(heat, kpi));
         // Once grids have been redrawn, incidents also count under the grids in force now.
         if store.versions().await?.len() > 1 {

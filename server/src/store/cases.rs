@@ -116,10 +116,18 @@ pub fn case_state(
     })
 }
 
-/// One row of the KPI query: a case's columns and one of its events (none for a case
-/// without history), in case-then-event order.
+/// One row of the KPI query: a case's columns (read only on its first row) and one of its
+/// events (none for a case without history), in case-then-event order.
 pub struct RecordRow {
     pub id: i64,
+    /// `None` on every row of a case but its first: the case's columns repeat on each of its
+    /// events' rows and are read once.
+    pub facts: Option<RecordFacts>,
+    pub event: Option<(DateTime<Utc>, String, Option<DateTime<Utc>>)>,
+}
+
+/// A case's own columns in the KPI query.
+pub struct RecordFacts {
     pub reported_at: DateTime<Utc>,
     pub grids: [Option<String>; 3],
     pub department: Option<String>,
@@ -127,7 +135,6 @@ pub struct RecordRow {
     pub outcome: Option<String>,
     pub due_at: Option<DateTime<Utc>>,
     pub satisfaction: Option<String>,
-    pub event: Option<(DateTime<Utc>, String, Option<DateTime<Utc>>)>,
 }
 
 /// Folds rows (ordered by case, then event) into case records.
@@ -137,35 +144,38 @@ pub fn records(rows: Vec<RecordRow>) -> super::Result<Vec<(i64, crate::domain::k
     let mut out: Vec<(i64, CaseRecord)> = Vec::new();
     for r in rows {
         if out.last().is_none_or(|(id, _)| *id != r.id) {
-            let [g1, g2, g3] = r.grids.clone();
+            let f = r
+                .facts
+                .ok_or_else(|| corrupt(r.id, "the case's columns were not read".into()))?;
             let code = |g: Option<String>| -> super::Result<Option<crate::domain::GridCode>> {
                 g.map(|c| {
                     crate::domain::GridCode::parse(&c).map_err(|e| corrupt(r.id, e.to_string()))
                 })
                 .transpose()
             };
+            let [g1, g2, g3] = f.grids;
             out.push((
                 r.id,
                 CaseRecord {
-                    reported_at: r.reported_at,
+                    reported_at: f.reported_at,
                     grids: crate::domain::GridPath {
                         level1: code(g1)?,
                         level2: code(g2)?,
                         level3: code(g3)?,
                     },
-                    department: r.department.clone(),
-                    status: r
+                    department: f.department,
+                    status: f
                         .status
                         .parse()
                         .map_err(|e: crate::domain::FieldError| corrupt(r.id, e.to_string()))?,
-                    outcome: r
+                    outcome: f
                         .outcome
                         .as_deref()
                         .map(str::parse)
                         .transpose()
                         .map_err(|e| corrupt(r.id, e))?,
-                    due_at: r.due_at,
-                    satisfaction: r
+                    due_at: f.due_at,
+                    satisfaction: f
                         .satisfaction
                         .as_deref()
                         .map(str::parse)
@@ -188,7 +198,8 @@ pub fn records(rows: Vec<RecordRow>) -> super::Result<Vec<(i64, crate::domain::k
     Ok(out)
 }
 
-/// The KPI query (both stores): `{from}`/`{to}` are the stores' placeholders.
+/// The KPI query's rows (both stores), ending in the join's condition so that a store can
+/// bound the events joined to the same id range as the cases (an index range, not a scan).
 pub const RECORDS_SQL: &str =
     "SELECT i.id, i.grid1, i.grid2, i.grid3, i.department, i.status, i.outcome, i.due_at,
         i.satisfaction, e.at, e.action, e.due_at, i.reported_at

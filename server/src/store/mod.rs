@@ -167,8 +167,8 @@ pub struct IncidentQuery {
     pub supervised: Option<bool>,
     /// Only the cases waiting on someone's next step.
     pub todo: Option<Todo>,
-    /// Every matching incident, oldest first, no limit: for building the engine's incident
-    /// columns at start, never for a client.
+    /// Every matching incident in id order, no limit unless `limit` is given (then the first
+    /// `limit` of them: a chunk): for building the engine's incident columns, never for a client.
     pub everything: bool,
 }
 
@@ -362,10 +362,14 @@ pub const DEFAULT_INCIDENT_LIMIT: u32 = 1000;
 /// Largest limit a caller may ask for.
 pub const MAX_INCIDENT_LIMIT: u32 = 50_000;
 
-/// The SQL tail of an incident listing: newest first with a limit, or everything oldest first.
+/// The SQL tail of an incident listing: newest first with a limit, or everything oldest first
+/// (with a limit: the next chunk of a read in id order).
 pub fn incident_order_and_limit(q: &IncidentQuery) -> String {
     if q.everything {
-        return " ORDER BY id".to_string();
+        return match q.limit {
+            Some(n) => format!(" ORDER BY id LIMIT {n}"),
+            None => " ORDER BY id".to_string(),
+        };
     }
     let limit = q
         .limit

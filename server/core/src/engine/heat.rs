@@ -163,6 +163,49 @@ pub struct Binned {
 }
 
 /// The incidents, indexed for tiles and grid counts.
+/// Builds a [`Heat`] from stored incidents read a chunk at a time, so that start-up holds one
+/// chunk of store rows at once rather than every row of a large store.
+#[derive(Default)]
+pub struct HeatLoader {
+    heat: Heat,
+    entries: Vec<Entry>,
+}
+
+impl HeatLoader {
+    /// Adds one chunk of stored incidents.
+    pub fn add(&mut self, incidents: &[crate::domain::Incident]) {
+        self.extend(incidents.iter().map(|i| (i.id, &i.incident)));
+    }
+
+    fn extend<'a>(&mut self, items: impl Iterator<Item = (i64, &'a NewIncident)>) {
+        let heat = &mut self.heat;
+        self.entries.extend(items.map(|(id, n)| Entry {
+            id,
+            ..heat.entry(n)
+        }));
+    }
+
+    /// How many incidents were added.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True before anything was added.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Sorts what was added into the index.
+    pub fn finish(self) -> Heat {
+        let (mut heat, mut entries) = (self.heat, self.entries);
+        entries.sort_unstable_by_key(|e| e.morton);
+        entries.shrink_to_fit();
+        heat.sorted = entries;
+        heat.reindex();
+        heat
+    }
+}
+
 #[derive(Default)]
 pub struct Heat {
     sorted: Vec<Entry>,
@@ -185,23 +228,23 @@ impl Heat {
         Heat::index(incidents.into_iter().map(|n| (NO_ID, n)))
     }
 
-    /// Indexes stored incidents in one go (at start).
+    /// Indexes stored incidents in one go.
     pub fn from_stored(incidents: &[crate::domain::Incident]) -> Heat {
-        Heat::index(incidents.iter().map(|i| (i.id, &i.incident)))
+        let mut loader = HeatLoader::default();
+        loader.add(incidents);
+        loader.finish()
     }
 
     fn index<'a>(items: impl Iterator<Item = (i64, &'a NewIncident)>) -> Heat {
-        let mut h = Heat::default();
-        let mut entries: Vec<Entry> = items.map(|(id, n)| Entry { id, ..h.entry(n) }).collect();
-        entries.sort_unstable_by_key(|e| e.morton);
-        h.sorted = entries;
-        h.reindex();
-        h
+        let mut loader = HeatLoader::default();
+        loader.extend(items);
+        loader.finish()
     }
 
     /// Rebuilds the id → place map (after the entries moved).
     fn reindex(&mut self) {
         self.at.clear();
+        self.at.reserve(self.sorted.len() + self.tail.len());
         for (i, e) in self.sorted.iter().chain(&self.tail).enumerate() {
             if e.id != NO_ID {
                 self.at.insert(e.id, i);

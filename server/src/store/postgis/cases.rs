@@ -227,41 +227,77 @@ pub(super) async fn history(client: &Client, id: i64) -> Result<Vec<CaseEvent>> 
         .collect()
 }
 
+/// The cases' own columns and their events are read by two index range scans merged here:
+/// PostgreSQL plans the joined query as a hash join over a scan of every event, which made
+/// reading a store a chunk at a time quadratic (1.2 s per 100,000 cases at 1M cases).
 pub(super) async fn case_records(
     client: &Client,
     q: &super::super::RecordQuery,
 ) -> Result<Vec<(i64, crate::domain::kpi::CaseRecord)>> {
-    let sql = format!(
-        "{} WHERE ($1::timestamptz IS NULL OR i.reported_at >= $1)
-           AND ($2::timestamptz IS NULL OR i.reported_at < $2)
-           AND ($3::bigint IS NULL OR i.id >= $3) AND ($4::bigint IS NULL OR i.id <= $4)
-         ORDER BY i.id, e.id",
-        super::super::cases::RECORDS_SQL
-    );
     let (first, last) = (q.ids.map(|r| r.0), q.ids.map(|r| r.1));
-    let rows = client
-        .query(&sql, &[&q.from, &q.to, &first, &last])
+    let bounds = format!(
+        "BETWEEN coalesce($1::bigint, {}) AND coalesce($2::bigint, {})",
+        -i64::MAX,
+        i64::MAX
+    );
+    let cases = client
+        .query(
+            &format!(
+                "SELECT id, grid1, grid2, grid3, department, status, outcome, due_at, satisfaction,
+                        reported_at
+                 FROM incidents
+                 WHERE id {bounds} AND ($3::timestamptz IS NULL OR reported_at >= $3)
+                   AND ($4::timestamptz IS NULL OR reported_at < $4)
+                 ORDER BY id"
+            ),
+            &[&first, &last, &q.from, &q.to],
+        )
         .await
         .map_err(db("reading cases for the KPIs"))?;
+    let events = client
+        .query(
+            &format!(
+                "SELECT incident_id, at, action, due_at FROM incident_events
+                 WHERE incident_id {bounds} ORDER BY incident_id, id"
+            ),
+            &[&first, &last],
+        )
+        .await
+        .map_err(db("reading case histories for the KPIs"))?;
     let what = "a case for the KPIs";
-    let mut out = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let at: Option<DateTime<Utc>> = get(r, 9, what)?;
-        let action: Option<String> = get(r, 10, what)?;
-        out.push(super::super::cases::RecordRow {
-            id: get(r, 0, what)?,
-            reported_at: get(r, 12, what)?,
+    let mut out = Vec::with_capacity(events.len() + cases.len());
+    let events = events
+        .iter()
+        .map(|e| Ok((get::<i64>(e, 0, what)?, e)))
+        .collect::<Result<Vec<_>>>()?;
+    let mut events = events.into_iter().peekable();
+    for r in &cases {
+        let id: i64 = get(r, 0, what)?;
+        let mut facts = Some(super::super::cases::RecordFacts {
+            reported_at: get(r, 9, what)?,
             grids: [get(r, 1, what)?, get(r, 2, what)?, get(r, 3, what)?],
             department: get(r, 4, what)?,
             status: get(r, 5, what)?,
             outcome: get(r, 6, what)?,
             due_at: get(r, 7, what)?,
             satisfaction: get(r, 8, what)?,
-            event: match (at, action) {
-                (Some(at), Some(action)) => Some((at, action, get(r, 11, what)?)),
-                _ => None,
-            },
         });
+        // Events of cases left out (by report time) come before this case's.
+        while events.next_if(|(case, _)| *case < id).is_some() {}
+        while let Some((_, e)) = events.next_if(|(case, _)| *case == id) {
+            out.push(super::super::cases::RecordRow {
+                id,
+                facts: facts.take(),
+                event: Some((get(e, 1, what)?, get(e, 2, what)?, get(e, 3, what)?)),
+            });
+        }
+        if facts.is_some() {
+            out.push(super::super::cases::RecordRow {
+                id,
+                facts,
+                event: None,
+            });
+        }
     }
     super::super::cases::records(out)
 }

@@ -278,10 +278,13 @@ pub(super) fn case_records(
     q: &super::super::RecordQuery,
 ) -> Result<Vec<(i64, crate::domain::kpi::CaseRecord)>> {
     let sql = format!(
-        "{} WHERE (?1 IS NULL OR i.reported_at >= ?1) AND (?2 IS NULL OR i.reported_at < ?2)
-           AND (?3 IS NULL OR i.id >= ?3) AND (?4 IS NULL OR i.id <= ?4)
+        "{} AND e.incident_id BETWEEN coalesce(?3, {lo}) AND coalesce(?4, {hi})
+         WHERE (?1 IS NULL OR i.reported_at >= ?1) AND (?2 IS NULL OR i.reported_at < ?2)
+           AND i.id BETWEEN coalesce(?3, {lo}) AND coalesce(?4, {hi})
          ORDER BY i.id, e.id",
-        super::super::cases::RECORDS_SQL
+        super::super::cases::RECORDS_SQL,
+        lo = -i64::MAX,
+        hi = i64::MAX
     );
     let mut stmt = conn
         .prepare_cached(&sql)
@@ -291,24 +294,34 @@ pub(super) fn case_records(
         .query(params![ms(q.from), ms(q.to), first, last])
         .map_err(db("reading cases for the KPIs"))?;
     let mut out = Vec::new();
+    let mut last = None;
     while let Some(r) = rows.next().map_err(db("reading cases for the KPIs"))? {
         let e = db("reading a case for the KPIs");
+        let id: i64 = r.get(0).map_err(&e)?;
         let at: Option<i64> = r.get(9).map_err(&e)?;
         let action: Option<String> = r.get(10).map_err(&e)?;
         let event_due: Option<i64> = r.get(11).map_err(&e)?;
+        let facts = if last == Some(id) {
+            None
+        } else {
+            Some(super::super::cases::RecordFacts {
+                reported_at: time(r.get(12).map_err(&e)?)?,
+                grids: [
+                    r.get(1).map_err(&e)?,
+                    r.get(2).map_err(&e)?,
+                    r.get(3).map_err(&e)?,
+                ],
+                department: r.get(4).map_err(&e)?,
+                status: r.get(5).map_err(&e)?,
+                outcome: r.get(6).map_err(&e)?,
+                due_at: opt_time(r.get(7).map_err(&e)?)?,
+                satisfaction: r.get(8).map_err(&e)?,
+            })
+        };
+        last = Some(id);
         out.push(super::super::cases::RecordRow {
-            id: r.get(0).map_err(&e)?,
-            reported_at: time(r.get(12).map_err(&e)?)?,
-            grids: [
-                r.get(1).map_err(&e)?,
-                r.get(2).map_err(&e)?,
-                r.get(3).map_err(&e)?,
-            ],
-            department: r.get(4).map_err(&e)?,
-            status: r.get(5).map_err(&e)?,
-            outcome: r.get(6).map_err(&e)?,
-            due_at: opt_time(r.get(7).map_err(&e)?)?,
-            satisfaction: r.get(8).map_err(&e)?,
+            id,
+            facts,
             event: match (at, action) {
                 (Some(at), Some(action)) => Some((time(at)?, action, opt_time(event_due)?)),
                 _ => None,
