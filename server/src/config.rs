@@ -284,9 +284,13 @@ pub struct ServeArgs {
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "GRIDD_MAX_BODY", default_value_t = 16 * 1024 * 1024)]
     pub max_body_bytes: usize,
-    /// Largest bulk incident upload accepted, in bytes (streamed, not held in memory).
+    /// Largest bulk incident upload accepted, in bytes (received into a temporary file in
+    /// TMPDIR, not held in memory, then loaded).
     #[arg(long, env = "GRIDD_MAX_BULK", default_value_t = 1 << 30)]
     pub max_bulk_bytes: u64,
+    /// Seconds an upload's body may stop arriving before it is refused (408, nothing stored).
+    #[arg(long, env = "GRIDD_BODY_IDLE_S", default_value_t = 30)]
+    pub body_idle_s: u64,
     /// A raster basemap for the map, under our data: an XYZ template
     /// (`https://…/{z}/{x}/{y}.png`) or a WMTS GetTile URL in a Web Mercator tile matrix set;
     /// `{0-7}` expands to subdomains. None: the map shows our own data only.

@@ -122,6 +122,7 @@ async fn serve(args: ServeArgs) -> Result<(), MainError> {
         max_bulk_bytes: args.max_bulk_bytes,
         basemap: Configured(basemap),
         secure_cookies: args.secure_cookies,
+        body_idle: std::time::Duration::from_secs(args.body_idle_s.max(1)),
     };
     let state = App::load(store).await?;
     let router = app(state, &options);
@@ -183,19 +184,7 @@ async fn import_incidents(args: gridd::config::ImportIncidentsArgs) -> Result<()
     let file = tokio::fs::File::open(&args.file)
         .await
         .map_err(|e| MainError::Serve(format!("cannot open {}: {e}", args.file.display())))?;
-    // The file in chunks of 1 MiB, as the HTTP endpoint gets its body.
-    let chunks = Box::pin(futures_util::stream::unfold(file, |mut file| async move {
-        use tokio::io::AsyncReadExt;
-        let mut buf = vec![0u8; 1 << 20];
-        match file.read(&mut buf).await {
-            Ok(0) => None,
-            Ok(n) => {
-                buf.truncate(n);
-                Some((Ok::<_, std::io::Error>(buf), file))
-            }
-            Err(e) => Some((Err(e), file)),
-        }
-    }));
+    let chunks = gridd::app::bulk::file_chunks(file);
     let load = gridd::app::bulk::BulkLoad::start(store.clone(), engine, u64::MAX);
     let mut reported = 0;
     let n = gridd::app::bulk::stream_into(load, chunks, |lines| {

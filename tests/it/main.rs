@@ -38,6 +38,7 @@ mod sample_incidents;
 mod scope;
 mod serve;
 mod session_api;
+mod slow_clients;
 mod sqlite;
 mod tiles_api;
 mod versions;

@@ -1,12 +1,17 @@
 //! Bulk loads of incident reports (NDJSON or CSV), one path for `POST /api/incidents/bulk`
 //! and `gridd import-incidents`: the input arrives in chunks of bytes, is cut into lines,
 //! each line checked by [`Loader`], and everything is stored in one transaction or nothing.
+//! An upload is first received whole into an unnamed temporary file ([`Spool`]), so the
+//! store's writer is never held while a client is slow or silent; a body that stops
+//! arriving for the idle limit is refused (408) with nothing stored.
 
 use super::App;
 use crate::engine::Engine;
 use crate::intake::bulk::{BulkError, Loader};
 use crate::store::{IncidentQuery, Store};
+use futures_util::StreamExt;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Longest line a bulk body may hold.
 pub const MAX_LINE_BYTES: usize = 1 << 20;
@@ -22,6 +27,15 @@ pub enum BulkFailure {
     /// One line is longer than [`MAX_LINE_BYTES`]; nothing was stored.
     #[error("line {0} is longer than {MAX_LINE_BYTES} bytes; nothing was stored")]
     LineTooLong(u64),
+    /// The body stopped arriving; nothing was stored.
+    #[error("the body stopped arriving: no byte for {idle_s} s after {received} bytes; nothing was stored")]
+    Stalled { idle_s: u64, received: u64 },
+    /// The body could not be read to its end; nothing was stored.
+    #[error("reading the body failed after {received} bytes: {reason}; nothing was stored")]
+    Receive { received: u64, reason: String },
+    /// The upload could not be held on disk while it arrived; nothing was stored.
+    #[error("the upload could not be held in a temporary file ({0}); nothing was stored")]
+    Spool(String),
 }
 
 /// A bulk load in progress: [`BulkLoad::feed`] chunks, then [`BulkLoad::finish`].
@@ -88,16 +102,23 @@ impl App {
         BulkLoad::start(self.store.clone(), self.engine(), limit)
     }
 
-    /// Runs a whole bulk load from a stream of chunks, then shows the new incidents in
-    /// tiles and statistics.
-    pub async fn load_bulk<S, C, E>(&self, chunks: S, limit: u64) -> Result<u64, BulkFailure>
+    /// Runs a whole bulk load from a stream of chunks arriving over the network: receives
+    /// it whole into a [`Spool`] (at most `limit` bytes, no gap longer than `idle`), then
+    /// loads it from there and shows the new incidents in tiles and statistics.
+    pub async fn load_bulk<S, C, E>(
+        &self,
+        chunks: S,
+        limit: u64,
+        idle: Duration,
+    ) -> Result<u64, BulkFailure>
     where
         S: futures_util::Stream<Item = Result<C, E>> + Unpin,
         C: AsRef<[u8]>,
         E: std::fmt::Display,
     {
+        let spool = Spool::receive(chunks, limit, idle).await?;
         let since = self.columns.max_id();
-        let accepted = stream_into(self.bulk_load(limit), chunks, |_| {}).await?;
+        let accepted = stream_into(self.bulk_load(u64::MAX), spool.chunks(), |_| {}).await?;
         self.catch_up(since).await;
         Ok(accepted)
     }
@@ -130,7 +151,6 @@ where
     C: AsRef<[u8]>,
     E: std::fmt::Display,
 {
-    use futures_util::StreamExt;
     while let Some(chunk) = chunks.next().await {
         let step = match chunk {
             Ok(c) => load.feed(c.as_ref()).await,
@@ -143,4 +163,83 @@ where
         progress(load.lines());
     }
     load.finish().await
+}
+
+/// An upload received whole before it is loaded: an unnamed temporary file (in `TMPDIR`),
+/// gone when dropped or when the process dies.
+pub struct Spool {
+    file: tokio::fs::File,
+}
+
+impl Spool {
+    /// Receives a body: refused once over `limit` bytes, or when no byte arrives for `idle`.
+    pub async fn receive<S, C, E>(
+        mut chunks: S,
+        limit: u64,
+        idle: Duration,
+    ) -> Result<Spool, BulkFailure>
+    where
+        S: futures_util::Stream<Item = Result<C, E>> + Unpin,
+        C: AsRef<[u8]>,
+        E: std::fmt::Display,
+    {
+        use tokio::io::AsyncWriteExt;
+        let spool_error = |e: std::io::Error| BulkFailure::Spool(e.to_string());
+        let mut file = tokio::fs::File::from_std(tempfile::tempfile().map_err(spool_error)?);
+        let mut received = 0u64;
+        loop {
+            let next = tokio::time::timeout(idle, chunks.next())
+                .await
+                .map_err(|_| BulkFailure::Stalled {
+                    idle_s: idle.as_secs(),
+                    received,
+                })?;
+            let Some(chunk) = next else { break };
+            let chunk = chunk.map_err(|e| BulkFailure::Receive {
+                received,
+                reason: e.to_string(),
+            })?;
+            let chunk = chunk.as_ref();
+            received += chunk.len() as u64;
+            if received > limit {
+                return Err(BulkFailure::TooLarge(limit));
+            }
+            file.write_all(chunk).await.map_err(spool_error)?;
+        }
+        file.flush().await.map_err(spool_error)?;
+        let mut file = file.into_std().await;
+        std::io::Seek::rewind(&mut file).map_err(spool_error)?;
+        Ok(Spool {
+            file: tokio::fs::File::from_std(file),
+        })
+    }
+
+    /// What was received, in chunks of 1 MiB.
+    pub fn chunks(
+        self,
+    ) -> impl futures_util::Stream<Item = Result<Vec<u8>, std::io::Error>> + Unpin {
+        file_chunks(self.file)
+    }
+}
+
+/// A file in chunks of 1 MiB, as a bulk load takes its input.
+pub fn file_chunks(
+    file: tokio::fs::File,
+) -> impl futures_util::Stream<Item = Result<Vec<u8>, std::io::Error>> + Unpin {
+    Box::pin(futures_util::stream::unfold(
+        Some(file),
+        |file| async move {
+            use tokio::io::AsyncReadExt;
+            let mut file = file?;
+            let mut buf = vec![0u8; 1 << 20];
+            match file.read(&mut buf).await {
+                Ok(0) => None,
+                Ok(n) => {
+                    buf.truncate(n);
+                    Some((Ok(buf), Some(file)))
+                }
+                Err(e) => Some((Err(e), None)),
+            }
+        },
+    ))
 }

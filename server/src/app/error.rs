@@ -36,6 +36,9 @@ pub enum AppError {
     /// version now current so the client can reload and retry).
     #[error("{message}")]
     Stale { message: String, current: i64 },
+    /// The request body stopped arriving (408); nothing was stored.
+    #[error("{0}")]
+    Timeout(String),
     /// Body over the configured limit (413).
     #[error("{0}")]
     TooLarge(String),

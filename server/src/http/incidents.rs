@@ -146,10 +146,12 @@ fn may_report_at(who: &Principal, grids: &crate::domain::GridPath) -> Result<(),
 
 pub async fn bulk(
     State(state): State<App>,
-    Extension(BulkLimit(limit)): Extension<BulkLimit>,
+    Extension(limit): Extension<BulkLimit>,
     body: Body,
 ) -> Result<Json<BulkAccepted>, AppError> {
-    let accepted = state.load_bulk(body.into_data_stream(), limit).await?;
+    let accepted = state
+        .load_bulk(body.into_data_stream(), limit.bytes, limit.idle)
+        .await?;
     Ok(Json(BulkAccepted { accepted }))
 }
 
@@ -160,6 +162,9 @@ impl From<BulkFailure> for AppError {
             other @ (BulkFailure::TooLarge(_) | BulkFailure::LineTooLong(_)) => {
                 AppError::TooLarge(other.to_string())
             }
+            other @ BulkFailure::Stalled { .. } => AppError::Timeout(other.to_string()),
+            other @ BulkFailure::Receive { .. } => AppError::bad("invalid_body", other.to_string()),
+            other @ BulkFailure::Spool(_) => AppError::Unavailable(other.to_string()),
         }
     }
 }

@@ -53,6 +53,8 @@ pub struct HttpOptions {
     pub basemap: basemap::Configured,
     /// Mark session cookies Secure (the server is reached over https).
     pub secure_cookies: bool,
+    /// How long an upload's body may stop arriving before it is refused (408).
+    pub body_idle: std::time::Duration,
 }
 
 impl Default for HttpOptions {
@@ -63,13 +65,17 @@ impl Default for HttpOptions {
             max_bulk_bytes: 1 << 30,
             basemap: basemap::Configured::default(),
             secure_cookies: false,
+            body_idle: std::time::Duration::from_secs(30),
         }
     }
 }
 
-/// The bulk endpoint's own size limit.
+/// The bulk endpoint's own limits: its size, and how long its body may stop arriving.
 #[derive(Clone, Copy)]
-pub struct BulkLimit(pub u64);
+pub struct BulkLimit {
+    pub bytes: u64,
+    pub idle: std::time::Duration,
+}
 
 async fn api_not_found(axum::extract::OriginalUri(uri): axum::extract::OriginalUri) -> AppError {
     AppError::NotFound(format!("no API endpoint at {}", uri.path()))
@@ -186,7 +192,10 @@ pub fn app(state: App, options: &HttpOptions) -> Router {
             options.secure_cookies,
         )))
         .layer(axum::Extension(options.basemap.clone()))
-        .layer(axum::Extension(BulkLimit(options.max_bulk_bytes)))
+        .layer(axum::Extension(BulkLimit {
+            bytes: options.max_bulk_bytes,
+            idle: options.body_idle,
+        }))
         .fallback(api_not_found)
         .with_state(state.clone());
     let tiles = tile_routes()

@@ -285,6 +285,11 @@ pub trait Store: Send + Sync {
 
     /// Stores incidents in one transaction; returns them with ids once they are durable.
     async fn insert_incidents(&self, incidents: &[NewIncident]) -> Result<Vec<Incident>>;
+    /// Stores, in one transaction, those reports whose client still waits, asked once the
+    /// store is ready to write (a report whose client gave up while the writer was busy is
+    /// not stored, so a retry does not make a duplicate); answers each stored report with
+    /// its index in `waiting`.
+    async fn insert_waiting(&self, waiting: Vec<Waiting>) -> Result<Vec<(usize, Incident)>>;
     /// Stores incidents arriving in batches in one transaction, committed only on
     /// [`BulkMsg::Commit`]; if the channel closes first, nothing is kept. Returns how many.
     async fn bulk_incidents(&self, batches: tokio::sync::mpsc::Receiver<BulkMsg>) -> Result<u64>;
@@ -361,6 +366,20 @@ pub fn incident_scope_column(prefix: &str) -> &'static str {
 pub const DEFAULT_INCIDENT_LIMIT: u32 = 1000;
 /// Largest limit a caller may ask for.
 pub const MAX_INCIDENT_LIMIT: u32 = 50_000;
+
+/// A report waiting to be stored, and the flag its client sets when it stops waiting.
+#[derive(Clone, Debug)]
+pub struct Waiting {
+    pub incident: NewIncident,
+    pub gave_up: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Waiting {
+    /// Still wanted: its client has not given up.
+    pub fn wanted(&self) -> bool {
+        !self.gave_up.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
 
 /// The SQL tail of an incident listing: newest first with a limit, or everything oldest first
 /// (with a limit: the next chunk of a read in id order).

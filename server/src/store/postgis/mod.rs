@@ -374,6 +374,23 @@ impl Store for PostgisStore {
         write::insert_incidents(&mut c, incidents).await
     }
 
+    async fn insert_waiting(&self, waiting: Vec<super::Waiting>) -> Result<Vec<(usize, Incident)>> {
+        let mut c = self.client().await?;
+        // Asked once a connection is ours: the wait for one is where a busy store keeps a
+        // report (PostgreSQL's row writes do not wait on one another).
+        let (index, incidents): (Vec<usize>, Vec<NewIncident>) = waiting
+            .into_iter()
+            .enumerate()
+            .filter(|(_, w)| w.wanted())
+            .map(|(i, w)| (i, w.incident))
+            .unzip();
+        if incidents.is_empty() {
+            return Ok(Vec::new());
+        }
+        let stored = write::insert_incidents(&mut c, &incidents).await?;
+        Ok(index.into_iter().zip(stored).collect())
+    }
+
     async fn bulk_incidents(&self, batches: tokio::sync::mpsc::Receiver<BulkMsg>) -> Result<u64> {
         let mut c = self.client().await?;
         bulk::load(&mut c, batches).await

@@ -334,6 +334,17 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn insert_waiting(&self, waiting: Vec<super::Waiting>) -> Result<Vec<(usize, Incident)>> {
+        self.write(move |c| {
+            let flags: Vec<_> = waiting.iter().map(|w| w.gave_up.clone()).collect();
+            let incidents = waiting.into_iter().map(|w| w.incident).collect();
+            write::insert_incidents_if(c, incidents, |i| {
+                !flags[i].load(std::sync::atomic::Ordering::SeqCst)
+            })
+        })
+        .await
+    }
+
     async fn bulk_incidents(&self, batches: tokio::sync::mpsc::Receiver<BulkMsg>) -> Result<u64> {
         self.write(move |c| bulk::load(c, batches)).await
     }

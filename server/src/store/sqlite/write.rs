@@ -225,14 +225,33 @@ pub(super) fn insert_incidents(
     conn: &mut Connection,
     incidents: Vec<NewIncident>,
 ) -> Result<Vec<Incident>> {
+    let all = insert_incidents_if(conn, incidents, |_| true)?;
+    Ok(all.into_iter().map(|(_, i)| i).collect())
+}
+
+/// Stores the incidents that `keep` (asked once the write lock is held) still wants;
+/// answers each stored one with its index in `incidents`.
+pub(super) fn insert_incidents_if(
+    conn: &mut Connection,
+    incidents: Vec<NewIncident>,
+    keep: impl Fn(usize) -> bool,
+) -> Result<Vec<(usize, Incident)>> {
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(|e| StoreError::db("starting to store incidents", e))?;
+    let incidents: Vec<(usize, NewIncident)> = incidents
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| keep(*i))
+        .collect();
+    if incidents.is_empty() {
+        return Ok(Vec::new());
+    }
     let now = millis(&chrono::Utc::now());
     let mut out = Vec::with_capacity(incidents.len());
-    for (i, n) in incidents.into_iter().enumerate() {
+    for (at, (index, n)) in incidents.into_iter().enumerate() {
         insert_incident(&tx, &n, now)
-            .map_err(failed(&format!("incident {} of the batch", i + 1)))?;
+            .map_err(failed(&format!("incident {} of the batch", at + 1)))?;
         let id = tx.last_insert_rowid();
         if let Some(by) = &n.reporter.by {
             tx.prepare_cached(
@@ -253,9 +272,9 @@ pub(super) fn insert_incidents(
             })
             .map_err(failed("the audit line of a report"))?;
         }
-        out.push(Incident { id, incident: n });
+        out.push((index, Incident { id, incident: n }));
     }
-    let ids = id_range(out.iter().map(|i| i.id));
+    let ids = id_range(out.iter().map(|(_, i)| i.id));
     super::changes::append(&tx, ChangeKind::Incidents, ids)?;
     tx.commit()
         .map_err(|e| StoreError::db("committing incidents", e))?;

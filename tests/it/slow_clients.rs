@@ -1,0 +1,111 @@
+//! Slow and careless clients (the hostile-clients issue): an upload that stops arriving
+//! holds nothing and is refused; a report whose client gave up waiting is not stored.
+
+use crate::common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use gridd::app::App;
+use gridd::http::HttpOptions;
+use gridd::store::Store;
+use serde_json::json;
+use std::sync::Arc;
+use std::time::Duration;
+
+both_stores!(
+    setup = crate::common::with_fixture;
+    an_upload_that_stops_arriving_is_refused_with_408_while_single_reports_are_answered,
+);
+
+async fn router(store: &Arc<dyn Store>, options: HttpOptions) -> Router {
+    common::admin_app(App::load(Arc::clone(store)).await.unwrap(), &options).await
+}
+
+fn report() -> Request<Body> {
+    let body = json!({"lng": 110.4319, "lat": 35.4765, "category": "e_environment",
+                      "description": "井盖缺失"});
+    Request::post("/api/incidents")
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+/// A body that sends one good line and then nothing, never ending.
+fn stalled_body() -> Body {
+    let first = r#"{"lng":110.4319,"lat":35.4765,"category":"e_environment"}"#.to_string() + "\n";
+    let chunks = futures_util::stream::once(async move { Ok::<_, std::io::Error>(first) })
+        .chain(futures_util::stream::pending());
+    Body::from_stream(chunks)
+}
+
+use futures_util::StreamExt;
+
+async fn an_upload_that_stops_arriving_is_refused_with_408_while_single_reports_are_answered(
+    store: Arc<dyn Store>,
+) {
+    let options = HttpOptions {
+        body_idle: Duration::from_secs(2),
+        ..Default::default()
+    };
+    let r = router(&store, options).await;
+    let upload = tokio::spawn(common::call(
+        r.clone(),
+        Request::post("/api/incidents/bulk")
+            .body(stalled_body())
+            .unwrap(),
+    ));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // While the upload hangs, reports are stored and answered: the writer is not held.
+    for _ in 0..3 {
+        let (status, v) = common::call(r.clone(), report()).await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+    }
+    assert!(
+        !upload.is_finished(),
+        "the upload is still waiting for its body"
+    );
+    let (status, v) = upload.await.unwrap();
+    assert_eq!(status, StatusCode::REQUEST_TIMEOUT, "{v}");
+    assert_eq!(v["error"], "body_timeout");
+    let message = v["message"].as_str().unwrap();
+    assert!(
+        message.contains("no byte for 2 s") && message.contains("nothing was stored"),
+        "{message}"
+    );
+    assert_eq!(
+        store.counts().await.unwrap().incidents,
+        3,
+        "only the single reports"
+    );
+}
+
+#[tokio::test]
+async fn a_report_whose_client_gave_up_while_the_store_was_locked_is_not_stored() {
+    let (store, dir) = common::sqlite_store().await;
+    let store = common::with_fixture(store).await;
+    let r = router(&store, HttpOptions::default()).await;
+    let (status, v) = common::call(r.clone(), report()).await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    // Another process (a CLI import, a backup) holds the database's write lock.
+    let other = rusqlite::Connection::open(dir.path().join("gridd.db")).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let gave_up = tokio::time::timeout(
+        Duration::from_millis(500),
+        common::call(r.clone(), report()),
+    )
+    .await;
+    assert!(
+        gave_up.is_err(),
+        "the report waits for the lock: {gave_up:?}"
+    );
+    other.execute_batch("COMMIT").unwrap();
+    // The next report goes through the same writer after the abandoned one.
+    let (status, v) = common::call(r.clone(), report()).await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    assert_eq!(
+        store.counts().await.unwrap().incidents,
+        2,
+        "the abandoned report was not stored, so a retry makes no duplicate"
+    );
+}
