@@ -291,6 +291,18 @@ pub struct ServeArgs {
     /// Seconds an upload's body may stop arriving before it is refused (408, nothing stored).
     #[arg(long, env = "GRIDD_BODY_IDLE_S", default_value_t = 30)]
     pub body_idle_s: u64,
+    /// Seconds a client has to send a request's headers once it starts one (slow clients
+    /// holding connections open are closed).
+    #[arg(long, env = "GRIDD_HEADER_TIMEOUT_S", default_value_t = 30)]
+    pub header_timeout_s: u64,
+    /// Seconds a keep-alive connection may sit idle (no request in flight, no byte either
+    /// way) before it is closed.
+    #[arg(long, env = "GRIDD_IDLE_TIMEOUT_S", default_value_t = 60)]
+    pub idle_timeout_s: u64,
+    /// Connections open at once; one more is answered 503 and closed. Default: 10,000, or
+    /// 256 under the open-file limit (`ulimit -n`) when that is lower.
+    #[arg(long, env = "GRIDD_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
     /// A raster basemap for the map, under our data: an XYZ template
     /// (`https://…/{z}/{x}/{y}.png`) or a WMTS GetTile URL in a Web Mercator tile matrix set;
     /// `{0-7}` expands to subdomains. None: the map shows our own data only.

@@ -134,13 +134,18 @@ async fn serve(args: ServeArgs) -> Result<(), MainError> {
             reason: e.to_string(),
         })?;
     tracing::info!("listening on http://{addr}");
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|e| MainError::Serve(e.to_string()))
+    let limits = gridd::http::listen::Limits {
+        header_timeout: std::time::Duration::from_secs(args.header_timeout_s.max(1)),
+        idle_timeout: std::time::Duration::from_secs(args.idle_timeout_s.max(1)),
+        max_connections: args
+            .max_connections
+            .unwrap_or_else(gridd::http::listen::default_max_connections)
+            .max(1),
+    };
+    tracing::info!(?limits, "connection limits");
+    gridd::http::listen::serve(listener, router, limits, shutdown_signal())
+        .await
+        .map_err(|e| MainError::Serve(e.to_string()))
 }
 
 fn generate_incidents(args: gridd::config::GenerateIncidentsArgs) -> Result<(), MainError> {

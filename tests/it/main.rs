@@ -17,6 +17,7 @@ mod calendar_api;
 mod cases_api;
 mod cases_outside;
 mod conformance;
+mod connections;
 mod contract;
 mod demo_accounts;
 mod draft_versions;

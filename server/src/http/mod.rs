@@ -19,6 +19,7 @@ mod guard;
 mod health;
 mod incidents;
 mod kpis;
+pub mod listen;
 mod locate;
 pub mod mvt;
 pub mod params;

@@ -105,6 +105,11 @@ pub fn wait_for_health(child: &mut Child, port: u16) -> String {
 
 /// `gridd serve` on `db`, loading the fixture city if the store is empty.
 pub fn serve(db: &str, port: u16) -> Child {
+    serve_with(db, port, &[])
+}
+
+/// [`serve`] with more flags.
+pub fn serve_with(db: &str, port: u16, flags: &[&str]) -> Child {
     let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/fixture");
     Command::new(env!("CARGO_BIN_EXE_gridd"))
         .args([
@@ -116,6 +121,7 @@ pub fn serve(db: &str, port: u16) -> Child {
             "--load-if-empty",
             fixture,
         ])
+        .args(flags)
         .arg("--port")
         .arg(port.to_string())
         .env("GRIDD_WEB", "/nonexistent")
