@@ -133,6 +133,13 @@ pub async fn replace(
             .transpose()?;
         (b.days, limits)
     };
+    for (i, day) in days.iter().flatten().enumerate() {
+        super::params::bounded(
+            &format!("days[{i}].name"),
+            &day.name,
+            super::params::MAX_NAME_CHARS,
+        )?;
+    }
     if days.is_none() && limits.is_none() {
         return Err(AppError::bad(
             "invalid_body",

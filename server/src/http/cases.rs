@@ -102,8 +102,6 @@ pub struct TransitionBody {
 }
 
 /// Longest note kept with a transition, in characters.
-const MAX_NOTE_CHARS: usize = 2000;
-
 pub async fn transition(
     State(state): State<App>,
     Extension(who): Extension<Who>,
@@ -114,11 +112,9 @@ pub async fn transition(
     let id = case_id(&id)?;
     let Json(b) = body?;
     let note = b.note.unwrap_or_default().trim().to_string();
-    if note.chars().count() > MAX_NOTE_CHARS {
-        return Err(AppError::body_field(
-            "note",
-            format!("longer than {MAX_NOTE_CHARS} characters"),
-        ));
+    super::params::bounded("note", &note, super::params::MAX_NOTE_CHARS)?;
+    if let Some(d) = &b.department {
+        super::params::bounded("department", d, super::params::MAX_NAME_CHARS)?;
     }
     let req = TransitionRequest {
         action: b.action.parse::<Action>()?,

@@ -120,6 +120,9 @@ pub async fn create(
     body: Result<Json<NewDraft>, JsonRejection>,
 ) -> Result<(StatusCode, Json<DraftView>), AppError> {
     let Json(b) = body?;
+    if let Some(name) = &b.name {
+        super::params::bounded("name", name.trim(), super::params::MAX_NAME_CHARS)?;
+    }
     let base = state
         .store
         .versions()
@@ -289,6 +292,9 @@ pub async fn publish(
     body: Result<Json<PublishRequest>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Published>), AppError> {
     let Json(b) = body?;
+    if let Some(note) = &b.note {
+        super::params::bounded("note", note, super::params::MAX_NOTE_CHARS)?;
+    }
     let valid_from = super::params::time("valid_from", &b.valid_from)?;
     let p = state
         .publish(id, b.version, valid_from, b.note, &who)

@@ -20,6 +20,24 @@ where
         .transpose()
 }
 
+/// Longest name a person gives something (a draft, a holiday, a department).
+pub const MAX_NAME_CHARS: usize = 100;
+/// Longest note (a case transition, a publish).
+pub const MAX_NOTE_CHARS: usize = 2000;
+
+/// Refuses a free-text body field longer than `max` characters, naming the field and the
+/// limit (a name of 15 MB would otherwise be stored and sent back in every listing).
+pub fn bounded(field: &str, value: &str, max: usize) -> Result<(), AppError> {
+    // Counting stops one past the limit: a huge value costs no more than a short one.
+    if value.chars().nth(max).is_some() {
+        return Err(AppError::body_field(
+            field,
+            format!("longer than {max} characters"),
+        ));
+    }
+    Ok(())
+}
+
 /// Parses a grid code from a path segment.
 pub fn path_code(code: &str) -> Result<GridCode, AppError> {
     GridCode::parse(code).map_err(|e| AppError::bad("invalid_grid_code", e.to_string()))

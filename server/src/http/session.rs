@@ -113,6 +113,9 @@ pub async fn login(
     body: Result<Json<LoginBody>, JsonRejection>,
 ) -> Result<Response, AppError> {
     let Json(b) = body?;
+    // Before any lookup or hashing: a megabyte password costs the hash a megabyte.
+    super::params::bounded("login", &b.login, 64)?;
+    super::params::bounded("password", &b.password, 1024)?;
     let (id, p) = state
         .login(&b.login, &b.password, &source(&addr), Utc::now())
         .await?;

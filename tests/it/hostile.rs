@@ -1,5 +1,6 @@
-//! Slow and careless clients (the hostile-clients issue): an upload that stops arriving
-//! holds nothing and is refused; a report whose client gave up waiting is not stored.
+//! Hostile and careless clients through the router (the hostile-clients issue): an upload
+//! that stops arriving holds nothing and is refused; a report whose client gave up waiting
+//! is not stored; free text over its bound is refused, naming the field and the limit.
 
 use crate::common;
 
@@ -16,6 +17,7 @@ use std::time::Duration;
 both_stores!(
     setup = crate::common::with_fixture;
     an_upload_that_stops_arriving_is_refused_with_408_while_single_reports_are_answered,
+    free_text_over_its_bound_is_refused_naming_the_field_and_the_limit_and_nothing_is_stored,
 );
 
 async fn router(store: &Arc<dyn Store>, options: HttpOptions) -> Router {
@@ -107,5 +109,73 @@ async fn a_report_whose_client_gave_up_while_the_store_was_locked_is_not_stored(
         store.counts().await.unwrap().incidents,
         2,
         "the abandoned report was not stored, so a retry makes no duplicate"
+    );
+}
+
+async fn free_text_over_its_bound_is_refused_naming_the_field_and_the_limit_and_nothing_is_stored(
+    store: Arc<dyn Store>,
+) {
+    let r = router(&store, HttpOptions::default()).await;
+    let send = |method: &str, uri: &str, body: serde_json::Value| {
+        Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    let huge = "长".repeat(3_000_000); // 9 MB of UTF-8
+    let long_name = "名".repeat(101);
+    let cases = [
+        (
+            "POST",
+            "/api/drafts",
+            json!({"name": huge}),
+            "field name: longer than 100 characters",
+        ),
+        (
+            "POST",
+            "/api/drafts",
+            json!({"name": long_name}),
+            "field name: longer than 100 characters",
+        ),
+        (
+            "POST",
+            "/api/session",
+            json!({"login": "a".repeat(65), "password": "x"}),
+            "field login: longer than 64 characters",
+        ),
+        (
+            "POST",
+            "/api/session",
+            json!({"login": "admin", "password": "p".repeat(1025)}),
+            "field password: longer than 1024 characters",
+        ),
+        (
+            "PUT",
+            "/api/calendar",
+            json!({"days": [{"date": "2027-10-01", "kind": "holiday", "name": long_name}]}),
+            "field days[0].name: longer than 100 characters",
+        ),
+    ];
+    for (method, uri, body, want) in cases {
+        let (status, v) = common::call(r.clone(), send(method, uri, body)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{method} {uri}: {v}");
+        assert_eq!(v["error"], "invalid_field", "{v}");
+        assert_eq!(v["message"], want, "{method} {uri}");
+    }
+    assert!(
+        store.drafts().await.unwrap().is_empty(),
+        "no draft was made"
+    );
+    let (status, v) = common::call(
+        r.clone(),
+        send("POST", "/api/drafts", json!({"name": "名".repeat(100)})),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "a name of exactly 100 characters is taken: {v}"
     );
 }
