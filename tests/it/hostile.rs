@@ -18,6 +18,7 @@ both_stores!(
     setup = crate::common::with_fixture;
     an_upload_that_stops_arriving_is_refused_with_408_while_single_reports_are_answered,
     free_text_over_its_bound_is_refused_naming_the_field_and_the_limit_and_nothing_is_stored,
+    every_api_and_tile_error_answers_the_json_error_shape_never_the_frontend_page,
 );
 
 async fn router(store: &Arc<dyn Store>, options: HttpOptions) -> Router {
@@ -178,4 +179,116 @@ async fn free_text_over_its_bound_is_refused_naming_the_field_and_the_limit_and_
         StatusCode::CREATED,
         "a name of exactly 100 characters is taken: {v}"
     );
+}
+
+async fn every_api_and_tile_error_answers_the_json_error_shape_never_the_frontend_page(
+    store: Arc<dyn Store>,
+) {
+    let web = tempfile::tempdir().unwrap();
+    std::fs::write(
+        web.path().join("index.html"),
+        "<!doctype html><title>gridd</title>",
+    )
+    .unwrap();
+    let r = router(
+        &store,
+        HttpOptions {
+            web_dir: Some(web.path().to_path_buf()),
+            ..Default::default()
+        },
+    )
+    .await;
+    let long = "a".repeat(300);
+    let cases = [
+        (
+            "GET",
+            "/api/".to_string(),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "GET",
+            "/api".to_string(),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "GET",
+            "/tiles/".to_string(),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "GET",
+            "/tiles/foo/bar".to_string(),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "GET",
+            format!("/api/{long}"),
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "GET",
+            "/api/drafts/abc".to_string(),
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            "GET",
+            "/tiles/density/x/1/2".to_string(),
+            StatusCode::BAD_REQUEST,
+            "invalid_tile",
+        ),
+        (
+            "DELETE",
+            "/api/health".to_string(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+        ),
+    ];
+    for (method, uri, want, kind) in cases {
+        let req = Request::builder()
+            .method(method)
+            .uri(&uri)
+            .body(Body::empty())
+            .unwrap();
+        let res = tower::ServiceExt::oneshot(r.clone(), req).await.unwrap();
+        let status = res.status();
+        let content_type = res
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_string());
+        let allow = res
+            .headers()
+            .get("allow")
+            .map(|v| v.to_str().unwrap().to_string());
+        let bytes = http_body_util::BodyExt::collect(res.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+            panic!(
+                "{method} {uri}: not JSON: {}",
+                String::from_utf8_lossy(&bytes)
+            )
+        });
+        assert_eq!(status, want, "{method} {uri}: {v}");
+        assert_eq!(
+            content_type.as_deref(),
+            Some("application/json"),
+            "{method} {uri}"
+        );
+        assert_eq!(v["error"], kind, "{method} {uri}: {v}");
+        assert!(!v["message"].as_str().unwrap().is_empty(), "{v}");
+        if status == StatusCode::METHOD_NOT_ALLOWED {
+            assert_eq!(allow.as_deref(), Some("GET"), "{v}");
+        }
+    }
+    // The frontend still answers its own paths.
+    let req = Request::get("/planner").body(Body::empty()).unwrap();
+    let res = tower::ServiceExt::oneshot(r.clone(), req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
 }

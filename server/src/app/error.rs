@@ -36,6 +36,12 @@ pub enum AppError {
     /// version now current so the client can reload and retry).
     #[error("{message}")]
     Stale { message: String, current: i64 },
+    /// The path exists, but not with this method (405), with the methods it takes.
+    #[error("{message}")]
+    MethodNotAllowed {
+        message: String,
+        allow: Vec<&'static str>,
+    },
     /// The request body stopped arriving (408); nothing was stored.
     #[error("{0}")]
     Timeout(String),

@@ -164,6 +164,15 @@ pub fn rule_for(method: &str, path: &str) -> Option<&'static Rule> {
     POLICY.iter().find(|r| r.method == method && r.path == path)
 }
 
+/// The methods the policy table lists for `path` (for a 405's `Allow`).
+pub fn methods_for(path: &str) -> Vec<&'static str> {
+    POLICY
+        .iter()
+        .filter(|r| r.path == path)
+        .map(|r| r.method)
+        .collect()
+}
+
 impl Rule {
     /// Whether `role` may call this route.
     pub fn admits(&self, role: Role) -> bool {

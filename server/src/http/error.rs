@@ -21,6 +21,9 @@ impl AppError {
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             AppError::Stale { .. } => (StatusCode::CONFLICT, "stale_version"),
+            AppError::MethodNotAllowed { .. } => {
+                (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")
+            }
             AppError::Timeout(_) => (StatusCode::REQUEST_TIMEOUT, "body_timeout"),
             AppError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             AppError::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"),
@@ -50,6 +53,10 @@ impl IntoResponse for AppError {
             code: None,
             params: None,
         };
+        let allow = match &self {
+            AppError::MethodNotAllowed { allow, .. } => Some(allow.join(", ")),
+            _ => None,
+        };
         let retry_after = match &self {
             AppError::TooMany { retry_after, .. } => Some(*retry_after),
             AppError::Unavailable(_) => Some(crate::app::error::UNAVAILABLE_RETRY_AFTER),
@@ -71,6 +78,9 @@ impl IntoResponse for AppError {
             _ => {}
         }
         let mut res = (status, Json(body)).into_response();
+        if let Some(v) = allow.and_then(|a| axum::http::HeaderValue::from_str(&a).ok()) {
+            res.headers_mut().insert(axum::http::header::ALLOW, v);
+        }
         if let Some(seconds) = retry_after {
             if let Ok(v) = axum::http::HeaderValue::from_str(&seconds.to_string()) {
                 res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
@@ -93,4 +103,55 @@ impl From<JsonRejection> for AppError {
         }
         AppError::bad("invalid_json", e.body_text())
     }
+}
+
+/// Every error an API or tile path answers is JSON in the shape above, whoever made it: a
+/// path parameter that does not parse, a body over the limit, a method the route does not
+/// take (axum answers those in plain text).
+pub async fn json_errors(res: Response) -> Response {
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    let text = match axum::body::to_bytes(body, 64 * 1024).await {
+        Ok(b) => String::from_utf8_lossy(&b).trim().to_string(),
+        Err(_) => String::new(),
+    };
+    let kind = match status {
+        StatusCode::BAD_REQUEST => "bad_request",
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::UNPROCESSABLE_ENTITY => "unprocessable",
+        s if s.is_server_error() => "internal",
+        _ => "bad_request",
+    };
+    let message = if text.is_empty() {
+        status.canonical_reason().unwrap_or("error").to_string()
+    } else {
+        text
+    };
+    let body = ErrorBody {
+        error: kind.to_string(),
+        message,
+        problems: None,
+        current_version: None,
+        field: None,
+        code: None,
+        params: None,
+    };
+    let mut res = (status, Json(body)).into_response();
+    for (name, value) in parts.headers.iter() {
+        if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
+            res.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    res
 }

@@ -66,10 +66,18 @@ pub async fn guard(
         .get::<MatchedPath>()
         .map_or("", |m| m.as_str());
     let rule = rule_for(req.method().as_str(), path).ok_or_else(|| {
-        AppError::Internal(format!(
-            "{} {path} has no rule in the policy table",
-            req.method()
-        ))
+        let allow = crate::app::policy::methods_for(path);
+        if allow.is_empty() {
+            AppError::Internal(format!(
+                "{} {path} has no rule in the policy table",
+                req.method()
+            ))
+        } else {
+            AppError::MethodNotAllowed {
+                message: format!("{path} takes {}, not {}", allow.join(", "), req.method()),
+                allow,
+            }
+        }
     })?;
     check_csrf(req.method(), req.headers())?;
     if rule.callers == Callers::Public {

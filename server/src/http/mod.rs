@@ -202,8 +202,15 @@ pub fn app(state: App, options: &HttpOptions) -> Router {
     let tiles = tile_routes()
         .router
         .route_layer(guard)
+        .fallback(api_not_found)
         .with_state(state.clone());
-    let mut router = Router::new().nest("/api", api).nest("/tiles", tiles);
+    // `/api/` and `/tiles/` themselves are not the frontend's either.
+    let mut router = Router::new()
+        .nest("/api", api)
+        .nest("/tiles", tiles)
+        .route("/api/", axum::routing::any(api_not_found))
+        .route("/tiles/", axum::routing::any(api_not_found))
+        .layer(axum::middleware::map_response(error::json_errors));
     if let Some(dir) = &options.web_dir {
         let index = dir.join("index.html");
         router = router.fallback_service(ServeDir::new(dir).fallback(ServeFile::new(index)));
