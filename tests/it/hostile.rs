@@ -292,3 +292,57 @@ async fn every_api_and_tile_error_answers_the_json_error_shape_never_the_fronten
     let res = tower::ServiceExt::oneshot(r.clone(), req).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
 }
+
+/// Incident intake racing a publish.
+mod publish {
+    use super::*;
+
+    both_stores!(
+        setup = crate::common::as_is;
+        a_report_located_before_a_publish_and_stored_after_it_counts_under_the_grids_in_force,
+    );
+
+    /// Incidents over every grid of a level, in the grids in force.
+    async fn total(r: &Router, level: u8) -> u64 {
+        let (_, rows) = crate::drafts_api::get(r, &format!("/api/stats/grids?level={level}")).await;
+        rows["grids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["incidents"].as_u64().unwrap())
+            .sum()
+    }
+
+    async fn a_report_located_before_a_publish_and_stored_after_it_counts_under_the_grids_in_force(
+        store: Arc<dyn Store>,
+    ) {
+        let city = gridd::generate::generate(42, |_| {}).unwrap();
+        store.import(&city.data).await.unwrap();
+        let app = App::load(Arc::clone(&store)).await.unwrap();
+        let r = common::admin_app(app.clone(), &HttpOptions::default()).await;
+        let (code, point) = crate::drafts_api::oversized(&r).await;
+        // The report is located with the engine in force when it arrives...
+        let body = json!({"lng": point[0], "lat": point[1], "category": "e_environment"});
+        let located = gridd::intake::RawReport::from_json(&body)
+            .and_then(|raw| raw.into_incident(&app.engine(), chrono::Utc::now()))
+            .unwrap();
+        assert_eq!(located.grids.level3.as_ref().unwrap().as_str(), code);
+        // ...a publish splits its grid and refiles every incident held...
+        let (_, draft) = crate::drafts_api::post(&r, "/api/drafts", json!({})).await;
+        let id = draft["id"].as_i64().unwrap();
+        let split = format!("/api/drafts/{id}/split");
+        let (s, _) = crate::drafts_api::post(&r, &split, json!({ "code": code })).await;
+        assert_eq!(s, StatusCode::OK);
+        let publish = format!("/api/drafts/{id}/publish");
+        let (s, v) = crate::drafts_api::post(&r, &publish, json!({})).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        // ...and only then is it stored and added to the counts.
+        app.report(located).await.unwrap();
+        let (l1, l2, l3) = (total(&r, 1).await, total(&r, 2).await, total(&r, 3).await);
+        assert_eq!(
+            (l1, l2, l3),
+            (1, 1, 1),
+            "the report counts once at every level"
+        );
+    }
+}

@@ -11,12 +11,16 @@ use crate::engine::heat::Heat;
 use crate::engine::kpi::KpiIndex;
 use crate::engine::Engine;
 use chrono::{DateTime, Utc};
-use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 #[derive(Default)]
 pub struct IncidentColumns {
     heat: RwLock<Heat>,
     kpi: RwLock<KpiIndex>,
+    /// The engine incidents were last filed by (`None` until a publish, when every
+    /// incident's current grids are its report-time grids). Read and set only under the
+    /// heat's write lock, so an incident added after a refile is filed like every other.
+    filer: RwLock<Option<Arc<Engine>>>,
 }
 
 /// A case's state after a transition, as the KPIs keep it.
@@ -35,6 +39,7 @@ impl IncidentColumns {
         IncidentColumns {
             heat: RwLock::new(heat),
             kpi: RwLock::new(kpi),
+            filer: RwLock::new(None),
         }
     }
 
@@ -59,8 +64,14 @@ impl IncidentColumns {
     pub fn add(&self, stored: &[Incident]) {
         {
             let mut h = self.write();
+            let filer = self.filer.read().unwrap_or_else(|p| p.into_inner()).clone();
             for i in stored {
-                h.add_stored(i);
+                match &filer {
+                    // Located before a publish swapped the engine, stored after its refile:
+                    // filed under the grids in force, as the refile filed the others.
+                    Some(engine) => h.add_stored_filed(i, |lng, lat| grids_at(engine, lng, lat)),
+                    None => h.add_stored(i),
+                };
             }
         }
         let mut k = self.kpi_mut();
@@ -112,12 +123,10 @@ impl IncidentColumns {
     }
 
     /// Files every incident under the grids of `engine` (the version in force).
-    pub fn refile(&self, engine: &Engine) {
-        self.write()
-            .refile(|lng, lat| match Wgs84Point::new(lng, lat) {
-                Ok(p) => engine.assign(p).grids,
-                Err(_) => GridPath::default(),
-            });
+    pub fn refile(&self, engine: &Arc<Engine>) {
+        let mut h = self.write();
+        *self.filer.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::clone(engine));
+        h.refile(|lng, lat| grids_at(engine, lng, lat));
     }
 
     /// The largest incident id held (to catch up after a bulk load).
@@ -128,5 +137,13 @@ impl IncidentColumns {
     /// Changes whenever an incident is added or refiled.
     pub fn version(&self) -> u64 {
         self.read().version()
+    }
+}
+
+/// The grids of `engine` at a position.
+fn grids_at(engine: &Engine, lng: f64, lat: f64) -> GridPath {
+    match Wgs84Point::new(lng, lat) {
+        Ok(p) => engine.assign(p).grids,
+        Err(_) => GridPath::default(),
     }
 }

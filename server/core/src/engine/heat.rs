@@ -261,6 +261,40 @@ impl Heat {
         true
     }
 
+    /// Adds a stored incident unless it is already indexed, filed under the grids
+    /// `grids_at` gives for its position (the version in force, as [`Heat::refile`] files
+    /// every other); true if it was added.
+    pub fn add_stored_filed(
+        &mut self,
+        i: &crate::domain::Incident,
+        grids_at: impl Fn(f64, f64) -> crate::domain::GridPath,
+    ) -> bool {
+        if self.at.contains_key(&i.id) {
+            return false;
+        }
+        let mut e = Entry {
+            id: i.id,
+            ..self.entry(&i.incident)
+        };
+        self.file(&mut e, &grids_at);
+        self.push_entry(e);
+        true
+    }
+
+    /// Files one entry under the grids `grids_at` gives for the centre of its cell.
+    fn file(&mut self, e: &mut Entry, grids_at: &impl Fn(f64, f64) -> crate::domain::GridPath) {
+        let (lng, lat) = unmercator(
+            (f64::from(e.qx) + 0.5) / SCALE,
+            (f64::from(e.qy) + 0.5) / SCALE,
+        );
+        let path = grids_at(lng, lat);
+        e.current = [
+            self.intern(&path.level1),
+            self.intern(&path.level2),
+            self.intern(&path.level3),
+        ];
+    }
+
     /// Moves a stored incident to `status` (a case transition); false if it is not indexed.
     pub fn set_status(&mut self, id: i64, status: IncidentStatus) -> bool {
         self.with_entry(id, |e| e.status = index_of(IncidentStatus::ALL, status))
@@ -351,16 +385,7 @@ impl Heat {
         let mut entries = std::mem::take(&mut self.sorted);
         let mut tail = std::mem::take(&mut self.tail);
         for e in entries.iter_mut().chain(tail.iter_mut()) {
-            let (lng, lat) = unmercator(
-                (f64::from(e.qx) + 0.5) / SCALE,
-                (f64::from(e.qy) + 0.5) / SCALE,
-            );
-            let path = grids_at(lng, lat);
-            e.current = [
-                self.intern(&path.level1),
-                self.intern(&path.level2),
-                self.intern(&path.level3),
-            ];
+            self.file(e, &grids_at);
         }
         self.sorted = entries;
         self.tail = tail;
@@ -372,11 +397,16 @@ impl Heat {
     }
 
     fn push(&mut self, id: i64, n: &NewIncident) {
-        self.version += 1;
         let e = Entry {
             id,
             ..self.entry(n)
         };
+        self.push_entry(e);
+    }
+
+    fn push_entry(&mut self, e: Entry) {
+        let id = e.id;
+        self.version += 1;
         self.tail_cells
             .entry(e.morton >> 32)
             .or_default()
