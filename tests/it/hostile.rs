@@ -300,6 +300,7 @@ mod publish {
     both_stores!(
         setup = crate::common::as_is;
         a_report_located_before_a_publish_and_stored_after_it_counts_under_the_grids_in_force,
+        a_version_may_start_neither_before_the_one_in_force_nor_in_the_future,
     );
 
     /// Incidents over every grid of a level, in the grids in force.
@@ -344,5 +345,38 @@ mod publish {
             (1, 1, 1),
             "the report counts once at every level"
         );
+    }
+
+    async fn a_version_may_start_neither_before_the_one_in_force_nor_in_the_future(
+        store: Arc<dyn Store>,
+    ) {
+        let city = gridd::generate::generate(42, |_| {}).unwrap();
+        store.import(&city.data).await.unwrap();
+        let app = App::load(Arc::clone(&store)).await.unwrap();
+        let r = common::admin_app(app, &HttpOptions::default()).await;
+        let (code, _) = crate::drafts_api::oversized(&r).await;
+        let (_, draft) = crate::drafts_api::post(&r, "/api/drafts", json!({})).await;
+        let id = draft["id"].as_i64().unwrap();
+        let split = format!("/api/drafts/{id}/split");
+        crate::drafts_api::post(&r, &split, json!({ "code": code })).await;
+        let publish = format!("/api/drafts/{id}/publish");
+        for (valid_from, want) in [
+            ("1900-01-01", "field valid_from: 1900-01-01T00:00:00+00:00 is before version 1, in force since"),
+            ("2030-01-01", "field valid_from: 2030-01-01T00:00:00+00:00 is in the future; a version takes effect when it is published"),
+            ("soon", "field valid_from: \"soon\" is not a date"),
+        ] {
+            let (s, v) =
+                crate::drafts_api::post(&r, &publish, json!({ "valid_from": valid_from })).await;
+            assert_eq!(s, StatusCode::BAD_REQUEST, "{valid_from}: {v}");
+            assert!(v["message"].as_str().unwrap().starts_with(want), "{v}");
+        }
+        assert_eq!(
+            store.versions().await.unwrap().len(),
+            1,
+            "nothing was published"
+        );
+        let (s, v) = crate::drafts_api::post(&r, &publish, json!({})).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        assert_eq!(store.versions().await.unwrap().len(), 2);
     }
 }

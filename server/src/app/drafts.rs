@@ -179,6 +179,42 @@ impl App {
     /// Publishes draft `id` as a new version: 409 when the draft is stale (its `claimed`
     /// version, or grids another version changed first), 422 when the city with it applied
     /// fails validation, 400 when it changes nothing.
+    /// When a version published now starts: `asked`, or now. Not before the version in
+    /// force started (history cannot be rewritten under incidents already filed), and not
+    /// in the future: a version takes effect when it is published, for intake and `locate`
+    /// alike (scheduling a version is not supported; publish it on the day).
+    async fn start_of_new_version(
+        &self,
+        asked: Option<DateTime<Utc>>,
+    ) -> Result<DateTime<Utc>, AppError> {
+        let now = Utc::now();
+        let Some(at) = asked else { return Ok(now) };
+        // A minute's grace for clocks a little ahead of ours.
+        if at > now + chrono::Duration::minutes(1) {
+            return Err(AppError::body_field(
+                "valid_from",
+                format!(
+                    "{} is in the future; a version takes effect when it is published (leave valid_from out, or publish on the day)",
+                    at.to_rfc3339()
+                ),
+            ));
+        }
+        if let Some(current) = self.store.versions().await?.last() {
+            if at < current.valid_from {
+                return Err(AppError::body_field(
+                    "valid_from",
+                    format!(
+                        "{} is before version {}, in force since {}; a version may not start before the one in force",
+                        at.to_rfc3339(),
+                        current.version,
+                        current.valid_from.to_rfc3339()
+                    ),
+                ));
+            }
+        }
+        Ok(at)
+    }
+
     pub async fn publish(
         &self,
         id: i64,
@@ -192,6 +228,7 @@ impl App {
         for code in s.touched() {
             who.may_change(&code, &format!("publishing grid {code}"))?;
         }
+        let valid_from = self.start_of_new_version(valid_from).await?;
         let engine = self.engine();
         let checked = self.check_draft(&s).await?;
         if checked.changes.retired.is_empty() {
@@ -220,7 +257,7 @@ impl App {
             .store
             .publish(&Publish {
                 draft: Some(id),
-                valid_from: valid_from.unwrap_or_else(Utc::now),
+                valid_from,
                 note: note.unwrap_or_else(|| row.name.clone()),
                 retire: checked.changes.retired.clone(),
                 create: checked.changes.created.clone(),

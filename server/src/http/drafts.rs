@@ -295,7 +295,7 @@ pub async fn publish(
     if let Some(note) = &b.note {
         super::params::bounded("note", note, super::params::MAX_NOTE_CHARS)?;
     }
-    let valid_from = super::params::time("valid_from", &b.valid_from)?;
+    let valid_from = super::params::body_time("valid_from", &b.valid_from)?;
     let p = state
         .publish(id, b.version, valid_from, b.note, &who)
         .await?;

@@ -45,6 +45,15 @@ pub fn path_code(code: &str) -> Result<GridCode, AppError> {
 
 /// A date (`2026-05-01`, UTC midnight) or an RFC 3339 time.
 pub fn time(name: &str, v: &Option<String>) -> Result<Option<DateTime<Utc>>, AppError> {
+    parse_time(v).map_err(|e| AppError::param(name, e))
+}
+
+/// [`time`] for a field of a JSON body (the error names the field, not a query parameter).
+pub fn body_time(name: &str, v: &Option<String>) -> Result<Option<DateTime<Utc>>, AppError> {
+    parse_time(v).map_err(|e| AppError::body_field(name, e))
+}
+
+fn parse_time(v: &Option<String>) -> Result<Option<DateTime<Utc>>, String> {
     v.as_deref()
         .filter(|s| !s.is_empty())
         .map(|s| {
@@ -54,12 +63,7 @@ pub fn time(name: &str, v: &Option<String>) -> Result<Option<DateTime<Utc>>, App
                     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
                         .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
                 })
-                .map_err(|_| {
-                    AppError::param(
-                        name,
-                        format!("{s:?} is not a date (2026-05-01) or an RFC 3339 time"),
-                    )
-                })
+                .map_err(|_| format!("{s:?} is not a date (2026-05-01) or an RFC 3339 time"))
         })
         .transpose()
 }
