@@ -19,6 +19,9 @@ both_stores!(
     an_upload_that_stops_arriving_is_refused_with_408_while_single_reports_are_answered,
     free_text_over_its_bound_is_refused_naming_the_field_and_the_limit_and_nothing_is_stored,
     every_api_and_tile_error_answers_the_json_error_shape_never_the_frontend_page,
+    a_bulk_body_declaring_more_than_the_limit_is_refused_before_it_is_read,
+    a_bulk_line_one_byte_over_the_line_limit_is_refused_even_inside_one_chunk,
+    a_report_is_answered_with_the_report_time_that_was_stored,
 );
 
 async fn router(store: &Arc<dyn Store>, options: HttpOptions) -> Router {
@@ -379,4 +382,88 @@ mod publish {
         assert_eq!(s, StatusCode::CREATED, "{v}");
         assert_eq!(store.versions().await.unwrap().len(), 2);
     }
+}
+
+async fn a_bulk_body_declaring_more_than_the_limit_is_refused_before_it_is_read(
+    store: Arc<dyn Store>,
+) {
+    let r = router(&store, HttpOptions::default()).await;
+    // The body never arrives: only the declared length can answer.
+    let req = Request::post("/api/incidents/bulk")
+        .header("content-length", "2147483648")
+        .body(Body::from_stream(futures_util::stream::pending::<
+            Result<Vec<u8>, std::io::Error>,
+        >()))
+        .unwrap();
+    let (status, v) = common::call(r, req).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{v}");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("1073741824-byte limit"),
+        "{v}"
+    );
+}
+
+async fn a_bulk_line_one_byte_over_the_line_limit_is_refused_even_inside_one_chunk(
+    store: Arc<dyn Store>,
+) {
+    let r = router(&store, HttpOptions::default()).await;
+    let good = r#"{"lng":110.4319,"lat":35.4765,"category":"e_environment"}"#;
+    let max = gridd::app::bulk::MAX_LINE_BYTES;
+    let long = format!(
+        r#"{{"lng":110.4319,"lat":35.4765,"category":"e_environment","description":"{}"}}"#,
+        " ".repeat(max)
+    );
+    assert!(long.len() > max);
+    let body = format!("{good}\n{long}\n{good}\n");
+    let (status, v) = common::call(
+        r,
+        Request::post("/api/incidents/bulk")
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{v}");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("line 2 is longer than 1048576 bytes"),
+        "{v}"
+    );
+    assert_eq!(store.counts().await.unwrap().incidents, 0);
+}
+
+async fn a_report_is_answered_with_the_report_time_that_was_stored(store: Arc<dyn Store>) {
+    let r = router(&store, HttpOptions::default()).await;
+    let body = json!({"lng": 110.4319, "lat": 35.4765, "category": "e_environment",
+                      "reported_at": "2026-03-01T08:00:00.123456789Z"});
+    let req = Request::post("/api/incidents")
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let (status, posted) = common::call(r.clone(), req).await;
+    assert_eq!(status, StatusCode::CREATED, "{posted}");
+    let id = posted["id"].as_i64().unwrap();
+    let fresh = router(&store, HttpOptions::default()).await;
+    let (_, stored) = common::call(
+        fresh,
+        Request::get(format!("/api/incidents/{id}"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        posted["reported_at"], stored["reported_at"],
+        "{posted} {stored}"
+    );
+    assert!(
+        posted["reported_at"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-03-01T08:00:00.123"),
+        "{posted}"
+    );
 }

@@ -71,6 +71,9 @@ impl BulkLoad {
         self.pending.extend_from_slice(chunk);
         let mut start = 0;
         while let Some(k) = self.pending[start..].iter().position(|b| *b == b'\n') {
+            if k > MAX_LINE_BYTES {
+                return Err(BulkFailure::LineTooLong(self.loader.lines() + 1));
+            }
             self.loader.push(&self.pending[start..start + k]).await?;
             start += k + 1;
         }
@@ -84,6 +87,9 @@ impl BulkLoad {
     /// Commits when every line was good; answers how many reports were stored.
     pub async fn finish(mut self) -> Result<u64, BulkFailure> {
         if !self.pending.is_empty() {
+            if self.pending.len() > MAX_LINE_BYTES {
+                return Err(BulkFailure::LineTooLong(self.loader.lines() + 1));
+            }
             let last = std::mem::take(&mut self.pending);
             self.loader.push(&last).await?;
         }

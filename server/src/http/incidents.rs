@@ -147,8 +147,17 @@ fn may_report_at(who: &Principal, grids: &crate::domain::GridPath) -> Result<(),
 pub async fn bulk(
     State(state): State<App>,
     Extension(limit): Extension<BulkLimit>,
+    headers: axum::http::HeaderMap,
     body: Body,
 ) -> Result<Json<BulkAccepted>, AppError> {
+    // A declared length over the limit is refused before a byte is read.
+    let declared = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit.bytes) {
+        return Err(BulkFailure::TooLarge(limit.bytes).into());
+    }
     let accepted = state
         .load_bulk(body.into_data_stream(), limit.bytes, limit.idle)
         .await?;

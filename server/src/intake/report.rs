@@ -13,7 +13,7 @@ use crate::domain::reporter::{check_name, check_order_no, check_phone, Reporter}
 use crate::domain::{Category, Channel, CoordError, Crs, IncidentStatus, NewIncident, RawCoord};
 use crate::engine::Engine;
 use crate::spatial::crs;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use serde_json::Value;
 use std::borrow::Cow;
 use std::fmt;
@@ -229,6 +229,8 @@ impl<'a> RawReport<'a> {
                 })?
                 .with_timezone(&Utc),
         };
+        // Both stores keep milliseconds; the answer shows what was stored.
+        let reported_at = reported_at.trunc_subsecs(3);
         if reported_at > now + Duration::days(1) {
             return Err(
                 err("reported_at", format!("{reported_at} is in the future"))
