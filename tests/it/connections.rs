@@ -77,12 +77,19 @@ fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout() {
 fn over_the_connection_cap_a_client_gets_503_with_a_json_error_and_is_served_once_one_closes() {
     let (_server, port, _dir) = start(&["--max-connections", "2"]);
     let held: Vec<TcpStream> = (0..2).map(|_| connect(port)).collect();
-    std::thread::sleep(Duration::from_millis(300));
-    let mut third = connect(port);
-    third
-        .write_all(b"GET /api/health HTTP/1.1\r\nHost: localhost\r\n\r\n")
-        .unwrap();
-    let (answer, _) = until_closed(&mut third);
+    // The connection that waited for health may take a moment to give its place back.
+    let mut answer = String::new();
+    for _ in 0..50 {
+        let mut third = connect(port);
+        third
+            .write_all(b"GET /api/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        answer = until_closed(&mut third).0;
+        if !answer.starts_with("HTTP/1.1 200") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
     assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
     let v: serde_json::Value = serde_json::from_str(body(&answer)).unwrap();
     assert_eq!(v["error"], "unavailable", "{v}");

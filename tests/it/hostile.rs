@@ -22,6 +22,7 @@ both_stores!(
     a_bulk_body_declaring_more_than_the_limit_is_refused_before_it_is_read,
     a_bulk_line_one_byte_over_the_line_limit_is_refused_even_inside_one_chunk,
     a_report_is_answered_with_the_report_time_that_was_stored,
+    query_parameters_a_route_does_not_read_are_refused_and_reports_must_be_json,
 );
 
 async fn router(store: &Arc<dyn Store>, options: HttpOptions) -> Router {
@@ -466,4 +467,70 @@ async fn a_report_is_answered_with_the_report_time_that_was_stored(store: Arc<dy
             .starts_with("2026-03-01T08:00:00.123"),
         "{posted}"
     );
+}
+
+async fn query_parameters_a_route_does_not_read_are_refused_and_reports_must_be_json(
+    store: Arc<dyn Store>,
+) {
+    let r = router(&store, HttpOptions::default()).await;
+    for (method, uri) in [
+        ("GET", "/api/health?x=1"),
+        ("GET", "/api/versions?limit=5"),
+        ("GET", "/api/drafts?all=1"),
+        ("GET", "/api/calendar?format=csv"),
+        ("POST", "/api/incidents?x=1"),
+        ("POST", "/api/drafts?name=a"),
+    ] {
+        let req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("content-type", "application/json")
+            .body(Body::from("{}"))
+            .unwrap();
+        let (status, v) = common::call(r.clone(), req).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{method} {uri}: {v}");
+        assert_eq!(v["error"], "invalid_query", "{v}");
+        assert!(
+            v["message"]
+                .as_str()
+                .unwrap()
+                .contains("takes no query parameters"),
+            "{v}"
+        );
+    }
+    assert_eq!(
+        common::call(
+            r.clone(),
+            Request::get("/api/health").body(Body::empty()).unwrap()
+        )
+        .await
+        .0,
+        StatusCode::OK
+    );
+    // A cross-site form can post text/plain without a preflight; a report must be JSON.
+    let body = json!({"lng": 110.4319, "lat": 35.4765, "category": "e_environment"});
+    for content_type in [
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+        None,
+    ] {
+        let mut req = Request::post("/api/incidents");
+        if let Some(t) = content_type {
+            req = req.header("content-type", t);
+        }
+        let (status, v) =
+            common::call(r.clone(), req.body(Body::from(body.to_string())).unwrap()).await;
+        assert_eq!(
+            status,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{content_type:?}: {v}"
+        );
+        assert_eq!(v["error"], "unsupported_media_type");
+    }
+    assert_eq!(store.counts().await.unwrap().incidents, 0);
+    let req = Request::post("/api/incidents")
+        .header("content-type", "application/json; charset=utf-8")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    assert_eq!(common::call(r, req).await.0, StatusCode::CREATED);
 }

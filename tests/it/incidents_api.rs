@@ -24,7 +24,8 @@ async fn get(r: &Router, uri: &str) -> (StatusCode, Value) {
 }
 
 async fn post(r: &Router, uri: &str, body: impl Into<Body>) -> (StatusCode, Value) {
-    common::call(r.clone(), Request::post(uri).body(body.into()).unwrap()).await
+    let req = Request::post(uri).header("content-type", "application/json");
+    common::call(r.clone(), req.body(body.into()).unwrap()).await
 }
 
 async fn incident_count(store: &Arc<dyn Store>) -> u64 {

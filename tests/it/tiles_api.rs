@@ -188,6 +188,7 @@ async fn a_new_incident_shows_in_its_tile_at_once_with_a_new_etag() {
         .clone()
         .oneshot(
             Request::post("/api/incidents")
+                .header("content-type", "application/json")
                 .body(Body::from(report.to_string()))
                 .unwrap(),
         )

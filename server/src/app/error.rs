@@ -42,6 +42,9 @@ pub enum AppError {
         message: String,
         allow: Vec<&'static str>,
     },
+    /// The body is not in a media type the route takes (415).
+    #[error("{0}")]
+    UnsupportedMedia(String),
     /// The request body stopped arriving (408); nothing was stored.
     #[error("{0}")]
     Timeout(String),

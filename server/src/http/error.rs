@@ -25,6 +25,9 @@ impl AppError {
                 (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")
             }
             AppError::Timeout(_) => (StatusCode::REQUEST_TIMEOUT, "body_timeout"),
+            AppError::UnsupportedMedia(_) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            }
             AppError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             AppError::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"),
             AppError::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),

@@ -68,8 +68,21 @@ pub async fn create(
     State(state): State<App>,
     Extension(who): Extension<Who>,
     addr: Option<Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    headers: axum::http::HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<IncidentView>), AppError> {
+    // JSON only: a cross-site HTML form cannot send it without a CORS preflight.
+    let content_type = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    if !essence.eq_ignore_ascii_case("application/json") {
+        return Err(AppError::UnsupportedMedia(format!(
+            "POST /api/incidents takes Content-Type: application/json; got {:?}",
+            content_type
+        )));
+    }
     let body = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             AppError::TooLarge(format!("request body: {}", e.body_text()))

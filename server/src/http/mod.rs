@@ -109,30 +109,59 @@ impl Routes {
         self.add("GET", path, get(h))
     }
 
+    /// A GET route that takes no query parameters (any is refused with a 400).
+    fn get_bare<H: Handler<T, App>, T: 'static>(self, path: &str, h: H) -> Routes {
+        self.add("GET", path, bare(get(h)))
+    }
+
+    /// POST routes take no query parameters (their input is the body).
     fn post<H: Handler<T, App>, T: 'static>(self, path: &str, h: H) -> Routes {
-        self.add("POST", path, post(h))
+        self.add("POST", path, bare(post(h)))
     }
 
     fn put<H: Handler<T, App>, T: 'static>(self, path: &str, h: H) -> Routes {
-        self.add("PUT", path, put(h))
+        self.add("PUT", path, bare(put(h)))
     }
 
     fn delete<H: Handler<T, App>, T: 'static>(self, path: &str, h: H) -> Routes {
-        self.add("DELETE", path, delete(h))
+        self.add("DELETE", path, bare(delete(h)))
     }
+}
+
+/// Refuses query parameters on a route that reads none (they would be silently ignored).
+fn bare(route: MethodRouter<App>) -> MethodRouter<App> {
+    route.route_layer(axum::middleware::from_fn(no_query))
+}
+
+async fn no_query(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Result<axum::response::Response, AppError> {
+    if let Some(q) = req.uri().query().filter(|q| !q.is_empty()) {
+        let shown: String = q.chars().take(100).collect();
+        return Err(AppError::bad(
+            "invalid_query",
+            format!(
+                "{} {} takes no query parameters; got {shown:?}",
+                req.method(),
+                req.uri().path()
+            ),
+        ));
+    }
+    Ok(next.run(req).await)
 }
 
 fn api_routes() -> Routes {
     Routes::new("/api")
-        .get("/health", health::health)
+        .get_bare("/health", health::health)
         .get("/audit", audit::list)
-        .get("/session", session::current)
+        .get_bare("/session", session::current)
         .post("/session", session::login)
         .delete("/session", session::logout)
-        .get("/basemap", basemap::configured)
+        .get_bare("/basemap", basemap::configured)
         .get("/basemap/check", basemap::check)
         .get("/grids", grids::list)
-        .get("/grids/{code}", grids::detail)
+        .get_bare("/grids/{code}", grids::detail)
         .get("/compounds", compounds::list)
         .get("/buildings", buildings::list)
         .get("/locate", locate::locate)
@@ -141,9 +170,9 @@ fn api_routes() -> Routes {
         .get("/stats/kpis", kpis::kpis)
         .get("/plan/oversized", plan::oversized)
         .post("/plan/split", plan::split)
-        .get("/drafts", drafts::list)
+        .get_bare("/drafts", drafts::list)
         .post("/drafts", drafts::create)
-        .get("/drafts/{id}", drafts::show)
+        .get_bare("/drafts/{id}", drafts::show)
         .delete("/drafts/{id}", drafts::remove)
         .post("/drafts/{id}/split", draft_ops::split)
         .post("/drafts/{id}/merge", draft_ops::merge_grids)
@@ -153,17 +182,17 @@ fn api_routes() -> Routes {
         .post("/drafts/{id}/move", draft_ops::move_units)
         .post("/drafts/{id}/undo", drafts::undo)
         .post("/drafts/{id}/redo", drafts::redo)
-        .get("/drafts/{id}/validate", drafts::validate_draft)
+        .get_bare("/drafts/{id}/validate", drafts::validate_draft)
         .post("/drafts/{id}/publish", drafts::publish)
-        .get("/versions", versions::versions)
+        .get_bare("/versions", versions::versions)
         .get("/incidents", incidents::list)
         .post("/incidents", incidents::create)
         .post("/incidents/bulk", incidents::bulk)
         .get("/incidents/nearby", cases::nearby)
-        .get("/incidents/{id}", cases::show)
+        .get_bare("/incidents/{id}", cases::show)
         .post("/incidents/{id}/transitions", cases::transition)
-        .get("/departments", cases::departments)
-        .get("/calendar", calendar::show)
+        .get_bare("/departments", cases::departments)
+        .get_bare("/calendar", calendar::show)
         .put("/calendar", calendar::replace)
         .get("/wall", wall::wall)
         .get("/outbox", cases::outbox)
@@ -173,7 +202,7 @@ fn tile_routes() -> Routes {
     Routes::new("/tiles")
         .get("/density/{z}/{x}/{y}", tiles::density)
         .get("/grids/{z}/{x}/{y}", tiles::grids)
-        .get("/roads/{z}/{x}/{y}", tiles::roads)
+        .get_bare("/roads/{z}/{x}/{y}", tiles::roads)
 }
 
 /// Every method and path the router serves, as the policy table names them.
