@@ -25,6 +25,7 @@ mod drafts_api;
 mod engine_stats;
 mod feed;
 mod hostile;
+mod hostile_corpus;
 mod http_api;
 mod import_cli;
 mod import_defects;

@@ -266,6 +266,18 @@ impl<'a> RawReport<'a> {
             ));
         }
         let location = crs::to_wgs84(raw).map_err(|e| err("lng", e.to_string()))?;
+        // A report far from any Chinese city is a default position (0, 0) or a mistake.
+        if crs::outside_china(location.lng(), location.lat()) {
+            let (lng, lat) = (location.lng(), location.lat());
+            return Err(err(
+                "lng",
+                format!("({lng}, {lat}) lies outside China (72.0–137.8° E, 0.8–55.8° N); reports are taken in China only"),
+            )
+            .coded(
+                "intake.outside_china",
+                &[("lng", Value::from(lng)), ("lat", Value::from(lat))],
+            ));
+        }
         let a = engine.assign(location);
         Ok(NewIncident {
             raw,

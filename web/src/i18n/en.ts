@@ -347,6 +347,7 @@ export const en: Record<MessageKey, string> = {
   'intake.not_a_number': 'The {field} "{value}" is not a number',
   'intake.swapped': 'Latitude {lat} is outside -90..90: are longitude and latitude swapped? (lng {lng}, lat {lat})',
   'intake.out_of_range': 'The {field} is outside {min}..{max}',
+  'intake.outside_china': 'Position ({lng}, {lat}) lies outside China; reports are taken in China only',
   'intake.unknown_value': 'The {field} "{value}" is not known',
   'intake.future_time': 'The {field} is in the future',
   'intake.unknown_field': 'Unknown field "{field}"',

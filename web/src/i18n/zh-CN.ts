@@ -349,6 +349,7 @@ export const zhCN = {
   'intake.not_a_number': '{field}“{value}”不是数字',
   'intake.swapped': '纬度 {lat} 超出 -90~90：经纬度是否填反了？（经度 {lng}，纬度 {lat}）',
   'intake.out_of_range': '{field}超出 {min}~{max} 的范围',
+  'intake.outside_china': '位置（{lng}, {lat}）不在中国境内，只受理中国境内的上报',
   'intake.unknown_value': '{field}“{value}”无法识别',
   'intake.future_time': '{field}晚于当前时间',
   'intake.unknown_field': '不认识的字段“{field}”',
