@@ -51,7 +51,9 @@ impl Problem {
 
     fn from_defect(d: Defect) -> Problem {
         let file = match d.kind {
-            DefectKind::BuildingCut | DefectKind::BuildingOutsideGrids => "buildings.geojson",
+            DefectKind::BuildingCut
+            | DefectKind::BuildingOutsideGrids
+            | DefectKind::BuildingsOverlap => "buildings.geojson",
             DefectKind::CompoundStraddles => "compounds.geojson",
             _ => "grids.geojson",
         };

@@ -333,6 +333,7 @@ export const en: Record<MessageKey, string> = {
   'defect.overlap': '{feature}: {area_m2} m² is also in sibling grid {sibling}',
   'defect.building_cut': '{feature}: its footprint is split between level-3 grids {grids}',
   'defect.building_outside_grids': '{feature}: lies in no level-3 grid',
+  'defect.buildings_overlap': "{feature}: {area_m2} m² of its footprint is also {other}'s",
   'defect.compound_straddles': '{feature}: spreads over level-3 grids {grids}',
   'defect.empty_grid': '{feature}: no building lies in it and it has 0 households',
   'intake.field.lng': 'longitude',

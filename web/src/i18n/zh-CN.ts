@@ -335,6 +335,7 @@ export const zhCN = {
   'defect.overlap': '{feature}：有 {area_m2} 平方米与同级网格 {sibling} 重叠',
   'defect.building_cut': '{feature}：占地被三级网格分割：{grids}',
   'defect.building_outside_grids': '{feature}：不在任何三级网格内',
+  'defect.buildings_overlap': '{feature}：有 {area_m2} 平方米占地与{other}重叠',
   'defect.compound_straddles': '{feature}：跨越三级网格 {grids}',
   'defect.empty_grid': '{feature}：网格内没有楼栋，户数为 0',
   'intake.field.lng': '经度',

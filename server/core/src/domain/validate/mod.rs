@@ -67,6 +67,8 @@ pub enum DefectKind {
     BuildingCut,
     /// A building lies in no level-3 grid.
     BuildingOutsideGrids,
+    /// Two buildings' footprints cover the same ground (stacked or duplicated buildings).
+    BuildingsOverlap,
     /// A compound spreads over several level-3 grids (a warning).
     CompoundStraddles,
     /// A level-3 grid with no building and no households (a warning).
@@ -74,7 +76,7 @@ pub enum DefectKind {
 }
 
 impl DefectKind {
-    pub const ALL: [DefectKind; 9] = [
+    pub const ALL: [DefectKind; 10] = [
         DefectKind::DuplicateCode,
         DefectKind::MissingParent,
         DefectKind::OutsideParent,
@@ -82,6 +84,7 @@ impl DefectKind {
         DefectKind::Overlap,
         DefectKind::BuildingCut,
         DefectKind::BuildingOutsideGrids,
+        DefectKind::BuildingsOverlap,
         DefectKind::CompoundStraddles,
         DefectKind::EmptyGrid,
     ];
@@ -96,6 +99,7 @@ impl DefectKind {
             DefectKind::Overlap => "overlap",
             DefectKind::BuildingCut => "building_cut",
             DefectKind::BuildingOutsideGrids => "building_outside_grids",
+            DefectKind::BuildingsOverlap => "buildings_overlap",
             DefectKind::CompoundStraddles => "compound_straddles",
             DefectKind::EmptyGrid => "empty_grid",
         }
@@ -209,6 +213,7 @@ pub fn validate(t: &Territory, tol: &Tolerance) -> Vec<Defect> {
     tiling::gaps(t.grids, &first, tol, &mut out);
     tiling::overlaps(t.grids, tol, &mut out);
     placement::check(t, tol, &mut out);
+    placement::building_overlaps(t.buildings, tol, &mut out);
     out
 }
 

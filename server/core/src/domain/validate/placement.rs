@@ -3,7 +3,7 @@
 
 use super::{area_m2, shared_rect_m2, Defect, DefectKind, Envelopes, Territory, Tolerance};
 use crate::domain::code::Level;
-use crate::domain::model::Grid;
+use crate::domain::model::{Building, Grid};
 use geo::{BooleanOps, BoundingRect, InteriorPoint, Intersects, MultiPolygon, Point, Rect};
 
 /// The level-3 grids, indexed by envelope.
@@ -139,6 +139,57 @@ pub(super) fn check(t: &Territory, tol: &Tolerance, out: &mut Vec<Defect>) {
                 g.geometry.interior_point(),
                 "no building lies in it and it has 0 households".to_string(),
             ));
+        }
+    }
+}
+
+/// Most overlapping pairs of buildings listed: a file of stacked copies would otherwise list
+/// (and intersect) every pair.
+pub const MAX_BUILDING_OVERLAPS: usize = 200;
+
+/// `BuildingsOverlap` for each pair of buildings whose footprints share more than a sliver,
+/// naming both (up to [`MAX_BUILDING_OVERLAPS`] pairs).
+pub(super) fn building_overlaps(buildings: &[Building], tol: &Tolerance, out: &mut Vec<Defect>) {
+    let index = Envelopes::new(buildings.iter().map(|b| &b.footprint).enumerate());
+    let rects: Vec<_> = buildings
+        .iter()
+        .map(|b| b.footprint.bounding_rect())
+        .collect();
+    let mut found = 0;
+    for (i, b) in buildings.iter().enumerate() {
+        let Some(ri) = rects[i] else { continue };
+        let mut near: Vec<usize> = index
+            .near(&ri)
+            .filter(|&j| j > i)
+            .filter(|&j| rects[j].is_some_and(|rj| super::shared_rect_m2(&ri, &rj) > tol.sliver_m2))
+            .collect();
+        near.sort_unstable();
+        for j in near {
+            let other = &buildings[j];
+            // A copy is an overlap without computing one.
+            let shared = if other.footprint == b.footprint {
+                super::significant(&b.footprint, tol)
+            } else {
+                super::significant(&b.footprint.intersection(&other.footprint), tol)
+            };
+            let Some((area, at)) = shared else { continue };
+            out.push(
+                Defect::new(
+                    DefectKind::BuildingsOverlap,
+                    format!("building {}", b.id),
+                    at,
+                    format!(
+                        "{area:.1} m² of its footprint is also building {}'s",
+                        other.id
+                    ),
+                )
+                .with_area(area)
+                .with("other", format!("building {}", other.id)),
+            );
+            found += 1;
+            if found >= MAX_BUILDING_OVERLAPS {
+                return;
+            }
         }
     }
 }

@@ -547,3 +547,39 @@ fn a_lattice_of_wiggly_grids_sharing_their_edge_vertices_tiles_cleanly() {
     assert!(grids.iter().all(|g| g.geometry.is_valid()));
     assert_eq!(check(&grids, &[], &[]), vec![]);
 }
+
+#[test]
+fn buildings_sharing_ground_are_an_error_naming_both_but_buildings_wall_to_wall_are_not() {
+    let (x, y) = (X0 + D / 2.0, Y0 + D);
+    let buildings = [
+        building("B1", rect(x, y, x + D, y + D)),
+        // Half of B1's ground, about 45 m².
+        building("B2", rect(x + D / 2.0, y, x + 1.5 * D, y + D)),
+        // A stacked copy of B1.
+        building("B3", rect(x, y, x + D, y + D)),
+        // Wall to wall with B2.
+        building("B4", rect(x + 1.5 * D, y, x + 2.5 * D, y + D)),
+    ];
+    let defects = check(&populated(), &[], &buildings);
+    let pairs: Vec<(String, String)> = defects
+        .iter()
+        .map(|d| {
+            assert_eq!(d.kind, DefectKind::BuildingsOverlap, "{d:?}");
+            assert_eq!(d.severity, Severity::Error);
+            (d.feature.clone(), d.message.clone())
+        })
+        .collect();
+    assert_eq!(pairs.len(), 3, "B1–B2, B1–B3, B2–B3: {pairs:?}");
+    assert!(
+        pairs[0].0 == "building B1" && pairs[0].1.ends_with("also building B2's"),
+        "{pairs:?}"
+    );
+    assert!(
+        pairs[1].0 == "building B1" && pairs[1].1.ends_with("also building B3's"),
+        "{pairs:?}"
+    );
+    assert!(
+        pairs[2].0 == "building B2" && pairs[2].1.ends_with("also building B3's"),
+        "{pairs:?}"
+    );
+}
