@@ -16,6 +16,7 @@ both_stores!(
     a_publish_retires_grids_adds_new_ones_and_moves_what_they_held,
     a_second_publish_over_a_retired_grid_or_a_used_code_is_a_conflict_and_writes_nothing,
     drafts_are_created_listed_updated_and_deleted,
+    a_draft_edited_after_it_was_loaded_for_publishing_is_not_published_and_keeps_the_edit,
     an_officer_of_two_merged_grids_serves_the_merged_grid_once,
 );
 
@@ -259,4 +260,45 @@ async fn an_officer_of_two_merged_grids_serves_the_merged_grid_once(store: S) {
         .map(|o| o.id.to_string())
         .collect();
     assert_eq!(serving, ["O003", "O004", "O006", "O007"]);
+}
+
+async fn a_draft_edited_after_it_was_loaded_for_publishing_is_not_published_and_keeps_the_edit(
+    store: S,
+) {
+    let data = loaded(&store).await;
+    let d = store.create_draft(&draft("拆分 001")).await.unwrap();
+    // A split is saved while the publish, which loaded version 1, validates.
+    assert_eq!(
+        store
+            .update_draft(d.id, r#"{"ops":["a later split"]}"#, 1)
+            .await
+            .unwrap(),
+        DraftSave::Saved(2)
+    );
+    let stale = gridd::store::Publish {
+        draft: Some((d.id, 1)),
+        ..split_publish(&data)
+    };
+    match store.publish(&stale).await {
+        Err(StoreError::Conflict(m)) => assert!(
+            m.contains(&format!("draft {}", d.id)) && m.contains("nothing was published"),
+            "{m}"
+        ),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(
+        store.versions().await.unwrap().len(),
+        1,
+        "nothing was published"
+    );
+    let kept = store.draft(d.id).await.unwrap().expect("the draft is kept");
+    assert_eq!(kept.state, r#"{"ops":["a later split"]}"#);
+    // Published as it now is, the draft is taken in the same transaction.
+    let current = gridd::store::Publish {
+        draft: Some((d.id, 2)),
+        ..split_publish(&data)
+    };
+    store.publish(&current).await.unwrap();
+    assert!(store.draft(d.id).await.unwrap().is_none());
+    assert_eq!(store.versions().await.unwrap()[1].draft, Some(d.id));
 }

@@ -256,7 +256,7 @@ impl App {
         let written = self
             .store
             .publish(&Publish {
-                draft: Some(id),
+                draft: Some((id, row.version)),
                 valid_from,
                 note: note.unwrap_or_else(|| row.name.clone()),
                 retire: checked.changes.retired.clone(),

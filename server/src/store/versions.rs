@@ -67,7 +67,10 @@ pub enum DraftSave {
 /// Everything one publish changes, written in one transaction.
 #[derive(Clone, Debug, Default)]
 pub struct Publish {
-    pub draft: Option<i64>,
+    /// The draft published (its id, and its version as loaded): taken in the same
+    /// transaction, and the publish refused (409) if the draft was edited since it was loaded,
+    /// so an edit saved during a publish is never silently left out of it.
+    pub draft: Option<(i64, i64)>,
     pub valid_from: DateTime<Utc>,
     pub note: String,
     /// Live grids this version retires; if any is no longer live, the publish is refused
@@ -85,4 +88,11 @@ pub struct Publish {
 /// The words of the refusal when a grid a publish would retire is no longer live.
 pub fn stale(code: &GridCode) -> String {
     format!("grid {code} is no longer in force: another version changed it after this draft was made; start a new draft")
+}
+
+/// Why a publish was refused when its draft was edited after it was loaded.
+pub fn draft_changed(id: i64, version: i64) -> String {
+    format!(
+        "draft {id} was edited or removed while it was being published (it is no longer at version {version}); nothing was published: reload it and publish again"
+    )
 }

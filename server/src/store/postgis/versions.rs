@@ -111,6 +111,20 @@ pub(super) async fn publish(client: &mut Client, p: &Publish) -> Result<GridVers
             )));
         }
     }
+    if let Some((id, version)) = p.draft {
+        let taken = tx
+            .execute(
+                "DELETE FROM drafts WHERE id = $1 AND version = $2",
+                &[&id, &version],
+            )
+            .await
+            .map_err(|e| failed("taking the draft", e))?;
+        if taken == 0 {
+            return Err(StoreError::Conflict(super::super::versions::draft_changed(
+                id, version,
+            )));
+        }
+    }
     let version: i32 = tx
         .query_one("SELECT max(version) + 1 FROM grid_versions", &[])
         .await
@@ -122,7 +136,7 @@ pub(super) async fn publish(client: &mut Client, p: &Publish) -> Result<GridVers
             "INSERT INTO grid_versions (version, valid_from, published_at, draft_id, note, retired, created)
              VALUES ($1, $2, now(), $3, $4, $5, $6)
              RETURNING version, valid_from, published_at, draft_id, note, retired, created",
-            &[&version, &p.valid_from, &p.draft, &p.note, &strings(&p.retire), &strings(&created)],
+            &[&version, &p.valid_from, &p.draft.map(|d| d.0), &p.note, &strings(&p.retire), &strings(&created)],
         )
         .await
         .map_err(|e| failed("the version", e))?;

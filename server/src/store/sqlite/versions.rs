@@ -3,7 +3,7 @@
 //! writes cannot interleave with another publish.
 
 use super::super::rows;
-use super::super::versions::stale;
+use super::super::versions::{draft_changed, stale};
 use super::super::{
     DraftRow, DraftSave, GridVersion, NewDraft, Publish, Result, RetiredGrid, StoreError,
 };
@@ -122,6 +122,17 @@ pub(super) fn publish(conn: &mut Connection, p: &Publish) -> Result<GridVersion>
             )));
         }
     }
+    if let Some((id, version)) = p.draft {
+        let taken = tx
+            .execute(
+                "DELETE FROM drafts WHERE id = ?1 AND version = ?2",
+                params![id, version],
+            )
+            .map_err(failed("taking the draft"))?;
+        if taken == 0 {
+            return Err(StoreError::Conflict(draft_changed(id, version)));
+        }
+    }
     let version: i64 = tx
         .query_row("SELECT max(version) + 1 FROM grid_versions", [], |r| {
             r.get(0)
@@ -135,7 +146,7 @@ pub(super) fn publish(conn: &mut Connection, p: &Publish) -> Result<GridVersion>
             version,
             p.valid_from.timestamp_millis(),
             now.timestamp_millis(),
-            p.draft,
+            p.draft.map(|d| d.0),
             p.note,
             join(&p.retire),
             join(&p.create.iter().map(|g| g.code.clone()).collect::<Vec<_>>())
@@ -190,7 +201,7 @@ pub(super) fn publish(conn: &mut Connection, p: &Publish) -> Result<GridVersion>
         version,
         valid_from: p.valid_from,
         published_at: time(now.timestamp_millis())?,
-        draft: p.draft,
+        draft: p.draft.map(|d| d.0),
         note: p.note.clone(),
         retired: p.retire.clone(),
         created: p.create.iter().map(|g| g.code.clone()).collect(),
