@@ -6,6 +6,7 @@ pub mod crs;
 pub mod index;
 pub mod measure;
 pub mod mercator;
+pub mod rings;
 
 pub use index::PolygonIndex;
 pub use measure::{area_m2, M_PER_DEG};
