@@ -111,6 +111,12 @@ for name, fields in [
 ]:
     report(f"report {name}", fields)
 
+report("report description over 2000 characters says so", {"description": "井" * 2001},
+       contains="description is 2001 characters long; at most 2000 are taken")
+report("report bd09 at -180,-90 names the input, not a converted value",
+       {"crs": "bd09", "lng": -180, "lat": -90},
+       contains="(-180, -90) is outside China, where bd09 positions do not exist")
+
 # --- single reports: transport --------------------------------------------------------------
 body = json.dumps(GOOD)
 for ct in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
@@ -141,6 +147,11 @@ for name, raw, status, err in [
     ("points outside China", json.dumps({**GOOD, "lng": 2.35, "lat": 48.85}) + "\n", 422, "unprocessable"),
 ]:
     case(f"bulk {name}", "POST", "/api/incidents/bulk", status, raw, {"content-type": "application/x-ndjson"}, err)
+case("bulk CSV with a bad header reports the header once", "POST", "/api/incidents/bulk", 422,
+     "lng,lat,colour\n1,2,3\n4,5,6\n", {}, "unprocessable", contains="1 bad line(s) of 3")
+case("bulk gzip-encoded is refused once", "POST", "/api/incidents/bulk", 415,
+     "\x1f\x8b\x08\x00", {"content-encoding": "gzip"}, "unsupported_media_type",
+     contains="Content-Encoding gzip is not taken")
 case("bulk with a query parameter", "POST", "/api/incidents/bulk?format=csv", 400, line, {},
      "invalid_query")
 case("bulk declaring 2 GB", "POST", "/api/incidents/bulk", 413, line,
@@ -244,6 +255,10 @@ case("draft name of 5 MB", "POST", "/api/drafts", 400, None, JSON, "invalid_fiel
      body_repeat={"before": '{"name":"', "text": "a", "times": 5_000_000, "after": '"}'})
 case("password of 1 MB", "POST", "/api/session", 400, None, JSON, "invalid_field",
      body_repeat={"before": '{"login":"admin","password":"', "text": "p", "times": 1 << 20, "after": '"}'})
+
+case("plan split with a band of 1-1 explains the band", "POST", "/api/plan/split", 400,
+     json.dumps({"code": "610581001001001", "min": 1, "max": 1}), JSON, "cannot_split",
+     contains="420 households in parts of 1–1 would need 420 parts")
 
 # --- sessions -------------------------------------------------------------------------------
 for name, raw, status in [

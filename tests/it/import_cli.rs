@@ -59,3 +59,16 @@ fn a_city_with_a_gap_exits_non_zero_names_the_gap_and_writes_nothing() {
     let stdout = String::from_utf8_lossy(&fixed.stdout);
     assert!(stdout.contains("imported 7 grids"), "{stdout}");
 }
+
+#[test]
+fn importing_a_path_that_does_not_exist_says_there_is_no_such_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", dir.path().join("gridd.db").display());
+    let out = gridd(&["import", "--db", &db, "/nonexistent/city"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot read /nonexistent/city: no such file or directory"),
+        "{stderr}"
+    );
+}

@@ -77,6 +77,7 @@ pub async fn create(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     let essence = content_type.split(';').next().unwrap_or("").trim();
+    refuse_encoded(&headers)?;
     if !essence.eq_ignore_ascii_case("application/json") {
         return Err(AppError::UnsupportedMedia(format!(
             "POST /api/incidents takes Content-Type: application/json; got {:?}",
@@ -171,10 +172,26 @@ pub async fn bulk(
     if declared.is_some_and(|n| n > limit.bytes) {
         return Err(BulkFailure::TooLarge(limit.bytes).into());
     }
+    refuse_encoded(&headers)?;
     let accepted = state
         .load_bulk(body.into_data_stream(), limit.bytes, limit.idle)
         .await?;
     Ok(Json(BulkAccepted { accepted }))
+}
+
+/// A compressed body is refused once, rather than read as text line by line.
+fn refuse_encoded(headers: &axum::http::HeaderMap) -> Result<(), AppError> {
+    match headers
+        .get(axum::http::header::CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+    {
+        None | Some("") => Ok(()),
+        Some(e) if e.eq_ignore_ascii_case("identity") => Ok(()),
+        Some(e) => Err(AppError::UnsupportedMedia(format!(
+            "Content-Encoding {e} is not taken; send the body uncompressed"
+        ))),
+    }
 }
 
 impl From<BulkFailure> for AppError {

@@ -158,6 +158,12 @@ pub fn read_path(path: &Path) -> Result<Dataset, ImportError> {
     if path.is_dir() {
         return read_dir(path);
     }
+    if !path.exists() {
+        return Err(ImportError::Read {
+            path: path.display().to_string(),
+            reason: "no such file or directory".to_string(),
+        });
+    }
     let kind = kind_of(path).ok_or_else(|| ImportError::UnknownFile {
         path: path.display().to_string(),
     })?;

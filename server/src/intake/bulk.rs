@@ -65,6 +65,8 @@ enum Format {
     Ndjson,
     /// Column positions in [`FIELDS`], in the header's order.
     Csv(Vec<usize>),
+    /// A CSV whose header was refused: its lines cannot be read (and are not each reported).
+    BadHeader,
 }
 
 /// A bulk load in progress: feed it lines, then [`Loader::finish`].
@@ -150,7 +152,10 @@ impl Loader {
                 } else {
                     match header(text) {
                         Ok(columns) => self.format = Some(Format::Csv(columns)),
-                        Err(e) => self.bad_line(e),
+                        Err(e) => {
+                            self.format = Some(Format::BadHeader);
+                            self.bad_line(e);
+                        }
                     }
                     return Ok(());
                 }
@@ -168,6 +173,7 @@ impl Loader {
                     ..ReportError::blank()
                 }),
             },
+            Format::BadHeader => return Ok(()),
             Format::Csv(columns) => split_csv(text, columns.len()).and_then(|cells| {
                 RawReport::from_cells(columns, cells.iter().map(|c| c.as_ref()))
                     .into_incident(&self.engine, self.now)

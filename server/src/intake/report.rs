@@ -174,6 +174,21 @@ impl<'a> RawReport<'a> {
             None => Crs::Wgs84,
             Some(c) => c.parse::<Crs>().map_err(|e| err("crs", e.to_string()))?,
         };
+        // The Chinese offsets exist only over China; elsewhere such a position is a mistake.
+        if matches!(crs, Crs::Gcj02 | Crs::Bd09)
+            && lng.is_finite()
+            && lat.is_finite()
+            && crs::outside_china(lng, lat)
+        {
+            return Err(err(
+                "lng",
+                format!("({lng}, {lat}) is outside China, where {crs} positions do not exist"),
+            )
+            .coded(
+                "intake.outside_china",
+                &[("lng", Value::from(lng)), ("lat", Value::from(lat))],
+            ));
+        }
         RawCoord::new(lng, lat, crs).map_err(|e| match e {
             CoordError::LatOutOfRange(v) if lng.abs() <= 90.0 && v.abs() <= 180.0 => err(
                 "lat",

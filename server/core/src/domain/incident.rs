@@ -215,9 +215,10 @@ pub const MAX_DESCRIPTION_CHARS: usize = 2000;
 pub fn check_description(s: &str) -> Result<String, FieldError> {
     let n = s.chars().count();
     if n > MAX_DESCRIPTION_CHARS {
-        return Err(FieldError::NotACount {
-            field: "description length",
-            value: n.to_string(),
+        return Err(FieldError::TooLong {
+            field: "description",
+            got: n,
+            max: MAX_DESCRIPTION_CHARS,
         });
     }
     Ok(s.trim().to_string())

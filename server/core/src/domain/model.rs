@@ -28,6 +28,12 @@ pub enum FieldError {
     BadPhone(String),
     #[error("floors {0} must be 1 or more")]
     BadFloors(i64),
+    #[error("{field} is {got} characters long; at most {max} are taken")]
+    TooLong {
+        field: &'static str,
+        got: usize,
+        max: usize,
+    },
 }
 
 macro_rules! count_type {

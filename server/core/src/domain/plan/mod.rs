@@ -28,6 +28,14 @@ pub enum PlanError {
     BadMeasure(String),
     #[error("k = {k}: a grid is split into 2 to {max} parts")]
     BadK { k: usize, max: usize },
+    #[error("{total} households in parts of {min}–{max} would need {k} parts; a grid is split into 2 to {most} parts: widen the band or give k")]
+    BandTooNarrow {
+        total: u32,
+        min: u32,
+        max: u32,
+        k: usize,
+        most: usize,
+    },
     #[error("grid {0} has no area to split")]
     NoArea(String),
     #[error("no level-3 code is left under {0}: numbers 001–999 are all used or retired")]

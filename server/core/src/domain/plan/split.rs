@@ -62,8 +62,18 @@ pub fn split(
         .map(|u| by.of(u.households, u.population))
         .collect();
     let total: u32 = load.iter().sum();
+    let asked = k.is_some();
     let k = k.unwrap_or_else(|| band.parts_for(total));
     if !(1..=MAX_PARTS).contains(&k) {
+        if !asked {
+            return Err(PlanError::BandTooNarrow {
+                total,
+                min: band.min(),
+                max: band.max(),
+                k,
+                most: MAX_PARTS,
+            });
+        }
         return Err(PlanError::BadK { k, max: MAX_PARTS });
     }
     let frame = Frame::around(geometry).ok_or_else(|| PlanError::NoArea(name.to_string()))?;
