@@ -313,7 +313,11 @@ impl Store for PostgisStore {
     }
 
     async fn counts(&self) -> Result<Counts> {
-        read::counts(&*self.client().await?).await
+        read::counts(&*self.client().await?, true).await
+    }
+
+    async fn city_counts(&self) -> Result<Counts> {
+        read::counts(&*self.client().await?, false).await
     }
 
     async fn grids(&self, q: &GridQuery) -> Result<Vec<GridRow>> {

@@ -144,13 +144,20 @@ pub(super) fn get<'a, T: tokio_postgres::types::FromSql<'a>>(
         .map_err(|e| StoreError::Corrupt(format!("{what}, column {i}: {e}")))
 }
 
-pub(super) async fn counts(client: &Client) -> Result<Counts> {
+pub(super) async fn counts(client: &Client, incidents: bool) -> Result<Counts> {
+    let incidents = if incidents {
+        "(SELECT count(*) FROM incidents)"
+    } else {
+        "0::bigint"
+    };
     let row = client
         .query_one(
-            "SELECT (SELECT count(*) FROM grids WHERE level = 1), (SELECT count(*) FROM grids WHERE level = 2),
+            &format!(
+                "SELECT (SELECT count(*) FROM grids WHERE level = 1), (SELECT count(*) FROM grids WHERE level = 2),
                     (SELECT count(*) FROM grids WHERE level = 3), (SELECT count(*) FROM compounds),
                     (SELECT count(*) FROM buildings), (SELECT count(*) FROM officers),
-                    (SELECT count(*) FROM service_centres), (SELECT count(*) FROM incidents)",
+                    (SELECT count(*) FROM service_centres), {incidents}"
+            ),
             &[],
         )
         .await

@@ -264,7 +264,11 @@ impl Store for SqliteStore {
     }
 
     async fn counts(&self) -> Result<Counts> {
-        self.read(read::counts).await
+        self.read(|c| read::counts(c, true)).await
+    }
+
+    async fn city_counts(&self) -> Result<Counts> {
+        self.read(|c| read::counts(c, false)).await
     }
 
     async fn grids(&self, q: &GridQuery) -> Result<Vec<GridRow>> {

@@ -92,7 +92,7 @@ fn in_bbox(geom: &MultiPolygon, bbox: Option<&Bbox>) -> bool {
     bbox.is_none_or(|b| geom.intersects(&b.to_rect()))
 }
 
-pub(super) fn counts(conn: &Connection) -> Result<Counts> {
+pub(super) fn counts(conn: &Connection, incidents: bool) -> Result<Counts> {
     let count = |sql: &str| -> Result<u64> {
         conn.query_row(sql, [], |r| r.get::<_, i64>(0))
             .map(|n| n as u64)
@@ -109,7 +109,9 @@ pub(super) fn counts(conn: &Connection) -> Result<Counts> {
     c.buildings = count("SELECT count(*) FROM buildings")?;
     c.officers = count("SELECT count(*) FROM officers")?;
     c.service_centres = count("SELECT count(*) FROM service_centres")?;
-    c.incidents = count("SELECT count(*) FROM incidents")?;
+    if incidents {
+        c.incidents = count("SELECT count(*) FROM incidents")?;
+    }
     Ok(c)
 }
 
