@@ -417,10 +417,10 @@ fi
 
 # --- criterion ---------------------------------------------------------------------------
 if [ "$CRITERION" = 1 ] && part C; then
-  say "criterion: cargo bench -p gridd --bench locate --bench assign --bench plan"
+  say "criterion: cargo bench -p gridd --bench locate --bench assign --bench plan --bench validate"
   # A fresh criterion home: no comparison with an earlier run, nothing left in target/criterion.
   rm -rf "$WORK/criterion"
-  CRITERION_HOME="$PWD/$WORK/criterion" cargo bench -p gridd --bench locate --bench assign --bench plan \
+  CRITERION_HOME="$PWD/$WORK/criterion" cargo bench -p gridd --bench locate --bench assign --bench plan --bench validate \
     >"$WORK/criterion.log" 2>"$WORK/criterion.err" \
     || { tail -n 30 "$WORK/criterion.err" >&2; die "cargo bench failed (see $WORK/criterion.err)"; }
   cat "$WORK/criterion.log" >&2
