@@ -319,6 +319,11 @@ pub struct ServeArgs {
     /// sends `X-Forwarded-Proto: https` gets Secure cookies without it).
     #[arg(long, env = "GRIDD_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Host names this server answers to (comma-separated, e.g. `grid.example.gov.cn`); any
+    /// other `Host` is refused 421, so a page on another site cannot reach the server
+    /// through a rebound DNS name. Unset: every host is answered.
+    #[arg(long, env = "GRIDD_ALLOWED_HOSTS", value_delimiter = ',')]
+    pub allowed_hosts: Vec<String>,
     /// On a store without any account, create one account of each role over the loaded city
     /// and print them (what `make demo` does; the password is the same for all).
     #[arg(long, env = "GRIDD_DEMO_ACCOUNTS")]

@@ -122,6 +122,7 @@ async fn serve(args: ServeArgs) -> Result<(), MainError> {
         max_bulk_bytes: args.max_bulk_bytes,
         basemap: Configured(basemap),
         secure_cookies: args.secure_cookies,
+        allowed_hosts: args.allowed_hosts.clone(),
         body_idle: std::time::Duration::from_secs(args.body_idle_s.max(1)),
     };
     let state = App::load(store).await?;

@@ -534,3 +534,37 @@ async fn query_parameters_a_route_does_not_read_are_refused_and_reports_must_be_
         .unwrap();
     assert_eq!(common::call(r, req).await.0, StatusCode::CREATED);
 }
+
+#[tokio::test]
+async fn with_allowed_hosts_a_request_naming_another_host_is_refused_421() {
+    let (store, _dir) = common::sqlite_store().await;
+    let store = common::with_fixture(store).await;
+    let options = HttpOptions {
+        allowed_hosts: vec!["grid.example.cn".into(), "[::1]".into()],
+        ..Default::default()
+    };
+    let r = router(&store, options).await;
+    let ask = |host: &str| {
+        Request::get("/api/health")
+            .header("host", host)
+            .body(Body::empty())
+            .unwrap()
+    };
+    for host in ["grid.example.cn", "GRID.example.cn:8080", "[::1]:8080"] {
+        assert_eq!(
+            common::call(r.clone(), ask(host)).await.0,
+            StatusCode::OK,
+            "{host}"
+        );
+    }
+    for host in [
+        "evil.example",
+        "grid.example.cn.evil.example",
+        "127.0.0.1:8080",
+        "",
+    ] {
+        let (status, v) = common::call(r.clone(), ask(host)).await;
+        assert_eq!(status, StatusCode::MISDIRECTED_REQUEST, "{host}: {v}");
+        assert_eq!(v["error"], "host_not_allowed");
+    }
+}

@@ -56,6 +56,8 @@ pub struct HttpOptions {
     pub secure_cookies: bool,
     /// How long an upload's body may stop arriving before it is refused (408).
     pub body_idle: std::time::Duration,
+    /// Host names answered (`--allowed-hosts`); empty: all.
+    pub allowed_hosts: Vec<String>,
 }
 
 impl Default for HttpOptions {
@@ -67,6 +69,7 @@ impl Default for HttpOptions {
             basemap: basemap::Configured::default(),
             secure_cookies: false,
             body_idle: std::time::Duration::from_secs(30),
+            allowed_hosts: Vec::new(),
         }
     }
 }
@@ -244,7 +247,71 @@ pub fn app(state: App, options: &HttpOptions) -> Router {
         let index = dir.join("index.html");
         router = router.fallback_service(ServeDir::new(dir).fallback(ServeFile::new(index)));
     }
+    let hosts = std::sync::Arc::new(AllowedHosts::new(&options.allowed_hosts));
     router
         .layer(DefaultBodyLimit::max(options.max_body_bytes))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            let hosts = std::sync::Arc::clone(&hosts);
+            async move { hosts.check(req, next).await }
+        }))
         .layer(TraceLayer::new_for_http())
+}
+
+/// The host names a server answers to (DNS rebinding: a page on another site that points
+/// its own name at this server's address sends that name as `Host`).
+struct AllowedHosts(Vec<String>);
+
+impl AllowedHosts {
+    fn new(hosts: &[String]) -> AllowedHosts {
+        AllowedHosts(
+            hosts
+                .iter()
+                .map(|h| h.trim().to_ascii_lowercase())
+                .filter(|h| !h.is_empty())
+                .collect(),
+        )
+    }
+
+    /// Whether `host` (as sent, perhaps with a port) is one of them; all are when none is set.
+    fn allows(&self, host: &str) -> bool {
+        let host = host.trim().to_ascii_lowercase();
+        // The name without its port: `[::1]:8080` → `[::1]`, `grid.example.cn:8080` → `grid.example.cn`.
+        let name = if host.starts_with('[') {
+            host.split_once(']')
+                .map_or(host.as_str(), |(n, _)| &host[..=n.len()])
+        } else {
+            host.split(':').next().unwrap_or("")
+        };
+        self.0.is_empty() || self.0.iter().any(|h| *h == host || h == name)
+    }
+
+    async fn check(
+        &self,
+        req: axum::extract::Request,
+        next: axum::middleware::Next,
+    ) -> axum::response::Response {
+        use axum::response::IntoResponse;
+        let host = req
+            .headers()
+            .get(axum::http::header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if self.allows(host) {
+            return next.run(req).await;
+        }
+        let body = contract::ErrorBody {
+            error: "host_not_allowed".to_string(),
+            message: format!("this server does not answer to host {host:?}"),
+            problems: None,
+            current_version: None,
+            field: None,
+            code: None,
+            params: None,
+        };
+        (
+            axum::http::StatusCode::MISDIRECTED_REQUEST,
+            axum::Json(body),
+        )
+            .into_response()
+    }
 }
