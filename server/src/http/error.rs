@@ -47,15 +47,7 @@ impl IntoResponse for AppError {
             }
             other => other.to_string(),
         };
-        let mut body = ErrorBody {
-            error: kind.to_string(),
-            message,
-            problems: None,
-            current_version: None,
-            field: None,
-            code: None,
-            params: None,
-        };
+        let mut body = ErrorBody::plain(kind, message);
         let allow = match &self {
             AppError::MethodNotAllowed { allow, .. } => Some(allow.join(", ")),
             _ => None,
@@ -141,16 +133,7 @@ pub async fn json_errors(res: Response) -> Response {
     } else {
         text
     };
-    let body = ErrorBody {
-        error: kind.to_string(),
-        message,
-        problems: None,
-        current_version: None,
-        field: None,
-        code: None,
-        params: None,
-    };
-    let mut res = (status, Json(body)).into_response();
+    let mut res = (status, Json(ErrorBody::plain(kind, message))).into_response();
     for (name, value) in parts.headers.iter() {
         if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
             res.headers_mut().insert(name.clone(), value.clone());

@@ -101,9 +101,11 @@ fn out_of_descriptors(e: &io::Error) -> bool {
 
 /// Answers a connection over the cap with a 503 and closes it.
 async fn refuse(mut stream: TcpStream, max: usize) {
-    let body = format!(
-        r#"{{"error":"unavailable","message":"the server has {max} connections open, its limit; try again shortly"}}"#
-    );
+    let body = serde_json::to_string(&super::contract::ErrorBody::plain(
+        "unavailable",
+        format!("the server has {max} connections open, its limit; try again shortly"),
+    ))
+    .unwrap_or_default();
     let answer = format!(
         "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\nretry-after: 1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
         body.len()

@@ -299,15 +299,10 @@ impl AllowedHosts {
         if self.allows(host) {
             return next.run(req).await;
         }
-        let body = contract::ErrorBody {
-            error: "host_not_allowed".to_string(),
-            message: format!("this server does not answer to host {host:?}"),
-            problems: None,
-            current_version: None,
-            field: None,
-            code: None,
-            params: None,
-        };
+        let body = contract::ErrorBody::plain(
+            "host_not_allowed",
+            format!("this server does not answer to host {host:?}"),
+        );
         (
             axum::http::StatusCode::MISDIRECTED_REQUEST,
             axum::Json(body),

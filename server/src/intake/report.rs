@@ -180,13 +180,10 @@ impl<'a> RawReport<'a> {
             && lat.is_finite()
             && crs::outside_china(lng, lat)
         {
-            return Err(err(
-                "lng",
+            return Err(outside_china(
+                lng,
+                lat,
                 format!("({lng}, {lat}) is outside China, where {crs} positions do not exist"),
-            )
-            .coded(
-                "intake.outside_china",
-                &[("lng", Value::from(lng)), ("lat", Value::from(lat))],
             ));
         }
         RawCoord::new(lng, lat, crs).map_err(|e| match e {
@@ -284,13 +281,10 @@ impl<'a> RawReport<'a> {
         // A report far from any Chinese city is a default position (0, 0) or a mistake.
         if crs::outside_china(location.lng(), location.lat()) {
             let (lng, lat) = (location.lng(), location.lat());
-            return Err(err(
-                "lng",
+            return Err(outside_china(
+                lng,
+                lat,
                 format!("({lng}, {lat}) lies outside China (72.0–137.8° E, 0.8–55.8° N); reports are taken in China only"),
-            )
-            .coded(
-                "intake.outside_china",
-                &[("lng", Value::from(lng)), ("lat", Value::from(lat))],
             ));
         }
         let a = engine.assign(location);
@@ -308,6 +302,14 @@ impl<'a> RawReport<'a> {
             reporter,
         })
     }
+}
+
+/// A report refused for lying outside China (`intake.outside_china`, with the position).
+fn outside_china(lng: f64, lat: f64, message: String) -> ReportError {
+    err("lng", message).coded(
+        "intake.outside_china",
+        &[("lng", Value::from(lng)), ("lat", Value::from(lat))],
+    )
 }
 
 #[cfg(test)]

@@ -185,6 +185,21 @@ pub struct ErrorBody {
     pub params: Option<Map<String, Value>>,
 }
 
+impl ErrorBody {
+    /// An error with its kind and message only.
+    pub fn plain(error: &str, message: String) -> ErrorBody {
+        ErrorBody {
+            error: error.to_string(),
+            message,
+            problems: None,
+            current_version: None,
+            field: None,
+            code: None,
+            params: None,
+        }
+    }
+}
+
 /// The contents of `web/src/api/generated.ts`.
 pub fn typescript() -> String {
     let decls = [
