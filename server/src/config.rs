@@ -299,6 +299,13 @@ pub struct ServeArgs {
     /// way) before it is closed.
     #[arg(long, env = "GRIDD_IDLE_TIMEOUT_S", default_value_t = 60)]
     pub idle_timeout_s: u64,
+    /// Incident rows all `GET /api/incidents` listings may hold at once (a page is at most
+    /// 10,000): a burst of large listings waits its turn instead of filling memory.
+    #[arg(long, env = "GRIDD_LISTING_ROWS", default_value_t = 40_000)]
+    pub listing_rows: u32,
+    /// Seconds a listing waits for its rows before it is answered 503 (busy).
+    #[arg(long, env = "GRIDD_LISTING_WAIT_S", default_value_t = 10)]
+    pub listing_wait_s: u64,
     /// Connections open at once; one more is answered 503 and closed. Default: 10,000, or
     /// 256 under the open-file limit (`ulimit -n`) when that is lower.
     #[arg(long, env = "GRIDD_MAX_CONNECTIONS")]

@@ -124,6 +124,8 @@ async fn serve(args: ServeArgs) -> Result<(), MainError> {
         secure_cookies: args.secure_cookies,
         allowed_hosts: args.allowed_hosts.clone(),
         body_idle: std::time::Duration::from_secs(args.body_idle_s.max(1)),
+        listing_rows: args.listing_rows,
+        listing_wait: std::time::Duration::from_secs(args.listing_wait_s),
     };
     let state = App::load(store).await?;
     let router = app(state, &options);

@@ -32,6 +32,7 @@ mod import_defects;
 mod incidents_api;
 mod kill9;
 mod kpis_api;
+mod listing;
 mod plan;
 mod plan_api;
 mod policy;

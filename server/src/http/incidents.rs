@@ -1,26 +1,23 @@
 //! `POST /api/incidents` (one report, answered 201 once durable), `POST /api/incidents/bulk`
-//! (NDJSON or CSV, streamed, all or nothing) and `GET /api/incidents` (filtered listing).
+//! (NDJSON or CSV, streamed, all or nothing); the incident views other modules answer with.
+//! The listing is `incident_list`.
 
-use super::contract::{
-    grid_refs, BulkAccepted, GeoFeature, GeoFeatureCollection, IncidentView, NearbyCase,
-};
-use super::params::{opt_param, time};
+use super::contract::{grid_refs, BulkAccepted, IncidentView, NearbyCase};
 use super::{App, AppError, BulkLimit};
 use crate::app::auth::{Principal, Who};
 use crate::app::bulk::BulkFailure;
-use crate::domain::access::{Role, Scope};
-use crate::domain::{Bbox, Category, Channel, GridCode, Incident, StatusSet};
+use crate::domain::access::Scope;
+use crate::domain::Incident;
 use crate::intake::bulk::BulkError;
 use crate::intake::RawReport;
-use crate::store::{IncidentQuery, Todo};
+use crate::store::IncidentQuery;
 use axum::body::{Body, Bytes};
-use axum::extract::rejection::{BytesRejection, QueryRejection};
-use axum::extract::{Query, State};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use chrono::Utc;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// An incident as the API gives it to `who`, with the grids holding it under `now`'s
 /// boundaries; the reporter's contacts masked unless `who` may see them.
@@ -218,213 +215,4 @@ impl From<BulkError> for AppError {
             BulkError::Store(s) => s.into(),
         }
     }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ListParams {
-    grid: Option<String>,
-    category: Option<String>,
-    status: Option<String>,
-    channel: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
-    bbox: Option<String>,
-    limit: Option<String>,
-    department: Option<String>,
-    overdue: Option<String>,
-    due_before: Option<String>,
-    /// `true`: 即将超期 — open cases due within the next 4 working hours, not yet overdue.
-    due_soon: Option<String>,
-    supervised: Option<String>,
-    assignee: Option<String>,
-    /// `me`: only the incidents the caller reported (an officer's "my reports").
-    reporter: Option<String>,
-    /// With `grid`: `current` lists the incidents inside the grid as it is drawn now (after a
-    /// publish, an officer of a new grid sees its open incidents); `report` (the default)
-    /// those filed under it when reported.
-    boundaries: Option<String>,
-}
-
-/// The bounding box of the grid `code` as drawn now, for `boundaries=current` (404 when no
-/// grid of that code is in force).
-fn current_grid(engine: &crate::engine::Engine, code: &GridCode) -> Result<Bbox, AppError> {
-    use geo::BoundingRect;
-    let g = engine
-        .city()
-        .grids
-        .iter()
-        .find(|g| &g.code == code)
-        .ok_or_else(|| AppError::NotFound(format!("no grid {code} in force")))?;
-    let r = g
-        .geometry
-        .bounding_rect()
-        .ok_or_else(|| AppError::Internal(format!("grid {code} has no extent")))?;
-    Bbox::new(r.min().x, r.min().y, r.max().x, r.max().y)
-        .map_err(|e| AppError::Internal(format!("grid {code}: {e}")))
-}
-
-/// The case filters of a listing: `department`, `overdue` (open and past due now),
-/// `due_soon` (open and due within 4 working hours), `due_before`, `supervised`,
-/// `assignee=me` (what waits on the caller's next step) and `reporter=me`.
-fn case_filters(
-    p: &ListParams,
-    who: &Principal,
-    calendar: &crate::domain::calendar::WorkCalendar,
-) -> Result<CaseFilters, AppError> {
-    let now = Utc::now();
-    let soon = opt_param::<bool>("due_soon", &p.due_soon)? == Some(true);
-    let (due_after, due_before) = match opt_param::<bool>("overdue", &p.overdue)? {
-        Some(true) if soon => {
-            return Err(AppError::param(
-                "due_soon",
-                "a case is either overdue or due soon: ask for one of them",
-            ))
-        }
-        Some(true) => (None, Some(now)),
-        _ if soon => {
-            let limit = crate::domain::calendar::Limit::WorkingHours(
-                crate::domain::case::DUE_SOON_WORKING_HOURS,
-            );
-            // `due_before` is exclusive and a due time may fall exactly on the bound (outside
-            // office hours both snap to the next opening): one millisecond more includes it,
-            // as `is_due_soon` does.
-            let bound = calendar.due(now, limit) + chrono::Duration::milliseconds(1);
-            (Some(now), Some(bound))
-        }
-        _ => (None, time("due_before", &p.due_before)?),
-    };
-    let todo = match p.assignee.as_deref() {
-        None | Some("") => None,
-        Some("me") => match who.role {
-            Role::Dispatcher | Role::Admin => Some(Todo::Dispatch),
-            Role::Officer => Some(Todo::Verify),
-            Role::Department => who.department.clone().map(Todo::Handle),
-            _ => None,
-        },
-        Some(other) => return Err(AppError::param("assignee", format!("{other:?} is not me"))),
-    };
-    let department = match &who.scope {
-        Scope::Categories(_) => who.department.clone(),
-        _ => p.department.clone().filter(|d| !d.trim().is_empty()),
-    };
-    let mine = match p.reporter.as_deref() {
-        None | Some("") => false,
-        Some("me") => true,
-        Some(other) => return Err(AppError::param("reporter", format!("{other:?} is not me"))),
-    };
-    Ok(CaseFilters {
-        mine,
-        due_after,
-        department,
-        due_before,
-        supervised: opt_param::<bool>("supervised", &p.supervised)?,
-        todo,
-    })
-}
-
-struct CaseFilters {
-    mine: bool,
-    due_after: Option<chrono::DateTime<Utc>>,
-    department: Option<String>,
-    due_before: Option<chrono::DateTime<Utc>>,
-    supervised: Option<bool>,
-    todo: Option<Todo>,
-}
-
-pub async fn list(
-    State(state): State<App>,
-    Extension(who): Extension<Who>,
-    params: Result<Query<ListParams>, QueryRejection>,
-) -> Result<Json<GeoFeatureCollection<IncidentView>>, AppError> {
-    let Query(p) = params?;
-    let limit = opt_param::<u32>("limit", &p.limit)?;
-    if let Some(l) = limit.filter(|l| *l == 0 || *l > crate::store::MAX_INCIDENT_LIMIT) {
-        return Err(AppError::param(
-            "limit",
-            format!("{l} is outside 1..={}", crate::store::MAX_INCIDENT_LIMIT),
-        ));
-    }
-    let cases = case_filters(&p, &who, &state.deadlines().calendar)?;
-    let grid = opt_param::<GridCode>("grid", &p.grid)?;
-    let current = match p.boundaries.as_deref() {
-        None | Some("") | Some("report") => None,
-        Some("current") => match &grid {
-            Some(g) => {
-                // Seen by the grid in force, not by where the incidents were filed.
-                who.must_see(g, &format!("no grid {g}"))?;
-                Some(g.clone())
-            }
-            None => return Err(AppError::param("boundaries", "current needs a grid")),
-        },
-        Some(other) => {
-            return Err(AppError::param(
-                "boundaries",
-                format!("{other:?} is not report or current"),
-            ))
-        }
-    };
-    let engine = state.engine();
-    let bbox = match &current {
-        Some(g) => Some(current_grid(&engine, g)?),
-        None => opt_param::<Bbox>("bbox", &p.bbox)?,
-    };
-    let q = IncidentQuery {
-        grid: if current.is_some() { None } else { grid },
-        category: opt_param::<Category>("category", &p.category)?,
-        status: opt_param::<StatusSet>("status", &p.status)?,
-        channel: opt_param::<Channel>("channel", &p.channel)?,
-        from: time("from", &p.from)?,
-        to: time("to", &p.to)?,
-        bbox,
-        // Inside the grid's box, the grid itself is decided below: the limit applies after.
-        limit: if current.is_some() {
-            Some(crate::store::MAX_INCIDENT_LIMIT)
-        } else {
-            limit
-        },
-        after_id: None,
-        up_to_id: None,
-        everything: false,
-        within: match &who.scope {
-            Scope::Categories(_) => None,
-            Scope::Nothing if who.role == Role::Reporter => None,
-            // The caller sees the grid (checked above); only its incidents are kept below.
-            _ if current.is_some() => None,
-            _ => who.within(),
-        },
-        // A department sees the cases dispatched to it; a token of categories without a
-        // department name sees the cases of those categories.
-        categories: match &who.scope {
-            Scope::Categories(c) if who.department.is_none() => Some(c.clone()),
-            _ => None,
-        },
-        department: cases.department,
-        due_before: cases.due_before,
-        due_after: cases.due_after,
-        supervised: cases.supervised,
-        todo: cases.todo,
-        reported_by: (who.role == Role::Reporter || cases.mine).then(|| who.actor.clone()),
-        id: None,
-        order_no: None,
-    };
-    let mut rows = state.store.incidents(&q).await?;
-    if let Some(g) = &current {
-        rows.retain(|i| engine.assign(i.incident.location).grids.at(g.level()) == Some(g));
-        rows.truncate(limit.unwrap_or(crate::store::DEFAULT_INCIDENT_LIMIT) as usize);
-    }
-    Ok(Json(GeoFeatureCollection::new(
-        rows.iter()
-            .map(|i| {
-                let p = i.incident.location;
-                GeoFeature {
-                    id: Some(i.id.into()),
-                    ..GeoFeature::new(
-                        incident_view(i, &engine, &who),
-                        json!({ "type": "Point", "coordinates": [p.lng(), p.lat()] }),
-                    )
-                }
-            })
-            .collect(),
-    )))
 }

@@ -1,6 +1,7 @@
 //! The accept loop in front of the router, with the limits a public server needs: a client
 //! must send a request's headers within the header timeout (slowloris), an idle keep-alive
-//! connection is closed after the idle timeout, at most `max_connections` are open at once
+//! connection is closed after the idle timeout, so is one whose client stops reading an
+//! answer for as long (its request's resources go back), at most `max_connections` are open at once
 //! (one more gets a 503 with the JSON error and is closed), and running out of file
 //! descriptors pauses accepting for a moment instead of spinning.
 
@@ -23,7 +24,8 @@ use tokio::sync::{watch, Semaphore};
 pub struct Limits {
     /// A request's headers must arrive within this.
     pub header_timeout: Duration,
-    /// A connection with no request in flight and no byte either way for this is closed.
+    /// A connection with no request in flight and no byte either way for this is closed;
+    /// so is one whose answer the client has not read from for this long.
     pub idle_timeout: Duration,
     /// Connections open at once.
     pub max_connections: usize,
@@ -127,11 +129,13 @@ async fn connection(
 ) {
     let started = Instant::now();
     let last = Arc::new(AtomicU64::new(0));
+    let blocked = Arc::new(AtomicU64::new(0));
     let in_flight = Arc::new(AtomicUsize::new(0));
     let io = TokioIo::new(Watched {
         inner: stream,
         started,
         last: Arc::clone(&last),
+        blocked: Arc::clone(&blocked),
     });
     let busy = Arc::clone(&in_flight);
     let service =
@@ -160,9 +164,19 @@ async fn connection(
     loop {
         tokio::select! {
             _ = conn.as_mut() => break,
-            _ = tick.tick(), if !closing => {
-                let idle = started.elapsed().saturating_sub(Duration::from_millis(last.load(Ordering::Relaxed)));
-                if in_flight.load(Ordering::SeqCst) == 0 && idle >= limits.idle_timeout {
+            _ = tick.tick() => {
+                let now = started.elapsed();
+                let stuck = match blocked.load(Ordering::Relaxed) {
+                    0 => Duration::ZERO,
+                    since => now.saturating_sub(Duration::from_millis(since - 1)),
+                };
+                if stuck >= limits.idle_timeout {
+                    // The client stopped reading: drop the connection and what it holds.
+                    tracing::debug!(%peer, "client stopped reading its answer; connection closed");
+                    break;
+                }
+                let idle = now.saturating_sub(Duration::from_millis(last.load(Ordering::Relaxed)));
+                if !closing && in_flight.load(Ordering::SeqCst) == 0 && idle >= limits.idle_timeout {
                     conn.as_mut().graceful_shutdown();
                     closing = true;
                 }
@@ -197,12 +211,30 @@ struct Watched {
     started: Instant,
     /// Milliseconds after `started`.
     last: Arc<AtomicU64>,
+    /// Milliseconds after `started`, plus one, since when a write has waited on a full
+    /// socket (the client not reading); 0 while writes go through.
+    blocked: Arc<AtomicU64>,
 }
 
 impl Watched {
+    fn ms(&self) -> u64 {
+        u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX - 1)
+    }
+
     fn touch(&self) {
-        let ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        self.last.store(ms, Ordering::Relaxed);
+        self.last.store(self.ms(), Ordering::Relaxed);
+    }
+
+    /// Notes whether a write went through or waits on the client.
+    fn wrote<T>(&self, polled: &Poll<io::Result<T>>) {
+        match polled {
+            Poll::Pending => {
+                if self.blocked.load(Ordering::Relaxed) == 0 {
+                    self.blocked.store(self.ms() + 1, Ordering::Relaxed);
+                }
+            }
+            Poll::Ready(_) => self.blocked.store(0, Ordering::Relaxed),
+        }
     }
 }
 
@@ -228,6 +260,7 @@ impl AsyncWrite for Watched {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         let polled = Pin::new(&mut self.inner).poll_write(cx, buf);
+        self.wrote(&polled);
         if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
             self.touch();
         }
@@ -240,6 +273,7 @@ impl AsyncWrite for Watched {
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         let polled = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        self.wrote(&polled);
         if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
             self.touch();
         }
@@ -251,7 +285,9 @@ impl AsyncWrite for Watched {
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_flush(cx)
+        let polled = Pin::new(&mut self.inner).poll_flush(cx);
+        self.wrote(&polled);
+        polled
     }
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {

@@ -17,6 +17,7 @@ mod features;
 mod grids;
 mod guard;
 mod health;
+mod incident_list;
 mod incidents;
 mod kpis;
 pub mod listen;
@@ -58,6 +59,10 @@ pub struct HttpOptions {
     pub body_idle: std::time::Duration,
     /// Host names answered (`--allowed-hosts`); empty: all.
     pub allowed_hosts: Vec<String>,
+    /// Incident rows all listings may hold at once (`--listing-rows`).
+    pub listing_rows: u32,
+    /// How long a listing waits for rows before it is answered 503.
+    pub listing_wait: std::time::Duration,
 }
 
 impl Default for HttpOptions {
@@ -70,6 +75,8 @@ impl Default for HttpOptions {
             secure_cookies: false,
             body_idle: std::time::Duration::from_secs(30),
             allowed_hosts: Vec::new(),
+            listing_rows: 40_000,
+            listing_wait: std::time::Duration::from_secs(10),
         }
     }
 }
@@ -188,7 +195,7 @@ fn api_routes() -> Routes {
         .get_bare("/drafts/{id}/validate", drafts::validate_draft)
         .post("/drafts/{id}/publish", drafts::publish)
         .get_bare("/versions", versions::versions)
-        .get("/incidents", incidents::list)
+        .get("/incidents", incident_list::list)
         .post("/incidents", incidents::create)
         .post("/incidents/bulk", incidents::bulk)
         .get("/incidents/nearby", cases::nearby)
@@ -225,6 +232,10 @@ pub fn app(state: App, options: &HttpOptions) -> Router {
             options.secure_cookies,
         )))
         .layer(axum::Extension(options.basemap.clone()))
+        .layer(axum::Extension(incident_list::HeavyReads::new(
+            options.listing_rows,
+            options.listing_wait,
+        )))
         .layer(axum::Extension(BulkLimit {
             bytes: options.max_bulk_bytes,
             idle: options.body_idle,

@@ -71,6 +71,11 @@ pub const SQLITE: &[Migration] = &[
         name: "0012_changes",
         sql: include_str!("../../../migrations/sqlite/0012_changes.sql"),
     },
+    Migration {
+        version: 13,
+        name: "0013_listing_order",
+        sql: include_str!("../../../migrations/sqlite/0013_listing_order.sql"),
+    },
 ];
 
 /// `migrations/postgis/*.sql`, in order.
@@ -134,6 +139,11 @@ pub const POSTGIS: &[Migration] = &[
         version: 12,
         name: "0012_changes",
         sql: include_str!("../../../migrations/postgis/0012_changes.sql"),
+    },
+    Migration {
+        version: 13,
+        name: "0013_listing_order",
+        sql: include_str!("../../../migrations/postgis/0013_listing_order.sql"),
     },
 ];
 

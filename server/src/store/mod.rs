@@ -145,6 +145,9 @@ pub struct IncidentQuery {
     pub after_id: Option<i64>,
     /// Only incidents with this id or a smaller one (with `after_id`: a change line's range).
     pub up_to_id: Option<i64>,
+    /// Only incidents listed after this one newest first: `(reported_at, id)` below the pair
+    /// (the cursor of the next page).
+    pub below: Option<(DateTime<Utc>, i64)>,
     /// Only incidents reported in grids whose code starts with one of these (the caller's
     /// scope); `None`: all.
     pub within: Option<Vec<String>>,

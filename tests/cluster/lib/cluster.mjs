@@ -154,6 +154,18 @@ export async function call(base, method, path, { token, cookie, body, timeout = 
   return { status: res.status, body: parsed, headers: res.headers };
 }
 
+/** Every incident a listing names, following its pages' `next` links. */
+export async function listAll(base, path, token) {
+  const features = [];
+  for (let next = path; next;) {
+    const { status, body } = await call(base, 'GET', next, { token });
+    if (status !== 200) throw new Error(`${next}: ${status} ${JSON.stringify(body)}`);
+    features.push(...body.features);
+    next = body.next;
+  }
+  return features;
+}
+
 /** Waits until `check()` resolves `true` (anything else is shown when it fails); how long it took in ms. */
 export async function within(limit, what, check) {
   const start = Date.now();

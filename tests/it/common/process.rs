@@ -89,6 +89,32 @@ pub fn body(response: &str) -> &str {
     response.split_once("\r\n\r\n").map_or("", |(_, b)| b)
 }
 
+/// The body of a response as JSON, joined from its chunks when it came in chunks (a
+/// streamed listing does).
+pub fn json_body(response: &str) -> serde_json::Value {
+    let (head, rest) = response.split_once("\r\n\r\n").unwrap_or(("", ""));
+    let chunked = head.lines().any(|l| {
+        l.to_ascii_lowercase()
+            .starts_with("transfer-encoding: chunked")
+    });
+    let text = if chunked {
+        let mut out = String::new();
+        let mut rest = rest;
+        while let Some((size, after)) = rest.split_once("\r\n") {
+            let n = usize::from_str_radix(size.trim(), 16).expect("a chunk size");
+            if n == 0 {
+                break;
+            }
+            out.push_str(&after[..n]);
+            rest = &after[n + 2..];
+        }
+        out
+    } else {
+        rest.to_string()
+    };
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text:.300}"))
+}
+
 pub fn wait_for_health(child: &mut Child, port: u16) -> String {
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(60) {

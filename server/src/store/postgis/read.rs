@@ -456,6 +456,12 @@ pub(super) async fn incidents(client: &Client, q: &IncidentQuery) -> Result<Vec<
     if let Some(id) = q.up_to_id {
         w.push("id <= {}", vec![Box::new(id)]);
     }
+    if let Some((t, id)) = q.below {
+        w.push(
+            "(reported_at, id) < ({}, {})",
+            vec![Box::new(t), Box::new(id)],
+        );
+    }
     let sql = format!(
         "SELECT id, raw_lng, raw_lat, raw_crs, ST_X(geom), ST_Y(geom), category, description, channel,
                 reported_at, status, grid1, grid2, grid3, compound_fid, building_fid,

@@ -461,6 +461,12 @@ pub(super) fn incidents(conn: &Connection, q: &IncidentQuery) -> Result<Vec<Inci
     if let Some(id) = q.up_to_id {
         w.push("id <= ?", [Value::Integer(id)]);
     }
+    if let Some((t, id)) = &q.below {
+        w.push(
+            "(reported_at, id) < (?, ?)",
+            [Value::Integer(millis(t)), Value::Integer(*id)],
+        );
+    }
     let sql = format!(
         "SELECT id, raw_lng, raw_lat, raw_crs, lng, lat, category, description, channel,
                 reported_at, status, grid1, grid2, grid3, compound_fid, building_fid,
