@@ -518,6 +518,17 @@ async fn a_building_brushed_along_the_shared_edge_moves_to_the_neighbouring_grid
         })
         .collect();
     near.sort_by(|x, y| x.0.total_cmp(&y.0));
+    // A grid is not its own neighbour: the answer says so, not "along the edge G shares with G".
+    let (s, v) = post(
+        &r,
+        &format!("/api/drafts/{id}/move"),
+        json!({ "from": ca, "to": ca, "units": [near[0].1] }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    let message = v["message"].as_str().unwrap();
+    assert!(message.contains("given as both grids"), "{v}");
+    assert!(!message.contains("shares with"), "{v}");
     let mut moved = None;
     for (_, building, households) in near.iter().take(8) {
         let (s, v) = post(

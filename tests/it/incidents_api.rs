@@ -55,6 +55,7 @@ both_stores!(
     a_bulk_ndjson_or_csv_load_accepts_every_line,
     a_bulk_load_with_bad_lines_lists_each_by_number_and_stores_nothing,
     a_bulk_body_over_its_limit_is_413_and_stores_nothing,
+    a_bulk_load_larger_than_one_read_chunk_is_indexed_whole,
     incident_listing_filters_by_open_status_lists_and_channel_and_refuses_bad_filters,
 );
 
@@ -372,4 +373,32 @@ async fn incident_listing_filters_by_open_status_lists_and_channel_and_refuses_b
         assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {v}");
         assert!(v["message"].as_str().unwrap().contains(names), "{uri}: {v}");
     }
+}
+
+async fn a_bulk_load_larger_than_one_read_chunk_is_indexed_whole(store: Arc<dyn Store>) {
+    // A server that reads the store seven incidents at a time indexes a 50-line load in
+    // eight reads, not one list of every new row.
+    let app = App::load_by(Arc::clone(&store), 7).await.unwrap();
+    let r = common::admin_app(app.clone(), &HttpOptions::default()).await;
+    let lines: Vec<String> = (0..50)
+        .map(|i| {
+            format!(
+                r#"{{"lng":{},"lat":35.472,"category":"e_street_order"}}"#,
+                110.431 + f64::from(i) * 0.0001
+            )
+        })
+        .collect();
+    let (s, v) = post(&r, "/api/incidents/bulk", lines.join("\n")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(app.incidents().read().len(), 50);
+    let (_, rows) = get(&r, "/api/stats/grids?level=3").await;
+    let row = rows["grids"]
+        .as_array()
+        .or(rows.as_array())
+        .unwrap()
+        .iter()
+        .find(|g| g["code"] == "610581001001002")
+        .cloned()
+        .unwrap();
+    assert_eq!(row["incidents"], 50, "{row}");
 }

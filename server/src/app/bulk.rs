@@ -131,16 +131,40 @@ impl App {
 
     /// Adds what the store holds beyond `since` to the incident columns (after a bulk load).
     async fn catch_up(&self, since: i64) {
-        let q = IncidentQuery {
-            after_id: Some(since),
-            everything: true,
-            ..Default::default()
-        };
-        match self.store.incidents(&q).await {
-            Ok(rows) => self.columns.add(&rows),
-            Err(e) => {
-                tracing::error!(error = %e, "could not index a bulk load's incidents; they show after a restart")
+        if let Err(e) = self.index_incidents(since, None).await {
+            tracing::error!(error = %e, "could not index a bulk load's incidents; they show after a restart");
+        }
+    }
+
+    /// Adds the stored incidents with ids after `after` (up to `up_to`, inclusive) to the
+    /// incident columns, a chunk of rows at a time (as start-up reads them): a million-line load is never
+    /// held in memory as one list of rows. How many were added.
+    pub(crate) async fn index_incidents(
+        &self,
+        after: i64,
+        up_to: Option<i64>,
+    ) -> Result<usize, crate::store::StoreError> {
+        let (mut after, mut added) = (after, 0);
+        loop {
+            let rows = self
+                .store
+                .incidents(&IncidentQuery {
+                    after_id: Some(after),
+                    up_to_id: up_to,
+                    everything: true,
+                    limit: Some(self.chunk),
+                    ..Default::default()
+                })
+                .await?;
+            let Some(last) = rows.last().map(|r| r.id) else {
+                return Ok(added);
+            };
+            self.columns.add(&rows);
+            added += rows.len();
+            if rows.len() < self.chunk as usize {
+                return Ok(added);
             }
+            after = last;
         }
     }
 }

@@ -13,7 +13,7 @@
 
 use super::{App, AppError};
 use crate::store::changes::CHANGE_BATCH;
-use crate::store::{Change, ChangeKind, IncidentQuery, RecordQuery};
+use crate::store::{Change, ChangeKind, RecordQuery};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -122,13 +122,7 @@ impl App {
         for c in theirs {
             match c.kind {
                 ChangeKind::Incidents => {
-                    let q = IncidentQuery {
-                        after_id: Some(c.first - 1),
-                        up_to_id: Some(c.last),
-                        everything: true,
-                        ..IncidentQuery::default()
-                    };
-                    self.columns.add(&self.store.incidents(&q).await?);
+                    self.index_incidents(c.first - 1, Some(c.last)).await?;
                 }
                 ChangeKind::Cases => {
                     let q = RecordQuery {

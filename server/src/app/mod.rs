@@ -86,6 +86,9 @@ pub struct AppParts {
     pub feed: feed::Feed,
     /// The store's counts as last read (shown by the health check while it is unreachable).
     counts: std::sync::Mutex<Option<crate::store::Counts>>,
+    /// Incidents read from the store at once when indexing them (start-up, bulk loads, other
+    /// servers' loads).
+    chunk: u32,
 }
 
 /// Builds an engine off the async workers (it takes a CPU for a fraction of a second).
@@ -160,7 +163,8 @@ impl App {
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         tracing::info!(sizes = ?engine.sizes(), "spatial engine built (grids per level, compounds, buildings)");
         let deadlines = calendar::from_stored(store.deadlines().await?)?;
-        let (heat, kpi) = load_incidents(&*store, &deadlines.calendar, chunk.max(1)).await?;
+        let chunk = chunk.max(1);
+        let (heat, kpi) = load_incidents(&*store, &deadlines.calendar, chunk).await?;
         let columns = Arc::new(IncidentColumns::new(heat, kpi));
         // Once grids have been redrawn, incidents also count under the grids in force now.
         if store.versions().await?.len() > 1 {
@@ -185,6 +189,7 @@ impl App {
             hotline: tokio::sync::Mutex::new(()),
             feed: feed::Feed::at(seen),
             counts: Default::default(),
+            chunk,
             store,
         }));
         feed::start(&app);

@@ -197,6 +197,11 @@ fn neighbours(
     a: &GridCode,
     b: &GridCode,
 ) -> Result<(Grid, Grid, Grid), PlanError> {
+    if a == b {
+        return Err(PlanError::CannotCut(format!(
+            "{a} is given as both grids: choose two different, neighbouring grids"
+        )));
+    }
     let get = |c: &GridCode| {
         now.get(c)
             .cloned()
