@@ -33,6 +33,7 @@ mod incidents_api;
 mod kill9;
 mod kpis_api;
 mod listing;
+mod ogc;
 mod plan;
 mod plan_api;
 mod policy;

@@ -143,6 +143,19 @@ pub const POLICY: &[Rule] = &[
     rule("PUT", "/api/calendar", Roles(&[Admin]), ScopeRule::None),
     rule("GET", "/api/wall", Public, ScopeRule::None),
     rule("GET", "/api/outbox", Roles(&[Admin, Reporter]), Cut),
+    // OGC API – Features: any signed-in caller sees the landing page and the collections it
+    // may read; each collection admits the roles of the API route with the same data.
+    rule("GET", "/ogc", Signed, ScopeRule::None),
+    rule("GET", "/ogc/conformance", Signed, ScopeRule::None),
+    rule("GET", "/ogc/collections", Signed, Cut),
+    rule("GET", "/ogc/collections/{collection_id}", Signed, Object),
+    rule("GET", "/ogc/collections/{collection_id}/items", Signed, Cut),
+    rule(
+        "GET",
+        "/ogc/collections/{collection_id}/items/{feature_id}",
+        Signed,
+        Object,
+    ),
     rule("GET", "/tiles/density/{z}/{x}/{y}", Roles(MAP), Cut),
     rule(
         "GET",

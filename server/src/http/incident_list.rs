@@ -53,7 +53,7 @@ impl HeavyReads {
     }
 
     /// Rows `n` for a listing, waiting up to `wait`.
-    async fn take(&self, n: u32) -> Result<tokio::sync::OwnedSemaphorePermit, AppError> {
+    pub(crate) async fn take(&self, n: u32) -> Result<tokio::sync::OwnedSemaphorePermit, AppError> {
         let n = n.min(self.total);
         let busy = || {
             AppError::Unavailable(format!(
@@ -77,11 +77,17 @@ pub struct Cursor {
 }
 
 impl Cursor {
-    fn after(i: &Incident) -> Cursor {
+    /// The cursor of the page after incident `i`.
+    pub fn after(i: &Incident) -> Cursor {
         Cursor {
             at: i.incident.reported_at,
             id: i.id,
         }
+    }
+
+    /// The `(reported_at, id)` pair the next page starts below.
+    pub fn key(self) -> (DateTime<Utc>, i64) {
+        (self.at, self.id)
     }
 }
 
@@ -260,6 +266,7 @@ pub async fn list(
         Some(g) => Some(current_grid(&engine, g)?),
         None => opt_param::<Bbox>("bbox", &p.bbox)?,
     };
+    let scoped = caller_scope(&who);
     let q = IncidentQuery {
         grid: if current.is_some() { None } else { grid },
         category: opt_param::<Category>("category", &p.category)?,
@@ -272,27 +279,23 @@ pub async fn list(
         limit: Some(page + 1),
         after_id: None,
         up_to_id: None,
-        below: cursor.map(|c| (c.at, c.id)),
+        below: cursor.map(Cursor::key),
         everything: false,
-        within: match &who.scope {
-            Scope::Categories(_) => None,
-            Scope::Nothing if who.role == Role::Reporter => None,
-            // The caller sees the grid (checked above); only its incidents are kept below.
-            _ if current.is_some() => None,
-            _ => who.within(),
+        // The caller sees the grid (checked above); only its incidents are kept below.
+        within: if current.is_some() {
+            None
+        } else {
+            scoped.within
         },
-        // A department sees the cases dispatched to it; a token of categories without a
-        // department name sees the cases of those categories.
-        categories: match &who.scope {
-            Scope::Categories(c) if who.department.is_none() => Some(c.clone()),
-            _ => None,
-        },
+        categories: scoped.categories,
         department: cases.department,
         due_before: cases.due_before,
         due_after: cases.due_after,
         supervised: cases.supervised,
         todo: cases.todo,
-        reported_by: (who.role == Role::Reporter || cases.mine).then(|| who.actor.clone()),
+        reported_by: scoped
+            .reported_by
+            .or_else(|| cases.mine.then(|| who.actor.clone())),
         id: None,
         order_no: None,
     };
@@ -307,6 +310,30 @@ pub async fn list(
     };
     let next = next.map(|c| next_url(&uri, page, c));
     Ok(stream_page(rows, next, engine, who, permit))
+}
+
+/// The incidents `who` may see at all, as a query to add filters to: a grid scope by the
+/// report-time grids, a department's categories, a reporter's own reports.
+pub fn caller_scope(who: &Principal) -> IncidentQuery {
+    IncidentQuery {
+        within: match &who.scope {
+            Scope::Categories(_) => None,
+            Scope::Nothing if who.role == Role::Reporter => None,
+            _ => who.within(),
+        },
+        // A department sees the cases dispatched to it; a token of categories without a
+        // department name sees the cases of those categories.
+        categories: match &who.scope {
+            Scope::Categories(c) if who.department.is_none() => Some(c.clone()),
+            _ => None,
+        },
+        department: match &who.scope {
+            Scope::Categories(_) => who.department.clone(),
+            _ => None,
+        },
+        reported_by: (who.role == Role::Reporter).then(|| who.actor.clone()),
+        ..IncidentQuery::default()
+    }
 }
 
 /// Cuts one row over `page` away: the cursor after the page when there was one.

@@ -13,16 +13,17 @@ pub mod contract;
 mod draft_ops;
 mod drafts;
 pub mod error;
-mod features;
+pub(crate) mod features;
 mod grids;
 mod guard;
 mod health;
-mod incident_list;
-mod incidents;
+pub(crate) mod incident_list;
+pub(crate) mod incidents;
 mod kpis;
 pub mod listen;
 mod locate;
 pub mod mvt;
+mod ogc;
 pub mod params;
 mod plan;
 pub mod session;
@@ -208,6 +209,19 @@ fn api_routes() -> Routes {
         .get("/outbox", cases::outbox)
 }
 
+fn ogc_routes() -> Routes {
+    Routes::new("")
+        .get("/ogc", ogc::landing)
+        .get("/ogc/conformance", ogc::conformance)
+        .get("/ogc/collections", ogc::collections)
+        .get("/ogc/collections/{collection_id}", ogc::collection)
+        .get("/ogc/collections/{collection_id}/items", ogc::items)
+        .get(
+            "/ogc/collections/{collection_id}/items/{feature_id}",
+            ogc::item,
+        )
+}
+
 fn tile_routes() -> Routes {
     Routes::new("/tiles")
         .get("/density/{z}/{x}/{y}", tiles::density)
@@ -219,6 +233,7 @@ fn tile_routes() -> Routes {
 pub fn routes() -> Vec<(&'static str, String)> {
     let mut all = api_routes().listed;
     all.extend(tile_routes().listed);
+    all.extend(ogc_routes().listed);
     all
 }
 
@@ -244,8 +259,16 @@ pub fn app(state: App, options: &HttpOptions) -> Router {
         .with_state(state.clone());
     let tiles = tile_routes()
         .router
-        .route_layer(guard)
+        .route_layer(guard.clone())
         .fallback(api_not_found)
+        .with_state(state.clone());
+    let ogc = ogc_routes()
+        .router
+        .route_layer(guard)
+        .layer(axum::Extension(incident_list::HeavyReads::new(
+            options.listing_rows,
+            options.listing_wait,
+        )))
         .with_state(state.clone());
     // `/api/` and `/tiles/` themselves are not the frontend's either.
     let mut router = Router::new()
@@ -253,6 +276,7 @@ pub fn app(state: App, options: &HttpOptions) -> Router {
         .nest("/tiles", tiles)
         .route("/api/", axum::routing::any(api_not_found))
         .route("/tiles/", axum::routing::any(api_not_found))
+        .merge(ogc)
         .layer(axum::middleware::map_response(error::json_errors));
     if let Some(dir) = &options.web_dir {
         let index = dir.join("index.html");

@@ -56,16 +56,19 @@ pub fn body_time(name: &str, v: &Option<String>) -> Result<Option<DateTime<Utc>>
 fn parse_time(v: &Option<String>) -> Result<Option<DateTime<Utc>>, String> {
     v.as_deref()
         .filter(|s| !s.is_empty())
-        .map(|s| {
-            DateTime::parse_from_rfc3339(s)
-                .map(|t| t.with_timezone(&Utc))
-                .or_else(|_| {
-                    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                        .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
-                })
-                .map_err(|_| format!("{s:?} is not a date (2026-05-01) or an RFC 3339 time"))
-        })
+        .map(instant)
         .transpose()
+}
+
+/// A date (`2026-05-01`, midnight UTC) or an RFC 3339 time.
+pub fn instant(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .or_else(|_| {
+            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
+        })
+        .map_err(|_| format!("{s:?} is not a date (2026-05-01) or an RFC 3339 time"))
 }
 
 /// The incident filter the tile and statistics endpoints share, from their `category`,
