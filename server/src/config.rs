@@ -253,9 +253,28 @@ pub struct ImportIncidentsArgs {
 pub struct ExportArgs {
     #[command(flatten)]
     pub db: DbArgs,
-    /// Output directory.
+    /// Where to write: a directory of GeoJSON and CSV files (`geojson`), or one GeoPackage
+    /// file (`gpkg`). Given as `--out` or as the last argument.
     #[arg(long)]
-    pub out: PathBuf,
+    pub out: Option<PathBuf>,
+    /// The same as `--out`.
+    #[arg(value_name = "FILE", conflicts_with = "out")]
+    pub file: Option<PathBuf>,
+    /// geojson: the files `gridd import` reads; gpkg: one GeoPackage (grids of each level,
+    /// service centres, compounds, buildings, roads, officers) that QGIS and GDAL open.
+    #[arg(long, value_enum, default_value = "geojson")]
+    pub format: ExportFormat,
+    /// With `--format gpkg`: an `incidents` table too (points with category, state, time and
+    /// report-time grids).
+    #[arg(long)]
+    pub incidents: bool,
+}
+
+/// What `gridd export` writes.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    Geojson,
+    Gpkg,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -1,9 +1,11 @@
 //! Writing a city as files, the same files `gridd import` reads (see README.md, "Import
 //! format"): one FeatureCollection per kind with one feature per line, and `officers.csv`.
 //! Output is deterministic: rows sorted by code/id, keys sorted, floats printed shortest
-//! round-trip, so export → import → export gives identical bytes.
+//! round-trip, so export → import → export gives identical bytes. The same properties make
+//! the GeoPackage tables of `gridd export --format gpkg` ([`layers`]).
 
-use crate::domain::{Building, Compound, Grid, Officer, Road, ServiceCentre};
+use crate::domain::{Building, Compound, Grid, Incident, Level, Officer, Road, ServiceCentre};
+use crate::gpkg::Layer;
 use crate::store::Dataset;
 use geojson::GeometryValue;
 use serde_json::{json, Value};
@@ -111,12 +113,8 @@ fn officers_csv(officers: &[Officer]) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
-/// Writes `data` into `dir`, creating it (`roads.geojson` only when there are roads).
-pub fn write_dir(data: &Dataset, dir: &Path) -> Result<(), ExportError> {
-    std::fs::create_dir_all(dir).map_err(|e| ExportError::Write {
-        path: dir.display().to_string(),
-        reason: e.to_string(),
-    })?;
+/// The dataset with every kind sorted by code or id (the order files and tables are written in).
+fn sorted(data: &Dataset) -> Dataset {
     let mut d = data.clone();
     d.grids.sort_by(|a, b| a.code.cmp(&b.code));
     d.service_centres.sort_by(|a, b| a.id.cmp(&b.id));
@@ -124,6 +122,146 @@ pub fn write_dir(data: &Dataset, dir: &Path) -> Result<(), ExportError> {
     d.buildings.sort_by(|a, b| a.id.cmp(&b.id));
     d.officers.sort_by(|a, b| a.id.cmp(&b.id));
     d.roads.sort_by(|a, b| a.id.cmp(&b.id));
+    d
+}
+
+fn properties(feature: Value) -> serde_json::Map<String, Value> {
+    match feature {
+        Value::Object(mut f) => match f.remove("properties") {
+            Some(Value::Object(p)) => p,
+            _ => serde_json::Map::new(),
+        },
+        _ => serde_json::Map::new(),
+    }
+}
+
+/// The city as GeoPackage tables (`gridd export --format gpkg`): the GeoJSON files'
+/// properties as columns, one table of grids per level, and the officers as an attributes
+/// table with their grids joined by `;` as in `officers.csv`.
+pub fn layers(data: &Dataset) -> Vec<Layer> {
+    use geo::Geometry as G;
+    let d = sorted(data);
+    let mut out: Vec<Layer> = Level::ALL
+        .iter()
+        .map(|level| Layer {
+            name: format!("grids_level_{}", level.number()),
+            geometry_type: Some("MULTIPOLYGON"),
+            rows: d
+                .grids
+                .iter()
+                .filter(|g| g.level() == *level)
+                .map(|g| {
+                    (
+                        properties(grid(g)),
+                        Some(G::MultiPolygon(g.geometry.clone())),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    out.push(Layer {
+        name: "service_centres".into(),
+        geometry_type: Some("POINT"),
+        rows: d
+            .service_centres
+            .iter()
+            .map(|s| (properties(centre(s)), Some(G::Point(s.location.to_geo()))))
+            .collect(),
+    });
+    out.push(Layer {
+        name: "compounds".into(),
+        geometry_type: Some("MULTIPOLYGON"),
+        rows: d
+            .compounds
+            .iter()
+            .map(|c| {
+                (
+                    properties(compound(c)),
+                    Some(G::MultiPolygon(c.geometry.clone())),
+                )
+            })
+            .collect(),
+    });
+    out.push(Layer {
+        name: "buildings".into(),
+        geometry_type: Some("MULTIPOLYGON"),
+        rows: d
+            .buildings
+            .iter()
+            .map(|b| {
+                (
+                    properties(building(b)),
+                    Some(G::MultiPolygon(b.footprint.clone())),
+                )
+            })
+            .collect(),
+    });
+    out.push(Layer {
+        name: "roads".into(),
+        geometry_type: Some("MULTILINESTRING"),
+        rows: d
+            .roads
+            .iter()
+            .map(|r| {
+                (
+                    properties(road(r)),
+                    Some(G::MultiLineString(r.geometry.clone())),
+                )
+            })
+            .collect(),
+    });
+    out.push(Layer {
+        name: "officers".into(),
+        geometry_type: None,
+        rows: d
+            .officers
+            .iter()
+            .map(|o| {
+                let grids: Vec<&str> = o.grids.iter().map(|g| g.as_str()).collect();
+                let p = json!({
+                    "id": o.id, "name": o.name, "role": o.role.as_str(),
+                    "phone": o.phone.as_ref().map(|p| p.as_str()), "grids": grids.join(";"),
+                });
+                (properties(json!({ "properties": p })), None)
+            })
+            .collect(),
+    });
+    out
+}
+
+/// Incidents as a GeoPackage table (`gridd export --format gpkg --incidents`): where and when
+/// reported, what, its state and its grids at report time.
+pub fn incident_layer(rows: &[Incident]) -> Layer {
+    Layer {
+        name: "incidents".into(),
+        geometry_type: Some("POINT"),
+        rows: rows
+            .iter()
+            .map(|i| {
+                let n = &i.incident;
+                let p = json!({
+                    "id": i.id, "category": n.category.as_str(), "description": n.description,
+                    "channel": n.channel.as_str(), "status": n.status.as_str(),
+                    "reported_at": n.reported_at.to_rfc3339(), "raw_crs": n.raw.crs.as_str(),
+                    "grid1": n.grids.level1, "grid2": n.grids.level2, "grid3": n.grids.level3,
+                    "compound": n.compound, "building": n.building,
+                });
+                (
+                    properties(json!({ "properties": p })),
+                    Some(geo::Geometry::Point(n.location.to_geo())),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// Writes `data` into `dir`, creating it (`roads.geojson` only when there are roads).
+pub fn write_dir(data: &Dataset, dir: &Path) -> Result<(), ExportError> {
+    std::fs::create_dir_all(dir).map_err(|e| ExportError::Write {
+        path: dir.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    let d = sorted(data);
     write_file(
         &dir.join("grids.geojson"),
         &collection(d.grids.iter().map(grid)),

@@ -3,6 +3,7 @@ pub mod app;
 pub mod backup;
 pub mod config;
 pub mod export;
+pub mod gpkg;
 pub mod http;
 pub mod import;
 pub mod intake;

@@ -25,6 +25,10 @@ enum MainError {
     #[error(transparent)]
     Export(#[from] gridd::export::ExportError),
     #[error(transparent)]
+    Gpkg(#[from] gridd::gpkg::GpkgError),
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
     Bulk(#[from] gridd::app::bulk::BulkFailure),
     #[error(transparent)]
     WriteIncidents(#[from] gridd::generate::incident_files::WriteError),
@@ -58,6 +62,53 @@ async fn load(
         eprintln!("import: {line}")
     })
     .await?)
+}
+
+async fn export(args: gridd::config::ExportArgs) -> Result<(), MainError> {
+    use gridd::config::ExportFormat;
+    let out = args.out.or(args.file).ok_or_else(|| {
+        MainError::Usage(
+            "name where to write: gridd export --format gpkg city.gpkg, or --out DIR".into(),
+        )
+    })?;
+    if args.incidents && args.format != ExportFormat::Gpkg {
+        return Err(MainError::Usage(
+            "--incidents goes with --format gpkg (incidents as files: gridd generate-incidents)"
+                .into(),
+        ));
+    }
+    let store = store::open(&args.db.db).await?;
+    let data = store::export_dataset(&*store).await?;
+    match args.format {
+        ExportFormat::Geojson => gridd::export::write_dir(&data, &out)?,
+        ExportFormat::Gpkg => {
+            let mut layers = gridd::export::layers(&data);
+            if args.incidents {
+                let mut rows = Vec::new();
+                let mut after = None;
+                loop {
+                    let chunk = store
+                        .incidents(&store::IncidentQuery {
+                            everything: true,
+                            after_id: after,
+                            limit: Some(100_000),
+                            ..Default::default()
+                        })
+                        .await?;
+                    let Some(last) = chunk.last().map(|i| i.id) else {
+                        break;
+                    };
+                    eprintln!("export: {} incidents read", rows.len() + chunk.len());
+                    rows.extend(chunk);
+                    after = Some(last);
+                }
+                layers.push(gridd::export::incident_layer(&rows));
+            }
+            gridd::gpkg::write(&layers, &out)?;
+        }
+    }
+    println!("exported {:?} to {}", data.summary(), out.display());
+    Ok(())
 }
 
 async fn shutdown_signal() {
@@ -322,13 +373,7 @@ async fn run(cli: Cli) -> Result<(), MainError> {
         }
         Command::GenerateIncidents(args) => generate_incidents(args),
         Command::ImportIncidents(args) => import_incidents(args).await,
-        Command::Export(args) => {
-            let store = store::open(&args.db.db).await?;
-            let data = store::export_dataset(&*store).await?;
-            gridd::export::write_dir(&data, &args.out)?;
-            println!("exported {:?} to {}", data.summary(), args.out.display());
-            Ok(())
-        }
+        Command::Export(args) => export(args).await,
         Command::User(cmd) => users(cmd).await,
         Command::Department(gridd::config::DepartmentCommand::Add(args)) => {
             let store = store::open(&args.db.db).await?;

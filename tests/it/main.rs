@@ -24,6 +24,7 @@ mod draft_versions;
 mod drafts_api;
 mod engine_stats;
 mod feed;
+mod gpkg;
 mod hostile;
 mod hostile_corpus;
 mod http_api;

@@ -164,6 +164,14 @@ pub fn read_path(path: &Path) -> Result<Dataset, ImportError> {
             reason: "no such file or directory".to_string(),
         });
     }
+    if crate::gpkg::looks_like(path) {
+        let name = path.display();
+        let texts: Vec<(&str, String, Option<String>)> = crate::gpkg::read(path)?
+            .into_iter()
+            .map(|(kind, tables, text)| (kind, format!("{name} ({tables})"), Some(text)))
+            .collect();
+        return parse_labelled(&texts);
+    }
     let kind = kind_of(path).ok_or_else(|| ImportError::UnknownFile {
         path: path.display().to_string(),
     })?;
@@ -189,11 +197,22 @@ pub fn read_dir(dir: &Path) -> Result<Dataset, ImportError> {
 }
 
 fn parse(texts: &[(&str, Option<String>)]) -> Result<Dataset, ImportError> {
+    let labelled: Vec<(&str, String, Option<String>)> = texts
+        .iter()
+        .map(|(k, t)| (*k, k.to_string(), t.clone()))
+        .collect();
+    parse_labelled(&labelled)
+}
+
+/// [`parse`] with each text's own name for messages (`city.gpkg: grids_level_3` rather than
+/// the file kind it is read as).
+fn parse_labelled(texts: &[(&str, String, Option<String>)]) -> Result<Dataset, ImportError> {
     let mut problems = Vec::new();
     let mut data = Dataset::default();
-    for (file, text) in texts {
+    for (kind, label, text) in texts {
         let Some(text) = text else { continue };
-        match *file {
+        let file = label.as_str();
+        match *kind {
             "grids.geojson" => data.grids = features::grids(file, text, &mut problems),
             "service_centres.geojson" => {
                 data.service_centres = features::service_centres(file, text, &mut problems)

@@ -113,6 +113,16 @@ fn encode(g: Geometry) -> Vec<u8> {
     g.to_wkb(CoordDimensions::xy()).unwrap_or_default()
 }
 
+/// Encodes any geometry as little-endian WKB (a GeoPackage's geometries).
+pub fn encode_geometry(g: &Geometry) -> Vec<u8> {
+    encode(g.clone())
+}
+
+/// Decodes WKB of any geometry type, refusing impossible counts and trailing bytes.
+pub fn decode_geometry(buf: &[u8]) -> Result<Geometry, WkbError> {
+    decode(buf)
+}
+
 /// Encodes a multipolygon as little-endian WKB.
 pub fn encode_multipolygon(mp: &MultiPolygon) -> Vec<u8> {
     encode(Geometry::MultiPolygon(mp.clone()))
