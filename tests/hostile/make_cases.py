@@ -95,7 +95,7 @@ for name, fields in [
     ("category SQL", {"category": "e_environment' OR '1'='1"}),
     ("channel unknown", {"channel": "carrier_pigeon"}),
     ("status unknown", {"status": "teleported"}),
-    ("description over 2000 characters", {"description": "井" * 2001}),
+    ("description over 4000 characters", {"description": "井" * 4001}),
     ("description an object", {"description": {"text": "x"}}),
     ("reported_at not a time", {"reported_at": "yesterday"}),
     ("reported_at in 2999", {"reported_at": "2999-01-01T00:00:00Z"}),
@@ -111,8 +111,8 @@ for name, fields in [
 ]:
     report(f"report {name}", fields)
 
-report("report description over 2000 characters says so", {"description": "井" * 2001},
-       contains="description is 2001 characters long; at most 2000 are taken")
+report("report description over 4000 characters says so", {"description": "井" * 4001},
+       contains="description is 4001 characters long; at most 4000 are taken")
 report("report bd09 at -180,-90 names the input, not a converted value",
        {"crs": "bd09", "lng": -180, "lat": -90},
        contains="(-180, -90) is outside China, where bd09 positions do not exist")

@@ -35,6 +35,7 @@ mod kill9;
 mod kpis_api;
 mod listing;
 mod ogc;
+mod open311;
 mod plan;
 mod plan_api;
 mod policy;

@@ -214,6 +214,26 @@ fn requests() -> Vec<(&'static str, String, Option<Value>, StatusCode)> {
             None,
             S::NOT_FOUND,
         ),
+        ("GET", "/open311/v2/services.json".into(), None, S::OK),
+        // The route's own answer: a body that is not a form, a format not served.
+        (
+            "POST",
+            "/open311/v2/requests.json".into(),
+            Some(json!("")),
+            S::BAD_REQUEST,
+        ),
+        (
+            "GET",
+            "/open311/v2/services/e_street_order.json".into(),
+            None,
+            S::OK,
+        ),
+        (
+            "GET",
+            "/open311/v2/requests/1.txt".into(),
+            None,
+            S::NOT_FOUND,
+        ),
         ("GET", format!("/tiles/density/{tile}"), None, S::OK),
         ("GET", format!("/tiles/grids/{tile}"), None, S::OK),
         ("GET", format!("/tiles/roads/{tile}"), None, S::OK),

@@ -156,6 +156,17 @@ pub const POLICY: &[Rule] = &[
         Signed,
         Object,
     ),
+    // Open311 GeoReport v2: the catalogue is public; requests check their `api_key` (a token)
+    // in the handler, as the standard passes it, and cut like `/api/incidents`.
+    rule("GET", "/open311/v2/{document}", Public, Cut),
+    rule("POST", "/open311/v2/{document}", Public, Write),
+    rule(
+        "GET",
+        "/open311/v2/services/{service}",
+        Public,
+        ScopeRule::None,
+    ),
+    rule("GET", "/open311/v2/requests/{request}", Public, Object),
     rule("GET", "/tiles/density/{z}/{x}/{y}", Roles(MAP), Cut),
     rule(
         "GET",

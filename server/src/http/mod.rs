@@ -24,6 +24,7 @@ pub mod listen;
 mod locate;
 pub mod mvt;
 mod ogc;
+mod open311;
 pub mod params;
 mod plan;
 pub mod session;
@@ -222,6 +223,21 @@ fn ogc_routes() -> Routes {
         )
 }
 
+fn open311_routes() -> Routes {
+    Routes::new("")
+        .get("/open311/v2/{document}", open311::document)
+        .add(
+            "POST",
+            "/open311/v2/{document}",
+            post(open311::post_document),
+        )
+        .get(
+            "/open311/v2/services/{service}",
+            open311::service_definition,
+        )
+        .get("/open311/v2/requests/{request}", open311::get_one)
+}
+
 fn tile_routes() -> Routes {
     Routes::new("/tiles")
         .get("/density/{z}/{x}/{y}", tiles::density)
@@ -234,6 +250,7 @@ pub fn routes() -> Vec<(&'static str, String)> {
     let mut all = api_routes().listed;
     all.extend(tile_routes().listed);
     all.extend(ogc_routes().listed);
+    all.extend(open311_routes().listed);
     all
 }
 
@@ -262,6 +279,10 @@ pub fn app(state: App, options: &HttpOptions) -> Router {
         .route_layer(guard.clone())
         .fallback(api_not_found)
         .with_state(state.clone());
+    let open311 = open311_routes()
+        .router
+        .route_layer(guard.clone())
+        .with_state(state.clone());
     let ogc = ogc_routes()
         .router
         .route_layer(guard)
@@ -277,6 +298,7 @@ pub fn app(state: App, options: &HttpOptions) -> Router {
         .route("/api/", axum::routing::any(api_not_found))
         .route("/tiles/", axum::routing::any(api_not_found))
         .merge(ogc)
+        .merge(open311)
         .layer(axum::middleware::map_response(error::json_errors));
     if let Some(dir) = &options.web_dir {
         let index = dir.join("index.html");

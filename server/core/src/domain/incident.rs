@@ -208,8 +208,9 @@ pub struct Incident {
 /// Incident counts by status, as shown on a grid's detail.
 pub type StatusCounts = std::collections::BTreeMap<IncidentStatus, u64>;
 
-/// Description lengths are bounded so one report can't fill the store.
-pub const MAX_DESCRIPTION_CHARS: usize = 2000;
+/// Description lengths are bounded so one report can't fill the store; 4,000 characters is
+/// what Open311 GeoReport v2 allows a request's description.
+pub const MAX_DESCRIPTION_CHARS: usize = 4000;
 
 /// Checks a free-text description: not longer than [`MAX_DESCRIPTION_CHARS`].
 pub fn check_description(s: &str) -> Result<String, FieldError> {
