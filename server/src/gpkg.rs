@@ -155,6 +155,20 @@ pub fn write(layers: &[Layer], path: &Path) -> Result<(), GpkgError> {
     })
 }
 
+/// The box around boxes, as `[min x, min y, max x, max y]` (`None` for none).
+pub fn extent(rects: impl Iterator<Item = geo::Rect<f64>>) -> Option<[f64; 4]> {
+    rects
+        .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y])
+        .reduce(|a, b| {
+            [
+                a[0].min(b[0]),
+                a[1].min(b[1]),
+                a[2].max(b[2]),
+                a[3].max(b[3]),
+            ]
+        })
+}
+
 fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
@@ -180,19 +194,12 @@ fn write_layer(tx: &rusqlite::Transaction, layer: &Layer) -> rusqlite::Result<()
         quoted(&layer.name),
         ddl.join(", ")
     ))?;
-    let extent = layer
-        .rows
-        .iter()
-        .filter_map(|(_, g)| g.as_ref()?.bounding_rect())
-        .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y])
-        .reduce(|a, b| {
-            [
-                a[0].min(b[0]),
-                a[1].min(b[1]),
-                a[2].max(b[2]),
-                a[3].max(b[3]),
-            ]
-        });
+    let extent = extent(
+        layer
+            .rows
+            .iter()
+            .filter_map(|(_, g)| g.as_ref()?.bounding_rect()),
+    );
     let [x0, y0, x1, y1] = extent.map_or([None; 4], |e| e.map(Some));
     let kind = if layer.geometry_type.is_some() {
         "features"

@@ -23,22 +23,6 @@ fn have_gdal() -> bool {
     Command::new("ogr2ogr").arg("--version").output().is_ok()
 }
 
-/// Every file of an export directory, by name.
-fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    out.sort();
-    out
-}
-
 #[test]
 fn the_city_written_as_a_geopackage_reads_back_as_the_same_city() {
     let dir = tempfile::tempdir().unwrap();
@@ -48,7 +32,10 @@ fn the_city_written_as_a_geopackage_reads_back_as_the_same_city() {
     let back = gridd::import::read_path(&path).unwrap();
     gridd::export::write_dir(&city, &dir.path().join("a")).unwrap();
     gridd::export::write_dir(&back, &dir.path().join("b")).unwrap();
-    assert_eq!(files(&dir.path().join("a")), files(&dir.path().join("b")));
+    assert_eq!(
+        crate::common::dir_files(&dir.path().join("a")),
+        crate::common::dir_files(&dir.path().join("b"))
+    );
     assert_eq!(back.summary(), city.summary());
 }
 
@@ -137,7 +124,10 @@ fn gdal_reads_our_geopackage_and_we_import_the_geopackage_gdal_writes() {
     assert!(gridd(&["export", "--db", &db2, "--out", &again])
         .status
         .success());
-    assert_eq!(files(Path::new(&files_dir)), files(Path::new(&again)));
+    assert_eq!(
+        crate::common::dir_files(Path::new(&files_dir)),
+        crate::common::dir_files(Path::new(&again))
+    );
 }
 
 both_stores!(a_file_that_is_no_geopackage_or_a_bad_one_is_refused_naming_it_and_nothing_is_written,);

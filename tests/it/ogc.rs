@@ -40,21 +40,11 @@ impl Ogc {
             .header(header::HOST, "grid.example")
             .body(Body::empty())
             .unwrap();
-        let res = self.r.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let media = res
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .map(|v| v.to_str().unwrap().to_string())
-            .unwrap_or_default();
-        let bytes = http_body_util::BodyExt::collect(res.into_body())
-            .await
-            .unwrap()
-            .to_bytes();
+        let (status, media, text) = common::call_text(&self.r, req).await;
         (
             status,
             media,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+            serde_json::from_str(&text).unwrap_or(Value::Null),
         )
     }
 }

@@ -15,27 +15,14 @@ use gridd::http::HttpOptions;
 use gridd::store::Store;
 use serde_json::Value;
 use std::sync::Arc;
-use tower::ServiceExt;
 
 struct Open311 {
     r: Router,
     state: App,
 }
 
-/// Status, media type and body text of one request.
 async fn send(r: &Router, req: Request<Body>) -> (StatusCode, String, String) {
-    let res = r.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let media = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    let bytes = http_body_util::BodyExt::collect(res.into_body())
-        .await
-        .unwrap()
-        .to_bytes();
-    (status, media, String::from_utf8_lossy(&bytes).into_owned())
+    common::call_text(r, req).await
 }
 
 impl Open311 {

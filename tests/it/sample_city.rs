@@ -8,7 +8,6 @@ use gridd::generate::{generate, City};
 use gridd::import;
 use gridd::store::{self, Dataset, Store};
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
 use std::sync::OnceLock;
 
 fn city() -> &'static City {
@@ -167,21 +166,6 @@ fn the_sample_city_passes_validation_with_no_errors_and_no_warnings() {
     );
 }
 
-fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    out.sort();
-    out
-}
-
 #[test]
 fn the_same_seed_writes_byte_identical_files_and_another_seed_does_not() {
     let (a, b, c) = (
@@ -194,7 +178,11 @@ fn the_same_seed_writes_byte_identical_files_and_another_seed_does_not() {
     gridd::export::write_dir(&again.data, b.path()).unwrap();
     let other = generate(43, |_| {}).unwrap();
     gridd::export::write_dir(&other.data, c.path()).unwrap();
-    let (fa, fb, fc) = (files(a.path()), files(b.path()), files(c.path()));
+    let (fa, fb, fc) = (
+        crate::common::dir_files(a.path()),
+        crate::common::dir_files(b.path()),
+        crate::common::dir_files(c.path()),
+    );
     let names: Vec<&str> = fa.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
         names,
@@ -224,7 +212,10 @@ async fn round_trip(store: &dyn Store) {
     let exported = tempfile::tempdir().unwrap();
     let data = store::export_dataset(store).await.unwrap();
     gridd::export::write_dir(&data, exported.path()).unwrap();
-    let (before, after) = (files(written.path()), files(exported.path()));
+    let (before, after) = (
+        crate::common::dir_files(written.path()),
+        crate::common::dir_files(exported.path()),
+    );
     assert_eq!(
         before.len(),
         6,

@@ -37,16 +37,24 @@ impl AppError {
     }
 }
 
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
-        let (status, kind) = self.status_and_kind();
-        let message = match &self {
+impl AppError {
+    /// What the client is told: the message, or for our own faults a pointer to the log
+    /// (where the details are written now).
+    pub fn public_message(&self) -> String {
+        match self {
             AppError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 "internal error; see the server log".to_string()
             }
             other => other.to_string(),
-        };
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, kind) = self.status_and_kind();
+        let message = self.public_message();
         let mut body = ErrorBody::plain(kind, message);
         let allow = match &self {
             AppError::MethodNotAllowed { allow, .. } => Some(allow.join(", ")),

@@ -181,3 +181,43 @@ pub async fn admin_app(state: gridd::app::App, options: &gridd::http::HttpOption
     let token = token(&state, "admin", "*").await;
     with_bearer(gridd::http::app(state, options), token)
 }
+
+/// Every file of a directory, by name, with its bytes (to compare two exports).
+pub fn dir_files(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Sends one request; the status, the media type and the body as text.
+pub async fn call_text(
+    router: &axum::Router,
+    req: axum::http::Request<axum::body::Body>,
+) -> (axum::http::StatusCode, String, String) {
+    use tower::ServiceExt;
+    let res = router
+        .clone()
+        .oneshot(req)
+        .await
+        .expect("the router answers");
+    let status = res.status();
+    let media = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap_or_default().to_string())
+        .unwrap_or_default();
+    let bytes = http_body_util::BodyExt::collect(res.into_body())
+        .await
+        .expect("the body is readable")
+        .to_bytes();
+    (status, media, String::from_utf8_lossy(&bytes).into_owned())
+}

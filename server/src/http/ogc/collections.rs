@@ -511,18 +511,6 @@ pub async fn one(state: &App, who: &Principal, c: Collection, id: &str) -> Resul
 pub fn city_extent(state: &App) -> Option<[f64; 4]> {
     use geo::BoundingRect;
     let engine = state.engine();
-    engine
-        .city()
-        .grids
-        .iter()
-        .filter_map(|g| g.geometry.bounding_rect())
-        .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y])
-        .reduce(|a, b| {
-            [
-                a[0].min(b[0]),
-                a[1].min(b[1]),
-                a[2].max(b[2]),
-                a[3].max(b[3]),
-            ]
-        })
+    let grids = &engine.city().grids;
+    crate::gpkg::extent(grids.iter().filter_map(|g| g.geometry.bounding_rect()))
 }

@@ -60,13 +60,7 @@ impl OgcError {
 impl From<crate::app::AppError> for OgcError {
     fn from(e: crate::app::AppError) -> OgcError {
         let (status, _) = e.status_and_kind();
-        let description = match &e {
-            crate::app::AppError::Internal(detail) => {
-                tracing::error!(%detail, "internal error");
-                "internal error; see the server log".to_string()
-            }
-            other => other.to_string(),
-        };
+        let description = e.public_message();
         OgcError {
             status,
             code: match status {

@@ -161,13 +161,7 @@ impl Open311Error {
     /// An application error in the Open311 shape (statuses outside 400/403/404 kept).
     pub fn from_app(format: Format, e: crate::app::AppError) -> Self {
         let (status, _) = e.status_and_kind();
-        let description = match &e {
-            crate::app::AppError::Internal(detail) => {
-                tracing::error!(%detail, "internal error");
-                "internal error; see the server log".to_string()
-            }
-            other => other.to_string(),
-        };
+        let description = e.public_message();
         Open311Error::new(status, format, description)
     }
 }
