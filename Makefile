@@ -92,8 +92,14 @@ test-all: lint
 	  awk '/^test result:/ { p += $$4; f += $$6; i += $$8 } END { printf "cargo test: %d passed, %d failed, %d ignored\n", p, f, i }' target/test-output.log; \
 	  exit $$rc
 	$(MAKE) --no-print-directory test-web
+	$(MAKE) --no-print-directory test-fuzz
 	$(MAKE) --no-print-directory test-browser
 	$(MAKE) --no-print-directory test-cluster
+
+## test-fuzz: Schemathesis over every operation of /api/openapi.json on a served fixture city
+## (no 5xx; status, media type and body as documented)
+test-fuzz: build
+	tests/fuzz/schemathesis.sh
 
 ## types: regenerate web/src/api/generated.ts from the Rust API types (a test fails when they drift)
 .PHONY: types

@@ -36,6 +36,7 @@ mod kpis_api;
 mod listing;
 mod ogc;
 mod open311;
+mod openapi;
 mod plan;
 mod plan_api;
 mod policy;

@@ -198,6 +198,7 @@ fn requests() -> Vec<(&'static str, String, Option<Value>, StatusCode)> {
             Some(json!({})),
             S::BAD_REQUEST,
         ),
+        ("GET", "/api/openapi.json".into(), None, S::OK),
         ("GET", "/ogc".into(), None, S::OK),
         ("GET", "/ogc/conformance".into(), None, S::OK),
         ("GET", "/ogc/collections".into(), None, S::OK),

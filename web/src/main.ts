@@ -2,7 +2,8 @@
  * Entry point: `/login` is the login page; every other page first asks who is signed in (no
  * session: to the login page, to come back after). The path picks the view (`/officer`,
  * `/leader`, `/planner`, `/cases`, `/kpis`); a view the role may not open, and `/`, go to the role's
- * landing view. `/wall`, the public problem wall, needs no session.
+ * landing view. `/wall`, the public problem wall, and `/api-docs`, the API reference, need no
+ * session.
  * The server answers index.html for every page path.
  */
 import './styles.css';
@@ -17,6 +18,7 @@ import { loginView } from './views/login/view';
 import { officerView } from './views/officer/view';
 import { plannerView } from './views/planner/view';
 import { wallView } from './views/wall/view';
+import { docsView } from './views/docs/view';
 
 const STARTS = { officer: officerView, leader: leaderView, planner: plannerView, cases: casesView, kpis: kpisView };
 
@@ -33,6 +35,10 @@ async function start(root: HTMLElement): Promise<void> {
   // The public problem wall needs no login.
   if (window.location.pathname.replace(/\/+$/, '') === '/wall') {
     await wallView(root);
+    return;
+  }
+  if (window.location.pathname.replace(/\/+$/, '') === '/api-docs') {
+    await docsView(root);
     return;
   }
   const session = await currentSession();

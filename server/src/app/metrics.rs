@@ -13,13 +13,15 @@ use std::sync::{Arc, Mutex};
 use ts_rs::TS;
 
 /// One grid's metrics. Field order is the CSV column order ([`COLUMNS`]).
-#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[derive(Clone, Debug, PartialEq, Serialize, TS, utoipa::ToSchema)]
 pub struct GridMetrics {
     pub code: String,
     pub name: String,
     #[ts(as = "f64")]
+    #[schema(value_type = f64)]
     pub incidents: u64,
     #[ts(as = "f64")]
+    #[schema(value_type = f64)]
     pub open: u64,
     pub per_1000_households: Option<f64>,
     pub households: u32,
@@ -35,10 +37,12 @@ pub struct GridMetrics {
 }
 
 /// `GET /api/stats/grids` (JSON).
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, TS, utoipa::ToSchema)]
 pub struct StatsAnswer {
     #[ts(type = "Level")]
+    #[schema(value_type = u8)]
     pub level: u8,
+    #[schema(value_type = Vec<GridMetrics>)]
     pub grids: Arc<Vec<GridMetrics>>,
 }
 

@@ -96,6 +96,7 @@ use ScopeRule::{Cut, Object, Write};
 /// Every route of the API, as the router registers it (paths as axum writes them).
 pub const POLICY: &[Rule] = &[
     rule("GET", "/api/health", Public, ScopeRule::None),
+    rule("GET", "/api/openapi.json", Public, ScopeRule::None),
     rule("POST", "/api/session", Public, ScopeRule::None),
     rule("GET", "/api/session", Signed, ScopeRule::None),
     rule("DELETE", "/api/session", Public, ScopeRule::None),
@@ -357,7 +358,8 @@ mod tests {
     }
 
     #[test]
-    fn only_health_logging_in_and_out_the_wall_and_open311_are_open_to_anonymous_callers() {
+    fn only_health_the_api_description_logging_in_and_out_the_wall_and_open311_are_open_to_anonymous_callers(
+    ) {
         // Open311's requests are not open: their handlers check the `api_key` the standard
         // passes in the query or form (tests/it/open311.rs); its catalogue is.
         let public: Vec<String> = POLICY
@@ -369,6 +371,7 @@ mod tests {
             public,
             [
                 "GET /api/health",
+                "GET /api/openapi.json",
                 "POST /api/session",
                 "DELETE /api/session",
                 "GET /api/wall",

@@ -88,7 +88,7 @@ pub async fn show(
     Ok(Json(case_view(&state, &case, &who, history)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TransitionBody {
     action: String,

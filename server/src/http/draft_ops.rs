@@ -24,11 +24,12 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SplitOp {
     /// The draft version this edit was made on (optional; a stale one gets 409).
     version: Option<i64>,
+    #[schema(value_type = String)]
     code: GridCode,
     k: Option<usize>,
     min: Option<u32>,
@@ -130,11 +131,12 @@ pub async fn split(
     .await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MergeOp {
     /// The draft version this edit was made on (optional; a stale one gets 409).
     version: Option<i64>,
+    #[schema(value_type = Vec<String>)]
     codes: Vec<GridCode>,
 }
 
@@ -166,11 +168,12 @@ pub async fn merge_grids(
     c.done(&state, op, Reported::default()).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BalanceOp {
     /// The draft version this edit was made on (optional; a stale one gets 409).
     version: Option<i64>,
+    #[schema(value_type = Vec<String>)]
     codes: [GridCode; 2],
     min: Option<u32>,
     max: Option<u32>,
@@ -205,7 +208,7 @@ pub async fn balance(
     c.done(&state, op, Reported::reasons(&split.problems)).await
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FixOp {
     /// The draft version this edit was made on (optional; a stale one gets 409).
@@ -278,13 +281,15 @@ pub async fn fix(
     save(&state, &who, &c.row, &c.s, report).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CutOp {
     /// The draft version this edit was made on (optional; a stale one gets 409).
     version: Option<i64>,
+    #[schema(value_type = String)]
     code: GridCode,
     /// The line drawn, `[[lng, lat], [lng, lat]]` (WGS84); its ends set the direction.
+    #[schema(value_type = Vec<Vec<f64>>)]
     line: Vec<[f64; 2]>,
     min: Option<u32>,
     max: Option<u32>,
@@ -347,12 +352,14 @@ pub async fn cut(
     c.done(&state, op, Reported::default()).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MoveOp {
     /// The draft version this edit was made on (optional; a stale one gets 409).
     version: Option<i64>,
+    #[schema(value_type = String)]
     from: GridCode,
+    #[schema(value_type = String)]
     to: GridCode,
     /// Compound or building ids of `from` (a building of a compound moves its compound).
     units: Vec<String>,

@@ -108,7 +108,7 @@ fn detail(row: &DraftRow, s: &DraftState, engine: &Engine) -> Result<DraftView, 
     })
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewDraft {
     name: Option<String>,
@@ -276,7 +276,7 @@ pub async fn validate_draft(
     }))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PublishRequest {
     valid_from: Option<String>,

@@ -25,6 +25,7 @@ mod locate;
 pub mod mvt;
 mod ogc;
 mod open311;
+pub mod openapi;
 pub mod params;
 mod plan;
 pub mod session;
@@ -166,6 +167,7 @@ async fn no_query(
 fn api_routes() -> Routes {
     Routes::new("/api")
         .get_bare("/health", health::health)
+        .get_bare("/openapi.json", openapi::serve)
         .get("/audit", audit::list)
         .get_bare("/session", session::current)
         .post("/session", session::login)

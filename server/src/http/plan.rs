@@ -87,7 +87,7 @@ pub async fn oversized(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SplitRequest {
     code: String,

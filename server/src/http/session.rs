@@ -22,7 +22,7 @@ pub const COOKIE: &str = "gridd_session";
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SecureCookies(pub bool);
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginBody {
     login: String,

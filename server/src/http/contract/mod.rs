@@ -23,9 +23,10 @@ use serde_json::{Map, Value};
 use ts_rs::TS;
 
 /// A grid holding a point, at one level.
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, TS, utoipa::ToSchema)]
 pub struct GridRef {
     #[ts(type = "Level")]
+    #[schema(value_type = u8)]
     pub level: u8,
     pub code: String,
 }
@@ -48,11 +49,12 @@ pub fn grid_refs(path: &GridPath) -> Vec<GridRef> {
 }
 
 /// A coordinate as it was reported, before conversion to WGS84.
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, TS, utoipa::ToSchema)]
 pub struct RawCoordView {
     pub lng: f64,
     pub lat: f64,
     #[ts(type = "Crs | 'cgcs2000'")]
+    #[schema(value_type = String)]
     pub crs: Crs,
 }
 
@@ -67,10 +69,11 @@ impl From<RawCoord> for RawCoordView {
 }
 
 /// A sentence users read, as a message code with its figures (see `web/src/i18n`).
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, TS, utoipa::ToSchema)]
 pub struct ServerMessage {
     pub code: String,
     #[ts(type = "Record<string, string | number>")]
+    #[schema(value_type = Object)]
     pub params: Map<String, Value>,
     pub message: String,
 }
@@ -91,14 +94,16 @@ pub fn server_messages(ms: &[Message]) -> Vec<ServerMessage> {
 }
 
 /// A problem the validator found: `kind` names its template (`defect.<kind>` in i18n).
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, TS, utoipa::ToSchema)]
 pub struct DefectView {
     pub kind: String,
     pub feature: String,
     pub message: String,
     #[ts(type = "Position | null")]
+    #[schema(value_type = Option<Vec<f64>>)]
     pub at: Option<[f64; 2]>,
     #[ts(type = "Record<string, string | number>")]
+    #[schema(value_type = Object)]
     pub params: Map<String, Value>,
 }
 
@@ -161,17 +166,19 @@ impl<P> GeoFeature<P> {
 
 /// Every error answer: `error` names the kind, `message` says what and where; the other
 /// fields come with the errors that have them.
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, TS, utoipa::ToSchema)]
 pub struct ErrorBody {
     pub error: String,
     pub message: String,
     /// 422: the list of what is wrong.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "unknown[]")]
+    #[schema(value_type = Vec<Object>)]
     pub problems: Option<Value>,
     /// 409 `stale_version`: the version now stored.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional, as = "Option<f64>")]
+    #[schema(value_type = Option<f64>)]
     pub current_version: Option<i64>,
     /// 400 `invalid_field`: the field, and what is wrong as a message code with its figures.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -182,6 +189,7 @@ pub struct ErrorBody {
     pub code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "Record<string, string | number>")]
+    #[schema(value_type = Object)]
     pub params: Option<Map<String, Value>>,
 }
 

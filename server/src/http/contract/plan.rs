@@ -7,7 +7,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 /// `GET /api/drafts/{id}/validate`.
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, TS, utoipa::ToSchema)]
 pub struct Validation {
     pub valid: bool,
     pub errors: Vec<DefectView>,
@@ -15,73 +15,85 @@ pub struct Validation {
 }
 
 /// `POST /api/drafts/{id}/publish` (201).
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, TS, utoipa::ToSchema)]
 pub struct Published {
     #[ts(as = "f64")]
+    #[schema(value_type = f64)]
     pub version: i64,
     pub valid_from: String,
     #[ts(type = "string[]")]
+    #[schema(value_type = Vec<String>)]
     pub retired: Vec<GridCode>,
     #[ts(type = "string[]")]
+    #[schema(value_type = Vec<String>)]
     pub created: Vec<GridCode>,
     pub warnings: Vec<DefectView>,
 }
 
 /// One published version of the grid set.
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, TS, utoipa::ToSchema)]
 pub struct GridVersionInfo {
     #[ts(as = "f64")]
+    #[schema(value_type = f64)]
     pub version: i64,
     pub valid_from: String,
     pub published_at: String,
     #[ts(as = "Option<f64>")]
+    #[schema(value_type = Option<f64>)]
     pub draft: Option<i64>,
     pub note: String,
     #[ts(type = "string[]")]
+    #[schema(value_type = Vec<String>)]
     pub retired: Vec<GridCode>,
     #[ts(type = "string[]")]
+    #[schema(value_type = Vec<String>)]
     pub created: Vec<GridCode>,
 }
 
 /// `GET /api/versions`.
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, TS, utoipa::ToSchema)]
 pub struct VersionsAnswer {
     pub versions: Vec<GridVersionInfo>,
 }
 
 /// A draft in the list of drafts.
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, TS, utoipa::ToSchema)]
 pub struct DraftSummary {
     #[ts(as = "f64")]
+    #[schema(value_type = f64)]
     pub id: i64,
     pub name: String,
     #[ts(as = "f64")]
+    #[schema(value_type = f64)]
     pub base_version: i64,
     /// Increases with every saved edit; an edit made on an older version is refused (409).
     #[ts(as = "f64")]
+    #[schema(value_type = f64)]
     pub version: i64,
     pub operations: usize,
     pub updated_at: String,
 }
 
 /// `GET /api/drafts`.
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, TS, utoipa::ToSchema)]
 pub struct DraftsAnswer {
     pub drafts: Vec<DraftSummary>,
 }
 
 /// A grid a draft would create, with the figures the planner judges it by.
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, TS, utoipa::ToSchema)]
 pub struct DraftGridProperties {
     pub code: String,
     pub name: String,
     pub households: u32,
     pub population: u32,
     #[ts(type = "Fit")]
+    #[schema(value_type = String)]
     pub fit: &'static str,
     pub polsby_popper: f64,
     pub contiguous: bool,
     #[ts(type = "string[]")]
+    #[schema(value_type = Vec<String>)]
     pub replaces: Vec<GridCode>,
     pub households_before: u32,
     /// Officers it would have once published (those of the grid it inherits from).
@@ -89,7 +101,7 @@ pub struct DraftGridProperties {
 }
 
 /// An oversized grid left as it was by "fix every oversized grid", and why.
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, TS, utoipa::ToSchema)]
 pub struct Unfixed {
     pub code: String,
     /// The reasons in English, joined.
@@ -98,7 +110,7 @@ pub struct Unfixed {
 }
 
 /// What "fix every oversized grid" did.
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, TS, utoipa::ToSchema)]
 pub struct FixReport {
     pub split: usize,
     pub paired: usize,
@@ -108,15 +120,18 @@ pub struct FixReport {
 
 /// A draft: the grids it would create and what it retires; after an edit, what the edit
 /// reported (`problems`/`reasons`, `divided`, `fixed`).
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, TS, utoipa::ToSchema)]
 pub struct DraftView {
     #[ts(as = "f64")]
+    #[schema(value_type = f64)]
     pub id: i64,
     pub name: String,
     #[ts(as = "f64")]
+    #[schema(value_type = f64)]
     pub base_version: i64,
     /// Increases with every saved edit; an edit made on an older version is refused (409).
     #[ts(as = "f64")]
+    #[schema(value_type = f64)]
     pub version: i64,
     pub created_at: String,
     pub updated_at: String,
@@ -125,8 +140,10 @@ pub struct DraftView {
     pub can_undo: bool,
     pub can_redo: bool,
     #[ts(type = "string[]")]
+    #[schema(value_type = Vec<String>)]
     pub retired: Vec<GridCode>,
     #[ts(type = "FeatureCollection<Polygon | MultiPolygon, DraftGridProperties>")]
+    #[schema(value_type = Object)]
     pub grids: GeoFeatureCollection<DraftGridProperties>,
     /// Why the draft no longer applies (another version changed its grids), or null.
     pub stale: Option<String>,
@@ -145,20 +162,21 @@ pub struct DraftView {
 }
 
 /// The band a list or split was made for.
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, TS, utoipa::ToSchema)]
 pub struct BandView {
     pub min: u32,
     pub max: u32,
 }
 
 /// A level-3 grid outside the band.
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, TS, utoipa::ToSchema)]
 pub struct OutOfBandGrid {
     pub code: String,
     pub name: String,
     /// The load counted (households or population).
     pub value: u32,
     #[ts(type = "Fit")]
+    #[schema(value_type = String)]
     pub fit: &'static str,
     pub households: u32,
     pub population: u32,
@@ -166,10 +184,11 @@ pub struct OutOfBandGrid {
 }
 
 /// `GET /api/plan/oversized`: comprehensive level-3 grids outside the band, over first.
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, TS, utoipa::ToSchema)]
 pub struct OutOfBandAnswer {
     pub band: BandView,
     #[ts(type = "'households' | 'population'")]
+    #[schema(value_type = String)]
     pub by: &'static str,
     pub count: usize,
     pub over: usize,
@@ -177,10 +196,11 @@ pub struct OutOfBandAnswer {
 }
 
 /// A compound or building kept whole inside one part.
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, TS, utoipa::ToSchema)]
 pub struct PlanUnit {
     pub id: String,
     #[ts(type = "'compound' | 'building'")]
+    #[schema(value_type = String)]
     pub kind: &'static str,
     pub name: String,
     pub households: u32,
@@ -188,7 +208,7 @@ pub struct PlanUnit {
 }
 
 /// One part of a split preview.
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, TS, utoipa::ToSchema)]
 pub struct PartProperties {
     pub part: usize,
     pub code: String,
@@ -196,20 +216,23 @@ pub struct PartProperties {
     pub population: u32,
     pub value: u32,
     #[ts(type = "Fit")]
+    #[schema(value_type = String)]
     pub fit: &'static str,
     pub polsby_popper: f64,
     pub units: Vec<PlanUnit>,
 }
 
 /// `POST /api/plan/split`: the parts a grid would be split into, and why any misses the band.
-#[derive(Clone, Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, TS, utoipa::ToSchema)]
 pub struct SplitPreview {
     pub code: String,
     pub band: BandView,
     #[ts(type = "'households' | 'population'")]
+    #[schema(value_type = String)]
     pub by: &'static str,
     pub k: usize,
     #[ts(type = "FeatureCollection<Polygon | MultiPolygon, PartProperties>")]
+    #[schema(value_type = Object)]
     pub parts: GeoFeatureCollection<PartProperties>,
     pub problems: Vec<String>,
     /// `problems` as codes with params, to show in the user's language.

@@ -139,6 +139,7 @@ type FormatQuery = Result<Query<FormatOnly>, axum::extract::rejection::QueryReje
 pub async fn landing(headers: HeaderMap, q: FormatQuery) -> Result<Response, OgcError> {
     format_only(q)?;
     let b = base(&headers);
+    let root = b.strip_suffix("/ogc").unwrap_or(&b).to_string();
     let body = json!({
         "title": "网格 grid management service",
         "description": "Grids of three levels, residential compounds, buildings, service centres and incidents of the city, as OGC API – Features",
@@ -146,6 +147,13 @@ pub async fn landing(headers: HeaderMap, q: FormatQuery) -> Result<Response, Ogc
             link(b.clone(), "self", "application/json", "this document"),
             link(format!("{b}/conformance"), "conformance", "application/json", "the conformance classes served"),
             link(format!("{b}/collections"), "data", "application/json", "the collections"),
+            link(
+                format!("{root}/api/openapi.json"),
+                "service-desc",
+                "application/vnd.oai.openapi+json;version=3.1",
+                "the OpenAPI document of the whole service",
+            ),
+            link(format!("{root}/api-docs"), "service-doc", "text/html", "the API reference"),
         ],
     });
     Ok(answer(&body, "application/json"))
