@@ -38,14 +38,37 @@ export function addHighlight(map: maplibregl.Map): Highlight {
     layout: { 'line-join': 'round' },
     paint: { 'line-color': HIGHLIGHT_COLOUR, 'line-width': 3 },
   });
+  // A fit asked for while the map is too small to hold the padding (a phone's layout not yet
+  // settled) would be dropped by MapLibre; it waits for the map's first usable size instead.
+  let waiting: (() => void) | null = null;
+  const roomy = (padding: number) => {
+    const c = map.getContainer();
+    return c.clientWidth > 2 * padding + 16 && c.clientHeight > 2 * padding + 16;
+  };
   return {
     show(grid, opts = {}) {
       void map.getSource<GeoJSONSource>(SOURCE)?.setData(grid);
       const b = bboxOf([grid.geometry]);
       if (!b) return;
       const fit = { padding: opts.padding ?? 40, maxZoom: 17 };
-      if (opts.fly === false) map.fitBounds(b, { ...fit, animate: false });
-      else map.fitBounds(b, { ...fit, duration: 800 });
+      if (waiting) map.off('resize', waiting);
+      waiting = null;
+      const now = () => {
+        if (opts.fly === false) map.fitBounds(b, { ...fit, animate: false });
+        else map.fitBounds(b, { ...fit, duration: 800 });
+      };
+      if (roomy(fit.padding)) {
+        now();
+        return;
+      }
+      const later = () => {
+        if (!roomy(fit.padding)) return;
+        map.off('resize', later);
+        waiting = null;
+        map.fitBounds(b, { ...fit, animate: false });
+      };
+      waiting = later;
+      map.on('resize', later);
     },
     clear() {
       void map.getSource<GeoJSONSource>(SOURCE)?.setData(EMPTY_COLLECTION);
