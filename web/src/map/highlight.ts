@@ -45,6 +45,22 @@ export function addHighlight(map: maplibregl.Map): Highlight {
     const c = map.getContainer();
     return c.clientWidth > 2 * padding + 16 && c.clientHeight > 2 * padding + 16;
   };
+  // A jump to a grid that something else undoes before the map first settles (a late resize,
+  // a fit dropped for want of room) is made again then, unless the person moved the map.
+  const keepFit = (b: [number, number, number, number], fit: { padding: number; maxZoom: number }) => {
+    const zoom = map.getZoom();
+    let touched = false;
+    const touch = (e: { originalEvent?: unknown }) => {
+      if (e.originalEvent) touched = true;
+    };
+    map.on('movestart', touch);
+    map.once('idle', () => {
+      map.off('movestart', touch);
+      const centre: [number, number] = [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2];
+      const lost = !map.getBounds().contains(centre) || map.getZoom() < zoom - 1;
+      if (!touched && lost && roomy(fit.padding)) map.fitBounds(b, { ...fit, animate: false });
+    });
+  };
   return {
     show(grid, opts = {}) {
       void map.getSource<GeoJSONSource>(SOURCE)?.setData(grid);
@@ -59,6 +75,7 @@ export function addHighlight(map: maplibregl.Map): Highlight {
       };
       if (roomy(fit.padding)) {
         now();
+        if (opts.fly === false) keepFit(b, fit);
         return;
       }
       const later = () => {
