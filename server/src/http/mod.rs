@@ -24,7 +24,7 @@ pub mod listen;
 mod locate;
 pub mod mvt;
 mod ogc;
-mod open311;
+pub(crate) mod open311;
 pub mod openapi;
 pub mod params;
 mod plan;

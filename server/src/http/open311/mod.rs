@@ -7,7 +7,7 @@
 
 mod requests;
 
-pub use requests::{get_one, get_requests, post_requests};
+pub use requests::{get_one, get_requests, post_requests, REQUEST_PARAMS};
 
 use crate::domain::Category;
 use axum::extract::Path;

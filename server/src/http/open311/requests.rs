@@ -19,6 +19,17 @@ use serde_json::json;
 /// no dates are given) and at most 1,000 requests.
 const WINDOW_DAYS: i64 = 90;
 const MOST: u32 = 1000;
+/// The parameters `GET requests` reads (the standard's, and its `jurisdiction_id`, which one
+/// city has no use for); the OpenAPI document lists the same.
+pub const REQUEST_PARAMS: &[&str] = &[
+    "api_key",
+    "service_request_id",
+    "service_code",
+    "start_date",
+    "end_date",
+    "status",
+    "jurisdiction_id",
+];
 /// Open311's own bound on a description.
 const DESCRIPTION_CHARS: usize = 4000;
 
@@ -237,23 +248,15 @@ pub async fn get_requests(
             format!("a {} token does not read requests", who.role),
         ));
     }
-    const KNOWN: [&str; 6] = [
-        "api_key",
-        "service_request_id",
-        "service_code",
-        "start_date",
-        "end_date",
-        "status",
-    ];
     if let Some((k, _)) = p
         .iter()
-        .find(|(k, _)| !KNOWN.contains(&k.as_str()) && k != "jurisdiction_id")
+        .find(|(k, _)| !REQUEST_PARAMS.contains(&k.as_str()))
     {
         return Err(Open311Error::bad(
             format,
             format!(
                 "unknown parameter {k:?}; requests takes {}",
-                KNOWN.join(", ")
+                REQUEST_PARAMS.join(", ")
             ),
         ));
     }
