@@ -85,11 +85,16 @@ test: web
 # Everything that runs inside the cluster's lifetime (GRIDD_TEST_PG is set by the script, so
 # no PostGIS test is ignored). The summary line sums every cargo test binary (unit tests,
 # the one integration binary `it`, doctests) in Rust's own words, so a reader (or CI) sees
-# one true total; it is printed even when a test failed.
+# one true total; it is printed even when a test failed, after what the failing tests printed
+# (so the end of the log, which is all CI keeps, says why).
 test-all: lint
 	mkdir -p target
 	set -o pipefail; $(CARGO) test --workspace --no-fail-fast 2>&1 | tee target/test-output.log; rc=$$?; \
-	  awk '/^test result:/ { p += $$4; f += $$6; i += $$8 } END { printf "cargo test: %d passed, %d failed, %d ignored\n", p, f, i }' target/test-output.log; \
+	  awk '/^---- .* ----$$/ { keep = 1 } /^failures:$$/ || /^test result:/ { keep = 0 } \
+	    keep && !/ INFO[^A-Za-z]/ { detail = detail $$0 "\n" } \
+	    /^test result:/ { p += $$4; f += $$6; i += $$8 } \
+	    END { if (detail != "") printf "\nwhat the failing tests printed (log lines left out):\n%s\n", detail; \
+	          printf "cargo test: %d passed, %d failed, %d ignored\n", p, f, i }' target/test-output.log; \
 	  exit $$rc
 	$(MAKE) --no-print-directory test-web
 	$(MAKE) --no-print-directory test-fuzz

@@ -82,5 +82,10 @@ export GRIDD_TEST_PG_DATA="$tmp/data" GRIDD_TEST_PG_OPTIONS="$pg_options" GRIDD_
 export GRIDD_TEST_PG_LOG="$tmp/server.log"
 "$@"
 status=$?
+if [ "$status" != 0 ] && [ -f "$tmp/server.log" ]; then
+  # Tests provoke constraint errors on purpose; the rest (FATAL, PANIC, timeouts) helps a reader.
+  say "the server's last complaints (constraint errors left out):"
+  grep -E 'FATAL|PANIC|ERROR|WARNING' "$tmp/server.log" | grep -v -E 'violates|duplicate key|current transaction is aborted' | tail -n 25 >&2
+fi
 say "command exited with $status; stopping the cluster"
 exit "$status"

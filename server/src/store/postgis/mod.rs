@@ -51,6 +51,9 @@ pub struct PostgisStore {
 /// within about two seconds rather than a hung request).
 const POOL_WAIT: Duration = Duration::from_millis(1500);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+/// How long opening the store keeps trying when connecting *times out* (a busy or still
+/// starting server); a refusal or a bad password fails at once.
+const OPEN_PATIENCE: Duration = Duration::from_secs(20);
 
 /// The URL without its password, for messages.
 fn redact(url: &str) -> String {
@@ -98,10 +101,23 @@ impl PostgisStore {
             .recycle_timeout(Some(CONNECT_TIMEOUT))
             .build()
             .map_err(|e| StoreError::Open(format!("{shown}: {e}")))?;
-        let mut client = pool
-            .get()
-            .await
-            .map_err(|e| StoreError::Open(format!("cannot connect to {shown}: {e}")))?;
+        let started = std::time::Instant::now();
+        let mut client = loop {
+            match pool.get().await {
+                Ok(c) => break c,
+                Err(deadpool_postgres::PoolError::Timeout(_))
+                    if started.elapsed() < OPEN_PATIENCE =>
+                {
+                    tracing::warn!(url = %shown, "connecting to PostgreSQL timed out; trying again");
+                }
+                Err(e) => {
+                    return Err(StoreError::Open(format!(
+                        "cannot connect to {shown} (tried for {:.1} s): {e}",
+                        started.elapsed().as_secs_f64()
+                    )))
+                }
+            }
+        };
         check_postgis(&client, &shown).await?;
         migrate(&mut client).await?;
         drop(client);
