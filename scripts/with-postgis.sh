@@ -23,7 +23,8 @@ missing=()
 # gdal-bin: ogrinfo, the independent decoder the tile tests check our vector tiles with.
 # haproxy: the load balancer in front of two servers in the cluster tests (tests/cluster).
 # wrk: the load of `make soak` and `make bench`.
-for pkg in postgresql-15-postgis-3 chromium fonts-noto-cjk gdal-bin haproxy wrk; do
+# proj-bin: PROJ's cs2cs, which the Gauss–Krüger import is checked against.
+for pkg in postgresql-15-postgis-3 chromium fonts-noto-cjk gdal-bin haproxy wrk proj-bin; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -368,6 +368,11 @@ pub struct ImportArgs {
     /// grid); errors always refuse the import.
     #[arg(long, env = "GRIDD_ALLOW_WARNINGS")]
     pub allow_warnings: bool,
+    /// The coordinate system of the files: wgs84, cgcs2000, gcj02, bd09, EPSG:4326,
+    /// EPSG:4490 or a CGCS2000 3° Gauss–Krüger zone EPSG:4513–EPSG:4554. Overrides what a
+    /// file declares (GeoJSON `crs`, GeoPackage SRS); without it that declaration, else WGS84.
+    #[arg(long, value_name = "CRS")]
+    pub crs: Option<crate::spatial::file_crs::FileCrs>,
 }
 
 #[cfg(test)]

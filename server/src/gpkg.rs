@@ -27,10 +27,6 @@ pub struct Layer {
     pub rows: Vec<(Map<String, Value>, Option<geo::Geometry>)>,
 }
 
-/// SRS ids a feature table may be in to be imported: WGS84, and CGCS2000 geographic (the
-/// two agree to within a few centimetres, below what a grid map shows).
-const GEOGRAPHIC: [i64; 2] = [4326, 4490];
-
 /// The GeoPackage's own tables (Requirement 10–14: the SRS table with its three required
 /// rows, contents, geometry columns).
 const SCHEMA: &str = "
@@ -285,7 +281,9 @@ pub fn read(path: &Path) -> Result<Vec<(&'static str, String, String)>, ImportEr
                 "not a GeoPackage (no readable gpkg_contents table): {e}"
             ))
         })?;
-    let mut features: Vec<(&'static str, Vec<String>, Vec<Value>)> = Vec::new();
+    // Per kind: its tables, their coordinate system, their features.
+    type Kind = (&'static str, Vec<String>, Option<String>, Vec<Value>);
+    let mut features: Vec<Kind> = Vec::new();
     let mut officers = None;
     for (table, data_type, srs) in tables {
         let lower = table.to_lowercase().replace('-', "_");
@@ -310,25 +308,31 @@ pub fn read(path: &Path) -> Result<Vec<(&'static str, String, String)>, ImportEr
         if data_type != "features" {
             return Err(bad(format!("table {table} is {data_type}, not features")));
         }
-        if !srs.is_some_and(|s| GEOGRAPHIC.contains(&s)) {
-            return Err(bad(format!(
-                "table {table} is in SRS id {}: import reads WGS84 (EPSG:4326) or CGCS2000 (EPSG:4490) longitude/latitude",
-                srs.map_or("none".into(), |s| s.to_string())
-            )));
-        }
+        let crs = srs_name(&conn, srs).map_err(|e| bad(format!("table {table}: {e}")))?;
         let rows = table_features(&conn, &table).map_err(|e| bad(format!("table {table}: {e}")))?;
-        match features.iter_mut().find(|(k, _, _)| *k == kind) {
-            Some((_, names, all)) => {
+        match features.iter_mut().find(|(k, _, _, _)| *k == kind) {
+            Some((_, names, other, _)) if *other != crs => {
+                return Err(bad(format!(
+                    "tables {} and {table} hold {kind} in different coordinate systems ({} and {})",
+                    names.join(", "),
+                    other.as_deref().unwrap_or("undefined"),
+                    crs.as_deref().unwrap_or("undefined"),
+                )))
+            }
+            Some((_, names, _, all)) => {
                 names.push(table);
                 all.extend(rows)
             }
-            None => features.push((kind, vec![table], rows)),
+            None => features.push((kind, vec![table], crs, rows)),
         }
     }
     let mut texts: Vec<(&'static str, String, String)> = features
         .into_iter()
-        .map(|(kind, names, rows)| {
-            let fc = serde_json::json!({ "type": "FeatureCollection", "features": rows });
+        .map(|(kind, names, crs, rows)| {
+            let mut fc = serde_json::json!({ "type": "FeatureCollection", "features": rows });
+            if let Some(crs) = crs {
+                fc["crs"] = crate::import::crs_member(&crs);
+            }
             (kind, names.join(", "), fc.to_string())
         })
         .collect();
@@ -339,6 +343,26 @@ pub fn read(path: &Path) -> Result<Vec<(&'static str, String, String)>, ImportEr
         return Err(ImportError::Empty { path: file });
     }
     Ok(texts)
+}
+
+/// The name of a table's SRS as `ORGANIZATION:ID` (`EPSG:4546`), or `None` for the
+/// GeoPackage's two undefined systems (ids 0 and -1), which are read as WGS84.
+fn srs_name(conn: &Connection, srs: Option<i64>) -> rusqlite::Result<Option<String>> {
+    let Some(id) = srs.filter(|s| *s > 0) else {
+        return Ok(None);
+    };
+    conn.query_row(
+        "SELECT organization, organization_coordsys_id FROM gpkg_spatial_ref_sys WHERE srs_id = ?1",
+        [id],
+        |r| {
+            Ok(format!(
+                "{}:{}",
+                r.get::<_, String>(0)?.to_uppercase(),
+                r.get::<_, i64>(1)?
+            ))
+        },
+    )
+    .map(Some)
 }
 
 /// A table's columns: name, declared type.

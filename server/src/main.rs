@@ -56,9 +56,9 @@ enum MainError {
 async fn load(
     store: &dyn store::Store,
     path: &std::path::Path,
-    allow_warnings: bool,
+    options: &import::Options,
 ) -> Result<store::ImportSummary, MainError> {
-    Ok(import::load(store, path, allow_warnings, &mut |line| {
+    Ok(import::load(store, path, options, &mut |line| {
         eprintln!("import: {line}")
     })
     .await?)
@@ -143,7 +143,11 @@ async fn serve(args: ServeArgs) -> Result<(), MainError> {
     if let Some(dir) = &args.load_if_empty {
         let counts = store.counts().await?;
         if counts.grids_by_level.iter().all(|n| *n == 0) {
-            let s = load(&*store, dir, true).await?;
+            let options = import::Options {
+                allow_warnings: true,
+                ..Default::default()
+            };
+            let s = load(&*store, dir, &options).await?;
             tracing::info!(?s, "loaded sample data into the empty store");
         }
     }
@@ -337,7 +341,11 @@ async fn run(cli: Cli) -> Result<(), MainError> {
         Command::Serve(args) => serve(args).await,
         Command::Import(args) => {
             let store = store::open(&args.db.db).await?;
-            let s = load(&*store, &args.dir, args.allow_warnings).await?;
+            let options = import::Options {
+                allow_warnings: args.allow_warnings,
+                crs: args.crs,
+            };
+            let s = load(&*store, &args.dir, &options).await?;
             let summary = format!(
                 "{} grids, {} compounds, {} buildings, {} officers",
                 s.grids, s.compounds, s.buildings, s.officers

@@ -133,7 +133,7 @@ fn gdal_reads_our_geopackage_and_we_import_the_geopackage_gdal_writes() {
 both_stores!(a_file_that_is_no_geopackage_or_a_bad_one_is_refused_naming_it_and_nothing_is_written,);
 
 async fn import(store: &Arc<dyn Store>, path: &Path) -> Result<(), ImportError> {
-    gridd::import::load(&**store, path, false, &mut |_| {})
+    gridd::import::load(&**store, path, &Default::default(), &mut |_| {})
         .await
         .map(|_| ())
 }
@@ -183,7 +183,7 @@ async fn a_file_that_is_no_geopackage_or_a_bad_one_is_refused_naming_it_and_noth
     refused(
         import(&store, &mercator).await.unwrap_err(),
         &mercator,
-        "table buildings is in SRS id 3857",
+        "declares \"EPSG:3857\": unknown coordinate system",
     );
     // A grid drawn as a bow tie: the importer's own check, naming the file and tables.
     let mut broken = city.clone();

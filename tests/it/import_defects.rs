@@ -108,7 +108,7 @@ async fn every_case_is_refused_with_its_kind_and_place(fresh: impl AsyncFn() -> 
     for case in names {
         let (dir, expect) = city_with(&case);
         let (store, _guard) = fresh().await;
-        let err = import::load(&*store, dir.path(), false, &mut |_| {})
+        let err = import::load(&*store, dir.path(), &Default::default(), &mut |_| {})
             .await
             .expect_err(&format!("{case}: the import was accepted"));
         let found = problems(&err);
@@ -142,16 +142,22 @@ async fn warnings_refuse_the_import_unless_allowed_and_then_the_city_is_written(
     for case in ["compound_straddles", "empty_grid"] {
         let (dir, _) = city_with(case);
         let (store, _guard) = sqlite_store().await;
-        let err = import::load(&*store, dir.path(), false, &mut |_| {})
+        let err = import::load(&*store, dir.path(), &Default::default(), &mut |_| {})
             .await
             .unwrap_err();
         assert!(matches!(err, ImportError::Warnings(_)), "{case}: {err}");
         assert!(err.to_string().contains("--allow-warnings"), "{err}");
         assert_empty(&*store, case).await;
         let mut lines = Vec::new();
-        let written = import::load(&*store, dir.path(), true, &mut |l| {
-            lines.push(l.to_string())
-        })
+        let written = import::load(
+            &*store,
+            dir.path(),
+            &import::Options {
+                allow_warnings: true,
+                ..Default::default()
+            },
+            &mut |l| lines.push(l.to_string()),
+        )
         .await
         .unwrap();
         assert!(written.grids == 7, "{case}: {written:?}");

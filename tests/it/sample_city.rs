@@ -203,7 +203,7 @@ fn the_same_seed_writes_byte_identical_files_and_another_seed_does_not() {
 async fn round_trip(store: &dyn Store) {
     let written = tempfile::tempdir().unwrap();
     gridd::export::write_dir(&city().data, written.path()).unwrap();
-    let summary = import::load(store, written.path(), false, &mut |_| {})
+    let summary = import::load(store, written.path(), &Default::default(), &mut |_| {})
         .await
         .expect("the sample city imports");
     assert_eq!(summary.grids, 1446);

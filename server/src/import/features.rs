@@ -2,6 +2,7 @@
 //! See README.md ("Import format") for the property names.
 
 use super::Problem;
+use crate::domain::figures::Missing;
 use crate::domain::geometry::{
     lines_from_geojson, multipolygon_from_geojson, point_from_geojson, GeometryError,
 };
@@ -10,6 +11,7 @@ use crate::domain::{
     MaskedPhone, Officer, OfficerRole, PartyOrg, Population, Road, RoadClass, ServiceCentre,
     ServiceLevel,
 };
+use crate::spatial::file_crs::FileCrs;
 use geojson::{Feature, GeoJson, JsonObject, JsonValue};
 
 /// Problems found in one feature, labelled once its code or id is known.
@@ -49,12 +51,22 @@ impl Ctx<'_> {
     }
 }
 
-fn features(file: &str, text: &str, problems: &mut Vec<Problem>) -> Vec<Feature> {
+/// The features of a FeatureCollection, in WGS84 (see [`super::crs`]).
+fn features(
+    file: &str,
+    text: &str,
+    crs: Option<FileCrs>,
+    key: &str,
+    problems: &mut Vec<Problem>,
+) -> Vec<Feature> {
     let fail = |problems: &mut Vec<Problem>, m: String| {
         problems.push(Problem::error(file, "file".into(), "bad_file".into(), m))
     };
     match text.parse::<GeoJson>() {
-        Ok(GeoJson::FeatureCollection(fc)) => fc.features,
+        Ok(GeoJson::FeatureCollection(mut fc)) => {
+            super::crs::to_wgs84(file, &mut fc, crs, key, problems);
+            fc.features
+        }
         Ok(_) => {
             fail(problems, "expected a FeatureCollection".into());
             vec![]
@@ -103,13 +115,14 @@ fn required(ctx: &mut Ctx, props: &JsonObject, key: &str) -> Option<String> {
 fn each<T>(
     file: &str,
     text: &str,
+    crs: Option<FileCrs>,
     key: &str,
     problems: &mut Vec<Problem>,
     mut f: impl FnMut(&mut Ctx, &Feature, &JsonObject) -> Option<T>,
 ) -> Vec<T> {
     let empty = JsonObject::new();
     let mut out = Vec::new();
-    for (i, feat) in features(file, text, problems).iter().enumerate() {
+    for (i, feat) in features(file, text, crs, key, problems).iter().enumerate() {
         let props = feat.properties.as_ref().unwrap_or(&empty);
         let label = string(props, key)
             .map_or_else(|| format!("feature {i}"), |k| format!("feature {i} ({k})"));
@@ -170,9 +183,30 @@ fn list(props: &JsonObject, key: &str) -> Vec<String> {
     }
 }
 
-pub(super) fn grids(file: &str, text: &str, problems: &mut Vec<Problem>) -> Vec<Grid> {
-    each(file, text, "code", problems, |ctx, feat, props| {
+/// Whether a feature gives `key` (a present, non-null property).
+fn gives(props: &JsonObject, key: &str) -> bool {
+    !matches!(props.get(key), None | Some(JsonValue::Null))
+}
+
+/// Grids, noting in `missing` those that give no households or population (they take their
+/// buildings' sums: see [`crate::domain::figures`]).
+pub(super) fn grids(
+    file: &str,
+    text: &str,
+    crs: Option<FileCrs>,
+    problems: &mut Vec<Problem>,
+    missing: &mut Missing,
+) -> Vec<Grid> {
+    each(file, text, crs, "code", problems, |ctx, feat, props| {
         let code = required(ctx, props, "code").and_then(|c| ctx.ok(GridCode::parse(&c), "code"));
+        if let Some(c) = &code {
+            if !gives(props, "households") {
+                missing.households.insert(c.clone());
+            }
+            if !gives(props, "population") {
+                missing.population.insert(c.clone());
+            }
+        }
         let kind = string(props, "kind").map_or(Ok(GridKind::Comprehensive), |k| k.parse());
         let kind = ctx.ok(kind, "kind");
         let domains: Vec<Domain> = list(props, "domains")
@@ -196,9 +230,10 @@ pub(super) fn grids(file: &str, text: &str, problems: &mut Vec<Problem>) -> Vec<
 pub(super) fn service_centres(
     file: &str,
     text: &str,
+    crs: Option<FileCrs>,
     problems: &mut Vec<Problem>,
 ) -> Vec<ServiceCentre> {
-    each(file, text, "id", problems, |ctx, feat, props| {
+    each(file, text, crs, "id", problems, |ctx, feat, props| {
         let id = id(ctx, props);
         let level = string(props, "level").map_or(Ok(ServiceLevel::Community), |l| l.parse());
         let level = ctx.ok(level, "level");
@@ -212,8 +247,13 @@ pub(super) fn service_centres(
     })
 }
 
-pub(super) fn roads(file: &str, text: &str, problems: &mut Vec<Problem>) -> Vec<Road> {
-    each(file, text, "id", problems, |ctx, feat, props| {
+pub(super) fn roads(
+    file: &str,
+    text: &str,
+    crs: Option<FileCrs>,
+    problems: &mut Vec<Problem>,
+) -> Vec<Road> {
+    each(file, text, crs, "id", problems, |ctx, feat, props| {
         let id = id(ctx, props);
         let class =
             required(ctx, props, "class").and_then(|c| ctx.ok(c.parse::<RoadClass>(), "class"));
@@ -227,8 +267,13 @@ pub(super) fn roads(file: &str, text: &str, problems: &mut Vec<Problem>) -> Vec<
     })
 }
 
-pub(super) fn compounds(file: &str, text: &str, problems: &mut Vec<Problem>) -> Vec<Compound> {
-    each(file, text, "id", problems, |ctx, feat, props| {
+pub(super) fn compounds(
+    file: &str,
+    text: &str,
+    crs: Option<FileCrs>,
+    problems: &mut Vec<Problem>,
+) -> Vec<Compound> {
+    each(file, text, crs, "id", problems, |ctx, feat, props| {
         let id = id(ctx, props);
         let org = PartyOrg::from_parts(
             &string(props, "party_org").unwrap_or_default(),
@@ -253,8 +298,13 @@ pub(super) fn compounds(file: &str, text: &str, problems: &mut Vec<Problem>) -> 
     })
 }
 
-pub(super) fn buildings(file: &str, text: &str, problems: &mut Vec<Problem>) -> Vec<Building> {
-    each(file, text, "id", problems, |ctx, feat, props| {
+pub(super) fn buildings(
+    file: &str,
+    text: &str,
+    crs: Option<FileCrs>,
+    problems: &mut Vec<Problem>,
+) -> Vec<Building> {
+    each(file, text, crs, "id", problems, |ctx, feat, props| {
         let id = id(ctx, props);
         let floors = count(props, "floors")
             .and_then(|n| Floors::try_from(n.max(1)).map_err(|e| e.to_string()));

@@ -10,11 +10,16 @@
 //! interior point. [`check`] then runs the topology validator; the caller writes only what
 //! passes, in one transaction.
 
+mod crs;
 mod features;
 
+pub use crs::member as crs_member;
+
+use crate::domain::figures::{self, Missing};
 use crate::domain::geometry::At;
 use crate::domain::validate::{self, Defect, DefectKind, Severity, Territory, Tolerance};
 use crate::domain::{GridCode, Level};
+use crate::spatial::file_crs::FileCrs;
 use crate::spatial::PolygonIndex;
 use crate::store::{Dataset, ImportSummary, Store, StoreError};
 use geo::InteriorPoint;
@@ -155,8 +160,13 @@ fn kind_of(path: &Path) -> Option<&'static str> {
 /// Reads a directory of city files, or one file named after what it holds, into a dataset,
 /// or reports every problem found. Nothing is checked across files yet: see [`check`].
 pub fn read_path(path: &Path) -> Result<Dataset, ImportError> {
+    read_path_in(path, None)
+}
+
+/// [`read_path`] with every file read as `crs` (when given) whatever it declares.
+pub fn read_path_in(path: &Path, crs: Option<FileCrs>) -> Result<Dataset, ImportError> {
     if path.is_dir() {
-        return read_dir(path);
+        return read_dir_in(path, crs);
     }
     if !path.exists() {
         return Err(ImportError::Read {
@@ -170,7 +180,7 @@ pub fn read_path(path: &Path) -> Result<Dataset, ImportError> {
             .into_iter()
             .map(|(kind, tables, text)| (kind, format!("{name} ({tables})"), Some(text)))
             .collect();
-        return parse_labelled(&texts);
+        return parse_labelled(&texts, crs);
     }
     let kind = kind_of(path).ok_or_else(|| ImportError::UnknownFile {
         path: path.display().to_string(),
@@ -179,11 +189,16 @@ pub fn read_path(path: &Path) -> Result<Dataset, ImportError> {
         path: path.display().to_string(),
         reason: "no such file".into(),
     })?;
-    parse(&[(kind, Some(text))])
+    parse(&[(kind, Some(text))], crs)
 }
 
 /// Reads a directory of city files into a dataset, or reports every problem found.
 pub fn read_dir(dir: &Path) -> Result<Dataset, ImportError> {
+    read_dir_in(dir, None)
+}
+
+/// [`read_dir`] with every file read as `crs` (when given).
+pub fn read_dir_in(dir: &Path, crs: Option<FileCrs>) -> Result<Dataset, ImportError> {
     let texts: Vec<(&str, Option<String>)> = FILES
         .iter()
         .map(|f| Ok((*f, read(&dir.join(f))?)))
@@ -193,33 +208,43 @@ pub fn read_dir(dir: &Path) -> Result<Dataset, ImportError> {
             path: dir.display().to_string(),
         });
     }
-    parse(&texts)
+    parse(&texts, crs)
 }
 
-fn parse(texts: &[(&str, Option<String>)]) -> Result<Dataset, ImportError> {
+fn parse(texts: &[(&str, Option<String>)], crs: Option<FileCrs>) -> Result<Dataset, ImportError> {
     let labelled: Vec<(&str, String, Option<String>)> = texts
         .iter()
         .map(|(k, t)| (*k, k.to_string(), t.clone()))
         .collect();
-    parse_labelled(&labelled)
+    parse_labelled(&labelled, crs)
 }
 
 /// [`parse`] with each text's own name for messages (`city.gpkg: grids_level_3` rather than
 /// the file kind it is read as).
-fn parse_labelled(texts: &[(&str, String, Option<String>)]) -> Result<Dataset, ImportError> {
+fn parse_labelled(
+    texts: &[(&str, String, Option<String>)],
+    crs: Option<FileCrs>,
+) -> Result<Dataset, ImportError> {
     let mut problems = Vec::new();
     let mut data = Dataset::default();
+    let mut missing = Missing::default();
     for (kind, label, text) in texts {
         let Some(text) = text else { continue };
         let file = label.as_str();
         match *kind {
-            "grids.geojson" => data.grids = features::grids(file, text, &mut problems),
-            "service_centres.geojson" => {
-                data.service_centres = features::service_centres(file, text, &mut problems)
+            "grids.geojson" => {
+                data.grids = features::grids(file, text, crs, &mut problems, &mut missing)
             }
-            "compounds.geojson" => data.compounds = features::compounds(file, text, &mut problems),
-            "buildings.geojson" => data.buildings = features::buildings(file, text, &mut problems),
-            "roads.geojson" => data.roads = features::roads(file, text, &mut problems),
+            "service_centres.geojson" => {
+                data.service_centres = features::service_centres(file, text, crs, &mut problems)
+            }
+            "compounds.geojson" => {
+                data.compounds = features::compounds(file, text, crs, &mut problems)
+            }
+            "buildings.geojson" => {
+                data.buildings = features::buildings(file, text, crs, &mut problems)
+            }
+            "roads.geojson" => data.roads = features::roads(file, text, crs, &mut problems),
             _ => data.officers = features::officers(file, text, &mut problems),
         }
     }
@@ -227,7 +252,40 @@ fn parse_labelled(texts: &[(&str, String, Option<String>)]) -> Result<Dataset, I
         return Err(ImportError::Invalid(problems));
     }
     assign_missing_grids(&mut data);
+    if !missing.is_empty() {
+        let filled = figures::fill(
+            &mut data.grids,
+            &missing,
+            &figures::building_sums(&data.buildings),
+        );
+        tracing::info!(
+            grids = filled,
+            "grids without figures took their buildings' sums"
+        );
+    }
     Ok(data)
+}
+
+/// Grids whose given households differ from their buildings' sum by more than 10%: warnings
+/// that name both figures. They do not stop an import (the file's figure is kept): a figure
+/// is not a geometry defect, and surveyed buildings often lag the register.
+pub fn figure_warnings(data: &Dataset) -> Vec<Problem> {
+    let index: std::collections::HashMap<&GridCode, &crate::domain::Grid> =
+        data.grids.iter().map(|g| (&g.code, g)).collect();
+    figures::mismatches(&data.grids, &figures::building_sums(&data.buildings))
+        .into_iter()
+        .map(|m| Problem {
+            file: "grids.geojson".into(),
+            feature: m.code.to_string(),
+            kind: "households_mismatch".into(),
+            severity: Severity::Warning,
+            at: index
+                .get(&m.code)
+                .and_then(|g| g.geometry.interior_point())
+                .map(|p| (p.x(), p.y())),
+            message: m.describe(),
+        })
+        .collect()
 }
 
 /// Runs the topology validator ([`crate::domain::validate`]) over a dataset's grids,
@@ -257,14 +315,24 @@ pub fn check(data: &Dataset, allow_warnings: bool) -> Result<Vec<Problem>, Impor
     Ok(problems)
 }
 
+/// How `gridd import` reads a city.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Write even when the validator warns (errors always refuse).
+    pub allow_warnings: bool,
+    /// Read every file in this system, whatever it declares.
+    pub crs: Option<FileCrs>,
+}
+
 /// Reads, validates and writes a city in one transaction, telling `progress` each stage
 /// with the seconds since the start. Any error: nothing is written.
 pub async fn load(
     store: &dyn Store,
     path: &Path,
-    allow_warnings: bool,
+    options: &Options,
     progress: &mut (dyn FnMut(&str) + Send),
 ) -> Result<ImportSummary, ImportError> {
+    let allow_warnings = options.allow_warnings;
     let started = std::time::Instant::now();
     let mut stage = |what: String| {
         progress(&format!(
@@ -272,15 +340,18 @@ pub async fn load(
             started.elapsed().as_secs_f64()
         ));
     };
-    stage(format!("reading {}", path.display()));
-    let data = read_path(path)?;
+    stage(match options.crs {
+        Some(crs) => format!("reading {} as {crs}", path.display()),
+        None => format!("reading {}", path.display()),
+    });
+    let data = read_path_in(path, options.crs)?;
     let s = data.summary();
     stage(format!(
         "read {} grids, {} service centres, {} compounds, {} buildings, {} officers, {} roads; validating topology",
         s.grids, s.service_centres, s.compounds, s.buildings, s.officers, s.roads
     ));
     let warnings = check(&data, allow_warnings)?;
-    for w in &warnings {
+    for w in warnings.iter().chain(&figure_warnings(&data)) {
         stage(w.to_string());
     }
     stage(format!(

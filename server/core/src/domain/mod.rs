@@ -9,6 +9,7 @@ pub mod case;
 pub mod city;
 pub mod code;
 pub mod coord;
+pub mod figures;
 pub mod geometry;
 pub mod incident;
 pub mod kpi;

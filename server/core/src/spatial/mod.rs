@@ -3,6 +3,7 @@
 //! Chinese phones report in. Nothing here knows a grid or an incident.
 
 pub mod crs;
+pub mod file_crs;
 pub mod index;
 pub mod measure;
 pub mod mercator;
