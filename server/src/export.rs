@@ -6,6 +6,7 @@
 
 use crate::domain::{Building, Compound, Grid, Incident, Level, Officer, Road, ServiceCentre};
 use crate::gpkg::Layer;
+use crate::spatial::file_crs::{FileCrs, Misfit};
 use crate::store::Dataset;
 use geojson::GeometryValue;
 use serde_json::{json, Value};
@@ -16,6 +17,36 @@ use std::path::Path;
 pub enum ExportError {
     #[error("cannot write {path}: {reason}")]
     Write { path: String, reason: String },
+    #[error("cannot write {path} in {crs}: {misfit}")]
+    Crs {
+        path: String,
+        crs: FileCrs,
+        misfit: Misfit,
+    },
+}
+
+/// Moves every position of a GeoJSON geometry's `coordinates` from WGS84 into `crs`.
+fn project(v: &mut Value, crs: FileCrs) -> Result<(), Misfit> {
+    match v {
+        Value::Array(a) if a.len() >= 2 && a.iter().all(Value::is_number) => {
+            let (x, y) = (a[0].as_f64(), a[1].as_f64());
+            let (x, y) = crs.from_wgs84(x.unwrap_or(f64::NAN), y.unwrap_or(f64::NAN))?;
+            a[0] = x.into();
+            a[1] = y.into();
+            Ok(())
+        }
+        Value::Array(a) => a.iter_mut().try_for_each(|e| project(e, crs)),
+        _ => Ok(()),
+    }
+}
+
+/// The (pre-RFC 7946) `crs` member naming `crs` as GDAL writes it, or as our importer reads
+/// the two Chinese offsets (`gcj02`, `bd09`), which have no EPSG code.
+fn crs_name(crs: FileCrs) -> String {
+    match crs.epsg() {
+        Some(code) => format!("urn:ogc:def:crs:EPSG::{code}"),
+        None => crs.to_string().to_lowercase().replace('-', ""),
+    }
 }
 
 fn feature(props: Value, geometry: GeometryValue) -> Value {
@@ -35,16 +66,29 @@ fn write_file(path: &Path, body: &[u8]) -> Result<(), ExportError> {
     std::fs::rename(&tmp, path).map_err(fail)
 }
 
-fn collection(features: impl Iterator<Item = Value>) -> Vec<u8> {
-    let mut out = b"{\"type\":\"FeatureCollection\",\"features\":[\n".to_vec();
-    for (i, f) in features.enumerate() {
+/// A FeatureCollection, in `crs` when given (with a `crs` member saying so).
+fn projected(
+    features: impl Iterator<Item = Value>,
+    crs: Option<FileCrs>,
+) -> Result<Vec<u8>, Misfit> {
+    let crs = crs.filter(|c| *c != FileCrs::Wgs84);
+    let mut out = b"{\"type\":\"FeatureCollection\",".to_vec();
+    if let Some(c) = crs {
+        let member = crate::import::crs_member(&crs_name(c));
+        out.extend_from_slice(format!("\"crs\":{member},").as_bytes());
+    }
+    out.extend_from_slice(b"\"features\":[\n");
+    for (i, mut f) in features.enumerate() {
+        if let Some(c) = crs {
+            project(&mut f["geometry"]["coordinates"], c)?;
+        }
         if i > 0 {
             out.extend_from_slice(b",\n");
         }
         out.extend_from_slice(f.to_string().as_bytes());
     }
     out.extend_from_slice(b"\n]}\n");
-    out
+    Ok(out)
 }
 
 fn grid(g: &Grid) -> Value {
@@ -257,33 +301,41 @@ pub fn incident_layer(rows: &[Incident]) -> Layer {
 
 /// Writes `data` into `dir`, creating it (`roads.geojson` only when there are roads).
 pub fn write_dir(data: &Dataset, dir: &Path) -> Result<(), ExportError> {
+    write_dir_in(data, dir, None)
+}
+
+/// [`write_dir`] with coordinates in `crs` (when given), each file declaring it.
+pub fn write_dir_in(data: &Dataset, dir: &Path, crs: Option<FileCrs>) -> Result<(), ExportError> {
     std::fs::create_dir_all(dir).map_err(|e| ExportError::Write {
         path: dir.display().to_string(),
         reason: e.to_string(),
     })?;
     let d = sorted(data);
-    write_file(
-        &dir.join("grids.geojson"),
-        &collection(d.grids.iter().map(grid)),
+    let geo = |name: &str, features: Vec<Value>| -> Result<(), ExportError> {
+        let path = dir.join(name);
+        let body = projected(features.into_iter(), crs).map_err(|misfit| ExportError::Crs {
+            path: path.display().to_string(),
+            crs: crs.unwrap_or(FileCrs::Wgs84),
+            misfit,
+        })?;
+        write_file(&path, &body)
+    };
+    geo("grids.geojson", d.grids.iter().map(grid).collect())?;
+    geo(
+        "service_centres.geojson",
+        d.service_centres.iter().map(centre).collect(),
     )?;
-    write_file(
-        &dir.join("service_centres.geojson"),
-        &collection(d.service_centres.iter().map(centre)),
+    geo(
+        "compounds.geojson",
+        d.compounds.iter().map(compound).collect(),
     )?;
-    write_file(
-        &dir.join("compounds.geojson"),
-        &collection(d.compounds.iter().map(compound)),
-    )?;
-    write_file(
-        &dir.join("buildings.geojson"),
-        &collection(d.buildings.iter().map(building)),
+    geo(
+        "buildings.geojson",
+        d.buildings.iter().map(building).collect(),
     )?;
     write_file(&dir.join("officers.csv"), &officers_csv(&d.officers))?;
     if !d.roads.is_empty() {
-        write_file(
-            &dir.join("roads.geojson"),
-            &collection(d.roads.iter().map(road)),
-        )?;
+        geo("roads.geojson", d.roads.iter().map(road).collect())?;
     }
     Ok(())
 }

@@ -77,10 +77,15 @@ async fn export(args: gridd::config::ExportArgs) -> Result<(), MainError> {
                 .into(),
         ));
     }
+    if args.format == ExportFormat::Gpkg && args.crs.is_some_and(|c| c.epsg() != Some(4326)) {
+        return Err(MainError::Usage(
+            "a GeoPackage is written in WGS84 (EPSG:4326); for another system write GeoJSON (--format geojson --crs …) or reproject it: ogr2ogr -t_srs EPSG:4546 out.gpkg city.gpkg".into(),
+        ));
+    }
     let store = store::open(&args.db.db).await?;
     let data = store::export_dataset(&*store).await?;
     match args.format {
-        ExportFormat::Geojson => gridd::export::write_dir(&data, &out)?,
+        ExportFormat::Geojson => gridd::export::write_dir_in(&data, &out, args.crs)?,
         ExportFormat::Gpkg => {
             let mut layers = gridd::export::layers(&data);
             if args.incidents {

@@ -295,3 +295,43 @@ fn files_plainly_not_in_the_crs_given_are_refused_naming_file_feature_and_why_an
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("imported 7 grids"));
 }
+
+#[test]
+fn a_city_exported_in_a_gauss_kruger_zone_or_gcj02_imports_back_to_the_same_city() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", dir.path().join("a.db").display());
+    let fixture = common::fixture_dir();
+    assert!(gridd(&["import", "--db", &db, path(&fixture)])
+        .status
+        .success());
+    for crs in ["EPSG:4525", "gcj02", "bd09"] {
+        let out_dir = dir.path().join(crs.replace(':', "_"));
+        let out = gridd(&["export", "--db", &db, "--crs", crs, "--out", path(&out_dir)]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let grids = std::fs::read_to_string(out_dir.join("grids.geojson")).unwrap();
+        assert!(
+            grids.contains("\"crs\""),
+            "{crs}: the files say their system"
+        );
+        let read = gridd::import::read_dir(&out_dir).expect("read by the crs the files declare");
+        let shift = largest_shift(&common::fixture(), &read);
+        assert!(shift < 0.02, "{crs}: back within 2 cm, got {shift} m");
+    }
+    // A GeoPackage is WGS84 only: asked for another system, export says how to get one.
+    let out = gridd(&[
+        "export",
+        "--db",
+        &db,
+        "--format",
+        "gpkg",
+        "--crs",
+        "EPSG:4525",
+        path(&dir.path().join("x.gpkg")),
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ogr2ogr -t_srs"));
+}
