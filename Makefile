@@ -89,6 +89,7 @@ test: web
 # (so the end of the log, which is all CI keeps, says why).
 test-all: lint
 	mkdir -p target
+	tests/fixtures/osm/fetch.sh target/osm
 	set -o pipefail; $(CARGO) test --workspace --no-fail-fast 2>&1 | tee target/test-output.log; rc=$$?; \
 	  awk '/^---- .* ----$$/ { keep = 1 } /^failures:$$/ || /^test result:/ { keep = 0 } \
 	    keep && !/ INFO[^A-Za-z]/ { detail = detail $$0 "\n" } \

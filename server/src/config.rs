@@ -378,6 +378,16 @@ pub struct ImportArgs {
     /// file declares (GeoJSON `crs`, GeoPackage SRS); without it that declaration, else WGS84.
     #[arg(long, value_name = "CRS")]
     pub crs: Option<crate::spatial::file_crs::FileCrs>,
+    /// Make invalid compound and building footprints valid as PostGIS ST_MakeValid does
+    /// (close rings, drop repeated points and degenerate rings, split self-intersections,
+    /// merge overlapping parts), listing each repair with its kind and place.
+    #[arg(long)]
+    pub repair: bool,
+    /// Write the compounds and buildings that cannot be used (after --repair, when given) to
+    /// FILE as GeoJSON, each with the reason, and import the rest. Grids are never set
+    /// aside: an invalid grid stops the import.
+    #[arg(long, value_name = "FILE")]
+    pub skip_invalid: Option<PathBuf>,
 }
 
 #[cfg(test)]

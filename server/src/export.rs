@@ -119,6 +119,16 @@ fn compound(c: &Compound) -> Value {
     )
 }
 
+/// A building as the GeoJSON feature `gridd import` reads.
+pub fn building_feature(b: &Building) -> geojson::Feature {
+    serde_json::from_value(building(b)).unwrap_or_default()
+}
+
+/// A compound as the GeoJSON feature `gridd import` reads.
+pub fn compound_feature(c: &Compound) -> geojson::Feature {
+    serde_json::from_value(compound(c)).unwrap_or_default()
+}
+
 fn building(b: &Building) -> Value {
     feature(
         json!({

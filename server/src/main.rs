@@ -349,6 +349,8 @@ async fn run(cli: Cli) -> Result<(), MainError> {
             let options = import::Options {
                 allow_warnings: args.allow_warnings,
                 crs: args.crs,
+                repair: args.repair,
+                skip_invalid: args.skip_invalid.clone(),
             };
             let s = load(&*store, &args.dir, &options).await?;
             let summary = format!(

@@ -43,6 +43,7 @@ mod plan;
 mod plan_api;
 mod policy;
 mod postgis;
+mod real_buildings;
 mod sample_city;
 mod sample_incidents;
 mod scope;

@@ -1,8 +1,7 @@
 //! Mapping GeoJSON features and CSV rows to domain values, property by property.
 //! See README.md ("Import format") for the property names.
 
-use super::Problem;
-use crate::domain::figures::Missing;
+use super::{Problem, Reading, Skipped};
 use crate::domain::geometry::{
     lines_from_geojson, multipolygon_from_geojson, point_from_geojson, GeometryError,
 };
@@ -11,24 +10,25 @@ use crate::domain::{
     MaskedPhone, Officer, OfficerRole, PartyOrg, Population, Road, RoadClass, ServiceCentre,
     ServiceLevel,
 };
-use crate::spatial::file_crs::FileCrs;
 use geojson::{Feature, GeoJson, JsonObject, JsonValue};
 
 /// Problems found in one feature, labelled once its code or id is known.
-struct Ctx<'a> {
-    file: &'a str,
-    label: String,
-    problems: &'a mut Vec<Problem>,
+pub(super) struct Ctx<'a> {
+    pub(super) file: &'a str,
+    pub(super) label: String,
+    pub(super) rd: &'a mut Reading,
     failed: bool,
+    /// Whether this kind of feature may be repaired or set aside (compounds, buildings).
+    pub(super) lenient: bool,
 }
 
 impl Ctx<'_> {
-    fn fail(&mut self, kind: String, message: String) -> &mut Problem {
+    pub(super) fn fail(&mut self, kind: String, message: String) -> &mut Problem {
         self.failed = true;
-        self.problems
-            .push(Problem::error(self.file, self.label.clone(), kind, message));
-        let last = self.problems.len() - 1;
-        &mut self.problems[last]
+        let problems = &mut self.rd.problems;
+        problems.push(Problem::error(self.file, self.label.clone(), kind, message));
+        let last = problems.len() - 1;
+        &mut problems[last]
     }
     fn ok<T, E: std::fmt::Display>(&mut self, r: Result<T, E>, field: &str) -> Option<T> {
         match r {
@@ -39,7 +39,7 @@ impl Ctx<'_> {
             }
         }
     }
-    fn geometry<T>(&mut self, r: Result<T, GeometryError>) -> Option<T> {
+    pub(super) fn geometry<T>(&mut self, r: Result<T, GeometryError>) -> Option<T> {
         match r {
             Ok(v) => Some(v),
             Err(e) => {
@@ -52,19 +52,14 @@ impl Ctx<'_> {
 }
 
 /// The features of a FeatureCollection, in WGS84 (see [`super::crs`]).
-fn features(
-    file: &str,
-    text: &str,
-    crs: Option<FileCrs>,
-    key: &str,
-    problems: &mut Vec<Problem>,
-) -> Vec<Feature> {
+fn features(file: &str, text: &str, key: &str, rd: &mut Reading) -> Vec<Feature> {
+    let problems = &mut rd.problems;
     let fail = |problems: &mut Vec<Problem>, m: String| {
         problems.push(Problem::error(file, "file".into(), "bad_file".into(), m))
     };
     match text.parse::<GeoJson>() {
         Ok(GeoJson::FeatureCollection(mut fc)) => {
-            super::crs::to_wgs84(file, &mut fc, crs, key, problems);
+            super::crs::to_wgs84(file, &mut fc, rd.crs, key, problems);
             fc.features
         }
         Ok(_) => {
@@ -111,37 +106,52 @@ fn required(ctx: &mut Ctx, props: &JsonObject, key: &str) -> Option<String> {
     v
 }
 
-/// Runs `f` on each feature with a context labelled by `key` (or the index).
+/// Runs `f` on each feature with a context labelled by `key` (or the index). A `lenient`
+/// kind's feature that fails is set aside (with its problems) when the reading skips
+/// invalid features.
 fn each<T>(
     file: &str,
     text: &str,
-    crs: Option<FileCrs>,
     key: &str,
-    problems: &mut Vec<Problem>,
+    lenient: bool,
+    rd: &mut Reading,
     mut f: impl FnMut(&mut Ctx, &Feature, &JsonObject) -> Option<T>,
 ) -> Vec<T> {
     let empty = JsonObject::new();
     let mut out = Vec::new();
-    for (i, feat) in features(file, text, crs, key, problems).iter().enumerate() {
+    for (i, feat) in features(file, text, key, rd).into_iter().enumerate() {
         let props = feat.properties.as_ref().unwrap_or(&empty);
         let label = string(props, key)
             .map_or_else(|| format!("feature {i}"), |k| format!("feature {i} ({k})"));
+        let start = rd.problems.len();
         let mut ctx = Ctx {
             file,
             label,
-            problems: &mut *problems,
+            rd: &mut *rd,
             failed: false,
+            lenient,
         };
-        let v = f(&mut ctx, feat, props);
-        if let (Some(v), false) = (v, ctx.failed) {
-            out.push(v);
+        let v = f(&mut ctx, &feat, props);
+        match (v, ctx.failed) {
+            (Some(v), false) => out.push(v),
+            (_, true) if lenient && rd.skip_invalid => {
+                let reasons = rd.problems.drain(start..).collect();
+                rd.skipped.push(Skipped {
+                    feature: feat,
+                    reasons,
+                });
+            }
+            _ => {}
         }
     }
     out
 }
 
 fn geometry(ctx: &mut Ctx, feat: &Feature) -> Option<geo::MultiPolygon> {
-    ctx.geometry(multipolygon_from_geojson(feat.geometry.as_ref()))
+    match multipolygon_from_geojson(feat.geometry.as_ref()) {
+        Err(e) if ctx.lenient && ctx.rd.repair => super::repair::repaired(ctx, feat, e),
+        r => ctx.geometry(r),
+    }
 }
 
 fn people(ctx: &mut Ctx, props: &JsonObject) -> (Households, Population) {
@@ -188,18 +198,13 @@ fn gives(props: &JsonObject, key: &str) -> bool {
     !matches!(props.get(key), None | Some(JsonValue::Null))
 }
 
-/// Grids, noting in `missing` those that give no households or population (they take their
+/// Grids, noting in `rd.missing` those that give no households or population (they take their
 /// buildings' sums: see [`crate::domain::figures`]).
-pub(super) fn grids(
-    file: &str,
-    text: &str,
-    crs: Option<FileCrs>,
-    problems: &mut Vec<Problem>,
-    missing: &mut Missing,
-) -> Vec<Grid> {
-    each(file, text, crs, "code", problems, |ctx, feat, props| {
+pub(super) fn grids(file: &str, text: &str, rd: &mut Reading) -> Vec<Grid> {
+    each(file, text, "code", false, rd, |ctx, feat, props| {
         let code = required(ctx, props, "code").and_then(|c| ctx.ok(GridCode::parse(&c), "code"));
         if let Some(c) = &code {
+            let missing = &mut ctx.rd.missing;
             if !gives(props, "households") {
                 missing.households.insert(c.clone());
             }
@@ -227,13 +232,8 @@ pub(super) fn grids(
     })
 }
 
-pub(super) fn service_centres(
-    file: &str,
-    text: &str,
-    crs: Option<FileCrs>,
-    problems: &mut Vec<Problem>,
-) -> Vec<ServiceCentre> {
-    each(file, text, crs, "id", problems, |ctx, feat, props| {
+pub(super) fn service_centres(file: &str, text: &str, rd: &mut Reading) -> Vec<ServiceCentre> {
+    each(file, text, "id", false, rd, |ctx, feat, props| {
         let id = id(ctx, props);
         let level = string(props, "level").map_or(Ok(ServiceLevel::Community), |l| l.parse());
         let level = ctx.ok(level, "level");
@@ -247,13 +247,8 @@ pub(super) fn service_centres(
     })
 }
 
-pub(super) fn roads(
-    file: &str,
-    text: &str,
-    crs: Option<FileCrs>,
-    problems: &mut Vec<Problem>,
-) -> Vec<Road> {
-    each(file, text, crs, "id", problems, |ctx, feat, props| {
+pub(super) fn roads(file: &str, text: &str, rd: &mut Reading) -> Vec<Road> {
+    each(file, text, "id", false, rd, |ctx, feat, props| {
         let id = id(ctx, props);
         let class =
             required(ctx, props, "class").and_then(|c| ctx.ok(c.parse::<RoadClass>(), "class"));
@@ -267,13 +262,8 @@ pub(super) fn roads(
     })
 }
 
-pub(super) fn compounds(
-    file: &str,
-    text: &str,
-    crs: Option<FileCrs>,
-    problems: &mut Vec<Problem>,
-) -> Vec<Compound> {
-    each(file, text, crs, "id", problems, |ctx, feat, props| {
+pub(super) fn compounds(file: &str, text: &str, rd: &mut Reading) -> Vec<Compound> {
+    each(file, text, "id", true, rd, |ctx, feat, props| {
         let id = id(ctx, props);
         let org = PartyOrg::from_parts(
             &string(props, "party_org").unwrap_or_default(),
@@ -298,13 +288,8 @@ pub(super) fn compounds(
     })
 }
 
-pub(super) fn buildings(
-    file: &str,
-    text: &str,
-    crs: Option<FileCrs>,
-    problems: &mut Vec<Problem>,
-) -> Vec<Building> {
-    each(file, text, crs, "id", problems, |ctx, feat, props| {
+pub(super) fn buildings(file: &str, text: &str, rd: &mut Reading) -> Vec<Building> {
+    each(file, text, "id", true, rd, |ctx, feat, props| {
         let id = id(ctx, props);
         let floors = count(props, "floors")
             .and_then(|n| Floors::try_from(n.max(1)).map_err(|e| e.to_string()));
@@ -327,7 +312,7 @@ pub(super) fn buildings(
 }
 
 /// `officers.csv`: header `id,name,role,phone,grids`; grids separated by `;`.
-pub(super) fn officers(file: &str, text: &str, problems: &mut Vec<Problem>) -> Vec<Officer> {
+pub(super) fn officers(file: &str, text: &str, rd: &mut Reading) -> Vec<Officer> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
@@ -335,7 +320,7 @@ pub(super) fn officers(file: &str, text: &str, problems: &mut Vec<Problem>) -> V
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            problems.push(Problem::error(
+            rd.problems.push(Problem::error(
                 file,
                 "header".into(),
                 "bad_file".into(),
@@ -346,7 +331,7 @@ pub(super) fn officers(file: &str, text: &str, problems: &mut Vec<Problem>) -> V
     };
     let col = |name: &str| headers.iter().position(|h| h == name);
     let (Some(ci), Some(cn), Some(cr)) = (col("id"), col("name"), col("role")) else {
-        problems.push(Problem::error(
+        rd.problems.push(Problem::error(
             file,
             "header".into(),
             "bad_file".into(),
@@ -360,8 +345,9 @@ pub(super) fn officers(file: &str, text: &str, problems: &mut Vec<Problem>) -> V
         let mut ctx = Ctx {
             file,
             label: format!("line {line}"),
-            problems: &mut *problems,
+            rd: &mut *rd,
             failed: false,
+            lenient: false,
         };
         let rec = match rec {
             Ok(r) => r,

@@ -12,10 +12,14 @@
 
 mod crs;
 mod features;
+mod read;
+mod repair;
+
+pub use read::{read_dir, read_dir_in, read_path, read_path_in, read_with, Reading, Skipped};
 
 pub use crs::member as crs_member;
 
-use crate::domain::figures::{self, Missing};
+use crate::domain::figures;
 use crate::domain::geometry::At;
 use crate::domain::validate::{self, Defect, DefectKind, Severity, Territory, Tolerance};
 use crate::domain::{GridCode, Level};
@@ -137,135 +141,6 @@ pub const FILES: [&str; 6] = [
     "roads.geojson",
 ];
 
-fn read(path: &Path) -> Result<Option<String>, ImportError> {
-    match std::fs::read_to_string(path) {
-        Ok(s) => Ok(Some(s)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(ImportError::Read {
-            path: path.display().to_string(),
-            reason: e.to_string(),
-        }),
-    }
-}
-
-/// Which of [`FILES`] a file holds, from its name: `grids-2026.geojson` holds grids.
-fn kind_of(path: &Path) -> Option<&'static str> {
-    let name = path.file_name()?.to_str()?.to_lowercase();
-    FILES.iter().copied().find(|f| {
-        let (stem, ext) = f.split_once('.').unwrap_or((f, ""));
-        name.starts_with(stem) && name.ends_with(&format!(".{ext}"))
-    })
-}
-
-/// Reads a directory of city files, or one file named after what it holds, into a dataset,
-/// or reports every problem found. Nothing is checked across files yet: see [`check`].
-pub fn read_path(path: &Path) -> Result<Dataset, ImportError> {
-    read_path_in(path, None)
-}
-
-/// [`read_path`] with every file read as `crs` (when given) whatever it declares.
-pub fn read_path_in(path: &Path, crs: Option<FileCrs>) -> Result<Dataset, ImportError> {
-    if path.is_dir() {
-        return read_dir_in(path, crs);
-    }
-    if !path.exists() {
-        return Err(ImportError::Read {
-            path: path.display().to_string(),
-            reason: "no such file or directory".to_string(),
-        });
-    }
-    if crate::gpkg::looks_like(path) {
-        let name = path.display();
-        let texts: Vec<(&str, String, Option<String>)> = crate::gpkg::read(path)?
-            .into_iter()
-            .map(|(kind, tables, text)| (kind, format!("{name} ({tables})"), Some(text)))
-            .collect();
-        return parse_labelled(&texts, crs);
-    }
-    let kind = kind_of(path).ok_or_else(|| ImportError::UnknownFile {
-        path: path.display().to_string(),
-    })?;
-    let text = read(path)?.ok_or_else(|| ImportError::Read {
-        path: path.display().to_string(),
-        reason: "no such file".into(),
-    })?;
-    parse(&[(kind, Some(text))], crs)
-}
-
-/// Reads a directory of city files into a dataset, or reports every problem found.
-pub fn read_dir(dir: &Path) -> Result<Dataset, ImportError> {
-    read_dir_in(dir, None)
-}
-
-/// [`read_dir`] with every file read as `crs` (when given).
-pub fn read_dir_in(dir: &Path, crs: Option<FileCrs>) -> Result<Dataset, ImportError> {
-    let texts: Vec<(&str, Option<String>)> = FILES
-        .iter()
-        .map(|f| Ok((*f, read(&dir.join(f))?)))
-        .collect::<Result<_, ImportError>>()?;
-    if texts.iter().all(|(_, t)| t.is_none()) {
-        return Err(ImportError::Empty {
-            path: dir.display().to_string(),
-        });
-    }
-    parse(&texts, crs)
-}
-
-fn parse(texts: &[(&str, Option<String>)], crs: Option<FileCrs>) -> Result<Dataset, ImportError> {
-    let labelled: Vec<(&str, String, Option<String>)> = texts
-        .iter()
-        .map(|(k, t)| (*k, k.to_string(), t.clone()))
-        .collect();
-    parse_labelled(&labelled, crs)
-}
-
-/// [`parse`] with each text's own name for messages (`city.gpkg: grids_level_3` rather than
-/// the file kind it is read as).
-fn parse_labelled(
-    texts: &[(&str, String, Option<String>)],
-    crs: Option<FileCrs>,
-) -> Result<Dataset, ImportError> {
-    let mut problems = Vec::new();
-    let mut data = Dataset::default();
-    let mut missing = Missing::default();
-    for (kind, label, text) in texts {
-        let Some(text) = text else { continue };
-        let file = label.as_str();
-        match *kind {
-            "grids.geojson" => {
-                data.grids = features::grids(file, text, crs, &mut problems, &mut missing)
-            }
-            "service_centres.geojson" => {
-                data.service_centres = features::service_centres(file, text, crs, &mut problems)
-            }
-            "compounds.geojson" => {
-                data.compounds = features::compounds(file, text, crs, &mut problems)
-            }
-            "buildings.geojson" => {
-                data.buildings = features::buildings(file, text, crs, &mut problems)
-            }
-            "roads.geojson" => data.roads = features::roads(file, text, crs, &mut problems),
-            _ => data.officers = features::officers(file, text, &mut problems),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(ImportError::Invalid(problems));
-    }
-    assign_missing_grids(&mut data);
-    if !missing.is_empty() {
-        let filled = figures::fill(
-            &mut data.grids,
-            &missing,
-            &figures::building_sums(&data.buildings),
-        );
-        tracing::info!(
-            grids = filled,
-            "grids without figures took their buildings' sums"
-        );
-    }
-    Ok(data)
-}
-
 /// Grids whose given households differ from their buildings' sum by more than 10%: warnings
 /// that name both figures. They do not stop an import (the file's figure is kept): a figure
 /// is not a geometry defect, and surveyed buildings often lag the register.
@@ -322,6 +197,10 @@ pub struct Options {
     pub allow_warnings: bool,
     /// Read every file in this system, whatever it declares.
     pub crs: Option<FileCrs>,
+    /// Make invalid compound and building footprints valid (see [`crate::spatial::repair`]).
+    pub repair: bool,
+    /// Write the compounds and buildings that cannot be used here, and import the rest.
+    pub skip_invalid: Option<std::path::PathBuf>,
 }
 
 /// Reads, validates and writes a city in one transaction, telling `progress` each stage
@@ -344,13 +223,30 @@ pub async fn load(
         Some(crs) => format!("reading {} as {crs}", path.display()),
         None => format!("reading {}", path.display()),
     });
-    let data = read_path_in(path, options.crs)?;
+    let (mut data, mut reading) = read_with(path, options)?;
+    for r in &reading.repairs {
+        stage(r.to_string());
+    }
     let s = data.summary();
     stage(format!(
         "read {} grids, {} service centres, {} compounds, {} buildings, {} officers, {} roads; validating topology",
         s.grids, s.service_centres, s.compounds, s.buildings, s.officers, s.roads
     ));
-    let warnings = check(&data, allow_warnings)?;
+    let warnings = match check(&data, allow_warnings) {
+        Err(ImportError::Invalid(problems)) if options.skip_invalid.is_some() => {
+            reading.set_aside_defects(&mut data, problems)?;
+            check(&data, allow_warnings)?
+        }
+        r => r?,
+    };
+    if let Some(file) = &options.skip_invalid {
+        for s in &reading.skipped {
+            for r in &s.reasons {
+                stage(format!("skipped: {r}"));
+            }
+        }
+        write_skipped(file, &reading)?;
+    }
     for w in warnings.iter().chain(&figure_warnings(&data)) {
         stage(w.to_string());
     }
@@ -360,8 +256,22 @@ pub async fn load(
         store.kind().as_str()
     ));
     let written = store.import(&data).await?;
-    stage("committed".to_string());
+    stage(format!(
+        "committed: {} footprint repair(s) made, {} feature(s) set aside",
+        reading.repairs.len(),
+        reading.skipped.len()
+    ));
     Ok(written)
+}
+
+/// Writes the features `--skip-invalid` set aside (an empty collection when there are none,
+/// so the file always says how the last import went).
+fn write_skipped(file: &Path, reading: &Reading) -> Result<(), ImportError> {
+    let text = geojson::GeoJson::from(reading.skipped_collection()).to_string();
+    std::fs::write(file, text).map_err(|e| ImportError::Read {
+        path: file.display().to_string(),
+        reason: format!("cannot write the features set aside: {e}"),
+    })
 }
 
 /// Gives compounds and buildings without a grid the level-3 grid holding their interior point.

@@ -7,6 +7,7 @@ pub mod file_crs;
 pub mod index;
 pub mod measure;
 pub mod mercator;
+pub mod repair;
 pub mod rings;
 
 pub use index::PolygonIndex;
