@@ -268,9 +268,9 @@ pub struct ExportArgs {
     /// report-time grids).
     #[arg(long)]
     pub incidents: bool,
-    /// With `--format geojson`: write coordinates in this system (wgs84, cgcs2000, gcj02,
-    /// bd09, EPSG:4513–EPSG:4554), each file declaring it in a `crs` member that `gridd
-    /// import` follows. The store keeps WGS84 either way.
+    /// Write coordinates in this system (wgs84, cgcs2000, gcj02, bd09, EPSG:4513–EPSG:4554):
+    /// GeoJSON files declare it in a `crs` member, a GeoPackage in its SRS table (EPSG
+    /// systems only); `gridd import` follows either. The store keeps WGS84.
     #[arg(long, value_name = "CRS")]
     pub crs: Option<crate::spatial::file_crs::FileCrs>,
 }

@@ -7,6 +7,7 @@
 //! through the same validation.
 
 use crate::import::ImportError;
+use crate::spatial::file_crs::{FileCrs, Misfit};
 use geo::BoundingRect;
 use rusqlite::types::{Value as Sql, ValueRef};
 use rusqlite::{params_from_iter, Connection};
@@ -134,14 +135,44 @@ fn write_err(path: &Path) -> impl Fn(rusqlite::Error) -> GpkgError + '_ {
 /// Writes `layers` as a new GeoPackage at `path` (built beside it and renamed, so nobody sees
 /// half a file).
 pub fn write(layers: &[Layer], path: &Path) -> Result<(), GpkgError> {
+    write_in(layers, path, FileCrs::Wgs84)
+}
+
+/// [`write`] with every geometry in `crs`, an EPSG system (WGS84, CGCS2000 or a CGCS2000
+/// Gauss–Krüger zone): its row in `gpkg_spatial_ref_sys` with its WKT, and its id on every
+/// table and blob.
+pub fn write_in(layers: &[Layer], path: &Path, crs: FileCrs) -> Result<(), GpkgError> {
+    let bad = |reason: String| GpkgError::Write {
+        path: path.display().to_string(),
+        reason,
+    };
+    let srs = crs.epsg().ok_or_else(|| {
+        bad(format!(
+            "{crs} has no EPSG code for a GeoPackage's SRS table"
+        ))
+    })?;
+    let projected;
+    let layers = if crs == FileCrs::Wgs84 {
+        layers
+    } else {
+        projected = project(layers, crs).map_err(|m| bad(format!("in {crs}: {m}")))?;
+        &projected[..]
+    };
     let tmp = path.with_extension("partial.gpkg");
     let _ = std::fs::remove_file(&tmp);
     let fail = write_err(path);
     let mut conn = Connection::open(&tmp).map_err(&fail)?;
     let tx = conn.transaction().map_err(&fail)?;
     tx.execute_batch(SCHEMA).map_err(&fail)?;
+    if let (Some(name), Some(wkt)) = (crs.srs_name(), crs.wkt()) {
+        tx.execute(
+            "INSERT INTO gpkg_spatial_ref_sys VALUES (?1, ?2, 'EPSG', ?2, ?3, NULL)",
+            rusqlite::params![name, srs, wkt],
+        )
+        .map_err(&fail)?;
+    }
     for layer in layers {
-        write_layer(&tx, layer).map_err(&fail)?;
+        write_layer(&tx, layer, i32::from(srs)).map_err(&fail)?;
     }
     tx.commit().map_err(&fail)?;
     drop(conn);
@@ -169,7 +200,37 @@ fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-fn write_layer(tx: &rusqlite::Transaction, layer: &Layer) -> rusqlite::Result<()> {
+/// The layers with every geometry moved from WGS84 into `crs`.
+fn project(layers: &[Layer], crs: FileCrs) -> Result<Vec<Layer>, Misfit> {
+    use geo::MapCoords;
+    layers
+        .iter()
+        .map(|l| {
+            let rows = l
+                .rows
+                .iter()
+                .map(|(props, g)| {
+                    let g = g
+                        .as_ref()
+                        .map(|g| {
+                            g.try_map_coords(|c| {
+                                crs.from_wgs84(c.x, c.y).map(|(x, y)| geo::Coord { x, y })
+                            })
+                        })
+                        .transpose()?;
+                    Ok((props.clone(), g))
+                })
+                .collect::<Result<_, Misfit>>()?;
+            Ok(Layer {
+                name: l.name.clone(),
+                geometry_type: l.geometry_type,
+                rows,
+            })
+        })
+        .collect()
+}
+
+fn write_layer(tx: &rusqlite::Transaction, layer: &Layer, srs: i32) -> rusqlite::Result<()> {
     let mut names: Vec<&String> = layer.rows.iter().flat_map(|(p, _)| p.keys()).collect();
     names.sort();
     names.dedup();
@@ -205,12 +266,12 @@ fn write_layer(tx: &rusqlite::Transaction, layer: &Layer) -> rusqlite::Result<()
     tx.execute(
         "INSERT INTO gpkg_contents (table_name, data_type, identifier, min_x, min_y, max_x, max_y, srs_id)
          VALUES (?1, ?2, ?1, ?3, ?4, ?5, ?6, ?7)",
-        rusqlite::params![layer.name, kind, x0, y0, x1, y1, layer.geometry_type.map(|_| 4326)],
+        rusqlite::params![layer.name, kind, x0, y0, x1, y1, layer.geometry_type.map(|_| srs)],
     )?;
     if let Some(t) = layer.geometry_type {
         tx.execute(
-            "INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', ?2, 4326, 0, 0)",
-            rusqlite::params![layer.name, t],
+            "INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', ?2, ?3, 0, 0)",
+            rusqlite::params![layer.name, t, srs],
         )?;
     }
     let geom_mark = if layer.geometry_type.is_some() {
@@ -240,7 +301,7 @@ fn write_layer(tx: &rusqlite::Transaction, layer: &Layer) -> rusqlite::Result<()
             values.push(
                 geometry
                     .as_ref()
-                    .map_or(Sql::Null, |g| Sql::Blob(blob(g, 4326))),
+                    .map_or(Sql::Null, |g| Sql::Blob(blob(g, srs))),
             );
         }
         values.extend(columns.iter().map(|(n, _)| sql_value(props.get(n))));

@@ -77,9 +77,9 @@ async fn export(args: gridd::config::ExportArgs) -> Result<(), MainError> {
                 .into(),
         ));
     }
-    if args.format == ExportFormat::Gpkg && args.crs.is_some_and(|c| c.epsg() != Some(4326)) {
+    if args.format == ExportFormat::Gpkg && args.crs.is_some_and(|c| c.epsg().is_none()) {
         return Err(MainError::Usage(
-            "a GeoPackage is written in WGS84 (EPSG:4326); for another system write GeoJSON (--format geojson --crs …) or reproject it: ogr2ogr -t_srs EPSG:4546 out.gpkg city.gpkg".into(),
+            "a GeoPackage names its system by EPSG code, and GCJ-02/BD-09 have none: write GeoJSON (--format geojson --crs gcj02)".into(),
         ));
     }
     let store = store::open(&args.db.db).await?;
@@ -109,7 +109,8 @@ async fn export(args: gridd::config::ExportArgs) -> Result<(), MainError> {
                 }
                 layers.push(gridd::export::incident_layer(&rows));
             }
-            gridd::gpkg::write(&layers, &out)?;
+            let crs = args.crs.unwrap_or(gridd::spatial::file_crs::FileCrs::Wgs84);
+            gridd::gpkg::write_in(&layers, &out, crs)?;
         }
     }
     println!("exported {:?} to {}", data.summary(), out.display());

@@ -321,7 +321,8 @@ fn a_city_exported_in_a_gauss_kruger_zone_or_gcj02_imports_back_to_the_same_city
         let shift = largest_shift(&common::fixture(), &read);
         assert!(shift < 0.02, "{crs}: back within 2 cm, got {shift} m");
     }
-    // A GeoPackage is WGS84 only: asked for another system, export says how to get one.
+    // A GeoPackage in a zone: its SRS table says so (GDAL reads it), and it imports back.
+    let zoned = dir.path().join("zoned.gpkg");
     let out = gridd(&[
         "export",
         "--db",
@@ -330,8 +331,45 @@ fn a_city_exported_in_a_gauss_kruger_zone_or_gcj02_imports_back_to_the_same_city
         "gpkg",
         "--crs",
         "EPSG:4525",
+        path(&zoned),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read = gridd::import::read_path(&zoned).unwrap();
+    let shift = largest_shift(&common::fixture(), &read);
+    assert!(
+        shift < 1e-3,
+        "GeoPackage in EPSG:4525: back within 1 mm, got {shift} m"
+    );
+    if have("ogrinfo") {
+        let info = Command::new("ogrinfo")
+            .args(["-so", path(&zoned), "grids_level_3"])
+            .output()
+            .unwrap();
+        let info = String::from_utf8_lossy(&info.stdout);
+        assert!(
+            info.contains("CGCS2000 / 3-degree Gauss-Kruger zone 37"),
+            "{info}"
+        );
+        assert!(
+            info.contains("37500000"),
+            "GDAL reads the zone's false easting: {info}"
+        );
+    }
+    // GCJ-02 has no EPSG code for a GeoPackage's SRS table: export says to write GeoJSON.
+    let out = gridd(&[
+        "export",
+        "--db",
+        &db,
+        "--format",
+        "gpkg",
+        "--crs",
+        "gcj02",
         path(&dir.path().join("x.gpkg")),
     ]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("ogr2ogr -t_srs"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--format geojson --crs gcj02"));
 }

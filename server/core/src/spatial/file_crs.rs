@@ -127,6 +127,39 @@ impl FileCrs {
         )
     }
 
+    /// Its name in the EPSG register (for a GeoPackage's SRS table); `None` for WGS84, which
+    /// every GeoPackage already has, and for the two offsets, which have no code.
+    pub fn srs_name(self) -> Option<String> {
+        match self {
+            FileCrs::Cgcs2000 => Some("China Geodetic Coordinate System 2000".into()),
+            FileCrs::GaussKruger(c) if c >= GK_CM_FIRST => Some(format!(
+                "CGCS2000 / 3-degree Gauss-Kruger CM {}E",
+                FileCrs::zone(c).0
+            )),
+            FileCrs::GaussKruger(c) => Some(format!(
+                "CGCS2000 / 3-degree Gauss-Kruger zone {}",
+                25 + c - GK_FIRST
+            )),
+            _ => None,
+        }
+    }
+
+    /// Its definition as OGC WKT 1 (as a GeoPackage stores it), when [`Self::srs_name`] has one.
+    pub fn wkt(self) -> Option<String> {
+        let geog = r#"GEOGCS["China Geodetic Coordinate System 2000",DATUM["China_2000",SPHEROID["CGCS2000",6378137,298.257222101,AUTHORITY["EPSG","1024"]],AUTHORITY["EPSG","1043"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AUTHORITY["EPSG","4490"]]"#;
+        match self {
+            FileCrs::Cgcs2000 => Some(geog.to_string()),
+            FileCrs::GaussKruger(c) => {
+                let (cm, x0) = FileCrs::zone(c);
+                Some(format!(
+                    r#"PROJCS["{}",{geog},PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",0],PARAMETER["central_meridian",{cm}],PARAMETER["scale_factor",1],PARAMETER["false_easting",{x0}],PARAMETER["false_northing",0],UNIT["metre",1,AUTHORITY["EPSG","9001"]],AXIS["Northing",NORTH],AXIS["Easting",EAST],AUTHORITY["EPSG","{c}"]]"#,
+                    self.srs_name()?
+                ))
+            }
+            _ => None,
+        }
+    }
+
     /// The projection of a zone and CGCS2000 longitude/latitude on the same ellipsoid.
     fn projections(code: u16) -> Result<(Proj, Proj), String> {
         let zone =
