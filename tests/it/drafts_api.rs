@@ -467,7 +467,8 @@ async fn a_building_brushed_along_the_shared_edge_moves_to_the_neighbouring_grid
     let (_, d) = post(&r, "/api/drafts", json!({})).await;
     let id = d["id"].as_i64().unwrap();
     // Two neighbouring level-3 grids: the first pair that merges (then undone).
-    let (_, level3) = get(&r, "/api/grids?level=3&parent=610581001002").await;
+    // In town (the middle of the city), where buildings stand in rows along the streets.
+    let (_, level3) = get(&r, "/api/grids?level=3&parent=610581020002").await;
     let grids: Vec<Value> = level3["features"].as_array().unwrap().clone();
     let mut pair = None;
     'pairs: for (i, a) in grids.iter().enumerate() {

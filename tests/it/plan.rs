@@ -81,8 +81,14 @@ fn rebalancing_the_sample_city_leaves_a_valid_city_with_every_oversized_grid_spl
         } else {
             assert!(
                 !feasible,
-                "{}: {total} households fit the band but the split missed it",
-                p.code
+                "{}: {total} households fit the band but the split missed it: {:?} {:?}",
+                p.code,
+                p.split.problems,
+                p.split
+                    .parts
+                    .iter()
+                    .map(|x| (x.households, x.fit))
+                    .collect::<Vec<_>>()
             );
             assert!(
                 p.split

@@ -239,3 +239,51 @@ async fn export_import_export_of_the_sample_city_is_byte_identical_on_postgis() 
     let store = postgis_store().await;
     round_trip(&*store).await;
 }
+
+#[test]
+fn the_whole_city_lies_inside_the_real_county_of_hancheng() {
+    use geo::{Contains, CoordsIter, Point, Polygon};
+    let outline = Polygon::new(gridd::generate::warp::county_outline().into(), vec![]);
+    let data = &city().data;
+    let mut checked = 0;
+    for g in data.grids.iter().filter(|g| g.level() == Level::One) {
+        for c in g.geometry.coords_iter() {
+            assert!(outline.contains(&Point::from(c)), "{} at {c:?}", g.code);
+            checked += 1;
+        }
+    }
+    for s in &data.service_centres {
+        assert!(outline.contains(&Point::new(s.location.lng(), s.location.lat())));
+    }
+    assert!(
+        checked > 1_000,
+        "the level-1 rings are densified: {checked}"
+    );
+}
+
+#[test]
+fn buildings_come_in_several_shapes_and_compounds_are_drawn_around_their_buildings() {
+    use geo::CoordsIter;
+    let data = &city().data;
+    let courtyards = data
+        .buildings
+        .iter()
+        .filter(|b| b.footprint.0[0].interiors().len() == 1)
+        .count();
+    // An L has six corners (seven positions with the closing one).
+    let ells = data
+        .buildings
+        .iter()
+        .filter(|b| b.footprint.0[0].interiors().is_empty() && b.footprint.coords_count() == 7)
+        .count();
+    let four = data
+        .buildings
+        .iter()
+        .filter(|b| b.footprint.coords_count() == 5)
+        .count();
+    assert!(courtyards > 2_000, "courtyard houses: {courtyards}");
+    assert!(ells > 2_000, "L-shaped buildings: {ells}");
+    assert!(four > 4_000, "slabs and towers: {four}");
+    // No compound is a plain rectangle any more: each is drawn around its buildings.
+    assert!(data.compounds.iter().all(|c| c.geometry.coords_count() > 5));
+}

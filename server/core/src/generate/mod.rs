@@ -5,7 +5,11 @@
 //! level 2, 1,268 level-3 officers with a few vacancies), service centres, ~20k buildings.
 //!
 //! Geometry rules hold by construction: children tile their parents with identical shared
-//! vertices ([`layout`]); buildings sit inside an inset of their grid, so none is cut.
+//! vertices ([`layout`]); buildings sit inside an inset of their grid, so none is cut. The
+//! city is built in a working rectangle and then laid into the real county by a one-to-one
+//! map ([`warp`]) whose east side follows the county boundary (the Yellow River) and whose
+//! waves bend the cuts into streets and lanes; buildings take four shapes, rural houses
+//! gather into villages and compounds are drawn around their buildings ([`shapes`]).
 
 pub mod cases;
 pub mod incident_files;
@@ -15,6 +19,8 @@ mod names;
 mod people;
 pub mod rng;
 pub mod scale;
+pub mod shapes;
+pub mod warp;
 
 use crate::domain::Dataset;
 use crate::domain::{
@@ -23,6 +29,7 @@ use crate::domain::{
 };
 use layout::{reading_order, split, Cell, Lattice, Road};
 use rng::Rng;
+use warp::Warp;
 
 /// The seed figures the generator reproduces.
 pub const LEVEL1: usize = 39;
@@ -37,9 +44,9 @@ pub struct City {
     pub roads: Vec<Road>,
 }
 
-/// The cut lines as basemap roads: arterials and streets named from the city's road names
-/// (in turn), lanes unnamed.
-fn basemap_roads(segments: &[Road]) -> Vec<BasemapRoad> {
+/// The cut lines as basemap roads, laid into the county by `warp`: arterials and streets
+/// named from the city's road names (in turn), lanes unnamed.
+fn basemap_roads(segments: &[Road], warp: &Warp) -> Vec<BasemapRoad> {
     let mut named = 0;
     segments
         .iter()
@@ -60,9 +67,9 @@ fn basemap_roads(segments: &[Road]) -> Vec<BasemapRoad> {
                 id: FeatureId::parse(&format!("R{:05}", i + 1)).ok()?,
                 name,
                 class,
-                geometry: geo::MultiLineString::new(vec![geo::LineString::from(vec![
-                    s.from, s.to,
-                ])]),
+                geometry: warp.lines(&geo::MultiLineString::new(vec![geo::LineString::from(
+                    vec![s.from, s.to],
+                )])),
             })
         })
         .collect()
@@ -154,7 +161,22 @@ pub fn generate(
     levels[2] = l3;
 
     progress("placing compounds, buildings, officers and service centres");
-    let placed = people::populate(&levels, &city, &root);
+    let mut placed = people::populate(&levels, &city, &root);
+
+    progress("laying the city into the county of 韩城");
+    let warp = Warp::hancheng(city);
+    for c in &mut placed.compounds {
+        c.geometry = warp.multipolygon(&c.geometry, true);
+    }
+    for b in &mut placed.buildings {
+        b.footprint = warp.multipolygon(&b.footprint, false);
+    }
+    for s in &mut placed.centres {
+        let (x, y) = warp.point(s.location.lng(), s.location.lat());
+        if let Ok(p) = crate::domain::Wgs84Point::new(x, y) {
+            s.location = p;
+        }
+    }
 
     progress("noding shared edges");
     let l3_cells: Vec<Cell> = levels[2].iter().map(|p| p.cell).collect();
@@ -180,7 +202,7 @@ pub fn generate(
                 } else {
                     GridKind::Comprehensive
                 },
-                geometry: lattice.noded_polygon(&p.cell),
+                geometry: warp.multipolygon(&lattice.noded_polygon(&p.cell), true),
                 households: Households::new(households),
                 population: Population::new(population),
                 domains: all_domains.clone(),
@@ -194,10 +216,28 @@ pub fn generate(
             compounds: placed.compounds,
             buildings: placed.buildings,
             officers: placed.officers,
-            roads: basemap_roads(&roads),
+            roads: basemap_roads(&roads, &warp),
         },
-        roads,
+        roads: laid_roads(&roads, &warp),
     })
+}
+
+/// The cut lines as the incident generator's road segments, in pieces of about
+/// [`warp::STEP_M`] laid into the county (so hotspots follow the bent streets).
+fn laid_roads(segments: &[Road], warp: &Warp) -> Vec<Road> {
+    segments
+        .iter()
+        .flat_map(|s| {
+            let line = warp.line(&geo::LineString::from(vec![s.from, s.to]), true);
+            line.lines()
+                .map(|l| Road {
+                    class: s.class,
+                    from: (l.start.x, l.start.y),
+                    to: (l.end.x, l.end.y),
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 #[cfg(test)]

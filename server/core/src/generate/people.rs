@@ -7,6 +7,7 @@
 use super::layout::{round6, Cell};
 use super::names;
 use super::rng::Rng;
+use super::shapes::{self, urbanity};
 use super::{Planned, LEVEL2, LEVEL3};
 use crate::domain::{
     Building, Compound, FeatureId, Floors, GridCode, Households, MaskedPhone, Officer, OfficerRole,
@@ -24,6 +25,8 @@ const LEVEL2_OFFICERS: usize = 494;
 const LEVEL3_OFFICERS: usize = 1268;
 const LEVEL3_VACANCIES: usize = 12;
 const DEDICATED: usize = 37;
+/// Grids less town-like than this are countryside: their houses gather into villages.
+const VILLAGES: f64 = 0.2;
 
 pub(super) struct Placed {
     pub compounds: Vec<Compound>,
@@ -69,10 +72,7 @@ fn slots(area: &Cell, w: f64, h: f64, gap: f64) -> Vec<Cell> {
 }
 
 fn target_households(cell: &Cell, city: &Cell, rng: &mut Rng) -> u32 {
-    let (cx, cy) = city.center();
-    let (x, y) = cell.center();
-    let d = (((x - cx) / city.width()).powi(2) + ((y - cy) / city.height()).powi(2)).sqrt() * 2.0;
-    let urban = (1.0 - d).clamp(0.0, 1.0);
+    let urban = urbanity(cell, city);
     let r = rng.unit();
     if r < 0.05 {
         rng.int(520, 900)
@@ -87,6 +87,10 @@ struct Builder<'a> {
     rng: Rng,
     buildings: Vec<Building>,
     totals: &'a mut BTreeMap<GridCode, (u32, u32)>,
+    /// How town-like the grid being filled is (for the shapes of its buildings).
+    urban: f64,
+    /// The slots the last `fill` built on.
+    used: Vec<Cell>,
 }
 
 impl Builder<'_> {
@@ -100,6 +104,7 @@ impl Builder<'_> {
         compound: Option<(&FeatureId, &str)>,
     ) -> (u32, u32) {
         let (mut placed, mut people) = (0u32, 0u32);
+        self.used.clear();
         for (i, slot) in slots.iter().enumerate() {
             if placed >= households {
                 break;
@@ -115,10 +120,12 @@ impl Builder<'_> {
                 Some((_, caddr)) => format!("{caddr}{}号楼", i + 1),
                 None => names::address(&mut self.rng),
             };
+            let shape = shapes::shape_for(n, compound.is_some(), self.urban);
+            self.used.push(*slot);
             self.buildings.push(Building {
                 id: id("B", n),
                 address,
-                footprint: slot.polygon(),
+                footprint: shapes::footprint(slot, shape),
                 floors: Floors::try_from(i64::from(f))
                     .unwrap_or_else(|_| unreachable!("floors ≥ 1")),
                 households: Households::new(hh),
@@ -164,6 +171,8 @@ pub(super) fn populate(levels: &[Vec<Planned>; 3], city: &Cell, root: &Rng) -> P
         rng: root.fork(11),
         buildings: Vec::with_capacity(22_000),
         totals: &mut totals,
+        urban: 0.0,
+        used: Vec::new(),
     };
     let mut compounds = Vec::with_capacity(COMPOUNDS);
     let mut dedicated = BTreeSet::new();
@@ -179,6 +188,7 @@ pub(super) fn populate(levels: &[Vec<Planned>; 3], city: &Cell, root: &Rng) -> P
     ];
     for (i, p) in l3.iter().enumerate() {
         let inner = p.cell.inset(0.08);
+        b.urban = urbanity(&p.cell, city);
         if compound_grids.contains(&i) {
             let area = Cell {
                 max_x: inner.min_x + inner.width() * 0.55,
@@ -199,6 +209,8 @@ pub(super) fn populate(levels: &[Vec<Planned>; 3], city: &Cell, root: &Rng) -> P
                 (6, 18),
                 Some((&cid, &address)),
             );
+            let outline =
+                shapes::compound_outline(&b.used, 0.00008, &area).unwrap_or_else(|| area.polygon());
             b.fill(
                 &p.code,
                 &slots(&rest, 0.00024, 0.00016, 0.00012),
@@ -210,7 +222,7 @@ pub(super) fn populate(levels: &[Vec<Planned>; 3], city: &Cell, root: &Rng) -> P
                 id: cid,
                 name,
                 address,
-                geometry: area.polygon(),
+                geometry: outline,
                 households: Households::new(hh),
                 population: Population::new(pop),
                 party_org: PartyOrg::None,
@@ -244,13 +256,11 @@ pub(super) fn populate(levels: &[Vec<Planned>; 3], city: &Cell, root: &Rng) -> P
                 });
             }
         } else {
-            b.fill(
-                &p.code,
-                &slots(&inner, 0.00024, 0.00016, 0.00012),
-                targets[i],
-                (1, 6),
-                None,
-            );
+            let mut homes = slots(&inner, 0.00024, 0.00016, 0.00012);
+            if b.urban < VILLAGES {
+                shapes::village_order(&mut homes, &inner, i);
+            }
+            b.fill(&p.code, &homes, targets[i], (1, 6), None);
         }
     }
     assign_party_orgs(&mut compounds, &mut root.fork(12));

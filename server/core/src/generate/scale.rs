@@ -1,6 +1,6 @@
 //! A city several times the sample, for `make bench-scale`: `copies` sample cities side by
 //! side, each a county of its own (codes 610581, 610582, …), the k-th shifted east by k times
-//! [`SHIFT_DEG`], with its feature ids prefixed `C<k+1>-` (the first copy is the sample city
+//! the sample's width and [`GAP_DEG`], with its feature ids prefixed `C<k+1>-` (the first copy is the sample city
 //! unchanged). Every copy keeps the sample's rules (children tile parents, buildings inside
 //! their grid), so ten copies are 390 / 1,640 / 12,430 grids and about 220,000 buildings.
 
@@ -8,8 +8,8 @@ use super::{generate, City};
 use crate::domain::{CodeError, FeatureId, GridCode, Wgs84Point};
 use geo::Translate;
 
-/// How far east each copy lies from the one before: the sample's width (0.16°) and a gap.
-pub const SHIFT_DEG: f64 = 0.17;
+/// The gap between one copy's east edge and the next copy's west edge, in degrees.
+pub const GAP_DEG: f64 = 0.01;
 /// Most copies: county codes stay six digits below 610600.
 pub const MAX_COPIES: usize = 19;
 
@@ -38,14 +38,23 @@ pub fn side_by_side(
         data: one.data.clone(),
         roads: one.roads.clone(),
     };
+    // Each copy lies the sample's whole width (its bends included) and a gap further east.
+    use geo::BoundingRect;
+    let width = one
+        .data
+        .grids
+        .iter()
+        .filter_map(|g| g.geometry.bounding_rect())
+        .map(|r| (r.min().x, r.max().x))
+        .fold((f64::MAX, f64::MIN), |a, b| (a.0.min(b.0), a.1.max(b.1)));
+    let shift = (width.1 - width.0).max(0.0) + GAP_DEG;
     for k in 1..copies {
-        add_copy(&mut all, &one, k)?;
+        add_copy(&mut all, &one, k, shift * k as f64)?;
     }
     Ok(all)
 }
 
-fn add_copy(all: &mut City, one: &City, k: usize) -> Result<(), ScaleError> {
-    let dx = SHIFT_DEG * k as f64;
+fn add_copy(all: &mut City, one: &City, k: usize, dx: f64) -> Result<(), ScaleError> {
     let fail = |reason: String| ScaleError::Copy {
         copy: k + 1,
         reason,
