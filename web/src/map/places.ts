@@ -1,7 +1,10 @@
 /**
  * Compounds (by party organisation) and buildings (by households) from `/api/compounds` and
- * `/api/buildings`, loaded for the current view only and only from zoom 15 on: the city has
- * tens of thousands of buildings and the map never asks for all of them.
+ * `/api/buildings`, loaded for the current view only, and only when the view is small: the
+ * city has tens of thousands of buildings and the map never asks for all of them. "Small" is
+ * an area (what a desk screen shows at zoom 15), so a phone, which shows less ground at the
+ * same zoom, loads a grid's buildings from zoom 14 on: a large rural grid fitted to a phone
+ * sits between 14 and 15.
  */
 import type * as maplibregl from 'maplibre-gl';
 import type { GeoJSONSource } from 'maplibre-gl';
@@ -13,6 +16,15 @@ import { BELOW_OUTLINES } from './base';
 import { bboxContains, bboxPad, EMPTY_COLLECTION } from './geometry';
 
 export const PLACES_MIN_ZOOM = 15;
+/** The most ground (km²) a view may show for its places to load: a 1920×1080 screen at zoom 15. */
+export const PLACES_MAX_KM2 = 40;
+
+/** The ground a view shows, in km². */
+function viewKm2(b: maplibregl.LngLatBounds): number {
+  const kmPerDeg = 111.32;
+  const lat = ((b.getNorth() + b.getSouth()) / 2) * (Math.PI / 180);
+  return (b.getEast() - b.getWest()) * kmPerDeg * Math.cos(lat) * (b.getNorth() - b.getSouth()) * kmPerDeg;
+}
 
 export const PARTY_COLOURS: Record<PartyOrg, string> = {
   standalone: '#2f855a',
@@ -98,12 +110,12 @@ export function addPlaces(
   };
 
   async function refresh(): Promise<void> {
-    if (map.getZoom() < PLACES_MIN_ZOOM) {
+    const b = map.getBounds();
+    if (map.getZoom() < PLACES_MIN_ZOOM - 1 || viewKm2(b) > PLACES_MAX_KM2) {
       request.cancel();
       emit('too-far');
       return;
     }
-    const b = map.getBounds();
     const view: Bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
     if (loaded && bboxContains(loaded, view)) {
       emit('ready');
