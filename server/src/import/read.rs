@@ -104,34 +104,20 @@ impl Reading {
                 return Err(ImportError::Invalid(problems));
             }
         }
-        let take = |why: &[(String, Problem)], id: &str| -> Vec<Problem> {
-            why.iter()
-                .filter(|(i, _)| i == id)
-                .map(|(_, p)| p.clone())
-                .collect()
-        };
-        let mut kept = Vec::with_capacity(data.compounds.len());
-        for c in std::mem::take(&mut data.compounds) {
-            match take(&compounds, c.id.as_str()) {
-                r if r.is_empty() => kept.push(c),
-                reasons => self.skipped.push(Skipped {
-                    feature: crate::export::compound_feature(&c),
-                    reasons,
-                }),
-            }
-        }
-        data.compounds = kept;
-        let mut kept = Vec::with_capacity(data.buildings.len());
-        for b in std::mem::take(&mut data.buildings) {
-            match take(&buildings, b.id.as_str()) {
-                r if r.is_empty() => kept.push(b),
-                reasons => self.skipped.push(Skipped {
-                    feature: crate::export::building_feature(&b),
-                    reasons,
-                }),
-            }
-        }
-        data.buildings = kept;
+        data.compounds = set_aside(
+            std::mem::take(&mut data.compounds),
+            &compounds,
+            |c| c.id.as_str(),
+            crate::export::compound_feature,
+            &mut self.skipped,
+        );
+        data.buildings = set_aside(
+            std::mem::take(&mut data.buildings),
+            &buildings,
+            |b| b.id.as_str(),
+            crate::export::building_feature,
+            &mut self.skipped,
+        );
         self.set_aside_orphans(data);
         Ok(())
     }
@@ -301,4 +287,31 @@ fn parse_labelled(
         );
     }
     Ok((data, rd))
+}
+
+/// `items` without those `why` names (by id), which go to `skipped` with their problems.
+fn set_aside<T>(
+    items: Vec<T>,
+    why: &[(String, Problem)],
+    id: impl Fn(&T) -> &str,
+    feature: impl Fn(&T) -> geojson::Feature,
+    skipped: &mut Vec<Skipped>,
+) -> Vec<T> {
+    let mut kept = Vec::with_capacity(items.len());
+    for item in items {
+        let reasons: Vec<Problem> = why
+            .iter()
+            .filter(|(i, _)| i == id(&item))
+            .map(|(_, p)| p.clone())
+            .collect();
+        if reasons.is_empty() {
+            kept.push(item);
+        } else {
+            skipped.push(Skipped {
+                feature: feature(&item),
+                reasons,
+            });
+        }
+    }
+    kept
 }
