@@ -1,8 +1,8 @@
 //! Laying the generated city into the real county: a smooth one-to-one map from the
 //! generator's working rectangle onto a band of 韩城 whose east side follows the county's
 //! real boundary (the Yellow River, from `data/reference/hancheng-610581.gcj02.geojson`,
-//! converted from GCJ-02), with gentle waves that bend the straight cuts into streets and
-//! lanes at changing angles — stronger and finer in the old town around the centre.
+//! converted from GCJ-02), the old town turned against the districts around it, and gentle
+//! waves that bend the straight cuts into streets and lanes at changing angles.
 //!
 //! The map is a homeomorphism (the waves' slopes sum to well under one), so anything valid,
 //! nested and noded in the working rectangle stays so after it: shared vertices map to the
@@ -24,6 +24,9 @@ const M_PER_DEG: f64 = 111_320.0;
 const MARGIN_M: f64 = 400.0;
 /// Edges are cut into pieces no longer than this before mapping (metres).
 pub const STEP_M: f64 = 40.0;
+/// How far the old town is turned, and over what distance the turn fades (metres).
+const TWIST_DEG: f64 = 22.0;
+const TWIST_RADIUS_M: f64 = 2_400.0;
 /// The rows of the east-boundary table, per degree of latitude.
 const ROWS_PER_DEG: f64 = 2000.0;
 
@@ -192,9 +195,29 @@ impl Warp {
         (dx * taper, dy * taper)
     }
 
+    /// The old town turned against the newer districts around it: a twist about the centre
+    /// by an angle that fades with distance (a circle maps onto itself, so the twist is one
+    /// to one whatever the angle), 22° at the centre, nothing left 6 km out.
+    fn twist(&self, x: f64, y: f64) -> (f64, f64) {
+        let lat_scale = self.centre.1.to_radians().cos();
+        let (ex, ey) = (
+            (x - self.centre.0) * M_PER_DEG * lat_scale,
+            (y - self.centre.1) * M_PER_DEG,
+        );
+        let r = ex.hypot(ey) / TWIST_RADIUS_M;
+        let a = TWIST_DEG.to_radians() * (-r * r).exp();
+        let (s, c) = a.sin_cos();
+        let (rx, ry) = (ex * c - ey * s, ex * s + ey * c);
+        (
+            self.centre.0 + rx / (M_PER_DEG * lat_scale),
+            self.centre.1 + ry / M_PER_DEG,
+        )
+    }
+
     /// Where a working point lands (rounded to 1e-7°, about 1 cm).
     pub fn point(&self, x: f64, y: f64) -> (f64, f64) {
         let lat_scale = self.centre.1.to_radians().cos();
+        let (x, y) = self.twist(x, y);
         let (dx, dy) = self.displacement(x, y);
         let x = x + dx / (M_PER_DEG * lat_scale);
         let y = y + dy / M_PER_DEG;
