@@ -47,10 +47,13 @@ pub struct PostgisStore {
 }
 
 /// How long a request waits for a pooled connection, and a new connection for the server,
-/// before the store answers [`StoreError::Unavailable`] (so a stopped database gives a 503
-/// within about two seconds rather than a hung request).
-const POOL_WAIT: Duration = Duration::from_millis(1500);
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+/// before the store answers [`StoreError::Unavailable`]: a database that does not answer
+/// gives a 503 within about five seconds rather than a hung request. (A stopped database
+/// refuses at once, so that 503 is immediate.) One second was too short: on a busy 2-core
+/// machine a new backend for a fresh database took longer, and a request got a 503 while
+/// the database was fine (seen in CI).
+const POOL_WAIT: Duration = Duration::from_secs(5);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long opening the store keeps trying when connecting *times out* (a busy or still
 /// starting server); a refusal or a bad password fails at once.
 const OPEN_PATIENCE: Duration = Duration::from_secs(20);
