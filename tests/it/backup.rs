@@ -8,6 +8,7 @@
 
 use crate::cases_api::{setup, Loop, MINE};
 use crate::common;
+use crate::common::process::gridd;
 use axum::http::StatusCode;
 use gridd::app::App;
 use gridd::backup::{Pace, Progress};
@@ -17,7 +18,7 @@ use gridd::store::cases::CaseEvent;
 use gridd::store::{self, Counts, IncidentQuery, Store};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -276,14 +277,6 @@ async fn a_backup_taken_while_reports_keep_arriving_restores_a_store_that_answer
 }
 
 /// Runs `gridd ARGS`.
-fn gridd(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gridd"))
-        .args(args)
-        .env("GRIDD_LOG", "warn")
-        .output()
-        .expect("gridd runs")
-}
-
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }

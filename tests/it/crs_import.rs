@@ -4,36 +4,11 @@
 //! not in the system named refused with nothing written.
 
 use crate::common;
+use crate::common::process::{gridd, have_tool as have, run_ok};
 
 use gridd::spatial::file_crs::FileCrs;
 use std::path::Path;
 use std::process::{Command, Stdio};
-
-/// Whether `tool` runs here. Under `make test` (GRIDD_TEST_PG set) its absence is a failure:
-/// the test command installs it.
-fn have(tool: &str) -> bool {
-    let ok = Command::new(tool)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok();
-    if !ok {
-        assert!(
-            std::env::var("GRIDD_TEST_PG").is_err(),
-            "{tool} is missing although make test installs it"
-        );
-        eprintln!("{tool} is not installed: skipped (make test installs it)");
-    }
-    ok
-}
-
-fn gridd(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_gridd"))
-        .args(args)
-        .env("GRIDD_LOG", "warn")
-        .output()
-        .unwrap()
-}
 
 /// Points across China, one per tested zone: (longitude, latitude, EPSG code).
 const SAMPLES: [(f64, f64, u16); 8] = [
@@ -130,12 +105,7 @@ fn largest_shift(a: &gridd::store::Dataset, b: &gridd::store::Dataset) -> f64 {
 }
 
 fn ogr2ogr(args: &[&str]) {
-    let out = Command::new("ogr2ogr").args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    run_ok(Command::new("ogr2ogr").args(args));
 }
 
 #[test]

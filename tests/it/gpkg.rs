@@ -5,23 +5,13 @@
 //! (and table), with nothing written, on both stores.
 
 use crate::common;
+use crate::common::process::{gridd, have_tool};
 
 use gridd::import::ImportError;
 use gridd::store::Store;
 use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
-
-fn gridd(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_gridd"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn have_gdal() -> bool {
-    Command::new("ogr2ogr").arg("--version").output().is_ok()
-}
 
 #[test]
 fn the_city_written_as_a_geopackage_reads_back_as_the_same_city() {
@@ -41,10 +31,7 @@ fn the_city_written_as_a_geopackage_reads_back_as_the_same_city() {
 
 #[test]
 fn gdal_reads_our_geopackage_and_we_import_the_geopackage_gdal_writes() {
-    if !have_gdal() {
-        eprintln!(
-            "GDAL is not installed: the GeoPackage check is skipped (make test installs gdal-bin)"
-        );
+    if !have_tool("ogr2ogr") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

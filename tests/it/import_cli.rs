@@ -1,19 +1,11 @@
 //! `gridd import` as a user runs it: a defective city exits non-zero with the problem on
 //! stderr and writes nothing, so the corrected city then imports into the same database.
 
+use crate::common::process::gridd;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 fn repo(p: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(p)
-}
-
-fn gridd(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gridd"))
-        .args(args)
-        .env("GRIDD_LOG", "warn")
-        .output()
-        .expect("gridd runs")
 }
 
 #[test]

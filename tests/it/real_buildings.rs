@@ -6,6 +6,7 @@
 //! `gridd import` refuses them, `--repair` fixes what can be fixed, `--skip-invalid` sets
 //! aside the rest with the reason, and the counts add up.
 
+use crate::common::process::{gridd, have_tool, run_ok};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -15,25 +16,24 @@ fn pbf() -> Option<PathBuf> {
         .unwrap_or_else(|| {
             Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/osm/Helsinki.osm.pbf")
         });
-    let have_gdal = Command::new("ogr2ogr").arg("--version").output().is_ok();
-    if path.is_file() && have_gdal {
+    if !have_tool("ogr2ogr") {
+        return None;
+    }
+    if path.is_file() {
         return Some(path);
     }
     assert!(
         std::env::var("GRIDD_TEST_PG").is_err(),
-        "{} or ogr2ogr is missing although make test provides both",
+        "{} is missing although make test fetches it",
         path.display()
     );
-    eprintln!("no OSM extract or GDAL here: skipped (make test fetches and installs them)");
+    eprintln!("no OSM extract here: skipped (make test fetches it)");
     None
 }
 
-fn gridd(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_gridd"))
-        .args(args)
-        .env("GRIDD_LOG", "warn")
-        .output()
-        .unwrap();
+/// `gridd` with `args`: whether it succeeded, its stdout and its stderr.
+fn run(args: &[&str]) -> (bool, String, String) {
+    let out = gridd(args);
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -58,17 +58,12 @@ fn shift(v: &mut serde_json::Value) {
 /// A city directory: the extract's buildings and one grid per level around them.
 fn city(pbf: &Path, dir: &Path) -> usize {
     let raw = dir.join("osm.geojson");
-    let out = Command::new("ogr2ogr")
-        .args(["-f", "GeoJSON", "-dialect", "SQLite", "-sql"])
-        .arg("SELECT 'w' || COALESCE(osm_way_id, osm_id) AS id, building, geometry FROM multipolygons WHERE building IS NOT NULL")
-        .arg(&raw)
-        .arg(pbf)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    run_ok(
+        Command::new("ogr2ogr")
+            .args(["-f", "GeoJSON", "-dialect", "SQLite", "-sql"])
+            .arg("SELECT 'w' || COALESCE(osm_way_id, osm_id) AS id, building, geometry FROM multipolygons WHERE building IS NOT NULL")
+            .arg(&raw)
+            .arg(pbf),
     );
     let mut fc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&raw).unwrap()).unwrap();
@@ -121,7 +116,7 @@ fn real_osm_footprints_are_refused_then_repaired_or_set_aside_and_the_counts_add
     let db = |n: &str| format!("sqlite:{}", dir.path().join(n).display());
 
     // As they are: refused, every fault named, nothing written.
-    let (ok, _, err) = gridd(&["import", "--db", &db("a.db"), c]);
+    let (ok, _, err) = run(&["import", "--db", &db("a.db"), c]);
     assert!(!ok && err.contains("nothing was written"), "{err}");
     assert_eq!(
         count(&err, "error too_few_positions: buildings.geojson"),
@@ -136,7 +131,7 @@ fn real_osm_footprints_are_refused_then_repaired_or_set_aside_and_the_counts_add
 
     // --repair alone: the crossing and overlapping footprints are fixed, but a way of two
     // or three positions has no area to recover, so the import still stops.
-    let (ok, _, err) = gridd(&["import", "--db", &db("b.db"), "--repair", c]);
+    let (ok, _, err) = run(&["import", "--db", &db("b.db"), "--repair", c]);
     assert!(!ok, "{err}");
     assert_eq!(count(&err, "cannot be repaired"), 12, "{err}");
 
@@ -144,7 +139,7 @@ fn real_osm_footprints_are_refused_then_repaired_or_set_aside_and_the_counts_add
     // are set aside with their reasons; the rest is imported.
     let aside = dir.path().join("aside.geojson");
     let a = aside.to_str().unwrap();
-    let (ok, out, err) = gridd(&["import", "--db", &db("c.db"), "--skip-invalid", a, c]);
+    let (ok, out, err) = run(&["import", "--db", &db("c.db"), "--skip-invalid", a, c]);
     assert!(ok, "{err}");
     let skipped: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&aside).unwrap()).unwrap();
@@ -158,7 +153,7 @@ fn real_osm_footprints_are_refused_then_repaired_or_set_aside_and_the_counts_add
 
     // Both: 11 footprints repaired (9 self-crossing rings split, 2 multipolygons merged),
     // 22 set aside (12 without area, 10 overlapping another), 472 imported.
-    let (ok, out, err) = gridd(&[
+    let (ok, out, err) = run(&[
         "import",
         "--db",
         &db("d.db"),

@@ -1,10 +1,50 @@
-//! Running the `gridd` binary in tests: free ports, a minimal HTTP/1.1 client, waiting for
+//! Running the `gridd` binary and outside tools (GDAL, PROJ) in tests: free ports, a minimal HTTP/1.1 client, waiting for
 //! `/api/health`, and fresh PostGIS databases for tests that have no runtime of their own.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+/// Runs the `gridd` binary to its end, with warnings and worse logged.
+pub fn gridd(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_gridd"))
+        .args(args)
+        .env("GRIDD_LOG", "warn")
+        .output()
+        .expect("gridd runs")
+}
+
+/// Whether an outside tool (GDAL, PROJ) runs here. Under `make test` (GRIDD_TEST_PG set) its
+/// absence fails the test, since the test command installs it; elsewhere the test is skipped
+/// with a word on stderr.
+pub fn have_tool(tool: &str) -> bool {
+    let ok = Command::new(tool)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok();
+    if !ok {
+        assert!(
+            std::env::var("GRIDD_TEST_PG").is_err(),
+            "{tool} is missing although make test installs it"
+        );
+        eprintln!("{tool} is not installed: skipped (make test installs it)");
+    }
+    ok
+}
+
+/// Runs an outside command to its end; a failure fails the test with the command's stderr.
+pub fn run_ok(cmd: &mut Command) -> std::process::Output {
+    let out = cmd.output().expect("the command runs");
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
 
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
