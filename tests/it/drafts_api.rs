@@ -419,12 +419,24 @@ async fn a_grid_is_cut_along_a_drawn_line_moved_to_the_gap_between_its_buildings
         xs.iter().cloned().fold(f64::MAX, f64::min),
         xs.iter().cloned().fold(f64::MIN, f64::max),
     );
-    let mid = (ys.iter().cloned().fold(f64::MAX, f64::min)
-        + ys.iter().cloned().fold(f64::MIN, f64::max))
-        / 2.0;
+    let (y0, y1) = (
+        ys.iter().cloned().fold(f64::MAX, f64::min),
+        ys.iter().cloned().fold(f64::MIN, f64::max),
+    );
+    let (mx, mid) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+    // A planner draws across the middle of the grid along its rows of buildings (the way
+    // its first building's first wall runs), a little past the grid on both sides.
+    let (_, b) = get(&r, &format!("/api/buildings?grid={code}")).await;
+    let wall = &b["features"][0]["geometry"]["coordinates"][0][0];
+    let (dx, dy) = (
+        wall[1][0].as_f64().unwrap() - wall[0][0].as_f64().unwrap(),
+        wall[1][1].as_f64().unwrap() - wall[0][1].as_f64().unwrap(),
+    );
+    let reach = (x1 - x0).max(y1 - y0) / dx.hypot(dy);
+    let (ex, ey) = (dx * reach, dy * reach);
     let (_, d) = post(&r, "/api/drafts", json!({})).await;
     let id = d["id"].as_i64().unwrap();
-    let line = json!([[x0 - 0.001, mid], [x1 + 0.001, mid]]);
+    let line = json!([[mx - ex, mid - ey], [mx + ex, mid + ey]]);
     let (s, v) = post(
         &r,
         &format!("/api/drafts/{id}/cut"),

@@ -287,3 +287,95 @@ fn buildings_come_in_several_shapes_and_compounds_are_drawn_around_their_buildin
     // No compound is a plain rectangle any more: each is drawn around its buildings.
     assert!(data.compounds.iter().all(|c| c.geometry.coords_count() > 5));
 }
+
+/// The direction of a building's first wall, in degrees 0–90 (walls repeat every 90°): the
+/// generator draws every footprint from its block's frame, first wall along the frame.
+fn wall_bearing(b: &gridd::domain::Building) -> f64 {
+    let ring = &b.footprint.0[0].exterior().0;
+    let (a, c) = (ring[0], ring[1]);
+    let lat_scale = a.y.to_radians().cos();
+    (c.y - a.y)
+        .atan2((c.x - a.x) * lat_scale)
+        .to_degrees()
+        .rem_euclid(90.0)
+}
+
+#[test]
+fn buildings_stand_at_many_angles_turned_with_their_blocks_not_in_one_grid_of_rows() {
+    let data = &city().data;
+    let mut bins = [0usize; 9];
+    for b in &data.buildings {
+        bins[((wall_bearing(b) / 10.0) as usize).min(8)] += 1;
+    }
+    let share: Vec<f64> = bins
+        .iter()
+        .map(|n| *n as f64 / data.buildings.len() as f64)
+        .collect();
+    // One street grid would put nearly every building within a few degrees of one angle.
+    assert!(share.iter().all(|s| *s < 0.25), "{share:?}");
+    assert!(
+        share.iter().filter(|s| **s >= 0.03).count() >= 6,
+        "{share:?}"
+    );
+}
+
+#[test]
+fn the_old_town_in_the_middle_is_more_irregular_than_the_districts_around_it() {
+    let data = &city().data;
+    // Each level-3 grid's block angle (its first building's) and where it is, in metres.
+    let mut seen = HashSet::new();
+    let blocks: Vec<(f64, f64, f64)> = data
+        .buildings
+        .iter()
+        .filter(|b| b.grid.as_ref().is_some_and(|g| seen.insert(g.clone())))
+        .map(|b| {
+            let c = b.footprint.0[0].exterior().0[0];
+            let m = 111_320.0;
+            (
+                wall_bearing(b),
+                c.x * m * 35.47f64.to_radians().cos(),
+                c.y * m,
+            )
+        })
+        .collect();
+    assert!(
+        blocks.len() > 1_100,
+        "{} blocks with buildings",
+        blocks.len()
+    );
+    let n = blocks.len() as f64;
+    let centre = blocks
+        .iter()
+        .fold((0.0, 0.0), |a, b| (a.0 + b.1 / n, a.1 + b.2 / n));
+    // How much each block is turned against its nearest neighbour.
+    let (mut old, mut new) = (vec![], vec![]);
+    for (i, a) in blocks.iter().enumerate() {
+        let near = blocks
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .min_by(|(_, p), (_, q)| {
+                let d = |b: &&(f64, f64, f64)| (b.1 - a.1).hypot(b.2 - a.2);
+                d(p).total_cmp(&d(q))
+            })
+            .map(|(_, b)| b)
+            .expect("more than one block");
+        let turn = (a.0 - near.0).abs();
+        let turn = turn.min(90.0 - turn);
+        if (a.1 - centre.0).hypot(a.2 - centre.1) < 2_000.0 {
+            old.push(turn);
+        } else {
+            new.push(turn);
+        }
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (old_turn, new_turn) = (median(&mut old), median(&mut new));
+    assert!(old.len() > 40, "{} blocks in the old town", old.len());
+    assert!(
+        old_turn >= 10.0 && old_turn >= 2.0 * new_turn,
+        "neighbouring blocks turn by {old_turn:.1}° in the old town, {new_turn:.1}° around it"
+    );
+}

@@ -5,11 +5,13 @@
 //! level 2, 1,268 level-3 officers with a few vacancies), service centres, ~20k buildings.
 //!
 //! Geometry rules hold by construction: children tile their parents with identical shared
-//! vertices ([`layout`]); buildings sit inside an inset of their grid, so none is cut. The
-//! city is built in a working rectangle and then laid into the real county by a one-to-one
-//! map ([`warp`]) whose east side follows the county boundary (the Yellow River) and whose
-//! waves bend the cuts into streets and lanes; buildings take four shapes, rural houses
-//! gather into villages and compounds are drawn around their buildings ([`shapes`]).
+//! vertices ([`layout`]: convex blocks cut the way each district's streets run, irregular in
+//! the old town); buildings sit inside an inset of their block, turned with it ([`plane`]),
+//! so none is cut. The city is built in a working rectangle and then laid into the real
+//! county by a one-to-one map ([`warp`]) whose east side follows the county boundary (the
+//! Yellow River) and whose waves bend the cuts into streets and lanes; buildings take four
+//! shapes, rural houses gather into villages and compounds are drawn around their buildings
+//! ([`shapes`]).
 
 pub mod cases;
 pub mod incident_files;
@@ -17,6 +19,7 @@ pub mod incidents;
 pub mod layout;
 mod names;
 mod people;
+pub mod plane;
 pub mod rng;
 pub mod scale;
 pub mod shapes;
@@ -27,7 +30,9 @@ use crate::domain::{
     Domain, FeatureId, Grid, GridCode, GridKind, Households, Population, Road as BasemapRoad,
     RoadClass,
 };
-use layout::{reading_order, split, Cell, Lattice, Road};
+use geo::RemoveRepeatedPoints;
+use layout::{Cell, Cuts, Piece, Plan, Road};
+use plane::P;
 use rng::Rng;
 use warp::Warp;
 
@@ -88,11 +93,41 @@ fn code(parent: &str, i: usize) -> Result<GridCode, crate::domain::CodeError> {
     GridCode::parse(&format!("{parent}{:03}", i + 1))
 }
 
-/// One grid cell with its code and name, before people are placed.
+/// One grid block with its code and name, before people are placed.
 pub(crate) struct Planned {
     pub code: GridCode,
     pub name: String,
-    pub cell: Cell,
+    pub piece: Piece,
+    /// Its corners in working degrees, counter-clockwise (convex).
+    pub ring: Vec<P>,
+}
+
+/// The old town: within this share of the working rectangle's size from its centre.
+const OLD_TOWN: f64 = 0.15;
+
+/// The way streets run at a working point and how far single cuts stray from it (radians):
+/// the newer districts around the old town each at their own angle, the old town's lanes
+/// irregular. `level` is the level being cut: arterials (level 1) keep to their district's
+/// angle everywhere.
+fn streets(city: Cell, level: u8) -> impl Fn(P) -> (f64, f64) {
+    move |(x, y)| {
+        let u = (x - city.min_x) / city.width();
+        let v = (y - city.min_y) / city.height();
+        let old = (u - 0.5).hypot(v - 0.5) < OLD_TOWN;
+        let base: f64 = match (u < 0.5, v < 0.5) {
+            (true, false) => -9.0,
+            (false, false) => 21.0,
+            (true, true) => 4.0,
+            _ => 36.0,
+        };
+        let spread: f64 = match (level, old) {
+            (1, _) => 5.0,
+            (_, true) => 17.0,
+            _ => 3.0,
+        };
+        let base = if old && level > 1 { 10.0 } else { base };
+        (base.to_radians(), spread.to_radians())
+    }
 }
 
 /// Generates the city for `seed`; `progress` hears about each stage.
@@ -113,24 +148,40 @@ pub fn generate(
     root.fork(2).shuffle(&mut stems);
 
     progress("cutting 39 / 164 / 1,243 grids");
-    let mut l1_cells = split(city, LEVEL1, 0.08, 1, &mut cut_rng, &mut roads);
-    reading_order(&mut l1_cells);
+    let (mut plan, whole) = Plan::new(&city);
+    let (arterials, streets_of, lanes) = (streets(city, 1), streets(city, 2), streets(city, 3));
+    let cuts = |class: u8, shift: f64| {
+        let angle: &dyn Fn(P) -> (f64, f64) = match class {
+            1 => &arterials,
+            2 => &streets_of,
+            _ => &lanes,
+        };
+        Cuts {
+            class,
+            shift,
+            angle,
+        }
+    };
+    let mut l1_pieces = plan.split(whole, LEVEL1, &cuts(1, 0.08), &mut cut_rng, &mut roads);
+    plan.reading_order(&mut l1_pieces);
     let l2_counts = child_counts(LEVEL1, LEVEL2, &mut root.fork(3));
     let mut levels: [Vec<Planned>; 3] = [vec![], vec![], vec![]];
-    for (i, cell) in l1_cells.into_iter().enumerate() {
+    for (i, piece) in l1_pieces.into_iter().enumerate() {
         let c = code(COUNTY, i)?;
         let stem = stems[i % stems.len()];
         levels[0].push(Planned {
             name: format!("{stem}社区一级网格"),
             code: c,
-            cell,
+            ring: plan.ring(&piece),
+            piece,
         });
     }
     let mut l2 = Vec::with_capacity(LEVEL2);
     for (p, parent) in levels[0].iter().enumerate() {
-        let mut kids = split(parent.cell, l2_counts[p], 0.1, 2, &mut cut_rng, &mut roads);
-        reading_order(&mut kids);
-        for (i, cell) in kids.into_iter().enumerate() {
+        let (piece, n) = (parent.piece.clone(), l2_counts[p]);
+        let mut kids = plan.split(piece, n, &cuts(2, 0.1), &mut cut_rng, &mut roads);
+        plan.reading_order(&mut kids);
+        for (i, piece) in kids.into_iter().enumerate() {
             let name = format!(
                 "{}第{}二级网格",
                 parent.name.trim_end_matches("一级网格"),
@@ -139,7 +190,8 @@ pub fn generate(
             l2.push(Planned {
                 code: code(parent.code.as_str(), i)?,
                 name,
-                cell,
+                ring: plan.ring(&piece),
+                piece,
             });
         }
     }
@@ -147,21 +199,24 @@ pub fn generate(
     let l3_counts = child_counts(LEVEL2, LEVEL3, &mut root.fork(4));
     let mut l3 = Vec::with_capacity(LEVEL3);
     for (p, parent) in levels[1].iter().enumerate() {
-        let mut kids = split(parent.cell, l3_counts[p], 0.12, 3, &mut cut_rng, &mut roads);
-        reading_order(&mut kids);
-        for (i, cell) in kids.into_iter().enumerate() {
+        let (piece, n) = (parent.piece.clone(), l3_counts[p]);
+        let mut kids = plan.split(piece, n, &cuts(3, 0.12), &mut cut_rng, &mut roads);
+        plan.reading_order(&mut kids);
+        for (i, piece) in kids.into_iter().enumerate() {
             let name = format!("{}-{}网格", parent.name.trim_end_matches("二级网格"), i + 1);
             l3.push(Planned {
                 code: code(parent.code.as_str(), i)?,
                 name,
-                cell,
+                ring: plan.ring(&piece),
+                piece,
             });
         }
     }
     levels[2] = l3;
+    plan.finish();
 
     progress("placing compounds, buildings, officers and service centres");
-    let mut placed = people::populate(&levels, &city, &root);
+    let mut placed = people::populate(&levels, &city, plan.lat_scale(), &root);
 
     progress("laying the city into the county of 韩城");
     let warp = Warp::hancheng(city);
@@ -179,8 +234,6 @@ pub fn generate(
     }
 
     progress("noding shared edges");
-    let l3_cells: Vec<Cell> = levels[2].iter().map(|p| p.cell).collect();
-    let lattice = Lattice::new(&l3_cells);
     let all_domains = vec![
         Domain::PartyBuilding,
         Domain::PublicSecurity,
@@ -202,7 +255,9 @@ pub fn generate(
                 } else {
                     GridKind::Comprehensive
                 },
-                geometry: warp.multipolygon(&lattice.noded_polygon(&p.cell), true),
+                geometry: warp
+                    .multipolygon(&plan.noded_polygon(&p.piece), true)
+                    .remove_repeated_points(),
                 households: Households::new(households),
                 population: Population::new(population),
                 domains: all_domains.clone(),

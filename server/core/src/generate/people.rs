@@ -2,10 +2,12 @@
 //!
 //! Each level-3 grid draws a household target: about 5% oversized (> 500), about 8%
 //! undersized (< 100), the rest 100–500, denser towards the centre. Buildings are placed on
-//! slots inside the grid shrunk by 8%, so no building touches a grid boundary.
+//! slots in the block's own frame (turned with its longest edge) inside the block shrunk by
+//! a margin, so no building touches a grid boundary and rows follow the street.
 
 use super::layout::{round6, Cell};
 use super::names;
+use super::plane::{self, Block, Frame, P};
 use super::rng::Rng;
 use super::shapes::{self, urbanity};
 use super::{Planned, LEVEL2, LEVEL3};
@@ -51,8 +53,10 @@ fn id(prefix: &str, n: usize) -> FeatureId {
         .unwrap_or_else(|_| unreachable!("generated ids are valid"))
 }
 
-/// Slots of `w`×`h` degrees with `gap` between them, filling `area` row by row from the north-west.
-fn slots(area: &Cell, w: f64, h: f64, gap: f64) -> Vec<Cell> {
+/// Slots of `w`×`h` (degrees of latitude, in the block's frame) with `gap` between them,
+/// filling `area` row by row from the frame's north-west, those that fit in the block; at
+/// least one (made smaller until it fits).
+fn slots(block: &Block, area: &Cell, w: f64, h: f64, gap: f64) -> Vec<Cell> {
     let mut out = vec![];
     let mut y = area.max_y - h;
     while y >= area.min_y {
@@ -68,11 +72,15 @@ fn slots(area: &Cell, w: f64, h: f64, gap: f64) -> Vec<Cell> {
         }
         y -= h + gap;
     }
+    out.retain(|c| block.fits(c));
+    if out.is_empty() {
+        out.push(block.site(area, w.min(area.width()), h.min(area.height())));
+    }
     out
 }
 
-fn target_households(cell: &Cell, city: &Cell, rng: &mut Rng) -> u32 {
-    let urban = urbanity(cell, city);
+fn target_households(at: P, city: &Cell, rng: &mut Rng) -> u32 {
+    let urban = urbanity(at, city);
     let r = rng.unit();
     if r < 0.05 {
         rng.int(520, 900)
@@ -91,6 +99,8 @@ struct Builder<'a> {
     urban: f64,
     /// The slots the last `fill` built on.
     used: Vec<Cell>,
+    /// The frame of the block being filled.
+    frame: Frame,
 }
 
 impl Builder<'_> {
@@ -125,7 +135,7 @@ impl Builder<'_> {
             self.buildings.push(Building {
                 id: id("B", n),
                 address,
-                footprint: shapes::footprint(slot, shape),
+                footprint: self.frame.to_world(&shapes::footprint(slot, shape)),
                 floors: Floors::try_from(i64::from(f))
                     .unwrap_or_else(|_| unreachable!("floors ≥ 1")),
                 households: Households::new(hh),
@@ -147,12 +157,17 @@ impl Builder<'_> {
     }
 }
 
-pub(super) fn populate(levels: &[Vec<Planned>; 3], city: &Cell, root: &Rng) -> Placed {
+pub(super) fn populate(
+    levels: &[Vec<Planned>; 3],
+    city: &Cell,
+    lat_scale: f64,
+    root: &Rng,
+) -> Placed {
     let mut rng = root.fork(10);
     let l3 = &levels[2];
     let targets: Vec<u32> = l3
         .iter()
-        .map(|p| target_households(&p.cell, city, &mut rng))
+        .map(|p| target_households(plane::centroid(&p.ring), city, &mut rng))
         .collect();
     // Compounds go to the densest grids (by target, with a little noise); dedicated grids to
     // some of the others.
@@ -173,6 +188,7 @@ pub(super) fn populate(levels: &[Vec<Planned>; 3], city: &Cell, root: &Rng) -> P
         totals: &mut totals,
         urban: 0.0,
         used: Vec::new(),
+        frame: Frame::new((0.0, 0.0), 0.0, lat_scale),
     };
     let mut compounds = Vec::with_capacity(COMPOUNDS);
     let mut dedicated = BTreeSet::new();
@@ -187,8 +203,10 @@ pub(super) fn populate(levels: &[Vec<Planned>; 3], city: &Cell, root: &Rng) -> P
         "中医医院",
     ];
     for (i, p) in l3.iter().enumerate() {
-        let inner = p.cell.inset(0.08);
-        b.urban = urbanity(&p.cell, city);
+        let block = Block::new(&p.ring, lat_scale);
+        let inner = block.bounds;
+        b.urban = urbanity(plane::centroid(&p.ring), city);
+        b.frame = *block.frame();
         if compound_grids.contains(&i) {
             let area = Cell {
                 max_x: inner.min_x + inner.width() * 0.55,
@@ -204,16 +222,17 @@ pub(super) fn populate(levels: &[Vec<Planned>; 3], city: &Cell, root: &Rng) -> P
             let want = (f64::from(targets[i]) * 0.75) as u32;
             let (hh, pop) = b.fill(
                 &p.code,
-                &slots(&area, 0.0005, 0.0002, 0.00022),
+                &slots(&block, &area, 0.0004, 0.0002, 0.00022),
                 want,
                 (6, 18),
                 Some((&cid, &address)),
             );
-            let outline =
-                shapes::compound_outline(&b.used, 0.00008, &area).unwrap_or_else(|| area.polygon());
+            let outline = shapes::compound_outline(&b.used, 0.00008, &area)
+                .and_then(|o| block.clip(&o))
+                .unwrap_or_else(|| block.site(&area, area.width(), area.height()).polygon());
             b.fill(
                 &p.code,
-                &slots(&rest, 0.00024, 0.00016, 0.00012),
+                &slots(&block, &rest, 0.0002, 0.00016, 0.00011),
                 targets[i].saturating_sub(hh),
                 (2, 6),
                 None,
@@ -222,7 +241,7 @@ pub(super) fn populate(levels: &[Vec<Planned>; 3], city: &Cell, root: &Rng) -> P
                 id: cid,
                 name,
                 address,
-                geometry: outline,
+                geometry: block.world(&outline),
                 households: Households::new(hh),
                 population: Population::new(pop),
                 party_org: PartyOrg::None,
@@ -236,7 +255,7 @@ pub(super) fn populate(levels: &[Vec<Planned>; 3], city: &Cell, root: &Rng) -> P
                 format!("{}{kind}专属网格", p.name.trim_end_matches("网格")),
             );
             dedicated.insert(p.code.clone());
-            let site = inner.inset(0.2);
+            let site = block.site(&inner, inner.width() * 0.6, inner.height() * 0.6);
             b.fill(&p.code, &[site], 0, (3, 5), None);
             // A site with no households still has its building.
             if b.buildings
@@ -247,7 +266,7 @@ pub(super) fn populate(levels: &[Vec<Planned>; 3], city: &Cell, root: &Rng) -> P
                 b.buildings.push(Building {
                     id: id("B", n),
                     address: format!("韩城市{kind}"),
-                    footprint: site.polygon(),
+                    footprint: block.world(&site.polygon()),
                     floors: Floors::try_from(4).unwrap_or_else(|_| unreachable!("4 ≥ 1")),
                     households: Households::new(0),
                     population: Population::new(0),
@@ -256,7 +275,7 @@ pub(super) fn populate(levels: &[Vec<Planned>; 3], city: &Cell, root: &Rng) -> P
                 });
             }
         } else {
-            let mut homes = slots(&inner, 0.00024, 0.00016, 0.00012);
+            let mut homes = slots(&block, &inner, 0.0002, 0.00016, 0.00011);
             if b.urban < VILLAGES {
                 shapes::village_order(&mut homes, &inner, i);
             }
@@ -310,8 +329,8 @@ fn assign_party_orgs(compounds: &mut [Compound], rng: &mut Rng) {
 }
 
 fn service_centres(levels: &[Vec<Planned>; 3]) -> Vec<ServiceCentre> {
-    let point = |c: &Cell| {
-        let (x, y) = c.inset(0.3).center();
+    let point = |ring: &[P]| {
+        let (x, y) = plane::centroid(ring);
         Wgs84Point::new(round6(x), round6(y)).unwrap_or_else(|_| unreachable!("inside the city"))
     };
     let mut out = vec![];
@@ -320,7 +339,7 @@ fn service_centres(levels: &[Vec<Planned>; 3]) -> Vec<ServiceCentre> {
             id: id("S", out.len() + 1),
             name: format!("{}党群服务中心", p.name.trim_end_matches("一级网格")),
             level: ServiceLevel::Community,
-            location: point(&p.cell),
+            location: point(&p.ring),
         });
     }
     for p in levels[1].iter().step_by(2) {
@@ -328,7 +347,7 @@ fn service_centres(levels: &[Vec<Planned>; 3]) -> Vec<ServiceCentre> {
             id: id("S", out.len() + 1),
             name: format!("{}党群服务站", p.name.trim_end_matches("二级网格")),
             level: ServiceLevel::Station,
-            location: point(&p.cell),
+            location: point(&p.ring),
         });
     }
     out

@@ -1,5 +1,7 @@
-//! What the sample city's buildings and compounds look like, in the working rectangle
-//! (before [`super::warp`] lays it into the county): building footprints of four kinds on
+//! What the sample city's buildings and compounds look like, drawn in their block's own frame
+//! (units of a degree of latitude on both axes, so the latitude factors here are 1; see
+//! [`super::plane::Block`]) before [`super::warp`] lays them into the county: building
+//! footprints of four kinds on
 //! their slots, villages that gather a rural grid's houses around one or two centres, and
 //! compound outlines drawn around the buildings they hold.
 //!
@@ -30,10 +32,9 @@ pub fn pick(n: usize, salt: u64) -> u64 {
     (z ^ (z >> 31)) % 100
 }
 
-/// How town-like a place is, 1 at the centre of the city and 0 at its edge.
-pub fn urbanity(cell: &Cell, city: &Cell) -> f64 {
+/// How town-like a place (working degrees) is, 1 at the centre of the city and 0 at its edge.
+pub fn urbanity((x, y): (f64, f64), city: &Cell) -> f64 {
     let (cx, cy) = city.center();
-    let (x, y) = cell.center();
     let d = (((x - cx) / city.width()).powi(2) + ((y - cy) / city.height()).powi(2)).sqrt() * 2.0;
     (1.0 - d).clamp(0.0, 1.0)
 }

@@ -297,8 +297,14 @@ pub fn candidates(
     out
 }
 
-/// The cut parallel to the line from `a` to `b` (lng/lat) nearest to it that runs between
-/// units; `None` when the units leave no gap in that direction.
+/// How far a cut may be turned from the line a planner drew (degrees, in steps of 2°) when
+/// no parallel line runs between the units: blocks and their rows stand at their streets'
+/// angles, and a line drawn by hand is seldom exactly along them.
+pub const ALONG_TURN_DEG: u32 = 30;
+
+/// The cut nearest the line from `a` to `b` (lng/lat) that runs between units: parallel to
+/// it if any such line exists, else turned about its middle by the least angle (up to
+/// [`ALONG_TURN_DEG`]) that finds a gap; `None` when none does.
 pub fn along(
     frame: Frame,
     a: (f64, f64),
@@ -311,20 +317,36 @@ pub fn along(
     if len == 0.0 {
         return None;
     }
-    // Across the line: positions along the normal, where the line itself sits at `at`.
-    let dir = (-dy / len, dx / len);
-    let at = frame.project(geo::Coord { x: a.0, y: a.1 }, dir);
-    let sp = spans(frame, dir, units, all);
-    let (pos, n) = gaps(&sp)
-        .into_iter()
-        .min_by(|x, y| (x.0 - at).abs().total_cmp(&(y.0 - at).abs()))?;
-    Some(Cut {
-        dir,
-        at: pos,
-        step: None,
-        low: ids(&sp[..n]),
-        high: ids(&sp[n..]),
-        imbalance: 0.0,
+    let middle = geo::Coord {
+        x: (a.0 + b.0) / 2.0,
+        y: (a.1 + b.1) / 2.0,
+    };
+    let turns = (0..=ALONG_TURN_DEG / 2).flat_map(|k| {
+        let t = f64::from(2 * k).to_radians();
+        if k == 0 {
+            vec![0.0]
+        } else {
+            vec![t, -t]
+        }
+    });
+    turns.into_iter().find_map(|turn| {
+        let (s, c) = f64::sin_cos(turn);
+        let (tx, ty) = (dx * c - dy * s, dx * s + dy * c);
+        // Across the line: positions along the normal, where the line itself sits at `at`.
+        let dir = (-ty / len, tx / len);
+        let at = frame.project(middle, dir);
+        let sp = spans(frame, dir, units, all);
+        let (pos, n) = gaps(&sp)
+            .into_iter()
+            .min_by(|x, y| (x.0 - at).abs().total_cmp(&(y.0 - at).abs()))?;
+        Some(Cut {
+            dir,
+            at: pos,
+            step: None,
+            low: ids(&sp[..n]),
+            high: ids(&sp[n..]),
+            imbalance: 0.0,
+        })
     })
 }
 

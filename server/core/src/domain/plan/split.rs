@@ -195,7 +195,8 @@ pub fn cut_along(
     let all: Vec<usize> = (0..units.len()).collect();
     let cut = along(frame, a, b, &all, units).ok_or_else(|| {
         PlanError::CannotCut(format!(
-            "no line parallel to the one drawn runs between the units of {name}"
+            "no line parallel to the one drawn, or turned from it by up to {}°, runs between the units of {name}",
+            super::cuts::ALONG_TURN_DEG
         ))
     })?;
     let (low, high) = apply(frame, geometry, &cut).ok_or_else(|| {

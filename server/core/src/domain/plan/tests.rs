@@ -358,6 +358,32 @@ fn a_drawn_line_through_a_row_of_buildings_is_moved_to_the_gap_beside_it() {
 }
 
 #[test]
+fn a_line_drawn_askew_across_rows_is_turned_to_the_nearest_gap_between_them() {
+    let units = lattice(10);
+    let grid = grid_shape();
+    // 14° off the rows: no line at that angle passes between a 10 × 10 block of buildings.
+    let (a, b) = ((110.4401, 35.4718), (110.4439, 35.4726));
+    let s = cut_along(
+        "test",
+        &grid,
+        &units,
+        Band::default(),
+        Measure::Households,
+        a,
+        b,
+    )
+    .unwrap();
+    let mut loads: Vec<u32> = s.parts.iter().map(|p| p.households).collect();
+    loads.sort_unstable();
+    assert_eq!(loads.iter().sum::<u32>(), 1_000);
+    assert!(
+        loads[0] >= 300,
+        "a row gap near the line's middle: {loads:?}"
+    );
+    assert_tiles_and_keeps_units_whole(&grid, &units, &s);
+}
+
+#[test]
 fn units_along_the_shared_edge_move_to_the_neighbour_and_a_far_corner_does_not() {
     use super::draft::{DraftGrid, Op};
     use super::fix::move_units;
