@@ -46,19 +46,37 @@ test('a planner splits an oversized grid in a draft, validates and publishes a n
     await page.click('#plan-apply');
     await page.locator('#draft-current').waitFor();
     assert.match(await page.locator('#draft-current').innerText(), /北片超大网格调整 · 1 步/);
-    assert.match(await page.locator('#plan-draft').innerText(), new RegExp(`将撤销网格：${target.code}`));
+    assert.match(await page.locator('#draft-retired summary').innerText(), /将被替换的网格：1 个/);
+    await page.click('#draft-retired summary');
+    assert.match(await page.locator('#draft-retired').innerText(), new RegExp(target.name));
     // The live grids are untouched until publishing.
     assert.equal((await fetch(`${server.url}/api/grids/${target.code}`, { headers: server.auth })).status, 200);
 
     await page.click('#draft-undo');
     await page.locator('#plan-draft >> text=草稿尚无改动').waitFor();
     await page.click('#draft-redo');
-    await page.locator(`#plan-draft >> text=将撤销网格：${target.code}`).waitFor();
+    await page.locator('#draft-retired').waitFor();
 
     await page.click('#draft-validate');
     await page.locator('#draft-validation .notice-success').waitFor();
 
+    // Publishing first shows what it would change; going back publishes nothing.
     await page.click('#draft-publish');
+    const summary = page.locator('#publish-summary');
+    await summary.waitFor();
+    const said = await summary.innerText();
+    assert.match(said, /发布前请确认/);
+    assert.match(said, /停用 1 个网格，新建 2 个网格/);
+    assert.match(said, /名网格员随原网格转到新网格/);
+    // The old grid's officers go with one part; the other starts vacant and is named.
+    assert.match(said, /1 个新网格暂无网格员：61058\d{10}/);
+    assert.match(said, /发布后立即生效/);
+    await screenshot(page, 'planner-publish-summary-1280x800');
+    await page.click('#publish-cancel');
+    await page.locator('#publish-summary').waitFor({ state: 'detached' });
+    assert.equal((await server.api('/api/versions')).versions.length, 1, 'nothing published on going back');
+    await page.click('#draft-publish');
+    await page.click('#publish-confirm');
     await page.locator('#plan-draft >> text=已发布版本').waitFor();
     assert.match(await page.locator('#plan-draft').innerText(), /已发布版本 2，新增 2 个网格/);
     await page.locator('#plan-versions li[data-version="2"]').waitFor();
@@ -152,6 +170,10 @@ test('a planner fixes every oversized grid in one step and publishes: none is le
     await page.click('#draft-validate');
     await page.locator('#draft-validation .notice-success').waitFor({ timeout: 60_000 });
     await page.click('#draft-publish');
+    await page.locator('#publish-summary').waitFor({ timeout: 60_000 });
+    // Fixing every grid leaves new grids without officers: the summary says how many.
+    assert.match(await page.locator('#publish-summary').innerText(), /\d+ 个新网格暂无网格员/);
+    await page.click('#publish-confirm');
     await page.locator('#plan-draft >> text=已发布版本').waitFor({ timeout: 60_000 });
     await page.locator('#band-list .count').waitFor();
     assert.match(await page.locator('#band-list .count').innerText(), /过大 0 个/);
@@ -193,7 +215,7 @@ test('a planner cuts a grid along a line drawn across it on the map', async () =
       .catch(async (e) => {
         throw new Error(`${e.message}\npanel: ${await page.locator('#panel').innerText()}`);
       });
-    assert.match(await page.locator('#plan-draft').innerText(), new RegExp(`将撤销网格：${target.code}`));
+    assert.match(await page.locator('#draft-retired summary').innerText(), /将被替换的网格：1 个/);
     assert.equal(await page.locator('#plan-parts tbody tr').count(), 2);
     await screenshot(page, 'planner-cut-1280x800');
     assert.deepEqual(problems(), []);
@@ -212,6 +234,13 @@ async function pageXY(page, lngLat) {
   }, lngLat);
   return { x: box.x + p.x, y: box.y + p.y };
 }
+
+/**
+ * A point on a footprint whatever its shape: a fifth of the way from its first corner to its
+ * third (a courtyard house's yard, where its centre is, starts at 30%; an L's first two walls
+ * are its full bar).
+ */
+const onFootprint = (ring) => [ring[0][0] + (ring[2][0] - ring[0][0]) * 0.2, ring[0][1] + (ring[2][1] - ring[0][1]) * 0.2];
 
 const centreOf = (ring) => [
   ring.reduce((s, p) => s + p[0], 0) / ring.length,
@@ -241,7 +270,7 @@ test('a planner brushes a building along the shared edge into the neighbouring g
   const [a, b] = pair;
   const bCentre = centreOf(b.geometry.coordinates[0][0]);
   const buildings = (await server.api(`/api/buildings?grid=${a.properties.code}`)).features
-    .map((f) => ({ id: f.properties.id, at: centreOf(f.geometry.coordinates[0][0]) }))
+    .map((f) => ({ id: f.properties.id, at: centreOf(f.geometry.coordinates[0][0]), on: onFootprint(f.geometry.coordinates[0][0]) }))
     .sort((x, y) => Math.hypot(x.at[0] - bCentre[0], x.at[1] - bCentre[1]) - Math.hypot(y.at[0] - bCentre[0], y.at[1] - bCentre[1]));
   let building = null;
   for (const c of buildings.slice(0, 8)) {
@@ -263,7 +292,7 @@ test('a planner brushes a building along the shared edge into the neighbouring g
     await page.waitForFunction(() => document.getElementById('map').griddMap.areTilesLoaded());
     await page.waitForTimeout(1500); // buildings of the new view
     await page.click('#plan-brush');
-    const at = await pageXY(page, building.at);
+    const at = await pageXY(page, building.on);
     await page.mouse.click(at.x, at.y);
     await page.locator('#plan-brush-apply >> text=移动 1 栋').waitFor();
     // Then the neighbour: its centre, brought into view.
@@ -274,10 +303,54 @@ test('a planner brushes a building along the shared edge into the neighbouring g
     await page.locator(`#plan-brush-apply >> text=${b.properties.code}`).waitFor();
     await page.click('#plan-brush-apply');
     await page.locator('#plan-draft >> text=已将 1 栋移到').waitFor();
-    const text = await page.locator('#plan-draft').innerText();
-    assert.match(text, new RegExp(a.properties.code));
-    assert.match(text, new RegExp(b.properties.code));
+    // Both grids are redrawn: listed (by name, under their community) as the ones replaced.
+    assert.match(await page.locator('#draft-retired summary').innerText(), /将被替换的网格：2 个/);
+    await page.click('#draft-retired summary');
+    const retired = await page.locator('#draft-retired').innerText();
+    for (const g of [a, b]) assert.ok(retired.includes(g.properties.name) || retired.includes(g.properties.code), retired);
     await screenshot(page, 'planner-brush-1280x800');
+    assert.deepEqual(problems(), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('band fields that are empty, not whole numbers, too large or the wrong way round are refused in the form, in Chinese', async () => {
+  const { page, context, problems } = await openPage(browser, DESKTOP, { server });
+  try {
+    await page.goto(`${server.url}/planner`);
+    await page.locator('#band-list .band-row').first().waitFor();
+    const asked = [];
+    page.on('request', (r) => r.url().includes('/api/plan/oversized') && asked.push(r.url()));
+    const message = page.locator('#band-form-message .notice-error');
+    for (const [min, max, said, invalid] of [
+      ['600', '300', '最少（600）不能大于最多（300）。', '#band-min'],
+      ['300', '99999999999', '“最多户数”须为 1 至 100,000 之间的整数。', '#band-max'],
+      ['', '500', '“最少户数”须为 1 至 100,000 之间的整数。', '#band-min'],
+      ['300', '0', '“最多户数”须为 1 至 100,000 之间的整数。', '#band-max'],
+    ]) {
+      await page.fill('#band-min', min);
+      await page.fill('#band-max', max);
+      await page.click('#band-apply');
+      await message.waitFor();
+      assert.equal(await message.innerText(), said);
+      assert.equal(await page.locator(invalid).getAttribute('aria-invalid'), 'true');
+    }
+    // Letters cannot be typed into a number field; what is left reads as empty and is refused.
+    await page.fill('#band-min', '300');
+    await page.locator('#band-max').fill('');
+    await page.locator('#band-max').pressSequentially('abc');
+    await page.click('#band-apply');
+    await message.waitFor();
+    assert.match(await message.innerText(), /“最多户数”须为 1 至 100,000 之间的整数/);
+    await screenshot(page, 'planner-band-error-1280x800');
+    assert.deepEqual(asked, [], 'no band the form refused was sent');
+    // Put right, the list follows and the message goes.
+    await page.fill('#band-max', '450');
+    await page.click('#band-apply');
+    await page.locator('#band-list .count >> text=300–450').waitFor();
+    assert.equal(await message.count(), 0);
+    assert.equal(await page.locator('#band-max').getAttribute('aria-invalid'), null);
     assert.deepEqual(problems(), []);
   } finally {
     await context.close();

@@ -100,3 +100,56 @@ void test('the planner brush toggles buildings, merges list each grid once, and 
   ];
   assert.deepEqual(planner.bandTints(grids, ['g2']), { over: ['g1'], under: ['g3'] });
 });
+
+test('the band form takes whole numbers from 1 to 100,000 with the lower not above the upper', () => {
+  assert.deepEqual(planner.readBand('300', ' 500 '), { ok: true, min: 300, max: 500 });
+  assert.deepEqual(planner.readBand('400', '400'), { ok: true, min: 400, max: 400 });
+  assert.deepEqual(planner.readBand('600', '300'), { ok: false, field: 'min', problem: 'inverted' });
+  assert.deepEqual(planner.readBand('300', '99999999999'), { ok: false, field: 'max', problem: 'number' });
+  assert.deepEqual(planner.readBand('', '500'), { ok: false, field: 'min', problem: 'number' });
+  assert.deepEqual(planner.readBand('abc', '500'), { ok: false, field: 'min', problem: 'number' });
+  assert.deepEqual(planner.readBand('300', '450.5'), { ok: false, field: 'max', problem: 'number' });
+  assert.deepEqual(planner.readBand('0', '500'), { ok: false, field: 'min', problem: 'number' });
+  assert.deepEqual(planner.readBand('300', '100001'), { ok: false, field: 'max', problem: 'number' });
+});
+
+test('the publish summary counts retired and new grids, officers moved, vacant grids and straddling compounds', () => {
+  const draft = {
+    retired: ['610581001001001', '610581001001002'],
+    grids: {
+      features: [
+        { properties: { code: '610581001001010', officers: 2 } },
+        { properties: { code: '610581001001011', officers: 0 } },
+        { properties: { code: '610581001001012', officers: 1 } },
+      ],
+    },
+  };
+  const s = planner.publishSummary(draft, [
+    { kind: 'compound_straddles', feature: 'compound C00012' },
+    { kind: 'empty_grid', feature: 'grid 610581001001012' },
+  ]);
+  assert.deepEqual(s, {
+    retired: 2,
+    created: 3,
+    officersMoved: 3,
+    vacant: ['610581001001011'],
+    straddling: ['compound C00012'],
+  });
+});
+
+test('retired grids are grouped by community, by their level-2 grid when no name is known', () => {
+  const names = new Map([
+    ['610581005003006', '盘河社区第3-6网格'],
+    ['610581005003007', '盘河社区第3-7网格'],
+    ['610581012002006', '井溢社区第2-6网格'],
+  ]);
+  const groups = planner.retiredGroups(['610581005003006', '610581012002006', '610581005003007', '610581030001002'], names);
+  assert.deepEqual(
+    groups.map((g) => [g.group, g.grids.map((x) => x.code)]),
+    [
+      ['盘河社区', ['610581005003006', '610581005003007']],
+      ['井溢社区', ['610581012002006']],
+      ['610581030001', ['610581030001002']],
+    ],
+  );
+});

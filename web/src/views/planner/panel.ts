@@ -11,7 +11,7 @@ import { FIT_COLOURS } from '../../map/plan';
 import { field, h, notice } from '../../ui/dom';
 import type { LegendGroup } from '../../ui/legend';
 import { fitBadge, partRows, problemList } from './parts';
-import type { Brush } from './state';
+import { retiredGroups, type Brush, type PublishSummary } from './state';
 
 /** A message worded when shown, so it follows a language switch. */
 export type Message = { kind: 'error' | 'success' | 'info' | 'loading'; text: () => string };
@@ -165,6 +165,10 @@ export interface DraftBoxView {
   busy: boolean;
   draftName: HTMLInputElement;
   publishFrom: HTMLInputElement;
+  /** What publishing would change, while the planner is asked to confirm (else null). */
+  summary: PublishSummary | null;
+  /** Names of grids, where known, to show the retired ones by. */
+  names: ReadonlyMap<string, string>;
 }
 
 export interface DraftActions {
@@ -172,7 +176,10 @@ export interface DraftActions {
   undo: () => void;
   redo: () => void;
   validate: () => void;
+  /** Shows what publishing would change (validating first). */
   publish: () => void;
+  confirmPublish: () => void;
+  cancelPublish: () => void;
 }
 
 /** The draft: its changes, undo/redo, validation and publishing (or how to start one). */
@@ -199,7 +206,7 @@ export function draftContent(v: DraftBoxView, on: DraftActions): (Node | null)[]
       h('button', { type: 'button', class: 'secondary', id: 'draft-undo', i18n: 'plan.undo', disabled: !d.can_undo || busy, on: { click: on.undo } }),
       h('button', { type: 'button', class: 'secondary', id: 'draft-redo', i18n: 'plan.redo', disabled: !d.can_redo || busy, on: { click: on.redo } }),
     ),
-    d.retired.length ? h('p', { class: 'hint', text: t('plan.retires', { codes: d.retired.join('、') }) }) : h('p', { class: 'hint', i18n: 'plan.noChanges' }),
+    d.retired.length ? retiredList(d.retired, v.names) : h('p', { class: 'hint', i18n: 'plan.noChanges' }),
     d.grids.features.length ? partRows(d.grids.features) : null,
     problemList(d.problems, d.reasons),
     h('button', { type: 'button', class: 'secondary', id: 'draft-validate', i18n: 'plan.validate', disabled: busy, on: { click: on.validate } }),
@@ -212,11 +219,84 @@ export function draftContent(v: DraftBoxView, on: DraftActions): (Node | null)[]
             validation.valid ? t('plan.valid', { warnings: validation.warnings.length }) : t('plan.invalid', { n: validation.errors.length }),
           ),
           validation.errors.length ? h('ul', { class: 'problems' }, validation.errors.slice(0, 10).map((e) => h('li', { text: sayDefect(e) }))) : null,
+          validation.warnings.length
+            ? h(
+                'details',
+                { id: 'draft-warnings' },
+                h('summary', { text: t('plan.warningsShow', { n: validation.warnings.length }) }),
+                h('ul', { class: 'problems' }, validation.warnings.slice(0, WARNINGS_SHOWN).map((w) => h('li', { text: sayDefect(w) }))),
+                validation.warnings.length > WARNINGS_SHOWN
+                  ? h('p', { class: 'hint', text: t('plan.more', { n: validation.warnings.length - WARNINGS_SHOWN }) })
+                  : null,
+              )
+            : null,
         )
       : null,
     field('plan.validFrom', v.publishFrom, 'publish-from'),
-    h('button', { type: 'button', class: 'primary', id: 'draft-publish', i18n: 'plan.publish', disabled: busy || !d.retired.length, on: { click: on.publish } }),
+    v.summary
+      ? summaryContent(v.summary, v.publishFrom.value, validation, busy, on)
+      : h('button', { type: 'button', class: 'primary', id: 'draft-publish', i18n: 'plan.publish', disabled: busy || !d.retired.length, on: { click: on.publish } }),
   ];
+}
+
+/** Warnings listed at most under a validation. */
+const WARNINGS_SHOWN = 100;
+
+/** The grids a draft retires, by community, with their names where known. */
+function retiredList(codes: readonly string[], names: ReadonlyMap<string, string>): HTMLElement {
+  return h(
+    'details',
+    { class: 'retired', id: 'draft-retired' },
+    h('summary', { text: t('plan.retiresCount', { n: codes.length }) }),
+    retiredGroups(codes, names).map((g) =>
+      h(
+        'p',
+        { class: 'retired-group' },
+        h('strong', { text: `${g.group}：` }),
+        g.grids.map((x) => x.name ?? x.code).join('、'),
+      ),
+    ),
+  );
+}
+
+/** What publishing would change, with the buttons that publish or go back. */
+function summaryContent(
+  s: PublishSummary,
+  from: string,
+  validation: Validation | null,
+  busy: boolean,
+  on: DraftActions,
+): HTMLElement {
+  const blocked = !validation || !validation.valid;
+  return h(
+    'div',
+    { class: 'publish-summary', id: 'publish-summary', role: 'region', 'aria-labelledby': 'publish-summary-title' },
+    h('h3', { id: 'publish-summary-title', i18n: 'plan.summaryTitle' }),
+    h(
+      'ul',
+      {},
+      h('li', { text: t('plan.summaryGrids', { retired: s.retired, created: s.created }) }),
+      h('li', { text: t('plan.summaryOfficers', { n: s.officersMoved }) }),
+      h('li', {
+        class: s.vacant.length ? 'warn' : '',
+        text: s.vacant.length ? t('plan.summaryVacant', { n: s.vacant.length, codes: s.vacant.join('、') }) : t('plan.summaryNoVacant'),
+      }),
+      h('li', {
+        class: s.straddling.length ? 'warn' : '',
+        text: s.straddling.length
+          ? t('plan.summaryStraddling', { n: s.straddling.length, names: s.straddling.slice(0, 10).join('、') })
+          : t('plan.summaryNoStraddling'),
+      }),
+      h('li', { text: from ? t('plan.summaryFrom', { date: from }) : t('plan.summaryNow') }),
+    ),
+    blocked ? notice('error', t('plan.summaryBlocked')) : null,
+    h(
+      'div',
+      { class: 'button-row' },
+      h('button', { type: 'button', class: 'primary', id: 'publish-confirm', i18n: 'plan.confirmPublish', disabled: busy || blocked, on: { click: on.confirmPublish } }),
+      h('button', { type: 'button', class: 'secondary', id: 'publish-cancel', i18n: 'plan.backToDraft', disabled: busy, on: { click: on.cancelPublish } }),
+    ),
+  );
 }
 
 /** The published versions, newest first. */

@@ -44,3 +44,78 @@ export function bandTints(
   const of = (fit: string) => grids.filter((g) => g.fit === fit && !skip.has(g.code)).map((g) => g.code);
   return { over: of('over'), under: of('under') };
 }
+
+/** The largest bound the band form takes (households or people of one grid). */
+export const BAND_LIMIT = 100_000;
+
+/** The band as typed, checked before anything is asked of the server. */
+export type BandCheck =
+  | { ok: true; min: number; max: number }
+  | { ok: false; field: 'min' | 'max'; problem: 'number' | 'inverted' };
+
+/**
+ * Reads the band's two fields: each a whole number from 1 to {@link BAND_LIMIT} (an empty
+ * field, letters, a fraction or a number too large are refused, never quietly replaced),
+ * and the lower bound not above the upper.
+ */
+export function readBand(minText: string, maxText: string): BandCheck {
+  const read = (text: string): number | null => {
+    const s = text.trim();
+    if (!/^\d{1,6}$/.test(s)) return null;
+    const n = Number(s);
+    return n >= 1 && n <= BAND_LIMIT ? n : null;
+  };
+  const min = read(minText);
+  if (min === null) return { ok: false, field: 'min', problem: 'number' };
+  const max = read(maxText);
+  if (max === null) return { ok: false, field: 'max', problem: 'number' };
+  if (min > max) return { ok: false, field: 'min', problem: 'inverted' };
+  return { ok: true, min, max };
+}
+
+/** What publishing a draft would change, shown for the planner to confirm first. */
+export interface PublishSummary {
+  retired: number;
+  created: number;
+  /** Officers going with the new grids (those of the grids they replace). */
+  officersMoved: number;
+  /** New grids no officer would serve. */
+  vacant: string[];
+  /** Compounds lying in more than one level-3 grid once published (the validation's warnings). */
+  straddling: string[];
+}
+
+export function publishSummary(
+  draft: {
+    retired: readonly string[];
+    grids: { features: readonly { properties: { code: string; officers: number } }[] };
+  },
+  warnings: readonly { kind: string; feature: string }[],
+): PublishSummary {
+  const grids = draft.grids.features.map((f) => f.properties);
+  return {
+    retired: draft.retired.length,
+    created: grids.length,
+    officersMoved: grids.reduce((n, g) => n + g.officers, 0),
+    vacant: grids.filter((g) => g.officers === 0).map((g) => g.code),
+    straddling: warnings.filter((w) => w.kind === 'compound_straddles').map((w) => w.feature),
+  };
+}
+
+/**
+ * The grids a draft retires grouped by community (the part of the name up to 社区, else
+ * the level-2 grid the code belongs to), each with its name where it is known.
+ */
+export function retiredGroups(
+  codes: readonly string[],
+  names: ReadonlyMap<string, string>,
+): { group: string; grids: { code: string; name: string | null }[] }[] {
+  const groups = new Map<string, { code: string; name: string | null }[]>();
+  for (const code of codes) {
+    const name = names.get(code) ?? null;
+    const at = name?.indexOf('社区') ?? -1;
+    const group = name && at > 0 ? name.slice(0, at + 2) : code.slice(0, 12);
+    groups.set(group, [...(groups.get(group) ?? []), { code, name }]);
+  }
+  return [...groups.entries()].map(([group, grids]) => ({ group, grids }));
+}

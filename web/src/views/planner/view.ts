@@ -7,7 +7,7 @@
  */
 import { api } from '../../api/client';
 import type { Draft, DraftRef, GridVersionInfo, OutOfBandAnswer, SplitPreview, Validation } from '../../api/types';
-import { t } from '../../i18n';
+import { formatNumber, t } from '../../i18n';
 import { pageParams, saveToUrl } from '../../lib/url';
 import { styleReady } from '../../map/base';
 import { field, fill, h } from '../../ui/dom';
@@ -15,8 +15,8 @@ import { renderLegend } from '../../ui/legend';
 import type { Shell } from '../../ui/shell';
 import { errorText, MapStatus, placesStatus, startMap } from '../common';
 import { plannerMap } from './map';
-import { bandContent, draftContent, gridContent, legendGroups, previewContent, versionsContent, type Message } from './panel';
-import { bandTints, fromParams, toggleUnit, toQuery, withMergeCode, type Brush } from './state';
+import { bandContent, draftContent, gridContent, legendGroups, previewContent, say, versionsContent, type Message } from './panel';
+import { BAND_LIMIT, bandTints, fromParams, publishSummary, readBand, toggleUnit, toQuery, withMergeCode, type Brush } from './state';
 
 export async function plannerView(shell: Shell): Promise<void> {
   const status = new MapStatus(shell.mapStatus);
@@ -34,6 +34,8 @@ export async function plannerView(shell: Shell): Promise<void> {
   let draft: Draft | null = null;
   let draftMessage: Message | null = null;
   let validation: Validation | null = null;
+  /** Whether the planner has asked to publish and is shown what it would change. */
+  let confirming = false;
   let versions: GridVersionInfo[] = [];
   let mergeCodes: string[] = [];
   /** While drawing a cut: the points clicked so far (two make the line). */
@@ -41,6 +43,8 @@ export async function plannerView(shell: Shell): Promise<void> {
   /** While brushing: the buildings picked in the selected grid, and the neighbour they go to. */
   let brush: Brush | null = null;
   let busy = false;
+  /** What is wrong with the band as typed (shown under its fields). */
+  let bandFormMessage: Message | null = null;
 
   // ---- controls
   const minInput = h('input', { type: 'number', min: 1, step: 1, value: '300' });
@@ -52,6 +56,7 @@ export async function plannerView(shell: Shell): Promise<void> {
     h('option', { value: 'population', i18n: 'plan.byPopulation' }),
   );
   const bandList = h('div', { class: 'band-list', id: 'band-list' });
+  const bandFormNote = h('div', { id: 'band-form-message', role: 'alert' });
   const gridBox = h('div', { class: 'plan-grid', id: 'plan-grid' });
   const kSelect = h(
     'select',
@@ -65,12 +70,34 @@ export async function plannerView(shell: Shell): Promise<void> {
   const publishFrom = h('input', { type: 'date' });
   const versionsBox = h('div', { class: 'plan-versions', id: 'plan-versions' });
 
-  const options = () => ({
-    k: kSelect.value ? Number(kSelect.value) : undefined,
-    min: Number(minInput.value) || undefined,
-    max: Number(maxInput.value) || undefined,
-    by: bySelect.value,
-  });
+  /** The band as typed, or null after saying in the form what is wrong with it. */
+  function checkedBand(): { min: number; max: number } | null {
+    // A number field holding letters reads as empty; its raw text is not exposed.
+    const band = readBand(minInput.value, maxInput.value);
+    for (const input of [minInput, maxInput]) input.removeAttribute('aria-invalid');
+    if (band.ok) {
+      bandFormMessage = null;
+      return band;
+    }
+    (band.field === 'min' ? minInput : maxInput).setAttribute('aria-invalid', 'true');
+    bandFormMessage =
+      band.problem === 'inverted'
+        ? { kind: 'error', text: () => t('plan.bandInverted', { min: minInput.value.trim(), max: maxInput.value.trim() }) }
+        : {
+            kind: 'error',
+            text: () => t('plan.bandNumber', { field: t(band.field === 'min' ? 'plan.min' : 'plan.max'), limit: formatNumber(BAND_LIMIT) }),
+          };
+    return null;
+  }
+
+  /** What the split tools send: the band checked first (null when it is not usable). */
+  const options = () => {
+    const band = checkedBand();
+    renderBandForm();
+    return band
+      ? { k: kSelect.value ? Number(kSelect.value) : undefined, min: band.min, max: band.max, by: bySelect.value }
+      : null;
+  };
 
   fill(
     shell.panel,
@@ -81,9 +108,10 @@ export async function plannerView(shell: Shell): Promise<void> {
       h('p', { class: 'hint', i18n: 'plan.intro' }),
       h(
         'form',
-        { class: 'band-form', on: { submit: (e) => (e.preventDefault(), void loadBand()) } },
+        { class: 'band-form', novalidate: true, on: { submit: (e) => (e.preventDefault(), void loadBand()) } },
         h('div', { class: 'filter-grid' }, field('plan.min', minInput, 'band-min'), field('plan.max', maxInput, 'band-max')),
         field('plan.by', bySelect, 'band-by'),
+        bandFormNote,
         h('button', { type: 'submit', class: 'secondary', id: 'band-apply', i18n: 'plan.findGrids' }),
       ),
       bandList,
@@ -95,6 +123,10 @@ export async function plannerView(shell: Shell): Promise<void> {
   );
 
   // ---- rendering
+  function renderBandForm(): void {
+    fill(bandFormNote, say(bandFormMessage));
+  }
+
   function renderBand(): void {
     fill(bandList, ...bandContent(band, bandMessage, selected, (code) => void select(code)));
   }
@@ -136,13 +168,27 @@ export async function plannerView(shell: Shell): Promise<void> {
     fill(
       draftBox,
       ...draftContent(
-        { draft, message: draftMessage, validation, busy, draftName, publishFrom },
+        {
+          draft,
+          message: draftMessage,
+          validation,
+          busy,
+          draftName,
+          publishFrom,
+          summary: draft && confirming && validation ? publishSummary(draft, validation.warnings) : null,
+          names: new Map((band?.grids ?? []).map((g) => [g.code, g.name])),
+        },
         {
           create: () => void newDraft(),
           undo: () => void step('undo'),
           redo: () => void step('redo'),
           validate: () => void runValidate(),
-          publish: () => void runPublish(),
+          publish: () => void askPublish(),
+          confirmPublish: () => void runPublish(),
+          cancelPublish: () => {
+            confirming = false;
+            renderDraft();
+          },
         },
       ),
     );
@@ -157,6 +203,7 @@ export async function plannerView(shell: Shell): Promise<void> {
   }
 
   function renderAll(): void {
+    renderBandForm();
     renderBand();
     renderGrid();
     renderPreview();
@@ -184,10 +231,13 @@ export async function plannerView(shell: Shell): Promise<void> {
 
   // ---- behaviour
   async function loadBand(): Promise<void> {
+    const asked = checkedBand();
+    renderBandForm();
+    if (!asked) return;
     bandMessage = { kind: 'loading', text: () => t('common.loading') };
     renderBand();
     try {
-      band = await api.oversized(Number(minInput.value) || 300, Number(maxInput.value) || 500, bySelect.value);
+      band = await api.oversized(asked.min, asked.max, bySelect.value);
       bandMessage = null;
       showProposed();
     } catch (e) {
@@ -225,10 +275,12 @@ export async function plannerView(shell: Shell): Promise<void> {
 
   async function runPreview(): Promise<void> {
     if (!selected) return;
+    const o = options();
+    if (!o) return;
     previewMessage = { kind: 'loading', text: () => t('plan.previewing') };
     renderPreview();
     try {
-      preview = await api.previewSplit(selected, options());
+      preview = await api.previewSplit(selected, o);
       previewMessage = null;
     } catch (e) {
       preview = null;
@@ -246,6 +298,7 @@ export async function plannerView(shell: Shell): Promise<void> {
       draft = await run(draft);
       draftMessage = done ? { kind: 'success', text: done } : null;
       validation = null;
+      confirming = false;
     } catch (e) {
       draftMessage = { kind: 'error', text: () => errorText(e) };
     }
@@ -263,11 +316,14 @@ export async function plannerView(shell: Shell): Promise<void> {
   async function applySplit(): Promise<void> {
     if (!selected) return;
     const code = selected;
-    await withDraft((d) => api.splitInDraft(d, code, options()), () => t('plan.splitApplied', { code }));
+    const o = options();
+    if (!o) return;
+    await withDraft((d) => api.splitInDraft(d, code, o), () => t('plan.splitApplied', { code }));
   }
 
   async function fixAll(): Promise<void> {
     const o = options();
+    if (!o) return;
     await withDraft(
       (d) => api.fixAll(d, o),
       () => {
@@ -370,6 +426,13 @@ export async function plannerView(shell: Shell): Promise<void> {
     renderDraft();
   }
 
+  /** Validates the draft as it is now and shows what publishing it would change. */
+  async function askPublish(): Promise<void> {
+    await runValidate();
+    confirming = validation !== null;
+    renderDraft();
+  }
+
   async function runPublish(): Promise<void> {
     if (!draft) return;
     busy = true;
@@ -379,6 +442,7 @@ export async function plannerView(shell: Shell): Promise<void> {
       draftMessage = { kind: 'success', text: () => t('plan.published', { version: p.version, created: p.created.length }) };
       draft = null;
       validation = null;
+      confirming = false;
       selected = p.created[0] ?? null;
       // New boundaries: ask for the grid tiles again rather than from the browser's cache.
       layers.reloadGrids(p.version);
