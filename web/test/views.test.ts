@@ -101,7 +101,7 @@ void test('the planner brush toggles buildings, merges list each grid once, and 
   assert.deepEqual(planner.bandTints(grids, ['g2']), { over: ['g1'], under: ['g3'] });
 });
 
-test('the band form takes whole numbers from 1 to 100,000 with the lower not above the upper', () => {
+void test('the band form takes whole numbers from 1 to 100,000 with the lower not above the upper', () => {
   assert.deepEqual(planner.readBand('300', ' 500 '), { ok: true, min: 300, max: 500 });
   assert.deepEqual(planner.readBand('400', '400'), { ok: true, min: 400, max: 400 });
   assert.deepEqual(planner.readBand('600', '300'), { ok: false, field: 'min', problem: 'inverted' });
@@ -113,7 +113,7 @@ test('the band form takes whole numbers from 1 to 100,000 with the lower not abo
   assert.deepEqual(planner.readBand('300', '100001'), { ok: false, field: 'max', problem: 'number' });
 });
 
-test('the publish summary counts retired and new grids, officers moved, vacant grids and straddling compounds', () => {
+void test('the publish summary counts retired and new grids, officers moved, vacant grids and straddling compounds', () => {
   const draft = {
     retired: ['610581001001001', '610581001001002'],
     grids: {
@@ -137,7 +137,7 @@ test('the publish summary counts retired and new grids, officers moved, vacant g
   });
 });
 
-test('retired grids are grouped by community, by their level-2 grid when no name is known', () => {
+void test('retired grids are grouped by community, by their level-2 grid when no name is known', () => {
   const names = new Map([
     ['610581005003006', '盘河社区第3-6网格'],
     ['610581005003007', '盘河社区第3-7网格'],
