@@ -356,3 +356,50 @@ test('band fields that are empty, not whole numbers, too large or the wrong way 
     await context.close();
   }
 });
+
+test('a draft left open survives a reload: it is listed, resumed where it was, renamed and deleted', async () => {
+  const { page, context, problems } = await openPage(browser, DESKTOP, { server });
+  try {
+    // Earlier tests fixed every grid over 500: a band of 100–300 still finds some over.
+    const list = await server.api('/api/plan/oversized?min=100&max=300');
+    const target = list.grids.find((g) => g.fit === 'over');
+    await page.goto(`${server.url}/planner`);
+    await page.locator('#band-list .band-row').first().waitFor();
+    await page.fill('#band-min', '100');
+    await page.fill('#band-max', '300');
+    await page.click('#band-apply');
+    await page.locator('#band-list .count >> text=100–300').waitFor();
+    await page.fill('#draft-name', '西片调整');
+    await page.click(`#band-list .band-row[data-code="${target.code}"]`);
+    await page.click('#plan-apply');
+    await page.locator('#draft-retired').waitFor();
+    // Closed (kept), then the page is opened afresh without the draft in its address.
+    await page.click('#draft-close');
+    await page.goto(`${server.url}/planner`);
+    const row = page.locator('#draft-list .draft-row').filter({ hasText: '西片调整' });
+    await row.waitFor();
+    assert.match(await row.innerText(), /1 步/);
+    await row.scrollIntoViewIfNeeded();
+    await screenshot(page, 'planner-drafts-1280x800');
+    await row.locator('button[data-action="resume"]').click();
+    await page.locator('#draft-current >> text=西片调整 · 1 步').waitFor();
+    assert.match(await page.locator('#draft-retired summary').innerText(), /1 个/);
+    await page.click('#draft-rename');
+    await page.fill('#draft-rename-input', '西片超大网格调整（第二稿）');
+    await page.click('#draft-rename-save');
+    await page.locator('#draft-current >> text=西片超大网格调整（第二稿） · 1 步').waitFor();
+    const kept = (await server.api('/api/drafts')).drafts.find((d) => d.name === '西片超大网格调整（第二稿）');
+    assert.ok(kept, 'the server keeps the new name');
+    // Deleting asks twice.
+    await page.click('#draft-close');
+    const renamed = page.locator(`#draft-list .draft-row[data-id="${kept.id}"]`);
+    await renamed.locator('button[data-action="delete"]').click();
+    await renamed.locator('button[data-action="delete-confirm"]').click();
+    await page.locator('#plan-draft >> text=已删除草稿“西片超大网格调整（第二稿）”').waitFor();
+    assert.equal(await renamed.count(), 0);
+    assert.equal((await server.api('/api/drafts')).drafts.some((d) => d.id === kept.id), false);
+    assert.deepEqual(problems(), []);
+  } finally {
+    await context.close();
+  }
+});

@@ -21,6 +21,7 @@ mod connections;
 mod contract;
 mod crs_import;
 mod demo_accounts;
+mod draft_names;
 mod draft_versions;
 mod drafts_api;
 mod engine_stats;

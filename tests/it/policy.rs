@@ -112,6 +112,12 @@ fn requests() -> Vec<(&'static str, String, Option<Value>, StatusCode)> {
         ("GET", none.into(), None, S::NOT_FOUND),
         ("DELETE", none.into(), None, S::NOT_FOUND),
         (
+            "PATCH",
+            none.into(),
+            Some(json!({ "name": "改名" })),
+            S::NOT_FOUND,
+        ),
+        (
             "POST",
             format!("{none}/split"),
             Some(json!({ "code": l3 })),

@@ -118,6 +118,7 @@ pub const POLICY: &[Rule] = &[
     rule("POST", "/api/drafts", Roles(PLAN), Write),
     rule("GET", "/api/drafts/{id}", Roles(PLAN), Object),
     rule("DELETE", "/api/drafts/{id}", Roles(PLAN), Write),
+    rule("PATCH", "/api/drafts/{id}", Roles(PLAN), Write),
     rule("POST", "/api/drafts/{id}/split", Roles(PLAN), Write),
     rule("POST", "/api/drafts/{id}/merge", Roles(PLAN), Write),
     rule("POST", "/api/drafts/{id}/fix", Roles(PLAN), Write),

@@ -194,6 +194,34 @@ pub async fn remove(
     }
 }
 
+/// A draft's new name.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DraftRename {
+    name: String,
+}
+
+/// Renames a draft (its edits and version stay as they are).
+pub async fn rename(
+    State(state): State<App>,
+    Extension(who): Extension<Who>,
+    Path(id): Path<i64>,
+    body: Result<Json<DraftRename>, JsonRejection>,
+) -> Result<Json<DraftView>, AppError> {
+    let Json(b) = body?;
+    let name = b.name.trim();
+    if name.is_empty() {
+        return Err(AppError::body_field("name", "blank: a draft needs a name"));
+    }
+    super::params::bounded("name", name, super::params::MAX_NAME_CHARS)?;
+    state.draft(id, &who).await?;
+    if !state.store.rename_draft(id, name).await? {
+        return Err(AppError::NotFound(format!("no draft {id}")));
+    }
+    let (row, s) = state.draft(id, &who).await?;
+    Ok(Json(detail(&row, &s, &state.engine())?))
+}
+
 /// Saves an edit made on `row` and answers with the draft as saved, and what the edit
 /// reported.
 pub(super) async fn save(

@@ -39,7 +39,7 @@ pub use error::AppError;
 
 use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
-use axum::routing::{delete, get, post, put, MethodRouter};
+use axum::routing::{delete, get, patch, post, put, MethodRouter};
 use axum::Router;
 use std::path::PathBuf;
 use tower_http::services::{ServeDir, ServeFile};
@@ -139,6 +139,10 @@ impl Routes {
     fn delete<H: Handler<T, App>, T: 'static>(self, path: &str, h: H) -> Routes {
         self.add("DELETE", path, bare(delete(h)))
     }
+
+    fn patch<H: Handler<T, App>, T: 'static>(self, path: &str, h: H) -> Routes {
+        self.add("PATCH", path, bare(patch(h)))
+    }
 }
 
 /// Refuses query parameters on a route that reads none (they would be silently ignored).
@@ -188,6 +192,7 @@ fn api_routes() -> Routes {
         .post("/drafts", drafts::create)
         .get_bare("/drafts/{id}", drafts::show)
         .delete("/drafts/{id}", drafts::remove)
+        .patch("/drafts/{id}", drafts::rename)
         .post("/drafts/{id}/split", draft_ops::split)
         .post("/drafts/{id}/merge", draft_ops::merge_grids)
         .post("/drafts/{id}/fix", draft_ops::fix)

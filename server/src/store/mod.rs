@@ -251,6 +251,9 @@ pub trait Store: Send + Sync {
     async fn update_draft(&self, id: i64, state: &str, expected: i64) -> Result<DraftSave>;
     /// Deletes a draft; false when there is no such draft.
     async fn delete_draft(&self, id: i64) -> Result<bool>;
+    /// Gives a draft a new name (its edits and version unchanged); false when there is no
+    /// such draft.
+    async fn rename_draft(&self, id: i64, name: &str) -> Result<bool>;
 
     /// Creates an account; a login already taken is a conflict naming it.
     async fn create_account(&self, a: &NewAccount) -> Result<Account>;

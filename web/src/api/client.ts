@@ -66,7 +66,8 @@ export function withQuery(path: string, query: Query = {}): string {
   return qs ? `${path}?${qs}` : path;
 }
 
-async function request<T>(path: string, init: RequestInit | undefined, shape: Shape): Promise<T> {
+/** Sends a request and reads its answer: the status and the body parsed as JSON (if any). */
+async function send(path: string, init: RequestInit | undefined): Promise<{ res: Response; body: unknown }> {
   let res: Response;
   try {
     res = await fetch(path, { ...init, headers: { Accept: 'application/json', ...init?.headers } });
@@ -106,6 +107,11 @@ async function request<T>(path: string, init: RequestInit | undefined, shape: Sh
       said,
     );
   }
+  return { res, body };
+}
+
+async function request<T>(path: string, init: RequestInit | undefined, shape: Shape): Promise<T> {
+  const { res, body } = await send(path, init);
   if (body === undefined) throw new ApiError(res.status, 'bad_answer', `${path}: the answer is not JSON`);
   const wrong = misfit(body, shape);
   if (wrong) throw new ApiError(res.status, 'bad_answer', `${path}: the answer ${wrong}`);
@@ -250,6 +256,13 @@ export const api = {
   },
   createDraft(name: string): Promise<Draft> {
     return request('/api/drafts', json({ name }), DRAFT);
+  },
+  renameDraft(id: number, name: string): Promise<Draft> {
+    return request(`/api/drafts/${id}`, { ...json({ name }), method: 'PATCH' }, DRAFT);
+  },
+  /** Deletes a draft (204, no body); a refusal throws as any other answer would. */
+  async deleteDraft(id: number): Promise<void> {
+    await send(`/api/drafts/${id}`, { method: 'DELETE' });
   },
   splitInDraft(d: DraftRef, code: string, opts: SplitOptions): Promise<Draft> {
     return request(`/api/drafts/${d.id}/split`, json({ code, ...opts, version: d.version }), DRAFT);

@@ -102,6 +102,7 @@ fn method(m: &str) -> HttpMethod {
         "POST" => HttpMethod::Post,
         "PUT" => HttpMethod::Put,
         "DELETE" => HttpMethod::Delete,
+        "PATCH" => HttpMethod::Patch,
         _ => HttpMethod::Get,
     }
 }
@@ -286,6 +287,7 @@ pub fn document() -> OpenApi {
         .schema_from::<super::session::LoginBody>()
         .schema_from::<super::plan::SplitRequest>()
         .schema_from::<super::drafts::NewDraft>()
+        .schema_from::<super::drafts::DraftRename>()
         .schema_from::<super::drafts::PublishRequest>()
         .schema_from::<super::draft_ops::SplitOp>()
         .schema_from::<super::draft_ops::MergeOp>()

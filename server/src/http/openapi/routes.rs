@@ -86,6 +86,7 @@ pub const ROUTES: &[Route] = &[
     Route("POST", "/api/drafts", "New draft", &[], In::Json("NewDraft"), 201, Out::Json("DraftView")),
     Route("GET", "/api/drafts/{id}", "One draft", &[], In::Nothing, 200, Out::Json("DraftView")),
     Route("DELETE", "/api/drafts/{id}", "Delete a draft", &[], In::Nothing, 204, Out::Empty),
+    Route("PATCH", "/api/drafts/{id}", "Rename a draft", &[], In::Json("DraftRename"), 200, Out::Json("DraftView")),
     Route("POST", "/api/drafts/{id}/split", "Split a grid in a draft", &[], In::Json("SplitOp"), 200, Out::Json("DraftView")),
     Route("POST", "/api/drafts/{id}/merge", "Merge grids in a draft", &[], In::Json("MergeOp"), 200, Out::Json("DraftView")),
     Route("POST", "/api/drafts/{id}/fix", "Fix every grid outside the band", &[], In::Json("FixOp"), 200, Out::Json("DraftView")),

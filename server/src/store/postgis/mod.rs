@@ -392,6 +392,10 @@ impl Store for PostgisStore {
         versions::delete_draft(&*self.client().await?, id).await
     }
 
+    async fn rename_draft(&self, id: i64, name: &str) -> Result<bool> {
+        versions::rename_draft(&*self.client().await?, id, name).await
+    }
+
     async fn insert_incidents(&self, incidents: &[NewIncident]) -> Result<Vec<Incident>> {
         let mut c = self.client().await?;
         write::insert_incidents(&mut c, incidents).await

@@ -295,3 +295,14 @@ pub(super) async fn delete_draft(client: &Client, id: i64) -> Result<bool> {
         .map_err(|e| failed("the draft", e))?;
     Ok(n == 1)
 }
+
+pub(super) async fn rename_draft(client: &Client, id: i64, name: &str) -> Result<bool> {
+    let n = client
+        .execute(
+            "UPDATE drafts SET name = $1, updated_at = now() WHERE id = $2",
+            &[&name, &id],
+        )
+        .await
+        .map_err(|e| failed("the draft", e))?;
+    Ok(n == 1)
+}

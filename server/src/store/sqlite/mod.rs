@@ -332,6 +332,12 @@ impl Store for SqliteStore {
         self.write(move |c| versions::delete_draft(c, id)).await
     }
 
+    async fn rename_draft(&self, id: i64, name: &str) -> Result<bool> {
+        let name = name.to_string();
+        self.write(move |c| versions::rename_draft(c, id, &name))
+            .await
+    }
+
     async fn insert_incidents(&self, incidents: &[NewIncident]) -> Result<Vec<Incident>> {
         let incidents = incidents.to_vec();
         self.write(move |c| write::insert_incidents(c, incidents))

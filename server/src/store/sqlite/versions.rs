@@ -308,3 +308,13 @@ pub(super) fn delete_draft(conn: &mut Connection, id: i64) -> Result<bool> {
         .map_err(failed("the draft"))?;
     Ok(n == 1)
 }
+
+pub(super) fn rename_draft(conn: &mut Connection, id: i64, name: &str) -> Result<bool> {
+    let n = conn
+        .execute(
+            "UPDATE drafts SET name = ?1, updated_at = ?2 WHERE id = ?3",
+            params![name, Utc::now().timestamp_millis(), id],
+        )
+        .map_err(failed("the draft"))?;
+    Ok(n == 1)
+}

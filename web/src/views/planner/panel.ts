@@ -5,7 +5,7 @@
  * holds state or talks to the server or the map; `view.ts` passes what to show and what to
  * do on a click.
  */
-import type { Draft, Fit, GridVersionInfo, OutOfBandAnswer, SplitPreview, Validation } from '../../api/types';
+import type { Draft, DraftSummary, Fit, GridVersionInfo, OutOfBandAnswer, SplitPreview, Validation } from '../../api/types';
 import { formatNumber, formatTime, sayDefect, t, type MessageKey } from '../../i18n';
 import { FIT_COLOURS } from '../../map/plan';
 import { field, h, notice } from '../../ui/dom';
@@ -169,6 +169,13 @@ export interface DraftBoxView {
   summary: PublishSummary | null;
   /** Names of grids, where known, to show the retired ones by. */
   names: ReadonlyMap<string, string>;
+  /** The drafts kept on the server, to resume or delete when none is open. */
+  drafts: readonly DraftSummary[];
+  /** The draft whose deletion waits for a second click, if any. */
+  deleting: number | null;
+  /** Whether the open draft's name is being edited, in `renameInput`. */
+  renaming: boolean;
+  renameInput: HTMLInputElement;
 }
 
 export interface DraftActions {
@@ -180,6 +187,14 @@ export interface DraftActions {
   publish: () => void;
   confirmPublish: () => void;
   cancelPublish: () => void;
+  resume: (id: number) => void;
+  /** Asks to delete a draft (first click), deletes it (second), or (null) takes it back. */
+  remove: (id: number | null) => void;
+  startRename: () => void;
+  rename: () => void;
+  cancelRename: () => void;
+  /** Leaves the draft (kept on the server) for the list of drafts. */
+  close: () => void;
 }
 
 /** The draft: its changes, undo/redo, validation and publishing (or how to start one). */
@@ -189,7 +204,8 @@ export function draftContent(v: DraftBoxView, on: DraftActions): (Node | null)[]
     return [
       head,
       say(v.message),
-      h('p', { class: 'hint', i18n: 'plan.noDraft' }),
+      v.drafts.length ? savedDrafts(v.drafts, v.deleting, v.busy, on) : null,
+      h('p', { class: 'hint', i18n: v.drafts.length ? 'plan.orNewDraft' : 'plan.noDraft' }),
       field('plan.draftName', v.draftName, 'draft-name'),
       h('button', { type: 'button', class: 'secondary', id: 'draft-new', i18n: 'plan.newDraft', on: { click: on.create } }),
     ];
@@ -197,7 +213,27 @@ export function draftContent(v: DraftBoxView, on: DraftActions): (Node | null)[]
   const { draft: d, busy, validation } = v;
   return [
     head,
-    h('p', { class: 'draft-name', id: 'draft-current', text: t('plan.draftSummary', { name: d.name, ops: d.cursor, version: d.base_version }) }),
+    v.renaming
+      ? h(
+          'form',
+          { class: 'rename-form', on: { submit: (e) => (e.preventDefault(), on.rename()) } },
+          field('plan.draftName', v.renameInput, 'draft-rename-input'),
+          h(
+            'div',
+            { class: 'button-row' },
+            h('button', { type: 'submit', class: 'primary', id: 'draft-rename-save', i18n: 'plan.renameSave', disabled: busy }),
+            h('button', { type: 'button', class: 'secondary', i18n: 'plan.renameCancel', on: { click: on.cancelRename } }),
+          ),
+        )
+      : h('p', { class: 'draft-name', id: 'draft-current', text: t('plan.draftSummary', { name: d.name, ops: d.cursor, version: d.base_version }) }),
+    v.renaming
+      ? null
+      : h(
+          'div',
+          { class: 'button-row' },
+          h('button', { type: 'button', class: 'secondary', id: 'draft-rename', i18n: 'plan.rename', disabled: busy, on: { click: on.startRename } }),
+          h('button', { type: 'button', class: 'secondary', id: 'draft-close', i18n: 'plan.closeDraft', disabled: busy, on: { click: on.close } }),
+        ),
     d.stale ? notice('error', d.stale) : null,
     say(v.message),
     h(
@@ -237,6 +273,36 @@ export function draftContent(v: DraftBoxView, on: DraftActions): (Node | null)[]
       ? summaryContent(v.summary, v.publishFrom.value, validation, busy, on)
       : h('button', { type: 'button', class: 'primary', id: 'draft-publish', i18n: 'plan.publish', disabled: busy || !d.retired.length, on: { click: on.publish } }),
   ];
+}
+
+/** The drafts kept on the server: each resumed or deleted (deleting asks twice). */
+function savedDrafts(drafts: readonly DraftSummary[], deleting: number | null, busy: boolean, on: DraftActions): HTMLElement {
+  return h(
+    'div',
+    { class: 'draft-list', id: 'draft-list' },
+    h('h3', { i18n: 'plan.savedDrafts' }),
+    drafts.map((d) =>
+      h(
+        'div',
+        { class: 'draft-row', 'data-id': String(d.id) },
+        h(
+          'span',
+          { class: 'draft-row-name' },
+          d.name,
+          h('small', { text: t('plan.draftRowInfo', { ops: d.operations, version: d.base_version, when: formatTime(d.updated_at) }) }),
+        ),
+        deleting === d.id
+          ? [
+              h('button', { type: 'button', class: 'primary danger', 'data-action': 'delete-confirm', i18n: 'plan.deleteConfirm', disabled: busy, on: { click: () => on.remove(d.id) } }),
+              h('button', { type: 'button', class: 'secondary', 'data-action': 'delete-cancel', i18n: 'plan.renameCancel', on: { click: () => on.remove(null) } }),
+            ]
+          : [
+              h('button', { type: 'button', class: 'secondary', 'data-action': 'resume', i18n: 'plan.resume', disabled: busy, on: { click: () => on.resume(d.id) } }),
+              h('button', { type: 'button', class: 'secondary', 'data-action': 'delete', i18n: 'plan.deleteDraft', disabled: busy, on: { click: () => on.remove(d.id) } }),
+            ],
+      ),
+    ),
+  );
 }
 
 /** Warnings listed at most under a validation. */

@@ -6,7 +6,7 @@
  * from a date; and the history of versions.
  */
 import { api } from '../../api/client';
-import type { Draft, DraftRef, GridVersionInfo, OutOfBandAnswer, SplitPreview, Validation } from '../../api/types';
+import type { Draft, DraftRef, DraftSummary, GridVersionInfo, OutOfBandAnswer, SplitPreview, Validation } from '../../api/types';
 import { formatNumber, t } from '../../i18n';
 import { pageParams, saveToUrl } from '../../lib/url';
 import { styleReady } from '../../map/base';
@@ -36,6 +36,10 @@ export async function plannerView(shell: Shell): Promise<void> {
   let validation: Validation | null = null;
   /** Whether the planner has asked to publish and is shown what it would change. */
   let confirming = false;
+  /** The drafts kept on the server (listed when none is open). */
+  let drafts: DraftSummary[] = [];
+  let deleting: number | null = null;
+  let renaming = false;
   let versions: GridVersionInfo[] = [];
   let mergeCodes: string[] = [];
   /** While drawing a cut: the points clicked so far (two make the line). */
@@ -67,6 +71,7 @@ export async function plannerView(shell: Shell): Promise<void> {
   const previewBox = h('div', { class: 'plan-preview', id: 'plan-preview' });
   const draftBox = h('div', { class: 'plan-draft', id: 'plan-draft' });
   const draftName = h('input', { type: 'text', i18nPlaceholder: 'plan.draftNamePlaceholder', maxlength: 60 });
+  const renameInput = h('input', { type: 'text', maxlength: 60 });
   const publishFrom = h('input', { type: 'date' });
   const versionsBox = h('div', { class: 'plan-versions', id: 'plan-versions' });
 
@@ -177,6 +182,10 @@ export async function plannerView(shell: Shell): Promise<void> {
           publishFrom,
           summary: draft && confirming && validation ? publishSummary(draft, validation.warnings) : null,
           names: new Map((band?.grids ?? []).map((g) => [g.code, g.name])),
+          drafts,
+          deleting,
+          renaming,
+          renameInput,
         },
         {
           create: () => void newDraft(),
@@ -189,6 +198,20 @@ export async function plannerView(shell: Shell): Promise<void> {
             confirming = false;
             renderDraft();
           },
+          resume: (id) => void resume(id),
+          remove: (id) => void removeDraft(id),
+          startRename: () => {
+            renaming = true;
+            renameInput.value = draft?.name ?? '';
+            renderDraft();
+            renameInput.focus();
+          },
+          rename: () => void renameDraft(),
+          cancelRename: () => {
+            renaming = false;
+            renderDraft();
+          },
+          close: () => void closeDraft(),
         },
       ),
     );
@@ -426,6 +449,87 @@ export async function plannerView(shell: Shell): Promise<void> {
     renderDraft();
   }
 
+  async function loadDrafts(): Promise<void> {
+    try {
+      drafts = (await api.drafts()).drafts;
+    } catch (e) {
+      draftMessage = { kind: 'error', text: () => errorText(e) };
+    }
+  }
+
+  /** Opens a kept draft where it was left. */
+  async function resume(id: number): Promise<void> {
+    busy = true;
+    renderDraft();
+    try {
+      draft = await api.draft(id);
+      draftMessage = null;
+      validation = null;
+      confirming = false;
+    } catch (e) {
+      draftMessage = { kind: 'error', text: () => errorText(e) };
+    }
+    busy = false;
+    saveUrl();
+    renderAll();
+    showProposed();
+  }
+
+  async function closeDraft(): Promise<void> {
+    draft = null;
+    draftMessage = null;
+    validation = null;
+    confirming = false;
+    renaming = false;
+    await loadDrafts();
+    saveUrl();
+    renderAll();
+    showProposed();
+  }
+
+  /** The first click asks, the second deletes; null takes the question back. */
+  async function removeDraft(id: number | null): Promise<void> {
+    if (id === null || deleting !== id) {
+      deleting = id;
+      renderDraft();
+      return;
+    }
+    const name = drafts.find((d) => d.id === id)?.name ?? String(id);
+    busy = true;
+    renderDraft();
+    try {
+      await api.deleteDraft(id);
+      draftMessage = { kind: 'success', text: () => t('plan.draftDeleted', { name }) };
+    } catch (e) {
+      draftMessage = { kind: 'error', text: () => errorText(e) };
+    }
+    deleting = null;
+    busy = false;
+    await loadDrafts();
+    renderDraft();
+  }
+
+  async function renameDraft(): Promise<void> {
+    if (!draft) return;
+    const name = renameInput.value.trim();
+    if (!name) {
+      draftMessage = { kind: 'error', text: () => t('plan.draftNameBlank') };
+      renderDraft();
+      return;
+    }
+    busy = true;
+    renderDraft();
+    try {
+      draft = await api.renameDraft(draft.id, name);
+      draftMessage = { kind: 'success', text: () => t('plan.draftRenamed', { name }) };
+      renaming = false;
+    } catch (e) {
+      draftMessage = { kind: 'error', text: () => errorText(e) };
+    }
+    busy = false;
+    renderDraft();
+  }
+
   /** Validates the draft as it is now and shows what publishing it would change. */
   async function askPublish(): Promise<void> {
     await runValidate();
@@ -447,7 +551,7 @@ export async function plannerView(shell: Shell): Promise<void> {
       // New boundaries: ask for the grid tiles again rather than from the browser's cache.
       layers.reloadGrids(p.version);
       versions = (await api.versions()).versions;
-      await loadBand();
+      await Promise.all([loadBand(), loadDrafts()]);
     } catch (e) {
       draftMessage = { kind: 'error', text: () => errorText(e) };
     }
@@ -474,6 +578,7 @@ export async function plannerView(shell: Shell): Promise<void> {
   const draftId = initial.draft;
   await Promise.all([
     loadBand(),
+    loadDrafts(),
     api.versions().then((v) => (versions = v.versions), () => undefined),
     draftId
       ? api.draft(draftId).then(
