@@ -192,3 +192,32 @@ test('a failing statistics answer is shown in words, the map still works', async
     await context.close();
   }
 });
+
+test('the heat means the same at 1280 and 1920 pixels wide: fixed classes per km², the cell size said', async () => {
+  const seen = [];
+  for (const size of [DESKTOP, { width: 1920, height: 1080 }]) {
+    const { page, context, problems } = await openPage(browser, size, { server });
+    try {
+      await page.goto(`${server.url}/leader`);
+      await waitForMapIdle(page);
+      // The same zoom and place on both screens (the wider one shows more of the city).
+      await page.evaluate(() => {
+        const m = document.getElementById('map').griddMap;
+        m.jumpTo({ center: m.getCenter(), zoom: 12.5 });
+      });
+      await waitForMapIdle(page);
+      const legend = page.locator('#legend');
+      await legend.locator('text=方格边长约 249 米').waitFor();
+      const paint = await page.evaluate(() => JSON.stringify(document.getElementById('map').griddMap.getPaintProperty('density-fill', 'fill-color')));
+      const labels = await legend.locator('.legend-items li').allInnerTexts();
+      seen.push({ paint, labels });
+      await screenshot(page, `leader-heat-${size.width}x${size.height}`);
+      assert.deepEqual(problems(), []);
+    } finally {
+      await context.close();
+    }
+  }
+  assert.deepEqual(seen[0], seen[1]);
+  assert.deepEqual(seen[0].labels, ['不足 20', '20 – 100', '100 – 500', '500 – 2,000', '2,000 – 10,000', '10,000 以上']);
+  assert.equal(JSON.parse(seen[0].paint)[0], 'step');
+});

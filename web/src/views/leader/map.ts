@@ -8,7 +8,7 @@ import type { Level } from '../../api/codes';
 import type { GridDetail, IncidentFilter } from '../../api/types';
 import { addGridHitLayer, GRID_HIT_LAYER } from '../../map/base';
 import { addChoropleth, CHOROPLETH_LAYER } from '../../map/choropleth';
-import { addDensity, type Breaks } from '../../map/density';
+import { addDensity, type DensityScale } from '../../map/density';
 import { addHighlight } from '../../map/highlight';
 import type { Mode } from './state';
 
@@ -24,7 +24,7 @@ export interface LeaderMap {
   /** Outlines a grid and moves the map to it. */
   show(detail: GridDetail, fly: boolean): void;
   /** Hears the density tiles' class breaks (and whether the view is empty). */
-  onBreaks(fn: (breaks: Breaks, empty: boolean) => void): void;
+  onBreaks(fn: (scale: DensityScale, empty: boolean) => void): void;
   /** Hears the grid a click picked: of the choropleth's level, else level 3. */
   onPick(fn: (code: string) => void): void;
 }

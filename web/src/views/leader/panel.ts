@@ -6,7 +6,7 @@
 import { STATUSES } from '../../api/codes';
 import type { GridDetail, GridStats, Officer } from '../../api/types';
 import { formatNumber, formatPercent, statusName, t, type MessageKey } from '../../i18n';
-import { classColours, type Breaks } from '../../map/density';
+import { classColours, type DensityScale } from '../../map/density';
 import { h, notice } from '../../ui/dom';
 import { PAGE, sortRows } from './state';
 
@@ -214,17 +214,19 @@ export function tableContent(v: TableView, on: TableActions): { count: string; c
   };
 }
 
-/** The density legend's classes from the tiles' class breaks (counts per cell). */
-export function densityLegendItems(breaks: Breaks): { colour: string; label: string }[] {
-  const b = breaks.length ? breaks : [1];
-  const colours = classColours(b);
-  return b.map((v, i, all) => ({
-    colour: colours[i],
-    label:
-      i === all.length - 1
-        ? t('legend.over', { value: formatNumber(v) })
-        : all[i + 1] - 1 === v
-          ? formatNumber(v)
-          : t('legend.range', { from: formatNumber(v), to: formatNumber(all[i + 1] - 1) }),
-  }));
+/** The density legend's classes, in incidents per km² (the fixed classes at this zoom). */
+export function densityLegendItems(scale: DensityScale | null): { colour: string; label: string }[] {
+  const classes = scale?.classes.length ? scale.classes : [{ count: 1, perKm2: 0 }];
+  const colours = classColours(classes);
+  return classes.map((c, i, all) => {
+    const next = all[i + 1];
+    return {
+      colour: colours[i],
+      label: !next
+        ? t('legend.over', { value: formatNumber(c.perKm2) })
+        : c.perKm2 === 0
+          ? t('legend.densityBelow', { value: formatNumber(next.perKm2) })
+          : t('legend.range', { from: formatNumber(c.perKm2), to: formatNumber(next.perKm2) }),
+    };
+  });
 }

@@ -8,12 +8,12 @@
 import { api } from '../../api/client';
 import { CATEGORIES, CHANNELS, STATUS_FILTERS, type Category, type Channel, type Level, type StatusFilter } from '../../api/codes';
 import type { GridDetail, GridStats, IncidentFilter } from '../../api/types';
-import { t } from '../../i18n';
+import { formatNumber, t } from '../../i18n';
 import { Latest } from '../../lib/latest';
 import { pageParams, saveToUrl } from '../../lib/url';
 import { styleReady } from '../../map/base';
 import { metricStyle, METRICS, type Metric } from '../../map/choropleth';
-import type { Breaks } from '../../map/density';
+import type { DensityScale } from '../../map/density';
 import { codeSelect, field, fill, h } from '../../ui/dom';
 import { renderLegend } from '../../ui/legend';
 import type { Shell } from '../../ui/shell';
@@ -36,7 +36,7 @@ export async function leaderView(shell: Shell): Promise<void> {
   let sortKey: keyof GridStats = 'incidents';
   let sortDesc = true;
   let shown = PAGE;
-  let breaks: Breaks = [];
+  let scale: DensityScale | null = null;
   let densityEmpty = false;
   let selectedCode: string | null = initial.grid;
   let detail: GridDetail | null = null;
@@ -128,11 +128,12 @@ export async function leaderView(shell: Shell): Promise<void> {
 
   function renderLegendBox(): void {
     if (mode === 'density') {
-      const items = densityLegendItems(breaks);
+      const items = densityLegendItems(scale);
+      const cell = scale ? t('leader.densityCell', { m: formatNumber(Math.round(scale.cellM)) }) : '';
       renderLegend(
         shell.legend,
         [{ title: t('leader.densityLegend'), items }],
-        densityEmpty ? t('leader.densityEmpty') : undefined,
+        [cell, densityEmpty ? t('leader.densityEmpty') : ''].filter(Boolean).join(' '),
       );
     } else {
       renderLegend(shell.legend, [{ title: t(`metric.${metric}`), items: metricStyle(metric, rows).legend() }]);
@@ -242,9 +243,14 @@ export async function leaderView(shell: Shell): Promise<void> {
     renderDetail();
   }
 
-  layers.onBreaks((b, empty) => {
-    const changed = empty !== densityEmpty || b.length !== breaks.length || b.some((x, i) => x !== breaks[i]);
-    breaks = b;
+  layers.onBreaks((next, empty) => {
+    const changed =
+      empty !== densityEmpty ||
+      !scale ||
+      Math.round(next.cellM) !== Math.round(scale.cellM) ||
+      next.classes.length !== scale.classes.length ||
+      next.classes.some((c, i) => c.count !== scale?.classes[i].count);
+    scale = next;
     densityEmpty = empty;
     if (changed) renderLegendBox();
   });
