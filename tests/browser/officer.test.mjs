@@ -30,16 +30,16 @@ after(async () => {
 });
 
 /** A level-3 grid whose bounding-box centre lies in the grid itself (where the map will centre). */
-async function gridWithInnerCentre() {
+async function gridWithInnerCentre(skip = 0) {
   const fc = await server.api('/api/grids?level=3');
-  for (const f of fc.features.slice(0, 200)) {
+  for (const f of fc.features.slice(skip, skip + 200)) {
     const ring = f.geometry.type === 'Polygon' ? f.geometry.coordinates[0] : f.geometry.coordinates[0][0];
     const xs = ring.map((p) => p[0]);
     const ys = ring.map((p) => p[1]);
     const lng = (Math.min(...xs) + Math.max(...xs)) / 2;
     const lat = (Math.min(...ys) + Math.max(...ys)) / 2;
     const where = await server.api(`/api/locate?lng=${lng}&lat=${lat}`);
-    if (where.grids.find((g) => g.level === 3)?.code === f.properties.code) return f.properties;
+    if (where.grids.find((g) => g.level === 3)?.code === f.properties.code) return { ...f.properties, centre: [lng, lat] };
   }
   throw new Error('no grid with its centre inside it among the first 200');
 }
@@ -192,6 +192,55 @@ test('empty states and errors are said in words', async () => {
     await page.fill('#panel input[type="search"]', '');
     await page.selectOption('#grid-select', stats.grids[1].code);
     await page.locator('#incidents .notice-error').filter({ hasText: '无法连接服务' }).waitFor();
+  } finally {
+    await context.close();
+  }
+});
+
+test('an officer finds their grid by the name people say, it is remembered, and a report from elsewhere is flagged', async () => {
+  const mine = await gridWithInnerCentre();
+  const other = await gridWithInnerCentre(300);
+  const { page, context, problems } = await openPage(browser, PHONE, { server });
+  try {
+    await page.goto(`${server.url}/officer`);
+    await page.locator('#grid-select option[value]:not([value=""])').first().waitFor({ state: 'attached' });
+    // "英山1-2" for 英山社区第1-2网格: the words every name has are not needed; the exact name picks it.
+    const spoken = mine.name.replace(/社区|第|网格/g, '');
+    await page.fill('#panel input[type="search"]', spoken);
+    await page.locator('#grid-matches').waitFor();
+    assert.match(await page.locator('#grid-matches').innerText(), /找到 \d+ 个网格/);
+    await page.locator('#grid-summary').filter({ hasText: mine.code }).waitFor();
+    assert.equal(new URL(page.url()).searchParams.get('grid'), mine.code);
+
+    // Opened again without the grid in the address: the officer's grid is remembered.
+    await page.goto(`${server.url}/officer`);
+    await page.locator('#grid-summary').filter({ hasText: mine.code }).waitFor();
+
+    // Where the phone says it is (here: in another grid), with the browser's permission.
+    await context.grantPermissions(['geolocation'], { origin: server.url });
+    await context.setGeolocation({ longitude: other.centre[0], latitude: other.centre[1] });
+    await page.click('#report-here');
+    const warning = page.locator('#report-place .will-go.elsewhere');
+    await warning.waitFor();
+    assert.match(await warning.innerText(), new RegExp(`不在您的网格内.*${other.code}`));
+    await page.waitForTimeout(1500); // the map flies to where the phone is
+    await waitForMapIdle(page);
+    await screenshot(page, 'officer-report-elsewhere-390x844');
+
+    // A report without a description is refused in words and nothing is sent.
+    const posted = [];
+    page.on('request', (r) => r.method() === 'POST' && r.url().endsWith('/api/incidents') && posted.push(r.url()));
+    await page.selectOption('#report-category', 'e_street_order');
+    await page.click('#report-submit');
+    await page.locator('#report-note .notice-error >> text=请简要描述发生了什么').waitFor();
+    assert.deepEqual(posted, []);
+    await page.fill('#report-description', '占道经营（定位上报）');
+    await page.click('#report-submit');
+    await page.locator('#report-note .notice-success').waitFor();
+    assert.equal(posted.length, 1);
+    const listed = await server.api(`/api/incidents?grid=${other.code}&limit=50`);
+    assert.ok(listed.features.some((f) => f.properties.description === '占道经营（定位上报）'));
+    assert.deepEqual(problems(), []);
   } finally {
     await context.close();
   }

@@ -153,3 +153,20 @@ void test('retired grids are grouped by community, by their level-2 grid when no
     ],
   );
 });
+
+void test('the officer finds a grid the way people say it, and the exact name or code picks it', () => {
+  const grids = [
+    { properties: { code: '610581016001002', name: '英山社区第1-2网格' } },
+    { properties: { code: '610581016001020', name: '英山社区第1-20网格' } },
+    { properties: { code: '610581001001001', name: '金城社区第1-1网格' } },
+  ];
+  const codes = (gs: { properties: { code: string } }[]) => gs.map((g) => g.properties.code);
+  assert.equal(officer.nameKey('英山社区第1-2网格'), '英山1-2');
+  assert.deepEqual(codes(officer.matchingGrids(grids, '英山1-2')), ['610581016001002', '610581016001020']);
+  assert.deepEqual(codes(officer.matchingGrids(grids, '英山 1－2')), ['610581016001002', '610581016001020']);
+  assert.equal(officer.exactGrid(grids, '英山1-2')?.properties.code, '610581016001002');
+  assert.equal(officer.exactGrid(grids, '英山社区第1-20网格')?.properties.code, '610581016001020');
+  assert.equal(officer.exactGrid(grids, '610581001001001')?.properties.code, '610581001001001');
+  assert.equal(officer.exactGrid(grids, '英山'), null, 'a part of a name picks nothing');
+  assert.equal(officer.exactGrid(grids, ''), null);
+});

@@ -119,9 +119,10 @@ export interface DraftReport {
   whereError?: string;
 }
 
-/** Where a tapped report is and would go. */
-export function reportPlaceContent(draft: DraftReport, gridName: (code: string) => string): (Node | Node[] | null)[] {
+/** Where a tapped report is and would go (warned when that is not the officer's grid `mine`). */
+export function reportPlaceContent(draft: DraftReport, gridName: (code: string) => string, mine: string | null): (Node | Node[] | null)[] {
   const code = draft.where ? level3(draft.where.grids) : undefined;
+  const elsewhere = code !== undefined && mine !== null && !code.startsWith(mine);
   return [
     h('div', {}, t('officer.reportAt', { lng: draft.lng.toFixed(6), lat: draft.lat.toFixed(6) })),
     draft.whereError
@@ -130,8 +131,12 @@ export function reportPlaceContent(draft: DraftReport, gridName: (code: string) 
         ? [
             h(
               'div',
-              { class: code ? 'will-go' : 'will-go outside' },
-              code ? t('officer.reportWillGo', { grid: gridName(code) }) : t('officer.reportOutside'),
+              { class: !code ? 'will-go outside' : elsewhere ? 'will-go elsewhere' : 'will-go', role: elsewhere ? 'alert' : null },
+              !code
+                ? t('officer.reportOutside')
+                : elsewhere
+                  ? t('officer.reportElsewhereWarn', { grid: gridName(code) })
+                  : t('officer.reportWillGo', { grid: gridName(code) }),
             ),
             ...(draft.where.compound ? [h('div', {}, compoundLine(draft.where.compound))] : []),
             ...(draft.where.building ? [h('div', {}, buildingLine(draft.where.building))] : []),

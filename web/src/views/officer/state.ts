@@ -29,10 +29,37 @@ export interface GridChoice {
   name: string;
 }
 
-/** The grids whose name or code contains what the officer typed (case ignored). */
+/**
+ * A grid name or a query without what every name has (社区, 第, 网格, 一级/二级/三级), spaces and
+ * dash variants, lower-cased: so "英山1-2" finds 英山社区第1-2网格.
+ */
+export function nameKey(s: string): string {
+  return s
+    .toLowerCase()
+    .replace(/[－—–]/g, '-')
+    .replace(/\s+/g, '')
+    .replace(/社区|第|网格|[一二三]级/g, '');
+}
+
+/** The grids whose name or code contains what the officer typed (case, spaces and the words
+ * every name has ignored). */
 export function matchingGrids<G extends { properties: GridChoice }>(grids: readonly G[], query: string): G[] {
   const q = query.trim().toLowerCase();
-  return grids.filter((g) => !q || g.properties.name.toLowerCase().includes(q) || g.properties.code.includes(q));
+  if (!q) return [...grids];
+  const key = nameKey(q);
+  return grids.filter(
+    (g) => g.properties.name.toLowerCase().includes(q) || g.properties.code.includes(q) || (key !== '' && nameKey(g.properties.name).includes(key)),
+  );
+}
+
+/** The one grid a query names exactly (its name, its code, or its name without the words
+ * every name has), or null. */
+export function exactGrid<G extends { properties: GridChoice }>(grids: readonly G[], query: string): G | null {
+  const q = query.trim();
+  if (!q) return null;
+  const key = nameKey(q);
+  const hits = grids.filter((g) => g.properties.name === q || g.properties.code === q || nameKey(g.properties.name) === key);
+  return hits.length === 1 ? hits[0] : null;
 }
 
 /** Typed coordinates as numbers, or null when either is empty or not a number. */

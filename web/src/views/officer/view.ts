@@ -26,7 +26,27 @@ import {
   type DraftReport,
   type Message,
 } from './panel';
-import { filed, fromParams, matchingGrids, toQuery, typedPoint } from './state';
+import { exactGrid, filed, fromParams, matchingGrids, toQuery, typedPoint } from './state';
+
+/** Where the officer's grid is remembered between visits (on this device). */
+const MY_GRID_KEY = 'gridd.officer.grid';
+
+function rememberedGrid(): string | null {
+  try {
+    return window.localStorage.getItem(MY_GRID_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function rememberGrid(code: string | null): void {
+  try {
+    if (code) window.localStorage.setItem(MY_GRID_KEY, code);
+    else window.localStorage.removeItem(MY_GRID_KEY);
+  } catch {
+    // Storage can be off (private mode): the URL still keeps the grid.
+  }
+}
 
 /** How many of a grid's newest incidents are read to find its open ones. */
 const INCIDENT_PAGE = 500;
@@ -165,7 +185,12 @@ export async function officerView(shell: Shell): Promise<void> {
     gridSelect.value = selected && shown.includes(selected) ? selected.properties.code : '';
     gridSelect.disabled = grids.length === 0;
     const q = search.value.trim();
-    fill(gridsNote, say(gridsMessage), q && shown.length === 0 ? notice('empty', t('officer.noMatch', { query: q })) : null);
+    fill(
+      gridsNote,
+      say(gridsMessage),
+      q && shown.length === 0 ? notice('empty', t('officer.noMatch', { query: q })) : null,
+      q && shown.length > 0 ? h('p', { class: 'hint', id: 'grid-matches', text: t('officer.matchCount', { n: shown.length }) }) : null,
+    );
   }
 
   function renderSummary(): void {
@@ -183,11 +208,15 @@ export async function officerView(shell: Shell): Promise<void> {
 
   function renderReport(): void {
     reportBox.hidden = draft !== null;
-    fill(reportBox, notice('info', t('officer.tapToReport')));
+    fill(
+      reportBox,
+      notice('info', t('officer.tapToReport')),
+      h('button', { type: 'button', class: 'secondary', id: 'report-here', text: t('officer.reportHere'), on: { click: reportHere } }),
+    );
     reportForm.hidden = draft === null;
     submitButton.textContent = submitting ? t('officer.submitting') : t('officer.submit');
     submitButton.disabled = submitting;
-    if (draft) fill(reportPlace, ...reportPlaceContent(draft, gridName));
+    if (draft) fill(reportPlace, ...reportPlaceContent(draft, gridName, selected?.properties.code ?? null));
     fill(reportNote, say(reportMessage));
   }
 
@@ -258,6 +287,7 @@ export async function officerView(shell: Shell): Promise<void> {
     latestId = undefined;
     openTotal = null;
     saveToUrl(toQuery({ grid: g ? code : null }));
+    rememberGrid(g ? code : null);
     if (g) {
       layers.showGrid(g, fly);
       void loadIncidents();
@@ -299,6 +329,12 @@ export async function officerView(shell: Shell): Promise<void> {
       reportMessage = { kind: 'error', key: 'officer.needCategory' };
       renderReport();
       categorySelect.focus();
+      return;
+    }
+    if (!description.value.trim()) {
+      reportMessage = { kind: 'error', key: 'officer.needDescription' };
+      renderReport();
+      description.focus();
       return;
     }
     submitting = true;
@@ -362,7 +398,35 @@ export async function officerView(shell: Shell): Promise<void> {
     renderLocate();
   }
 
-  search.addEventListener('input', renderGridOptions);
+  /** Where the device says it is (WGS84, as the browser gives it): a report placed there. */
+  function reportHere(): void {
+    if (!('geolocation' in navigator)) {
+      reportMessage = { kind: 'error', key: 'officer.noPosition' };
+      renderReport();
+      return;
+    }
+    reportMessage = { kind: 'loading', key: 'officer.findingPosition' };
+    renderReport();
+    navigator.geolocation.getCurrentPosition(
+      (p) => {
+        reportMessage = null;
+        layers.showLocated([p.coords.longitude, p.coords.latitude]);
+        void placeDraft(p.coords.longitude, p.coords.latitude);
+      },
+      () => {
+        reportMessage = { kind: 'error', key: 'officer.noPosition' };
+        renderReport();
+      },
+      { enableHighAccuracy: true, timeout: 15_000 },
+    );
+  }
+
+  search.addEventListener('input', () => {
+    renderGridOptions();
+    // The exact name (or code) typed picks that grid.
+    const exact = exactGrid(grids, search.value);
+    if (exact && exact !== selected) select(exact.properties.code);
+  });
   gridSelect.addEventListener('change', () => select(gridSelect.value));
   reportForm.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -373,7 +437,7 @@ export async function officerView(shell: Shell): Promise<void> {
   await gridsLoad;
   renderGridOptions();
   renderSummary();
-  const wanted = fromParams(params).grid;
+  const wanted = fromParams(params).grid ?? rememberedGrid();
   if (wanted && grids.some((g) => g.properties.code === wanted)) select(wanted, false);
   else {
     renderIncidents();
