@@ -221,3 +221,33 @@ test('the heat means the same at 1280 and 1920 pixels wide: fixed classes per km
   assert.deepEqual(seen[0].labels, ['不足 20', '20 – 100', '100 – 500', '500 – 2,000', '2,000 – 10,000', '10,000 以上']);
   assert.equal(JSON.parse(seen[0].paint)[0], 'step');
 });
+
+test('a leader picks a quick range; one after the data says where the data ends instead of showing zeros', async () => {
+  const { page, context, problems } = await openPage(browser, DESKTOP, { server });
+  try {
+    await page.goto(`${server.url}/leader`);
+    await waitForMapIdle(page);
+    const note = page.locator('#data-note');
+    await note.locator('text=数据截至').waitFor();
+    // 上月: the whole of last month in the date fields, and in the address.
+    await page.click('button[data-preset="lastMonth"]');
+    const today = new Date();
+    const first = new Date(today.getFullYear(), today.getMonth() - 1, 1);
+    const last = new Date(today.getFullYear(), today.getMonth(), 0);
+    const day = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    assert.equal(await page.inputValue('#filter-from'), day(first));
+    assert.equal(await page.inputValue('#filter-to'), day(last));
+    await page.waitForFunction((from) => new URL(location.href).searchParams.get('from') === from, day(first));
+    // A range after the last incident says so (and when the data ends).
+    await page.fill('#filter-from', '2099-01-01');
+    await page.fill('#filter-to', '2099-01-31');
+    await page.dispatchEvent('#filter-to', 'change');
+    const empty = note.locator('.notice-empty');
+    await empty.waitFor();
+    assert.match(await empty.innerText(), /所选时段在最后一条事件之后.*数据截至 \d{4}年\d{1,2}月\d{1,2}日/);
+    await screenshot(page, 'leader-range-after-data-1280x800');
+    assert.deepEqual(problems(), []);
+  } finally {
+    await context.close();
+  }
+});

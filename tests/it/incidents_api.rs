@@ -57,6 +57,7 @@ both_stores!(
     a_bulk_body_over_its_limit_is_413_and_stores_nothing,
     a_bulk_load_larger_than_one_read_chunk_is_indexed_whole,
     incident_listing_filters_by_open_status_lists_and_channel_and_refuses_bad_filters,
+    grid_statistics_say_the_first_and_last_report_time_held_whatever_the_filter,
 );
 
 async fn locate_names_three_grids_the_compound_and_the_building_of_a_point(store: Arc<dyn Store>) {
@@ -401,4 +402,34 @@ async fn a_bulk_load_larger_than_one_read_chunk_is_indexed_whole(store: Arc<dyn 
         .cloned()
         .unwrap();
     assert_eq!(row["incidents"], 50, "{row}");
+}
+
+async fn grid_statistics_say_the_first_and_last_report_time_held_whatever_the_filter(
+    store: Arc<dyn Store>,
+) {
+    let r = router(&store, HttpOptions::default()).await;
+    let (_, empty) = get(&r, "/api/stats/grids?level=1").await;
+    assert_eq!(
+        (&empty["data_from"], &empty["data_until"]),
+        (&json!(null), &json!(null))
+    );
+    for at in [
+        "2026-03-02T08:00:00Z",
+        "2026-01-15T23:30:00Z",
+        "2026-02-01T12:00:00Z",
+    ] {
+        let (s, v) = post(
+            &r,
+            "/api/incidents",
+            json!({ "lng": 110.4319, "lat": 35.4765, "category": "e_environment", "reported_at": at })
+                .to_string(),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+    }
+    // A range after the last report finds nothing; the answer still says where the data ends.
+    let (_, v) = get(&r, "/api/stats/grids?level=1&from=2026-06-01").await;
+    assert_eq!(v["grids"][0]["incidents"], 0);
+    assert_eq!(v["data_from"], "2026-01-15T23:30:00Z");
+    assert_eq!(v["data_until"], "2026-03-02T08:00:00Z");
 }

@@ -170,3 +170,20 @@ void test('the officer finds a grid the way people say it, and the exact name or
   assert.equal(officer.exactGrid(grids, '英山'), null, 'a part of a name picks nothing');
   assert.equal(officer.exactGrid(grids, ''), null);
 });
+
+void test('the date presets are the last seven days, this month so far and the whole of last month', () => {
+  const today = new Date(2026, 2, 5); // 5 March 2026
+  assert.deepEqual(leader.presetRange('last7', today), { from: '2026-02-27', to: '2026-03-05' });
+  assert.deepEqual(leader.presetRange('thisMonth', today), { from: '2026-03-01', to: '2026-03-05' });
+  assert.deepEqual(leader.presetRange('lastMonth', today), { from: '2026-02-01', to: '2026-02-28' });
+  assert.deepEqual(leader.presetRange('lastMonth', new Date(2026, 0, 10)), { from: '2025-12-01', to: '2025-12-31' });
+});
+
+void test('a range after the last report or before the first is told apart from one that finds a few', () => {
+  const data = { from: '2025-11-01T00:10:00Z', until: '2026-03-02T08:00:00Z' };
+  assert.equal(leader.outsideData({ from: '2026-03-03' }, data), 'after');
+  assert.equal(leader.outsideData({ from: '2026-03-02' }, data), null);
+  assert.equal(leader.outsideData({ to: '2025-10-31' }, data), 'before');
+  assert.equal(leader.outsideData({}, data), null);
+  assert.equal(leader.outsideData({ from: '2030-01-01' }, { from: null, until: null }), null);
+});

@@ -44,6 +44,12 @@ pub struct StatsAnswer {
     pub level: u8,
     #[schema(value_type = Vec<GridMetrics>)]
     pub grids: Arc<Vec<GridMetrics>>,
+    /// The first and last report time of every incident held (RFC 3339), whatever the
+    /// filter: a date range outside them finds nothing. Null when there are none.
+    #[ts(type = "string | null")]
+    pub data_from: Option<String>,
+    #[ts(type = "string | null")]
+    pub data_until: Option<String>,
 }
 
 /// The CSV columns, in order (also the JSON keys of [`GridMetrics`]).

@@ -111,9 +111,16 @@ pub async fn grids(
         )
             .into_response());
     }
+    let span = state.incidents().read().time_span();
+    let at = |t: i64| {
+        chrono::DateTime::from_timestamp(t, 0)
+            .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    };
     Ok(Json(StatsAnswer {
         level: level.number(),
         grids: rows,
+        data_from: span.and_then(|(lo, _)| at(lo)),
+        data_until: span.and_then(|(_, hi)| at(hi)),
     })
     .into_response())
 }

@@ -204,7 +204,12 @@ export type BulkAccepted = { accepted: number, };
 
 export type GridMetrics = { code: string, name: string, incidents: number, open: number, per_1000_households: number | null, households: number, population: number, officers: number, households_per_officer: number | null, vacant: boolean, compounds: number, compounds_without_party_org: number, reach_share: number | null, gi_star: number | null, neighbours: number, };
 
-export type StatsAnswer = { level: Level, grids: Array<GridMetrics>, };
+export type StatsAnswer = { level: Level, grids: Array<GridMetrics>, 
+/**
+ * The first and last report time of every incident held (RFC 3339), whatever the
+ * filter: a date range outside them finds nothing. Null when there are none.
+ */
+data_from: string | null, data_until: string | null, };
 
 export type ServerMessage = { code: string, params: Record<string, string | number>, message: string, };
 

@@ -106,6 +106,18 @@ export function formatPercent(v: number | null | undefined): string {
 }
 
 /** A time as a person in the city reads it (China Standard Time). */
+/** A day as people write it, whatever the browser's own locale: 2026年3月2日 / 2 March 2026 (China time). */
+export function formatDay(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleDateString(current === 'zh-CN' ? 'zh-CN' : 'en-GB', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+  });
+}
+
 export function formatTime(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;

@@ -327,6 +327,19 @@ impl Heat {
     }
 
     /// The largest store id indexed (0 when none).
+    /// The earliest and latest report times held (Unix seconds), or None when empty: what
+    /// a date range can find at all ("data until …").
+    pub fn time_span(&self) -> Option<(i64, i64)> {
+        self.sorted
+            .iter()
+            .chain(&self.tail)
+            .map(|e| e.time)
+            .fold(None, |span, t| match span {
+                None => Some((t, t)),
+                Some((lo, hi)) => Some((lo.min(t), hi.max(t))),
+            })
+    }
+
     pub fn max_id(&self) -> i64 {
         self.at.keys().copied().max().unwrap_or(0)
     }

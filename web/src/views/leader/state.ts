@@ -81,3 +81,35 @@ export function nextSort(
 ): { key: keyof GridStats; desc: boolean } {
   return current.key === clicked ? { key: clicked, desc: !current.desc } : { key: clicked, desc: worstFirstDesc };
 }
+
+/** The quick date ranges a leader picks most. */
+export const PRESETS = ['last7', 'thisMonth', 'lastMonth'] as const;
+export type Preset = (typeof PRESETS)[number];
+
+/** A day as the filters hold it (YYYY-MM-DD, the local calendar). */
+export function isoDay(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+/** The range a preset means on `today`: the last seven days with today, this month so far,
+ * or the whole of last month. */
+export function presetRange(preset: Preset, today: Date): { from: string; to: string } {
+  const y = today.getFullYear();
+  const m = today.getMonth();
+  switch (preset) {
+    case 'last7':
+      return { from: isoDay(new Date(y, m, today.getDate() - 6)), to: isoDay(today) };
+    case 'thisMonth':
+      return { from: isoDay(new Date(y, m, 1)), to: isoDay(today) };
+    case 'lastMonth':
+      return { from: isoDay(new Date(y, m - 1, 1)), to: isoDay(new Date(y, m, 0)) };
+  }
+}
+
+/** Whether a chosen range lies wholly after the last report or before the first (days compared). */
+export function outsideData(range: { from?: string; to?: string }, data: { from: string | null; until: string | null }): 'after' | 'before' | null {
+  if (data.until && range.from && range.from > data.until.slice(0, 10)) return 'after';
+  if (data.from && range.to && range.to < data.from.slice(0, 10)) return 'before';
+  return null;
+}

@@ -8,19 +8,19 @@
 import { api } from '../../api/client';
 import { CATEGORIES, CHANNELS, STATUS_FILTERS, type Category, type Channel, type Level, type StatusFilter } from '../../api/codes';
 import type { GridDetail, GridStats, IncidentFilter } from '../../api/types';
-import { formatNumber, t } from '../../i18n';
+import { formatDay, formatNumber, t } from '../../i18n';
 import { Latest } from '../../lib/latest';
 import { pageParams, saveToUrl } from '../../lib/url';
 import { styleReady } from '../../map/base';
 import { metricStyle, METRICS, type Metric } from '../../map/choropleth';
 import type { DensityScale } from '../../map/density';
-import { codeSelect, field, fill, h } from '../../ui/dom';
+import { codeSelect, field, fill, h, notice } from '../../ui/dom';
 import { renderLegend } from '../../ui/legend';
 import type { Shell } from '../../ui/shell';
 import { errorText, MapStatus, startMap } from '../common';
 import { leaderMap } from './map';
 import { densityLegendItems, detailContent, tableContent } from './panel';
-import { fromParams, nextSort, PAGE, toQuery, type Mode } from './state';
+import { fromParams, nextSort, outsideData, PAGE, PRESETS, presetRange, toQuery, type Mode } from './state';
 
 export async function leaderView(shell: Shell): Promise<void> {
   const status = new MapStatus(shell.mapStatus);
@@ -64,6 +64,25 @@ export async function leaderView(shell: Shell): Promise<void> {
   const overdueBox = h('input', { type: 'checkbox', id: 'filter-overdue' });
   overdueBox.checked = filter.overdue === true;
   const toInput = h('input', { type: 'date' });
+  const presetButtons = PRESETS.map((p) =>
+    h('button', {
+      type: 'button',
+      class: 'secondary',
+      'data-preset': p,
+      i18n: `leader.preset.${p}`,
+      on: {
+        click: () => {
+          const r = presetRange(p, new Date());
+          fromInput.value = r.from;
+          toInput.value = r.to;
+          applyFilters();
+        },
+      },
+    }),
+  );
+  /** What the data holds ("数据截至 …"), and whether the range chosen finds nothing because of it. */
+  const dataNote = h('div', { class: 'data-note', id: 'data-note' });
+  let dataSpan: { from: string | null; until: string | null } = { from: null, until: null };
   categorySelect.value = filter.category ?? '';
   statusSelect.value = filter.status ?? '';
   channelSelect.value = filter.channel ?? '';
@@ -108,6 +127,8 @@ export async function leaderView(shell: Shell): Promise<void> {
         field('leader.channel', channelSelect, 'filter-channel'),
         field('leader.from', fromInput, 'filter-from'),
         field('leader.to', toInput, 'filter-to'),
+        h('div', { class: 'presets button-row', role: 'group', i18nAriaLabel: 'leader.presets' }, presetButtons),
+        dataNote,
         h('label', { class: 'check', for: 'filter-overdue' }, overdueBox, h('span', { i18n: 'leader.overdue' })),
       ),
       h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', i18n: 'leader.reset', on: { click: () => resetFilters() } })),
@@ -163,7 +184,20 @@ export async function leaderView(shell: Shell): Promise<void> {
     fill(tableBox, ...children);
   }
 
+  function renderDataNote(): void {
+    const outside = outsideData(filter, dataSpan);
+    const until = dataSpan.until ? formatDay(dataSpan.until) : null;
+    fill(
+      dataNote,
+      until ? h('p', { class: 'hint', text: t('leader.dataUntil', { day: until }) }) : null,
+      outside && until
+        ? notice('empty', t(outside === 'after' ? 'leader.rangeAfterData' : 'leader.rangeBeforeData', { day: until, first: dataSpan.from ? formatDay(dataSpan.from) : '' }))
+        : null,
+    );
+  }
+
   function renderAll(): void {
+    renderDataNote();
     renderMode();
     renderLegendBox();
     renderDetail();
@@ -182,6 +216,8 @@ export async function leaderView(shell: Shell): Promise<void> {
     const got = await statsRequest.run((signal) => api.stats(level, filter, signal));
     if (got.kind === 'superseded') return;
     rows = got.kind === 'done' ? got.value.grids : [];
+    if (got.kind === 'done') dataSpan = { from: got.value.data_from, until: got.value.data_until };
+    renderDataNote();
     rowsError = got.kind === 'failed' ? errorText(got.error) : null;
     rowsLoading = false;
     shown = PAGE;
