@@ -115,6 +115,17 @@ test('the choropleth follows the filters and the chosen figure', async () => {
       await waitForSettle(page, n);
       assert.notEqual(await canvasHash(page), h, `choosing ${metric} drew nothing new`);
       assert.match(await page.locator('#legend').innerText(), /\S/);
+      if (metric === 'households_per_officer') {
+        // One scheme with the planner's: the standard band green, a grid with no officer red.
+        const colourOf = (label) =>
+          page.evaluate((l) => {
+            const li = [...document.querySelectorAll('#legend .legend-items li')].find((x) => x.textContent.includes(l));
+            return li ? getComputedStyle(li.querySelector('.swatch')).backgroundColor : null;
+          }, label);
+        assert.equal(await colourOf('（标准范围）'), 'rgb(47, 133, 90)');
+        assert.equal(await colourOf('空缺'), 'rgb(197, 48, 48)');
+        await screenshot(page, 'leader-households-per-officer-1280x800');
+      }
     }
     assert.deepEqual(problems(), []);
   } finally {

@@ -358,6 +358,7 @@ export const en: Record<MessageKey, string> = {
   'legend.vacantYes': 'Vacant',
   'legend.vacantNo': 'Has an officer',
   'legend.over': '{value} and over',
+  'legend.inBand': '{range} (the standard band)',
   'legend.range': '{from} – {to}',
   'legend.under': 'Under {value}',
   'msg.measure.households': ' households',

@@ -359,6 +359,7 @@ export const zhCN = {
   'legend.vacantYes': '空缺',
   'legend.vacantNo': '有网格员',
   'legend.over': '{value} 以上',
+  'legend.inBand': '{range}（标准范围）',
   'legend.range': '{from} – {to}',
   'legend.under': '低于 {value}',
   // Sentences the server sends as a code with params (planner reasons, validation, reports).

@@ -66,12 +66,14 @@ function classesFor(metric: Exclude<Metric, 'vacant' | 'gi_star'>, rows: GridSta
       return { breaks, colours, label: (i) => rangeLabel(breaks, i, (v) => formatNumber(v)) };
     }
     case 'households_per_officer': {
-      // The standard's load: about 300–500 households a grid (and so an officer); over 500 is too many.
+      // The standard's load: about 300–500 households a grid (and so an officer). The colours
+      // are the planner's: too few blue, within the band green, too many orange; a grid with
+      // no officer at all is the worst case and red (see `metricStyle`).
       const breaks = [100, 300, 500];
       return {
         breaks,
-        colours: ['#e3f2e6', '#9fd4ae', '#f6c344', '#d9480f'],
-        label: (i) => rangeLabel(breaks, i, (v) => formatNumber(v)),
+        colours: ['#bee3f8', '#63b3ed', '#2f855a', '#dd6b20'],
+        label: (i) => (i === 2 ? t('legend.inBand', { range: rangeLabel(breaks, i, (v) => formatNumber(v)) }) : rangeLabel(breaks, i, (v) => formatNumber(v))),
       };
     }
     case 'reach_share': {
@@ -84,6 +86,9 @@ function classesFor(metric: Exclude<Metric, 'vacant' | 'gi_star'>, rows: GridSta
     }
   }
 }
+
+/** A grid without an officer, in every figure that shows it. */
+const VACANT = '#c53030';
 
 /** Gi* z-score classes at the usual 95% and 99% two-sided thresholds. */
 const GI = {
@@ -107,9 +112,9 @@ export function metricStyle(
 ): { colour: maplibregl.ExpressionSpecification; legend: () => LegendItem[] } {
   if (metric === 'vacant') {
     return {
-      colour: ['case', ['==', ['get', 'vacant'], true], '#c53030', '#e8ecef'],
+      colour: ['case', ['==', ['get', 'vacant'], true], VACANT, '#e8ecef'],
       legend: () => [
-        { colour: '#c53030', label: t('legend.vacantYes') },
+        { colour: VACANT, label: t('legend.vacantYes') },
         { colour: '#e8ecef', label: t('legend.vacantNo') },
       ],
     };
@@ -124,6 +129,16 @@ export function metricStyle(
     };
   }
   const c = classesFor(metric, rows);
+  if (metric === 'households_per_officer') {
+    // No officer: no load to divide, and the grid most in need of one.
+    return {
+      colour: ['case', ['==', ['get', 'vacant'], true], VACANT, stepExpression(metric, c)],
+      legend: () => [
+        ...c.colours.map((colour, i) => ({ colour, label: c.label(i) })),
+        { colour: VACANT, label: t('legend.vacantYes') },
+      ],
+    };
+  }
   return {
     colour: stepExpression(metric, c),
     legend: () => [
