@@ -43,7 +43,10 @@ test('zh-CN by default, English after the toggle, remembered on the next visit',
     assert.equal(await page.locator('a[data-view="officer"]').innerText(), '网格员');
     assert.equal(await page.locator('#lang-toggle').innerText(), 'English');
     assert.match(await page.locator('#panel h2').first().innerText(), /我的网格/);
-    assert.match(await page.title(), /网格化管理/);
+    assert.equal(await page.title(), '网格化管理');
+    // MapLibre's own labels are ours too: no "Map" or "Toggle attribution" in the Chinese page.
+    assert.equal(await page.locator('#map .maplibregl-canvas').getAttribute('aria-label'), '地图');
+    assert.equal(await page.locator('[aria-label="Toggle attribution"], [title="Toggle attribution"]').count(), 0);
 
     await page.click('#lang-toggle');
     assert.equal(await page.getAttribute('html', 'lang'), 'en');
@@ -94,6 +97,29 @@ test('the officer view in English on a phone', async () => {
     assert.deepEqual(await offscreenControls(page), []);
     await screenshot(page, 'officer-en-390x844');
     assert.deepEqual(problems(), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("offline, the officer reads that the server cannot be reached in Chinese, not the browser's English", async () => {
+  const { page, context, problems } = await openPage(browser, DESKTOP, { locale: 'en-US', server });
+  try {
+    await page.goto(`${server.url}/officer`);
+    await waitForMapIdle(page);
+    await page.locator('#grid-select option[value]:not([value=""])').first().waitFor({ state: 'attached' });
+    await context.setOffline(true);
+    await page.selectOption('#grid-select', { index: 1 });
+    const offline = page.locator('#incidents .notice-error');
+    await offline.waitFor();
+    assert.equal(await offline.innerText(), '无法连接服务器，请检查网络后重试。');
+    // The map's tiles fail too: its line over the map says the same, in Chinese.
+    await page.locator('.map-status >> text=无法连接服务器').first().waitFor();
+    // What went wrong is only the network (the collector hears each refused request).
+    assert.ok(
+      problems().every((p) => /ERR_INTERNET_DISCONNECTED|Failed to fetch \(0\)/.test(p)),
+      problems().join('\n'),
+    );
   } finally {
     await context.close();
   }

@@ -66,7 +66,7 @@ export function onLanguageChange(fn: (lang: Language) => void): () => void {
 export function localize(root: ParentNode): void {
   if (root instanceof Document) {
     root.documentElement.lang = current;
-    root.title = `${t('app.title')} · gridd`;
+    root.title = t('app.title');
   }
   const attrs: [string, string | null][] = [
     ['data-i18n', null],

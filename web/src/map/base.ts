@@ -110,6 +110,11 @@ function controlLocale(): Record<string, string> {
     'NavigationControl.ZoomOut': t('map.zoomOut'),
     'NavigationControl.ResetBearing': t('map.resetBearing'),
     'Popup.Close': t('common.close'),
+    // MapLibre's own words, else English inside the Chinese page.
+    'Map.Title': t('map.title'),
+    'Marker.Title': t('map.marker'),
+    'AttributionControl.ToggleAttribution': t('map.toggleAttribution'),
+    'AttributionControl.MapFeedback': t('map.feedback'),
   };
 }
 

@@ -56,7 +56,8 @@ export function placesStatus(status: MapStatus): (state: PlacesState, e?: Error)
 
 /** An error as a sentence for a person. */
 export function errorText(e: unknown): string {
-  if (e instanceof ApiError && e.status === 0) return t('common.networkError', { message: e.message });
+  // The browser's own words ("Failed to fetch") are English whatever the page's language.
+  if (e instanceof ApiError && e.status === 0) return t('common.networkError');
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof ApiError && e.said) return t('common.error', { message: say({ ...e.said, message }) });
   return t('common.error', { message });
@@ -118,7 +119,9 @@ export function watchMap(map: maplibregl.Map, status: MapStatus): void {
     // Also on the console, where MapLibre itself says nothing once someone listens: a broken
     // style or a failing tile must not pass unnoticed (the browser tests fail on it).
     console.error(`map: ${message}`);
-    status.set('map-error', 'error', () => t('map.error', { message }));
+    // A tile the network did not deliver (status 0) is said in the page's words, not the browser's.
+    const unreachable = (e.error as { status?: unknown } | undefined)?.status === 0;
+    status.set('map-error', 'error', () => (unreachable ? t('common.networkError') : t('map.error', { message })));
     window.setTimeout(() => status.clear('map-error'), 8000);
   });
 }
