@@ -245,3 +245,36 @@ test('an officer finds their grid by the name people say, it is remembered, and 
     await context.close();
   }
 });
+
+test('a bookmark to a grid since redrawn says when, and offers the grids that replaced it', async () => {
+  const call = async (method, path, body) => {
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { 'Content-Type': 'application/json', ...server.auth },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
+    return JSON.parse(text);
+  };
+  const over = (await server.api('/api/plan/oversized')).grids.find((g) => g.fit === 'over');
+  const draft = await call('POST', '/api/drafts', { name: '书签测试' });
+  await call('POST', `/api/drafts/${draft.id}/split`, { code: over.code });
+  const published = await call('POST', `/api/drafts/${draft.id}/publish`, { valid_from: '2026-03-01' });
+  const { page, context, problems } = await openPage(browser, PHONE, { server });
+  try {
+    await page.goto(`${server.url}/officer?grid=${over.code}`);
+    const note = page.locator('#grid-redrawn');
+    await note.waitFor();
+    assert.match(await note.innerText(), new RegExp(`网格 ${over.code} 已于 2026年3月1日 重新划分（版本 ${published.version}）`));
+    const offered = await note.locator('button[data-code]').evaluateAll((bs) => bs.map((b) => b.dataset.code));
+    assert.deepEqual(offered.sort(), [...published.created].sort());
+    await screenshot(page, 'officer-grid-redrawn-390x844');
+    await note.locator(`button[data-code="${published.created[0]}"]`).click();
+    await page.locator('#grid-summary').filter({ hasText: published.created[0] }).waitFor();
+    assert.equal(await page.locator('#grid-redrawn').count(), 0);
+    assert.deepEqual(problems(), []);
+  } finally {
+    await context.close();
+  }
+});

@@ -187,3 +187,18 @@ void test('a range after the last report or before the first is told apart from 
   assert.equal(leader.outsideData({}, data), null);
   assert.equal(leader.outsideData({ from: '2030-01-01' }, { from: null, until: null }), null);
 });
+
+void test('a retired grid leads to the grids in force that replace it, through later redraws', () => {
+  const versions = [
+    { version: 1, valid_from: '1970-01-01T00:00:00Z', retired: [], created: [] },
+    { version: 2, valid_from: '2026-03-01T00:00:00Z', retired: ['610581005003006'], created: ['610581005003009', '610581005003010'] },
+    { version: 3, valid_from: '2026-04-01T00:00:00Z', retired: ['610581005003010', '610581001001001'], created: ['610581005003011', '610581005003012', '610581001001009'] },
+  ];
+  const inForce = new Set(['610581005003009', '610581005003011', '610581005003012', '610581001001009']);
+  assert.deepEqual(officer.redrawnAs('610581005003006', versions, inForce), {
+    version: 2,
+    validFrom: '2026-03-01T00:00:00Z',
+    replacements: ['610581005003009', '610581005003011', '610581005003012'],
+  });
+  assert.equal(officer.redrawnAs('610581009009009', versions, inForce), null, 'never a grid at all');
+});

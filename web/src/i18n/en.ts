@@ -253,6 +253,8 @@ export const en: Record<MessageKey, string> = {
   'officer.findingPosition': 'Finding where you are…',
   'officer.noPosition': 'Your position is not available: allow location, or tap the place on the map.',
   'officer.reportElsewhereWarn': 'Note: this place is outside your grid; the report goes to {grid}',
+  'officer.gridRedrawn': 'Grid {code} was redrawn on {day} (version {version}); it is now these grids:',
+  'officer.gridRedrawnNone': 'The grids that replaced it were redrawn since: choose from the list.',
   'officer.noMatch': 'No grid matches “{query}”',
   'officer.gridSummary': '{households} households · {population} people · officers: {officers}',
   'officer.vacant': 'No officer yet',

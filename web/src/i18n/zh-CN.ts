@@ -254,6 +254,8 @@ export const zhCN = {
   'officer.findingPosition': '正在获取您的位置……',
   'officer.noPosition': '无法获取您的位置：请允许定位，或在地图上点按位置。',
   'officer.reportElsewhereWarn': '注意：此处不在您的网格内，将分派至：{grid}',
+  'officer.gridRedrawn': '网格 {code} 已于 {day} 重新划分（版本 {version}），现由以下网格替代：',
+  'officer.gridRedrawnNone': '替代它的网格后来也已调整，请从列表中选择。',
   'officer.noMatch': '没有符合“{query}”的网格',
   'officer.gridSummary': '{households} 户 · {population} 人 · 网格员 {officers} 名',
   'officer.vacant': '暂无网格员',

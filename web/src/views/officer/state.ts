@@ -84,3 +84,45 @@ export function filed(grids: readonly GridRef[], mine: string | null): Filed {
   if (!mine) return { kind: 'filed', grid: code };
   return code.startsWith(mine) ? { kind: 'here', grid: code } : { kind: 'elsewhere', grid: code };
 }
+
+/** A grid that a published version redrew: when, in which version, and the grids in force now
+ * that took its place. */
+export interface Redrawn {
+  version: number;
+  validFrom: string;
+  replacements: string[];
+}
+
+/**
+ * What became of grid `code` that is no longer in force: the version that retired it and the
+ * grids in force now that replace it (the grids that version created under the same level-2
+ * grid, followed through later redraws). Null when no version retired it.
+ */
+export function redrawnAs(
+  code: string,
+  versions: readonly { version: number; valid_from: string; retired: readonly string[]; created: readonly string[] }[],
+  inForce: ReadonlySet<string>,
+): Redrawn | null {
+  const retiring = (c: string) => [...versions].reverse().find((v) => v.retired.includes(c));
+  const first = retiring(code);
+  if (!first) return null;
+  const out = new Set<string>();
+  const seen = new Set<string>();
+  const follow = (c: string, depth: number): void => {
+    if (seen.has(c) || depth > 8) return;
+    seen.add(c);
+    if (inForce.has(c)) {
+      out.add(c);
+      return;
+    }
+    const v = retiring(c);
+    if (!v) return;
+    const parent = c.slice(0, 12);
+    const made = v.created.filter((n) => n.startsWith(parent));
+    for (const n of made.length ? made : v.created) follow(n, depth + 1);
+  };
+  const parent = code.slice(0, 12);
+  const made = first.created.filter((n) => n.startsWith(parent));
+  for (const n of made.length ? made : first.created) follow(n, 1);
+  return { version: first.version, validFrom: first.valid_from, replacements: [...out].sort() };
+}

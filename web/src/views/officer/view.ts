@@ -6,7 +6,7 @@
 import { api } from '../../api/client';
 import { CATEGORIES, CRSES, type Category, type Crs } from '../../api/codes';
 import type { GridFeature, Incident, LocateAnswer } from '../../api/types';
-import { t } from '../../i18n';
+import { formatDay, t } from '../../i18n';
 import { Latest } from '../../lib/latest';
 import { pageParams, saveToUrl } from '../../lib/url';
 import { styleReady } from '../../map/base';
@@ -26,7 +26,7 @@ import {
   type DraftReport,
   type Message,
 } from './panel';
-import { exactGrid, filed, fromParams, matchingGrids, toQuery, typedPoint } from './state';
+import { exactGrid, filed, fromParams, matchingGrids, redrawnAs, toQuery, typedPoint, type Redrawn } from './state';
 
 /** Where the officer's grid is remembered between visits (on this device). */
 const MY_GRID_KEY = 'gridd.officer.grid';
@@ -69,6 +69,8 @@ export async function officerView(shell: Shell): Promise<void> {
   let submitting = false;
   let locateMessage: Message | null = null;
   let located: LocateAnswer | null = null;
+  /** A bookmarked grid that a version redrew: what replaced it (shown until a grid is chosen). */
+  let redrawn: { code: string; what: Redrawn } | null = null;
 
   const gridName = (code: string): string => {
     const g = grids.find((f) => f.properties.code === code);
@@ -190,6 +192,23 @@ export async function officerView(shell: Shell): Promise<void> {
       say(gridsMessage),
       q && shown.length === 0 ? notice('empty', t('officer.noMatch', { query: q })) : null,
       q && shown.length > 0 ? h('p', { class: 'hint', id: 'grid-matches', text: t('officer.matchCount', { n: shown.length }) }) : null,
+      redrawn ? redrawnNotice(redrawn.code, redrawn.what) : null,
+    );
+  }
+
+  /** The grid a bookmark named was redrawn: when, and the grids to choose instead. */
+  function redrawnNotice(code: string, what: Redrawn): HTMLElement {
+    return h(
+      'div',
+      { class: 'notice notice-info redrawn', id: 'grid-redrawn', role: 'status' },
+      h('p', { text: t('officer.gridRedrawn', { code, day: formatDay(what.validFrom), version: what.version }) }),
+      what.replacements.length
+        ? h(
+            'div',
+            { class: 'button-row' },
+            what.replacements.map((c) => h('button', { type: 'button', class: 'secondary', 'data-code': c, text: gridName(c), on: { click: () => select(c) } })),
+          )
+        : h('p', { text: t('officer.gridRedrawnNone') }),
     );
   }
 
@@ -283,6 +302,7 @@ export async function officerView(shell: Shell): Promise<void> {
 
   function select(code: string, fly = true): void {
     const g = grids.find((f) => f.properties.code === code) ?? null;
+    if (g) redrawn = null;
     selected = g;
     latestId = undefined;
     openTotal = null;
@@ -440,6 +460,15 @@ export async function officerView(shell: Shell): Promise<void> {
   const wanted = fromParams(params).grid ?? rememberedGrid();
   if (wanted && grids.some((g) => g.properties.code === wanted)) select(wanted, false);
   else {
+    // A grid no longer in force (a bookmark from before a redraw): say what replaced it.
+    if (wanted && grids.length) {
+      const versions = await api.versions().then((v) => v.versions, () => []);
+      const what = redrawnAs(wanted, versions, new Set(grids.map((g) => g.properties.code)));
+      if (what) {
+        redrawn = { code: wanted, what };
+        renderGridOptions();
+      }
+    }
     renderIncidents();
     // An officer's own patch (a few grids, not a whole county): the map opens on it.
     const patch = grids.length > 0 && grids.length <= PATCH_MAX ? bboxOf(grids.map((g) => g.geometry)) : null;
