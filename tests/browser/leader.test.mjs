@@ -262,3 +262,29 @@ test('a leader picks a quick range; one after the data says where the data ends 
     await context.close();
   }
 });
+
+test('choosing 一级 with a level-3 grid selected shows the street holding it and zooms out to it', async () => {
+  const { page, context, problems } = await openPage(browser, DESKTOP, { server });
+  try {
+    const l3 = (await server.api('/api/grids?level=3')).features[0].properties.code;
+    const street = l3.slice(0, 9);
+    await page.goto(`${server.url}/leader?mode=choropleth&level=3&grid=${l3}`);
+    const detail = page.locator('#grid-detail');
+    await detail.filter({ hasText: l3 }).waitFor();
+    await waitForMapIdle(page);
+    await page.waitForTimeout(1200); // the camera settles on the grid
+    const zoomOf = () => page.evaluate(() => document.getElementById('map').griddMap.getZoom());
+    const before = await zoomOf();
+    await page.selectOption('#level-select', '1');
+    await detail.filter({ hasText: street }).waitFor();
+    assert.doesNotMatch(await detail.innerText(), new RegExp(l3));
+    await page.waitForFunction((z) => document.getElementById('map').griddMap.getZoom() < z - 0.5, before);
+    await page.waitForFunction((s) => new URL(location.href).searchParams.get('grid') === s, street);
+    // And a finer level again leaves nothing selected.
+    await page.selectOption('#level-select', '3');
+    await page.waitForFunction(() => !new URL(location.href).searchParams.get('grid'));
+    assert.deepEqual(problems(), []);
+  } finally {
+    await context.close();
+  }
+});

@@ -202,3 +202,11 @@ void test('a retired grid leads to the grids in force that replace it, through l
   });
   assert.equal(officer.redrawnAs('610581009009009', versions, inForce), null, 'never a grid at all');
 });
+
+void test('choosing a coarser level shows the grid that holds the selected one; a finer one selects nothing', () => {
+  assert.equal(leader.selectionAtLevel('610581005003006', 1), '610581005');
+  assert.equal(leader.selectionAtLevel('610581005003006', 2), '610581005003');
+  assert.equal(leader.selectionAtLevel('610581005003006', 3), '610581005003006');
+  assert.equal(leader.selectionAtLevel('610581005', 3), null);
+  assert.equal(leader.selectionAtLevel(null, 1), null);
+});

@@ -23,6 +23,8 @@ export interface LeaderMap {
   setColour(colour: maplibregl.ExpressionSpecification): void;
   /** Outlines a grid and moves the map to it. */
   show(detail: GridDetail, fly: boolean): void;
+  /** Takes the outline of the selected grid away. */
+  clearSelection(): void;
   /** Hears the density tiles' class breaks (and whether the view is empty). */
   onBreaks(fn: (scale: DensityScale, empty: boolean) => void): void;
   /** Hears the grid a click picked: of the choropleth's level, else level 3. */
@@ -62,6 +64,9 @@ export function leaderMap(map: maplibregl.Map, initial: { mode: Mode; level: Lev
     },
     show(detail, fly) {
       highlight.show(detail, { fly, padding: 48 });
+    },
+    clearSelection() {
+      highlight.clear();
     },
     onBreaks(fn) {
       density.onBreaks((b, empty) => {

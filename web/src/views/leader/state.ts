@@ -113,3 +113,15 @@ export function outsideData(range: { from?: string; to?: string }, data: { from:
   if (data.from && range.to && range.to < data.from.slice(0, 10)) return 'before';
   return null;
 }
+
+/**
+ * The grid to show once the level changes: the selected grid's own ancestor at a coarser
+ * level (a level-3 grid's street when 一级 is chosen), none at a finer one (which of its
+ * children is not known), the grid itself at its own level.
+ */
+export function selectionAtLevel(code: string | null, level: 1 | 2 | 3): string | null {
+  if (!code) return null;
+  const own = (code.length - 6) / 3;
+  if (level > own) return null;
+  return code.slice(0, 6 + 3 * level);
+}

@@ -20,7 +20,7 @@ import type { Shell } from '../../ui/shell';
 import { errorText, MapStatus, startMap } from '../common';
 import { leaderMap } from './map';
 import { densityLegendItems, detailContent, tableContent } from './panel';
-import { fromParams, nextSort, outsideData, PAGE, PRESETS, presetRange, toQuery, type Mode } from './state';
+import { fromParams, nextSort, outsideData, PAGE, PRESETS, presetRange, selectionAtLevel, toQuery, type Mode } from './state';
 
 export async function leaderView(shell: Shell): Promise<void> {
   const status = new MapStatus(shell.mapStatus);
@@ -301,6 +301,17 @@ export async function leaderView(shell: Shell): Promise<void> {
   levelSelect.addEventListener('change', () => {
     level = Number(levelSelect.value) as Level;
     layers.setLevel(level, filter);
+    // The detail and the map follow the level: a coarser one shows the grid holding the
+    // selected one; a finer one leaves nothing selected (and the map where it is).
+    const next = selectionAtLevel(selectedCode, level);
+    if (next && next !== selectedCode) void selectGrid(next);
+    else if (!next && selectedCode) {
+      selectedCode = null;
+      detail = null;
+      detailError = null;
+      layers.clearSelection();
+      renderDetail();
+    }
     saveUrl();
     void loadStats();
   });
