@@ -115,6 +115,8 @@ test('the choropleth follows the filters and the chosen figure', async () => {
       await waitForSettle(page, n);
       assert.notEqual(await canvasHash(page), h, `choosing ${metric} drew nothing new`);
       assert.match(await page.locator('#legend').innerText(), /\S/);
+      if (metric === 'gi_star') assert.match(await page.locator('#metric-help').innerText(), /Gi\* 热点统计.*1\.96/);
+      if (metric === 'per_1000_households') assert.match(await page.locator('#legend').innerText(), /按分位数分级/);
       if (metric === 'households_per_officer') {
         // One scheme with the planner's: the standard band green, a grid with no officer red.
         const colourOf = (label) =>
@@ -124,6 +126,7 @@ test('the choropleth follows the filters and the chosen figure', async () => {
           }, label);
         assert.equal(await colourOf('（标准范围）'), 'rgb(47, 133, 90)');
         assert.equal(await colourOf('空缺'), 'rgb(197, 48, 48)');
+        assert.match(await page.locator('#metric-help').innerText(), /网格户数 ÷ 网格员人数/);
         await screenshot(page, 'leader-households-per-officer-1280x800');
       }
     }

@@ -366,6 +366,12 @@ export const zhCN = {
   'legend.vacantNo': '有网格员',
   'legend.over': '{value} 以上',
   'legend.inBand': '{range}（标准范围）',
+  'help.per_1000_households': '所选时段内每千户的事件数（事件数 ÷ 户数 × 1000）；户数很少的网格数值会很大。',
+  'help.households_per_officer': '网格户数 ÷ 网格员人数；标准为每名网格员 300–500 户。',
+  'help.gi_star': 'Getis-Ord Gi* 热点统计：与相邻网格相比事件是否显著集中；z ≥ 1.96 为热点（95%），≥ 2.58 为强热点（99%），负值为冷点。',
+  'help.vacant': '没有网格员的网格。',
+  'help.reach_share': '楼栋户数中距最近党群服务中心 800 米（步行约十分钟）以内的比例。',
+  'legend.quantiles': '按分位数分级：各级所含网格数大致相同，分级随数据变化。',
   'legend.range': '{from} – {to}',
   'legend.under': '低于 {value}',
   // Sentences the server sends as a code with params (planner reasons, validation, reports).

@@ -7,6 +7,7 @@ import { STATUSES } from '../../api/codes';
 import type { GridDetail, GridStats, Officer } from '../../api/types';
 import { formatNumber, formatPercent, statusName, t, type MessageKey } from '../../i18n';
 import { classColours, type DensityScale } from '../../map/density';
+import { METRICS, type Metric } from '../../map/metrics';
 import { h, notice } from '../../ui/dom';
 import { PAGE, sortRows } from './state';
 
@@ -157,7 +158,7 @@ export function tableContent(v: TableView, on: TableActions): { count: string; c
                   {
                     type: 'button',
                     'data-sort': String(c.key),
-                    title: `${t(c.label)} · ${t('leader.sortBy', { column: t(c.short ?? c.label) })}`,
+                    title: [t(c.label), helpFor(String(c.key)), t('leader.sortBy', { column: t(c.short ?? c.label) })].filter(Boolean).join(' · '),
                     on: {
                       click: () => on.sort(c.key, c.desc),
                     },
@@ -229,4 +230,9 @@ export function densityLegendItems(scale: DensityScale | null): { colour: string
           : t('legend.range', { from: formatNumber(c.perKm2), to: formatNumber(next.perKm2) }),
     };
   });
+}
+
+/** What a figure means, in one line (empty for figures that need none). */
+export function helpFor(key: string): string {
+  return (METRICS as readonly string[]).includes(key) ? t(`help.${key as Metric}`) : '';
 }

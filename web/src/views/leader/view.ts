@@ -19,7 +19,7 @@ import { renderLegend } from '../../ui/legend';
 import type { Shell } from '../../ui/shell';
 import { errorText, MapStatus, startMap } from '../common';
 import { leaderMap } from './map';
-import { densityLegendItems, detailContent, tableContent } from './panel';
+import { densityLegendItems, detailContent, helpFor, tableContent } from './panel';
 import { fromParams, nextSort, outsideData, PAGE, PRESETS, presetRange, selectionAtLevel, toQuery, type Mode } from './state';
 
 export async function leaderView(shell: Shell): Promise<void> {
@@ -96,11 +96,14 @@ export async function leaderView(shell: Shell): Promise<void> {
     ([1, 2, 3] as Level[]).map((l) => h('option', { value: String(l), i18n: `level.${l}` })),
   );
   levelSelect.value = String(level);
+  const metricHelp = h('p', { class: 'hint metric-help', id: 'metric-help' });
   const choroplethControls = h(
     'div',
-    { class: 'row', id: 'choropleth-controls' },
+    { id: 'choropleth-controls' },
+    // One per line: the figures' names are long (每名网格员服务户数) and must not be cut off.
     field('leader.metric', metricSelect, 'metric-select'),
     field('leader.level', levelSelect, 'level-select'),
+    metricHelp,
   );
   const detailBox = h('div', { class: 'grid-detail', id: 'grid-detail' });
   const tableHead = h('span', { class: 'count', id: 'table-count' });
@@ -145,6 +148,7 @@ export async function leaderView(shell: Shell): Promise<void> {
       b.setAttribute('aria-pressed', String(on));
     }
     choroplethControls.hidden = mode !== 'choropleth';
+    metricHelp.textContent = helpFor(metric);
   }
 
   function renderLegendBox(): void {
@@ -157,7 +161,9 @@ export async function leaderView(shell: Shell): Promise<void> {
         [cell, densityEmpty ? t('leader.densityEmpty') : ''].filter(Boolean).join(' '),
       );
     } else {
-      renderLegend(shell.legend, [{ title: t(`metric.${metric}`), items: metricStyle(metric, rows).legend() }]);
+      // Classes taken from the figures themselves say so: they move as the figures do.
+      const note = metric === 'per_1000_households' ? t('legend.quantiles') : undefined;
+      renderLegend(shell.legend, [{ title: t(`metric.${metric}`), items: metricStyle(metric, rows).legend() }], note);
     }
   }
 
@@ -296,6 +302,7 @@ export async function leaderView(shell: Shell): Promise<void> {
   metricSelect.addEventListener('change', () => {
     metric = metricSelect.value as Metric;
     saveUrl();
+    renderMode();
     restyle();
   });
   levelSelect.addEventListener('change', () => {
