@@ -403,3 +403,37 @@ test('a draft left open survives a reload: it is listed, resumed where it was, r
     await context.close();
   }
 });
+
+test('a planner undoes the newest version: its grids go, the ones before come back as a new version', async () => {
+  const { page, context, problems } = await openPage(browser, DESKTOP, { server });
+  try {
+    const before = (await server.api('/api/versions')).versions;
+    const newest = before[before.length - 1];
+    assert.ok(newest.version > 1 && newest.created.length, 'an earlier test published a version');
+    await page.goto(`${server.url}/planner`);
+    await page.locator('#band-list .band-row').first().waitFor();
+    const undo = page.locator('#version-undo');
+    await undo.waitFor();
+    assert.equal(await undo.innerText(), `撤回版本 ${newest.version}`);
+    await undo.click();
+    await page.locator(`#plan-draft >> text=已在草稿中撤回版本 ${newest.version}`).waitFor({ timeout: 60_000 });
+    assert.match(await page.locator('#draft-retired summary').innerText(), new RegExp(`将被替换的网格：${newest.created.length} 个`));
+    await page.click('#draft-publish');
+    const summary = page.locator('#publish-summary');
+    await summary.waitFor({ timeout: 60_000 });
+    assert.match(await summary.innerText(), new RegExp(`停用 ${newest.created.length} 个网格，新建 ${newest.retired.length} 个网格`));
+    await page.click('#publish-confirm');
+    await page.locator('#plan-draft >> text=已发布版本').waitFor({ timeout: 60_000 });
+    const after = (await server.api('/api/versions')).versions;
+    assert.equal(after.length, before.length + 1, 'a new version; the history keeps the undone one');
+    const back = after[after.length - 1];
+    assert.equal(back.created.length, newest.retired.length);
+    for (const code of newest.created.slice(0, 5)) {
+      assert.equal((await fetch(`${server.url}/api/grids/${code}`, { headers: server.auth })).status, 404, `${code} retired`);
+    }
+    await screenshot(page, 'planner-version-undone-1280x800');
+    assert.deepEqual(problems(), []);
+  } finally {
+    await context.close();
+  }
+});

@@ -45,6 +45,7 @@ mod plan_api;
 mod policy;
 mod postgis;
 mod real_buildings;
+mod restore;
 mod sample_city;
 mod sample_incidents;
 mod scope;

@@ -138,6 +138,12 @@ fn requests() -> Vec<(&'static str, String, Option<Value>, StatusCode)> {
         ),
         (
             "POST",
+            format!("{none}/restore"),
+            Some(json!({ "undo_version": 2 })),
+            S::NOT_FOUND,
+        ),
+        (
+            "POST",
             format!("{none}/cut"),
             Some(json!({ "code": l3, "line": [[110.43, 35.4775], [110.44, 35.4775]] })),
             S::NOT_FOUND,

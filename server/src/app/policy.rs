@@ -124,6 +124,7 @@ pub const POLICY: &[Rule] = &[
     rule("POST", "/api/drafts/{id}/fix", Roles(PLAN), Write),
     rule("POST", "/api/drafts/{id}/balance", Roles(PLAN), Write),
     rule("POST", "/api/drafts/{id}/cut", Roles(PLAN), Write),
+    rule("POST", "/api/drafts/{id}/restore", Roles(PLAN), Write),
     rule("POST", "/api/drafts/{id}/move", Roles(PLAN), Write),
     rule("POST", "/api/drafts/{id}/undo", Roles(PLAN), Write),
     rule("POST", "/api/drafts/{id}/redo", Roles(PLAN), Write),

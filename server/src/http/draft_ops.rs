@@ -1,7 +1,8 @@
 //! Operations on a draft: `POST /api/drafts/{id}/split` (auto-split one grid), `/cut` (along
 //! a line the planner drew, snapped between units), `/move` (brushed units to a neighbour),
 //! `/merge` (neighbours into one), `/balance` (two neighbours redrawn evenly) and `/fix`
-//! (every oversized grid at once). Each
+//! (every oversized grid at once), `/restore` (a published version undone: its grids
+//! retired, the grids it retired back under new codes). Each
 //! is recorded with its result, so undo and redo replay exactly what the planner saw.
 
 use super::contract::{server_messages, DraftView, FixReport, Unfixed};
@@ -401,4 +402,80 @@ pub async fn move_units(
     )
     .map_err(plan_error)?;
     c.done(&state, op, Reported::reasons(&split.problems)).await
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RestoreOp {
+    /// The draft version this edit was made on (optional; a stale one gets 409).
+    version: Option<i64>,
+    /// The published version to undo: the grids it made are retired and the grids it retired
+    /// come back (under new codes, as codes are never given out twice).
+    undo_version: i64,
+}
+
+/// `POST /api/drafts/{id}/restore`: a published version undone in a draft, so that
+/// publishing the draft brings back the grids in force before it (a new version; the
+/// history keeps both). Only a version whose grids are all still in force can be undone.
+pub async fn restore(
+    State(state): State<App>,
+    Extension(who): Extension<Who>,
+    Path(id): Path<i64>,
+    body: Result<Json<RestoreOp>, JsonRejection>,
+) -> Result<Json<DraftView>, AppError> {
+    let Json(b) = body?;
+    let c = Ctx::begin(&state, &who, id, b.version, None, None, None).await?;
+    let versions = state.store.versions().await?;
+    let undone = versions
+        .iter()
+        .find(|v| v.version == b.undo_version)
+        .ok_or_else(|| AppError::NotFound(format!("no published version {}", b.undo_version)))?;
+    if undone.version == 1 || undone.created.is_empty() {
+        return Err(AppError::bad(
+            "cannot_plan",
+            format!(
+                "version {} changed no grids (version 1 is the imported city): there is nothing to undo",
+                undone.version
+            ),
+        ));
+    }
+    if let Some(gone) = undone
+        .created
+        .iter()
+        .find(|code| !c.now.contains_key(*code))
+    {
+        return Err(AppError::Conflict(format!(
+            "grid {gone}, made by version {}, is no longer in force in this draft (a later version or this draft changed it): undo the newer change first",
+            undone.version
+        )));
+    }
+    let mut back: Vec<Grid> = state
+        .store
+        .retired_grids()
+        .await?
+        .into_iter()
+        .filter(|r| r.retired == undone.version && r.grid.level() == crate::domain::Level::Three)
+        .map(|r| r.grid)
+        .collect();
+    back.sort_by(|a, b| a.code.cmp(&b.code));
+    let mut taken = c.taken(&state).await?;
+    let mut parts = Vec::with_capacity(back.len());
+    for g in back {
+        let parent = g.parent().ok_or_else(|| {
+            AppError::bad("cannot_plan", format!("grid {} has no parent grid", g.code))
+        })?;
+        let code = fresh_codes(&parent, &taken, 1)
+            .map_err(plan_error)?
+            .remove(0);
+        taken.push(code.clone());
+        parts.push(DraftGrid {
+            code,
+            ..DraftGrid::from_grid(&g)
+        });
+    }
+    let op = Op::Redraw {
+        codes: undone.created.clone(),
+        parts,
+    };
+    c.done(&state, op, Reported::default()).await
 }

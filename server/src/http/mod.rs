@@ -199,6 +199,7 @@ fn api_routes() -> Routes {
         .post("/drafts/{id}/balance", draft_ops::balance)
         .post("/drafts/{id}/cut", draft_ops::cut)
         .post("/drafts/{id}/move", draft_ops::move_units)
+        .post("/drafts/{id}/restore", draft_ops::restore)
         .post("/drafts/{id}/undo", drafts::undo)
         .post("/drafts/{id}/redo", drafts::redo)
         .get_bare("/drafts/{id}/validate", drafts::validate_draft)

@@ -276,6 +276,10 @@ export const api = {
   cutInDraft(d: DraftRef, code: string, line: [number, number][]): Promise<Draft> {
     return request(`/api/drafts/${d.id}/cut`, json({ code, line, version: d.version }), DRAFT);
   },
+  /** Undoes published version `undoVersion` in the draft: its grids retired, the ones it retired back. */
+  restoreInDraft(d: DraftRef, undoVersion: number): Promise<Draft> {
+    return request(`/api/drafts/${d.id}/restore`, json({ undo_version: undoVersion, version: d.version }), DRAFT);
+  },
   balanceInDraft(d: DraftRef, codes: [string, string]): Promise<Draft> {
     return request(`/api/drafts/${d.id}/balance`, json({ codes, version: d.version }), DRAFT);
   },

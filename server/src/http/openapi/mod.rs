@@ -294,6 +294,7 @@ pub fn document() -> OpenApi {
         .schema_from::<super::draft_ops::FixOp>()
         .schema_from::<super::draft_ops::BalanceOp>()
         .schema_from::<super::draft_ops::CutOp>()
+        .schema_from::<super::draft_ops::RestoreOp>()
         .schema_from::<super::draft_ops::MoveOp>()
         .schema_from::<super::cases::TransitionBody>()
         .build();

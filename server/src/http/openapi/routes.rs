@@ -92,6 +92,7 @@ pub const ROUTES: &[Route] = &[
     Route("POST", "/api/drafts/{id}/fix", "Fix every grid outside the band", &[], In::Json("FixOp"), 200, Out::Json("DraftView")),
     Route("POST", "/api/drafts/{id}/balance", "Redraw two neighbours evenly", &[], In::Json("BalanceOp"), 200, Out::Json("DraftView")),
     Route("POST", "/api/drafts/{id}/cut", "Cut a grid along a line", &[], In::Json("CutOp"), 200, Out::Json("DraftView")),
+    Route("POST", "/api/drafts/{id}/restore", "Undo a published version in a draft", &[], In::Json("RestoreOp"), 200, Out::Json("DraftView")),
     Route("POST", "/api/drafts/{id}/move", "Move units to a neighbour", &[], In::Json("MoveOp"), 200, Out::Json("DraftView")),
     Route("POST", "/api/drafts/{id}/undo", "Undo the last edit", &[], In::Nothing, 200, Out::Json("DraftView")),
     Route("POST", "/api/drafts/{id}/redo", "Redo", &[], In::Nothing, 200, Out::Json("DraftView")),

@@ -11,7 +11,7 @@ import { FIT_COLOURS } from '../../map/plan';
 import { field, h, notice } from '../../ui/dom';
 import type { LegendGroup } from '../../ui/legend';
 import { fitBadge, partRows, problemList } from './parts';
-import { retiredGroups, type Brush, type PublishSummary } from './state';
+import { BAND_LIMIT, retiredGroups, type BandCheck, type Brush, type PublishSummary } from './state';
 
 /** A message worded when shown, so it follows a language switch. */
 export type Message = { kind: 'error' | 'success' | 'info' | 'loading'; text: () => string };
@@ -20,6 +20,36 @@ export const say = (m: Message | null): HTMLElement | null => (m ? notice(m.kind
 
 /** Grids listed at most; the rest are counted. */
 const LIST_LIMIT = 60;
+
+/** The band's fields (300–500 households to start) and how many parts a split makes. */
+export function bandControls(): { minInput: HTMLInputElement; maxInput: HTMLInputElement; bySelect: HTMLSelectElement; kSelect: HTMLSelectElement } {
+  return {
+    minInput: h('input', { type: 'number', min: 1, step: 1, value: '300' }),
+    maxInput: h('input', { type: 'number', min: 1, step: 1, value: '500' }),
+    bySelect: h(
+      'select',
+      {},
+      h('option', { value: 'households', i18n: 'plan.byHouseholds' }),
+      h('option', { value: 'population', i18n: 'plan.byPopulation' }),
+    ),
+    kSelect: h(
+      'select',
+      {},
+      h('option', { value: '', i18n: 'plan.kAuto' }),
+      [2, 3, 4, 5, 6].map((k) => h('option', { value: String(k), text: String(k) })),
+    ),
+  };
+}
+
+/** What is wrong with a band the form refused, in words (`min`/`max` as typed). */
+export function bandProblem(band: Extract<BandCheck, { ok: false }>, min: string, max: string): Message {
+  return band.problem === 'inverted'
+    ? { kind: 'error', text: () => t('plan.bandInverted', { min, max }) }
+    : {
+        kind: 'error',
+        text: () => t('plan.bandNumber', { field: t(band.field === 'min' ? 'plan.min' : 'plan.max'), limit: formatNumber(BAND_LIMIT) }),
+      };
+}
 
 /** The grids outside the band, over first, each a button that selects it. */
 export function bandContent(
@@ -365,8 +395,9 @@ function summaryContent(
   );
 }
 
-/** The published versions, newest first. */
-export function versionsContent(versions: readonly GridVersionInfo[]): HTMLElement {
+/** The published versions, newest first; the newest (if it changed grids) can be undone in a draft. */
+export function versionsContent(versions: readonly GridVersionInfo[], busy: boolean, onUndo: (version: number) => void): HTMLElement {
+  const newest = versions[versions.length - 1];
   return h(
     'ol',
     { class: 'versions', reversed: true },
@@ -374,11 +405,23 @@ export function versionsContent(versions: readonly GridVersionInfo[]): HTMLEleme
       h(
         'li',
         { 'data-version': String(v.version) },
+
         h('strong', { text: t('plan.versionLabel', { v: v.version }) }),
         ` ${v.version === 1 ? t('plan.imported') : v.note} · ${
           new Date(v.valid_from).getTime() <= 0 ? t('plan.sinceStart') : t('plan.validFromShort', { when: formatTime(v.valid_from) })
         }`,
         v.created.length ? h('small', { text: ` ${t('plan.versionChange', { retired: v.retired.length, created: v.created.length })}` }) : null,
+        v === newest && v.version > 1 && v.created.length
+          ? h('button', {
+              type: 'button',
+              class: 'secondary version-undo',
+              id: 'version-undo',
+              text: t('plan.undoVersion', { v: v.version }),
+              title: t('plan.undoVersionTitle'),
+              disabled: busy,
+              on: { click: () => onUndo(v.version) },
+            })
+          : null,
       ),
     ),
   );

@@ -7,7 +7,7 @@
  */
 import { api } from '../../api/client';
 import type { Draft, DraftRef, DraftSummary, GridVersionInfo, OutOfBandAnswer, SplitPreview, Validation } from '../../api/types';
-import { formatNumber, t } from '../../i18n';
+import { t } from '../../i18n';
 import { pageParams, saveToUrl } from '../../lib/url';
 import { styleReady } from '../../map/base';
 import { field, fill, h } from '../../ui/dom';
@@ -15,8 +15,8 @@ import { renderLegend } from '../../ui/legend';
 import type { Shell } from '../../ui/shell';
 import { errorText, MapStatus, placesStatus, startMap } from '../common';
 import { plannerMap } from './map';
-import { bandContent, draftContent, gridContent, legendGroups, previewContent, say, versionsContent, type Message } from './panel';
-import { BAND_LIMIT, bandTints, fromParams, publishSummary, readBand, toggleUnit, toQuery, withMergeCode, type Brush } from './state';
+import { bandContent, bandControls, bandProblem, draftContent, gridContent, legendGroups, previewContent, say, versionsContent, type Message } from './panel';
+import { bandTints, fromParams, publishSummary, readBand, toggleUnit, toQuery, withMergeCode, type Brush } from './state';
 
 export async function plannerView(shell: Shell): Promise<void> {
   const status = new MapStatus(shell.mapStatus);
@@ -51,23 +51,10 @@ export async function plannerView(shell: Shell): Promise<void> {
   let bandFormMessage: Message | null = null;
 
   // ---- controls
-  const minInput = h('input', { type: 'number', min: 1, step: 1, value: '300' });
-  const maxInput = h('input', { type: 'number', min: 1, step: 1, value: '500' });
-  const bySelect = h(
-    'select',
-    {},
-    h('option', { value: 'households', i18n: 'plan.byHouseholds' }),
-    h('option', { value: 'population', i18n: 'plan.byPopulation' }),
-  );
+  const { minInput, maxInput, bySelect, kSelect } = bandControls();
   const bandList = h('div', { class: 'band-list', id: 'band-list' });
   const bandFormNote = h('div', { id: 'band-form-message', role: 'alert' });
   const gridBox = h('div', { class: 'plan-grid', id: 'plan-grid' });
-  const kSelect = h(
-    'select',
-    {},
-    h('option', { value: '', i18n: 'plan.kAuto' }),
-    [2, 3, 4, 5, 6].map((k) => h('option', { value: String(k), text: String(k) })),
-  );
   const previewBox = h('div', { class: 'plan-preview', id: 'plan-preview' });
   const draftBox = h('div', { class: 'plan-draft', id: 'plan-draft' });
   const draftName = h('input', { type: 'text', i18nPlaceholder: 'plan.draftNamePlaceholder', maxlength: 60 });
@@ -85,13 +72,7 @@ export async function plannerView(shell: Shell): Promise<void> {
       return band;
     }
     (band.field === 'min' ? minInput : maxInput).setAttribute('aria-invalid', 'true');
-    bandFormMessage =
-      band.problem === 'inverted'
-        ? { kind: 'error', text: () => t('plan.bandInverted', { min: minInput.value.trim(), max: maxInput.value.trim() }) }
-        : {
-            kind: 'error',
-            text: () => t('plan.bandNumber', { field: t(band.field === 'min' ? 'plan.min' : 'plan.max'), limit: formatNumber(BAND_LIMIT) }),
-          };
+    bandFormMessage = bandProblem(band, minInput.value.trim(), maxInput.value.trim());
     return null;
   }
 
@@ -218,7 +199,7 @@ export async function plannerView(shell: Shell): Promise<void> {
   }
 
   function renderVersions(): void {
-    fill(versionsBox, versionsContent(versions));
+    fill(versionsBox, versionsContent(versions, busy, (v) => void undoVersion(v)));
   }
 
   function renderLegendBox(): void {
@@ -317,7 +298,10 @@ export async function plannerView(shell: Shell): Promise<void> {
     busy = true;
     renderAll();
     try {
-      if (!draft) draft = await api.createDraft(draftName.value.trim());
+      if (!draft) {
+        draft = await api.createDraft(draftName.value.trim());
+        draftName.value = '';
+      }
       draft = await run(draft);
       draftMessage = done ? { kind: 'success', text: done } : null;
       validation = null;
@@ -429,6 +413,12 @@ export async function plannerView(shell: Shell): Promise<void> {
     await withDraft((d) => api.balanceInDraft(d, [a, b]), () => t('plan.balanced', { a, b }));
     if (draftMessage?.kind === 'success') mergeCodes = [];
     renderGrid();
+  }
+
+  /** A published version undone in the open draft (or a new one): reviewed, then published. */
+  async function undoVersion(version: number): Promise<void> {
+    if (!draft && !draftName.value.trim()) draftName.value = t('plan.undoVersionDraft', { v: version });
+    await withDraft((d) => api.restoreInDraft(d, version), () => t('plan.versionUndone', { v: version }));
   }
 
   async function step(which: 'undo' | 'redo'): Promise<void> {
