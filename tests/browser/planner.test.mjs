@@ -167,6 +167,12 @@ test('a planner fixes every oversized grid in one step and publishes: none is le
     await page.click('#plan-fix-all');
     await page.locator('#plan-draft >> text=未能调整 0 个').waitFor({ timeout: 60_000 });
     assert.match(await page.locator('#plan-draft').innerText(), /已拆分 \d+ 个，与相邻网格重划 \d+ 个/);
+    // The list is of the grids in force, and says what the draft already fixes.
+    assert.match(await page.locator('#band-list .count').innerText(), /其中过大 \d+ 个已在草稿中调整，发布后剩 0 个/);
+    assert.ok((await page.locator('#band-list .band-row.drafted').count()) > 0);
+    // The legend's swatches are as pale as the map's fills.
+    const swatch = await page.locator('#legend .legend-items li .swatch').first().evaluate((e) => getComputedStyle(e).backgroundColor);
+    assert.equal(swatch, 'rgba(197, 48, 48, 0.45)');
     await page.click('#draft-validate');
     await page.locator('#draft-validation .notice-success').waitFor({ timeout: 60_000 });
     await page.click('#draft-publish');

@@ -78,6 +78,8 @@ export const en: Record<MessageKey, string> = {
   'plan.by': 'Count',
   'plan.byHouseholds': 'Households',
   'plan.byPopulation': 'Population',
+  'plan.inDraft': 'In draft',
+  'plan.bandDrafted': ' ({n} of those over are redrawn in the draft; {left} left once published)',
   'plan.findGrids': 'Find grids outside the band',
   'plan.bandNumber': '“{field}” must be a whole number from 1 to {limit}.',
   'plan.bandInverted': 'The fewest ({min}) cannot be more than the most ({max}).',

@@ -79,6 +79,8 @@ export const zhCN = {
   'plan.by': '按',
   'plan.byHouseholds': '户数',
   'plan.byPopulation': '人口',
+  'plan.inDraft': '草稿已调整',
+  'plan.bandDrafted': '（其中过大 {n} 个已在草稿中调整，发布后剩 {left} 个）',
   'plan.findGrids': '查找超出范围的网格',
   'plan.bandNumber': '“{field}”须为 1 至 {limit} 之间的整数。',
   'plan.bandInverted': '最少（{min}）不能大于最多（{max}）。',

@@ -11,6 +11,18 @@ import { EMPTY_COLLECTION } from './geometry';
 
 export const FIT_COLOURS: Record<Fit, string> = { over: '#c53030', under: '#2b6cb0', within: '#2f855a' };
 
+/** How strongly each fit is drawn on the map: too large is what a planner fixes first; too
+ * small is shown faintly (there are many); a proposed grid within the band in between. The
+ * legend draws its swatches the same way, so they look like the map. */
+export const FIT_OPACITY: Record<Fit, number> = { over: 0.45, under: 0.12, within: 0.3 };
+
+/** A fit's colour as the map shows it over a light background. */
+export function fitSwatch(fit: Fit): string {
+  const hex = FIT_COLOURS[fit];
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  return `rgba(${r}, ${g}, ${b}, ${Math.max(FIT_OPACITY[fit], 0.25)})`;
+}
+
 const PROPOSED = 'plan-proposed';
 export const PROPOSED_FILL = 'plan-proposed-fill';
 
@@ -57,7 +69,7 @@ export function addPlanLayers(map: maplibregl.Map): PlanLayers {
     source: PROPOSED,
     paint: {
       'fill-color': ['match', ['get', 'fit'], 'over', FIT_COLOURS.over, 'under', FIT_COLOURS.under, FIT_COLOURS.within],
-      'fill-opacity': 0.3,
+      'fill-opacity': FIT_OPACITY.within,
     },
   });
   map.addLayer({
@@ -77,12 +89,11 @@ export function addPlanLayers(map: maplibregl.Map): PlanLayers {
         'rgba(0,0,0,0)',
       ] as unknown as maplibregl.ExpressionSpecification;
       map.setPaintProperty('plan-band', 'fill-color', over.length || under.length ? colour : 'rgba(0,0,0,0)');
-      // Too large is what a planner fixes first; too small is shown faintly (there are many).
       const opacity = [
         'match',
         ['get', 'code'],
-        ...(over.length ? [over, 0.45] : []),
-        ...(under.length ? [under, 0.12] : []),
+        ...(over.length ? [over, FIT_OPACITY.over] : []),
+        ...(under.length ? [under, FIT_OPACITY.under] : []),
         0,
       ] as unknown as maplibregl.ExpressionSpecification;
       map.setPaintProperty('plan-band', 'fill-opacity', over.length || under.length ? opacity : 0);

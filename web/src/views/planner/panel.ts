@@ -7,7 +7,7 @@
  */
 import type { Draft, DraftSummary, Fit, GridVersionInfo, OutOfBandAnswer, SplitPreview, Validation } from '../../api/types';
 import { formatNumber, formatTime, sayDefect, t, type MessageKey } from '../../i18n';
-import { FIT_COLOURS } from '../../map/plan';
+import { fitSwatch } from '../../map/plan';
 import { field, h, notice } from '../../ui/dom';
 import type { LegendGroup } from '../../ui/legend';
 import { fitBadge, partRows, problemList } from './parts';
@@ -57,27 +57,32 @@ export function bandContent(
   message: Message | null,
   selected: string | null,
   onSelect: (code: string) => void,
+  drafted: ReadonlySet<string> = new Set(),
 ): (Node | Node[] | null)[] {
   if (!band) return [say(message)];
+  // The list is of the grids in force; those the open draft already redraws say so.
   const rows = band.grids.slice(0, LIST_LIMIT).map((g) =>
     h(
       'button',
       {
         type: 'button',
-        class: `band-row${g.code === selected ? ' selected' : ''}`,
+        class: `band-row${g.code === selected ? ' selected' : ''}${drafted.has(g.code) ? ' drafted' : ''}`,
         'data-code': g.code,
         on: { click: () => onSelect(g.code) },
       },
       h('span', { class: 'band-name' }, g.name, h('small', { text: g.code })),
       h('span', { class: 'band-value', text: formatNumber(g.value) }),
-      fitBadge(g.fit),
+      drafted.has(g.code) ? h('span', { class: 'fit fit-drafted', i18n: 'plan.inDraft' }) : fitBadge(g.fit),
     ),
   );
+  const overDrafted = band.grids.filter((g) => g.fit === 'over' && drafted.has(g.code)).length;
   return [
     say(message),
     h('p', {
       class: 'count',
-      text: t('plan.bandCount', { over: formatNumber(band.over), under: formatNumber(band.count - band.over), min: band.band.min, max: band.band.max }),
+      text:
+        t('plan.bandCount', { over: formatNumber(band.over), under: formatNumber(band.count - band.over), min: band.band.min, max: band.band.max }) +
+        (overDrafted ? t('plan.bandDrafted', { n: formatNumber(overDrafted), left: formatNumber(band.over - overDrafted) }) : ''),
     }),
     rows.length ? rows : notice('empty', t('plan.noneOut')),
     band.grids.length > LIST_LIMIT ? h('p', { class: 'hint', text: t('plan.more', { n: band.grids.length - LIST_LIMIT }) }) : null,
@@ -432,7 +437,7 @@ export function legendGroups(): LegendGroup[] {
   return [
     {
       title: t('plan.legendTitle'),
-      items: (['over', 'under', 'within'] as Fit[]).map((f) => ({ colour: FIT_COLOURS[f], label: t(`plan.fit.${f}` as MessageKey) })),
+      items: (['over', 'under', 'within'] as Fit[]).map((f) => ({ colour: fitSwatch(f), label: t(`plan.fit.${f}` as MessageKey) })),
     },
   ];
 }

@@ -114,7 +114,7 @@ export async function plannerView(shell: Shell): Promise<void> {
   }
 
   function renderBand(): void {
-    fill(bandList, ...bandContent(band, bandMessage, selected, (code) => void select(code)));
+    fill(bandList, ...bandContent(band, bandMessage, selected, (code) => void select(code), new Set(draft?.retired ?? [])));
   }
 
   function renderGrid(): void {
