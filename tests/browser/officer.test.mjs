@@ -278,3 +278,56 @@ test('a bookmark to a grid since redrawn says when, and offers the grids that re
     await context.close();
   }
 });
+
+test("an officer's long list comes twenty at a time, filters by category, and the incident tapped is ringed on the map", async () => {
+  // A busy grid: 45 more open reports around its centre (two categories), loaded in bulk.
+  const grid = await gridWithInnerCentre(600);
+  const lines = Array.from({ length: 45 }, (_, k) =>
+    JSON.stringify({
+      lng: grid.centre[0] + ((k % 9) - 4) * 0.00002,
+      lat: grid.centre[1] + (Math.floor(k / 9) - 2) * 0.00002,
+      category: k % 3 ? 'e_street_order' : 'c_public_facilities',
+      description: `巡查发现 ${k + 1}`,
+    }),
+  );
+  const bulk = await fetch(`${server.url}/api/incidents/bulk`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-ndjson', ...server.auth },
+    body: lines.join('\n'),
+  });
+  assert.equal(bulk.status, 200, await bulk.text());
+  const busiest = (await server.api('/api/stats/grids?level=3')).grids.find((g) => g.code === grid.code);
+  assert.ok(busiest.open > 40, `${busiest.open} open`);
+  const { page, context, problems } = await openPage(browser, DESKTOP, { server });
+  try {
+    await page.goto(`${server.url}/officer?grid=${busiest.code}`);
+    const items = page.locator('#incidents li.incident');
+    await items.first().waitFor();
+    assert.equal(await items.count(), 20);
+    await page.click('#incidents-more');
+    assert.equal(await items.count(), Math.min(40, busiest.open));
+    // One category only: every item listed is of it.
+    const options = await page.locator('#incident-category option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+    await page.selectOption('#incident-category', options[0]);
+    const shownIds = await items.evaluateAll((ls) => ls.map((l) => Number(l.dataset.id)));
+    const listed = (await server.api(`/api/incidents?grid=${busiest.code}&status=open&limit=500`)).features;
+    for (const id of shownIds) assert.equal(listed.find((f) => f.properties.id === id).properties.category, options[0]);
+    // Tapped in the list: marked there, ringed on the map.
+    await items.first().click();
+    const id = Number(await items.first().getAttribute('data-id'));
+    assert.equal(await page.locator('#incidents li.incident.chosen').getAttribute('data-id'), String(id));
+    await waitForMapIdle(page);
+    const ringed = await page.evaluate(() =>
+      document
+        .getElementById('map')
+        .griddMap.querySourceFeatures('incidents')
+        .filter((f) => f.properties.chosen)
+        .map((f) => f.properties.id),
+    );
+    assert.deepEqual([...new Set(ringed)], [id]);
+    await screenshot(page, 'officer-incident-chosen-1280x800');
+    assert.deepEqual(problems(), []);
+  } finally {
+    await context.close();
+  }
+});

@@ -12,7 +12,7 @@ import { addPlaces, type PlacesState } from '../../map/places';
 export interface OfficerMap {
   showGrid(g: GridFeature, fly: boolean): void;
   clearGrid(): void;
-  setIncidents(incidents: readonly Incident[], latest?: number): void;
+  setIncidents(incidents: readonly Incident[], latest?: number, chosen?: number): void;
   /** Moves the map to an incident, close enough to see its building. */
   flyToIncident(i: Incident): void;
   /** The marker of a report being placed. */
@@ -38,8 +38,8 @@ export function officerMap(map: maplibregl.Map, onPlaces: (state: PlacesState, e
     clearGrid() {
       highlight.clear();
     },
-    setIncidents(incidents, latest) {
-      incidentLayer.set([...incidents], latest);
+    setIncidents(incidents, latest, chosen) {
+      incidentLayer.set([...incidents], latest, chosen);
     },
     flyToIncident(i) {
       map.flyTo({ center: i.wgs84, zoom: Math.max(map.getZoom(), 17) });

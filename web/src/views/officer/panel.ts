@@ -66,33 +66,61 @@ export interface IncidentsView {
   message: Message | null;
   latestId: number | undefined;
   page: number;
+  /** The one chosen in the list (ringed on the map). */
+  chosenId?: number;
+  /** How many of the list are shown (the rest behind 显示更多). */
+  shown: number;
+  /** Only incidents of this category ('' for all). */
+  category: string;
 }
 
-/** The list's count line and content; `show` moves the map to an incident. */
-export function incidentsContent(v: IncidentsView, show: (i: Incident) => void): { count: string; children: (Node | null)[] } {
+/** Incidents listed at a time. */
+export const LIST_STEP = 20;
+
+export interface IncidentListActions {
+  show: (i: Incident) => void;
+  more: () => void;
+  category: (c: string) => void;
+}
+
+/** The list's count line and content: a category filter, the first `shown`, and more on request. */
+export function incidentsContent(v: IncidentsView, on: IncidentListActions): { count: string; children: (Node | null)[] } {
   if (!v.selected) return { count: '', children: [notice('info', t('officer.incidentsPick'))] };
   const total = Math.max(v.openTotal ?? 0, v.incidents.length);
   if (v.message) return { count: '', children: [say(v.message)] };
   const count = t('officer.incidentsCount', { count: formatNumber(total) });
   if (v.incidents.length === 0 && total === 0) return { count, children: [notice('empty', t('officer.incidentsEmpty'))] };
+  const of = new Map<string, number>();
+  for (const i of v.incidents) of.set(i.category, (of.get(i.category) ?? 0) + 1);
+  const picked = v.category ? v.incidents.filter((i) => i.category === v.category) : v.incidents;
+  const listed = picked.slice(0, v.shown);
+  const filter = h(
+    'select',
+    { id: 'incident-category', 'aria-label': t('officer.filterCategory'), on: { change: (e) => on.category((e.target as HTMLSelectElement).value) } },
+    h('option', { value: '', text: t('officer.allCategories', { n: formatNumber(v.incidents.length) }) }),
+    [...of.entries()].map(([c, n]) => h('option', { value: c, text: `${categoryName(c as Incident['category'])}（${formatNumber(n)}）` })),
+  );
+  filter.value = v.category;
   return {
     count,
     children: [
       total > v.incidents.length ? notice('info', t('officer.incidentsPartial', { shown: v.incidents.length, newest: v.page })) : null,
+      v.incidents.length > LIST_STEP ? filter : null,
       h(
         'ul',
         {},
-        v.incidents.map((i) =>
+        listed.map((i) =>
           h(
             'li',
             {
-              class: i.id === v.latestId ? 'incident latest' : 'incident',
+              class: `incident${i.id === v.latestId ? ' latest' : ''}${i.id === v.chosenId ? ' chosen' : ''}`,
               'data-id': String(i.id),
+              'aria-current': i.id === v.chosenId ? 'true' : null,
               tabindex: '0',
               on: {
-                click: () => show(i),
+                click: () => on.show(i),
                 keydown: (e) => {
-                  if (e.key === 'Enter') show(i);
+                  if (e.key === 'Enter') on.show(i);
                 },
               },
             },
@@ -107,6 +135,15 @@ export function incidentsContent(v: IncidentsView, show: (i: Incident) => void):
           ),
         ),
       ),
+      picked.length > listed.length
+        ? h('button', {
+            type: 'button',
+            class: 'secondary more',
+            id: 'incidents-more',
+            text: t('officer.showMore', { n: formatNumber(Math.min(LIST_STEP, picked.length - listed.length)), left: formatNumber(picked.length - listed.length) }),
+            on: { click: on.more },
+          })
+        : null,
     ],
   };
 }

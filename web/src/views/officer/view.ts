@@ -18,6 +18,7 @@ import { errorText, MapStatus, placesStatus, startMap } from '../common';
 import { officerMap } from './map';
 import {
   incidentsContent,
+  LIST_STEP,
   legendGroups,
   locateContent,
   reportPlaceContent,
@@ -71,6 +72,10 @@ export async function officerView(shell: Shell): Promise<void> {
   let located: LocateAnswer | null = null;
   /** A bookmarked grid that a version redrew: what replaced it (shown until a grid is chosen). */
   let redrawn: { code: string; what: Redrawn } | null = null;
+  /** The incident chosen in the list, how many are listed, and the list's category. */
+  let chosenId: number | undefined;
+  let shown = LIST_STEP;
+  let listCategory = '';
 
   const gridName = (code: string): string => {
     const g = grids.find((f) => f.properties.code === code);
@@ -218,8 +223,24 @@ export async function officerView(shell: Shell): Promise<void> {
 
   function renderIncidents(): void {
     const { count, children } = incidentsContent(
-      { selected: selected !== null, incidents, openTotal, message: incidentsMessage, latestId, page: INCIDENT_PAGE },
-      (i) => layers.flyToIncident(i),
+      { selected: selected !== null, incidents, openTotal, message: incidentsMessage, latestId, page: INCIDENT_PAGE, chosenId, shown, category: listCategory },
+      {
+        show: (i) => {
+          chosenId = i.id;
+          layers.setIncidents(incidents, latestId, chosenId);
+          layers.flyToIncident(i);
+          renderIncidents();
+        },
+        more: () => {
+          shown += LIST_STEP;
+          renderIncidents();
+        },
+        category: (c) => {
+          listCategory = c;
+          shown = LIST_STEP;
+          renderIncidents();
+        },
+      },
     );
     incidentsHead.textContent = count;
     fill(incidentList, ...children);
@@ -296,7 +317,7 @@ export async function officerView(shell: Shell): Promise<void> {
       openTotal = null;
       incidentsMessage = { kind: 'error', key: 'common.error', text: errorText(got.error) };
     }
-    layers.setIncidents(incidents, latestId);
+    layers.setIncidents(incidents, latestId, chosenId);
     renderIncidents();
   }
 
@@ -305,6 +326,9 @@ export async function officerView(shell: Shell): Promise<void> {
     if (g) redrawn = null;
     selected = g;
     latestId = undefined;
+    chosenId = undefined;
+    shown = LIST_STEP;
+    listCategory = '';
     openTotal = null;
     saveToUrl(toQuery({ grid: g ? code : null }));
     rememberGrid(g ? code : null);
@@ -380,7 +404,7 @@ export async function officerView(shell: Shell): Promise<void> {
         latestId = created.id;
         incidents = [created, ...incidents.filter((i) => i.id !== created.id)];
         if (openTotal !== null) openTotal += 1;
-        layers.setIncidents(incidents, latestId);
+        layers.setIncidents(incidents, latestId, chosenId);
         renderIncidents();
       }
       draft = null;
