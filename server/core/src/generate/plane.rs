@@ -80,24 +80,16 @@ pub fn inward(a: P, b: P) -> P {
 
 /// Convex `ring` shrunk by `d` on every side (fewer than three points when nothing is left).
 pub fn inset(ring: &[P], d: f64) -> Vec<P> {
-    let mut out = ring.to_vec();
-    let n = ring.len();
-    for i in 0..n {
-        let (a, b) = (ring[i], ring[(i + 1) % n]);
-        let normal = inward(a, b);
-        if normal == (0.0, 0.0) {
-            continue;
-        }
-        out = clip(&out, normal, dot(normal, a) + d);
-        if out.len() < 3 {
-            return vec![];
-        }
-    }
-    out
+    clip_inside(ring, ring, d)
 }
 
 /// Convex `poly` cut down to convex `ring` (their intersection, convex too).
 pub fn clip_to(poly: &[P], ring: &[P]) -> Vec<P> {
+    clip_inside(poly, ring, 0.0)
+}
+
+/// `poly` cut by every edge of counter-clockwise `ring` moved `d` inwards.
+fn clip_inside(poly: &[P], ring: &[P], d: f64) -> Vec<P> {
     let mut out = poly.to_vec();
     let n = ring.len();
     for i in 0..n {
@@ -106,7 +98,7 @@ pub fn clip_to(poly: &[P], ring: &[P]) -> Vec<P> {
         if normal == (0.0, 0.0) {
             continue;
         }
-        out = clip(&out, normal, dot(normal, a));
+        out = clip(&out, normal, dot(normal, a) + d);
         if out.len() < 3 {
             return vec![];
         }

@@ -425,18 +425,26 @@ export async function plannerView(shell: Shell): Promise<void> {
     await withDraft((d) => (which === 'undo' ? api.undo(d) : api.redo(d)));
   }
 
-  async function runValidate(): Promise<void> {
-    if (!draft) return;
+  /** Runs `work` on the draft box with its buttons held, an error said in the box. */
+  async function inDraftBox(work: () => Promise<void>): Promise<void> {
     busy = true;
     renderDraft();
     try {
-      validation = await api.validateDraft(draft.id);
-      draftMessage = null;
+      await work();
     } catch (e) {
       draftMessage = { kind: 'error', text: () => errorText(e) };
     }
     busy = false;
     renderDraft();
+  }
+
+  async function runValidate(): Promise<void> {
+    const d = draft;
+    if (!d) return;
+    await inDraftBox(async () => {
+      validation = await api.validateDraft(d.id);
+      draftMessage = null;
+    });
   }
 
   async function loadDrafts(): Promise<void> {
@@ -485,18 +493,15 @@ export async function plannerView(shell: Shell): Promise<void> {
       return;
     }
     const name = drafts.find((d) => d.id === id)?.name ?? String(id);
-    busy = true;
-    renderDraft();
-    try {
-      await api.deleteDraft(id);
-      draftMessage = { kind: 'success', text: () => t('plan.draftDeleted', { name }) };
-    } catch (e) {
-      draftMessage = { kind: 'error', text: () => errorText(e) };
-    }
-    deleting = null;
-    busy = false;
-    await loadDrafts();
-    renderDraft();
+    await inDraftBox(async () => {
+      try {
+        await api.deleteDraft(id);
+        draftMessage = { kind: 'success', text: () => t('plan.draftDeleted', { name }) };
+      } finally {
+        deleting = null;
+        await loadDrafts();
+      }
+    });
   }
 
   async function renameDraft(): Promise<void> {
@@ -507,17 +512,12 @@ export async function plannerView(shell: Shell): Promise<void> {
       renderDraft();
       return;
     }
-    busy = true;
-    renderDraft();
-    try {
-      draft = await api.renameDraft(draft.id, name);
+    const id = draft.id;
+    await inDraftBox(async () => {
+      draft = await api.renameDraft(id, name);
       draftMessage = { kind: 'success', text: () => t('plan.draftRenamed', { name }) };
       renaming = false;
-    } catch (e) {
-      draftMessage = { kind: 'error', text: () => errorText(e) };
-    }
-    busy = false;
-    renderDraft();
+    });
   }
 
   /** Validates the draft as it is now and shows what publishing it would change. */
