@@ -32,6 +32,20 @@ test('a planner splits an oversized grid in a draft, validates and publishes a n
     const list = await server.api('/api/plan/oversized');
     const target = list.grids.find((g) => g.fit === 'over' && g.households >= 700 && g.households <= 900);
     assert.ok(target, 'the sample city has an oversized grid of 700–900 households');
+    // Open incidents in it (at three of its buildings), to follow through the publish.
+    const houses = (await server.api(`/api/buildings?grid=${target.code}`)).features.slice(0, 3);
+    for (const b of houses) {
+      const ring = b.geometry.coordinates[0][0];
+      const at = [0, 1].map((k) => ring[0][k] + (ring[2][k] - ring[0][k]) * 0.2);
+      const res = await fetch(`${server.url}/api/incidents`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...server.auth },
+        body: JSON.stringify({ lng: at[0], lat: at[1], category: 'c_public_facilities', description: '拆分前上报' }),
+      });
+      assert.equal(res.status, 201, await res.text());
+    }
+    const openBefore = (await server.api('/api/stats/grids?level=3')).grids.find((g) => g.code === target.code).open;
+    assert.ok(openBefore >= 3, `${openBefore} open`);
     await page.click(`#band-list .band-row[data-code="${target.code}"]`);
     await page.click('#plan-preview-button');
     const parts = page.locator('#plan-parts tbody tr');
@@ -99,6 +113,16 @@ test('a planner splits an oversized grid in a draft, validates and publishes a n
       assert.equal(await page.locator(`#grid-select option[value="${code}"]`).count(), 1, code);
     }
     assert.equal(await page.locator(`#grid-select option[value="${target.code}"]`).count(), 0);
+    // ...and their officers see the open incidents of the old grid, under the grids in force now.
+    let listed = 0;
+    for (const code of created) {
+      await page.selectOption('#grid-select', code);
+      await page.locator('#incidents-count').filter({ hasText: /\d/ }).waitFor();
+      const open = Number((await page.locator('#incidents-count').innerText()).match(/\d+/)[0]);
+      if (open > 0) assert.ok((await page.locator('#incidents li.incident').count()) > 0, `${code} lists its ${open}`);
+      listed += open;
+    }
+    assert.equal(listed, openBefore, 'every open incident of the old grid is in one of the new ones');
     assert.deepEqual(problems(), []);
   } finally {
     await context.close();
