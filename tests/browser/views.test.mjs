@@ -59,6 +59,9 @@ for (const [size, viewport] of [
         assertDrawn(await canvasPixels(page), 'officer');
         assert.equal(await page.locator('#grid-select').inputValue(), busyGrid);
         assert.deepEqual(await offscreenControls(page), []);
+        // The bar's buttons stand apart even where the tabs do not fit (the tabs scroll instead).
+        const [logout, lang] = await Promise.all(['#logout', '#lang-toggle'].map((s) => page.locator(s).boundingBox()));
+        assert.ok(logout.x + logout.width <= lang.x, `logout ends at ${logout.x + logout.width}, the language switch starts at ${lang.x}`);
         await screenshot(page, `officer-${size}`);
         assert.deepEqual(problems(), []);
       } finally {
