@@ -291,3 +291,31 @@ test('choosing 一级 with a level-3 grid selected shows the street holding it a
     await context.close();
   }
 });
+
+test('hovering over a grid names it with its incidents, and the figure the map shows', async () => {
+  const { page, context, problems } = await openPage(browser, DESKTOP, { server });
+  try {
+    await page.goto(`${server.url}/leader?mode=choropleth&metric=households_per_officer`);
+    await waitForMapIdle(page);
+    await page.locator('#grid-table tbody tr').first().waitFor();
+    const box = await page.locator('#map').boundingBox();
+    const tooltip = page.locator('#map-tooltip');
+    // Somewhere over the city: try a few points until one is over a grid.
+    for (const [fx, fy] of [[0.5, 0.5], [0.45, 0.45], [0.55, 0.55], [0.5, 0.4]]) {
+      await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy);
+      if (await tooltip.isVisible()) break;
+    }
+    await tooltip.waitFor();
+    const text = await tooltip.innerText();
+    assert.match(text, /网格[\s\S]*事件 [\d,]+ 件 · 未结 [\d,]+ 件[\s\S]*每名网格员服务户数：/);
+    const name = text.split('\n')[0];
+    const rows = (await server.api('/api/stats/grids?level=3')).grids;
+    assert.ok(rows.some((r) => r.name === name), `${name} is a grid`);
+    await screenshot(page, 'leader-hover-1280x800');
+    await page.mouse.move(box.x + 2, box.y + box.height + 40);
+    await tooltip.waitFor({ state: 'hidden' });
+    assert.deepEqual(problems(), []);
+  } finally {
+    await context.close();
+  }
+});

@@ -326,6 +326,7 @@ export const en: Record<MessageKey, string> = {
   'leader.dataUntil': 'Data until {day}',
   'leader.rangeAfterData': 'The range chosen begins after the last incident: nothing to show (data until {day}).',
   'leader.rangeBeforeData': 'The range chosen ends before the first incident ({first}): nothing to show.',
+  'leader.hoverIncidents': '{incidents} incidents · {open} open',
   'leader.reset': 'Clear filters',
   'leader.metric': 'Figure',
   'leader.level': 'Grid level',

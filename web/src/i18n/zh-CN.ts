@@ -327,6 +327,7 @@ export const zhCN = {
   'leader.dataUntil': '数据截至 {day}',
   'leader.rangeAfterData': '所选时段在最后一条事件之后，没有可显示的事件（数据截至 {day}）。',
   'leader.rangeBeforeData': '所选时段在第一条事件（{first}）之前，没有可显示的事件。',
+  'leader.hoverIncidents': '事件 {incidents} 件 · 未结 {open} 件',
   'leader.reset': '清除筛选',
   'leader.metric': '指标',
   'leader.level': '网格层级',

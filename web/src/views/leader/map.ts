@@ -29,6 +29,8 @@ export interface LeaderMap {
   onBreaks(fn: (scale: DensityScale, empty: boolean) => void): void;
   /** Hears the grid a click picked: of the choropleth's level, else level 3. */
   onPick(fn: (code: string) => void): void;
+  /** Hears the grid under the pointer (undefined when none) and where the pointer is. */
+  onHover(fn: (code: string | undefined, at: { x: number; y: number }) => void): void;
 }
 
 /** Adds the view's layers (once the style is loaded) and answers the calls above. */
@@ -43,8 +45,14 @@ export function leaderMap(map: maplibregl.Map, initial: { mode: Mode; level: Lev
     const code: unknown = map.queryRenderedFeatures([point.x, point.y], { layers })[0]?.properties.code;
     return typeof code === 'string' ? code : undefined;
   };
+  const hoverers: ((code: string | undefined, at: { x: number; y: number }) => void)[] = [];
   map.on('mousemove', (e) => {
-    map.getCanvas().style.cursor = gridAt(e.point) ? 'pointer' : '';
+    const code = gridAt(e.point);
+    map.getCanvas().style.cursor = code ? 'pointer' : '';
+    for (const fn of hoverers) fn(code, e.point);
+  });
+  map.on('mouseout', () => {
+    for (const fn of hoverers) fn(undefined, { x: 0, y: 0 });
   });
   return {
     setMode(m) {
@@ -72,6 +80,9 @@ export function leaderMap(map: maplibregl.Map, initial: { mode: Mode; level: Lev
       density.onBreaks((b, empty) => {
         if (mode === 'density') fn(b, empty);
       });
+    },
+    onHover(fn) {
+      hoverers.push(fn);
     },
     onPick(fn) {
       map.on('click', (e) => {

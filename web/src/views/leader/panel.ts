@@ -236,3 +236,14 @@ export function densityLegendItems(scale: DensityScale | null): { colour: string
 export function helpFor(key: string): string {
   return (METRICS as readonly string[]).includes(key) ? t(`help.${key as Metric}`) : '';
 }
+
+/**
+ * What the map's tooltip says of the grid under the pointer: its name, its incidents and open
+ * ones, and the figure the choropleth shows (when it shows one).
+ */
+export function hoverLines(row: GridStats, metric: Metric | null): string[] {
+  const lines = [row.name, t('leader.hoverIncidents', { incidents: formatNumber(row.incidents), open: formatNumber(row.open) })];
+  const column = metric ? COLUMNS.find((c) => c.key === metric) : undefined;
+  if (column) lines.push(`${t(column.label)}：${column.show(row)}`);
+  return lines;
+}

@@ -19,7 +19,7 @@ import { renderLegend } from '../../ui/legend';
 import type { Shell } from '../../ui/shell';
 import { errorText, MapStatus, startMap } from '../common';
 import { leaderMap } from './map';
-import { densityLegendItems, detailContent, helpFor, tableContent } from './panel';
+import { densityLegendItems, detailContent, helpFor, hoverLines, tableContent } from './panel';
 import { fromParams, nextSort, outsideData, PAGE, PRESETS, presetRange, selectionAtLevel, toQuery, type Mode } from './state';
 
 export async function leaderView(shell: Shell): Promise<void> {
@@ -323,6 +323,17 @@ export async function leaderView(shell: Shell): Promise<void> {
     void loadStats();
   });
   layers.onPick((code) => void selectGrid(code));
+  // A tooltip over the map: the grid under the pointer, its incidents and the figure shown.
+  const tooltip = h('div', { class: 'map-tooltip', id: 'map-tooltip', role: 'tooltip', hidden: true });
+  shell.mapContainer.parentElement?.append(tooltip);
+  layers.onHover((code, at) => {
+    const row = code ? rows.find((r) => r.code === code) : undefined;
+    tooltip.hidden = !row;
+    if (!row) return;
+    fill(tooltip, ...hoverLines(row, mode === 'choropleth' ? metric : null).map((line, i) => h(i ? 'div' : 'strong', { text: line })));
+    tooltip.style.left = `${at.x + 14}px`;
+    tooltip.style.top = `${at.y + 14}px`;
+  });
 
   setMode(mode);
   await statsLoad;
