@@ -9,6 +9,10 @@
 
 use crate::domain::{Category, Channel, GridCode, IncidentStatus, NewIncident, StatusSet};
 use std::collections::HashMap;
+use tile::{morton, quantise, SCALE};
+
+mod tile;
+pub use tile::Tile;
 
 /// New incidents waiting to be merged into the sorted columns.
 pub const TAIL_LIMIT: usize = 32_768;
@@ -81,8 +85,6 @@ impl Filter {
 
 pub use crate::spatial::mercator::{mercator, unmercator};
 
-const SCALE: f64 = 4_294_967_296.0; // 2^32
-
 /// An incident near a point ([`Heat::near`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Near {
@@ -91,67 +93,6 @@ pub struct Near {
     pub status: IncidentStatus,
     /// Where it is (WGS84, to the index's ~1 cm resolution).
     pub at: [f64; 2],
-}
-
-fn quantise(v: f64) -> u32 {
-    (v * SCALE).clamp(0.0, SCALE - 1.0) as u32
-}
-
-/// Interleaves the bits of x (even positions) and y (odd positions).
-fn morton(x: u32, y: u32) -> u64 {
-    fn spread(v: u32) -> u64 {
-        let mut v = u64::from(v);
-        v = (v | (v << 16)) & 0x0000_FFFF_0000_FFFF;
-        v = (v | (v << 8)) & 0x00FF_00FF_00FF_00FF;
-        v = (v | (v << 4)) & 0x0F0F_0F0F_0F0F_0F0F;
-        v = (v | (v << 2)) & 0x3333_3333_3333_3333;
-        v = (v | (v << 1)) & 0x5555_5555_5555_5555;
-        v
-    }
-    spread(x) | (spread(y) << 1)
-}
-
-/// A map tile (z ≤ 24) and its Morton range.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Tile {
-    pub z: u8,
-    pub x: u32,
-    pub y: u32,
-}
-
-impl Tile {
-    /// A tile, if it exists at its zoom.
-    pub fn new(z: u8, x: u32, y: u32) -> Option<Tile> {
-        (z <= 24 && u64::from(x) < (1u64 << z) && u64::from(y) < (1u64 << z)).then_some(Tile {
-            z,
-            x,
-            y,
-        })
-    }
-
-    fn shift(self) -> u32 {
-        32 - u32::from(self.z)
-    }
-
-    /// Morton codes of the tile: `[start, end)`.
-    fn range(self) -> (u64, u64) {
-        let s = self.shift();
-        let start = morton(
-            ((u64::from(self.x) << s) & 0xFFFF_FFFF) as u32,
-            ((u64::from(self.y) << s) & 0xFFFF_FFFF) as u32,
-        );
-        let span = 1u64 << (2 * s).min(63);
-        let end = if 2 * s >= 64 { u64::MAX } else { start + span };
-        (start, end)
-    }
-
-    /// The tile's bounds as lng/lat: west, south, east, north.
-    pub fn bounds(self) -> (f64, f64, f64, f64) {
-        let n = f64::from(1u32 << self.z.min(31));
-        let (w, nn) = unmercator(f64::from(self.x) / n, f64::from(self.y) / n);
-        let (e, s) = unmercator(f64::from(self.x + 1) / n, f64::from(self.y + 1) / n);
-        (w, s, e, nn)
-    }
 }
 
 /// Counts of one tile, binned: `bins × bins` cells, row 0 at the top.
