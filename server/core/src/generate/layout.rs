@@ -8,7 +8,7 @@
 //! drawn with all the corners lying on its edges ("noding"), so neighbours share identical
 //! vertices along their common edges, T-junctions included, whatever the angle.
 
-use super::plane::{self, P};
+use super::plane::{self, ON, P};
 use super::rng::Rng;
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 
@@ -33,16 +33,6 @@ impl Cell {
             (self.min_x + self.max_x) / 2.0,
             (self.min_y + self.max_y) / 2.0,
         )
-    }
-    /// The cell shrunk by `fraction` of its size on every side, rounded to 1e-6°.
-    pub fn inset(&self, fraction: f64) -> Cell {
-        let (dx, dy) = (self.width() * fraction, self.height() * fraction);
-        Cell {
-            min_x: round6(self.min_x + dx),
-            min_y: round6(self.min_y + dy),
-            max_x: round6(self.max_x - dx),
-            max_y: round6(self.max_y - dy),
-        }
     }
     pub fn polygon(&self) -> MultiPolygon {
         MultiPolygon::new(vec![Polygon::new(
@@ -244,7 +234,6 @@ impl Plan {
     /// Cuts `piece` along `normal·p = offset` into the part beyond it and the part before
     /// it, making each new corner once; also gives the cut's two ends.
     fn cut(&mut self, piece: &Piece, normal: P, offset: f64) -> (Piece, Piece, (P, P)) {
-        const ON: f64 = 1e-12;
         let pts = self.scaled(piece);
         let n = pts.len();
         let d: Vec<f64> = pts

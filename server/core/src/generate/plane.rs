@@ -12,7 +12,7 @@ use geo::{Coord, LineString, MapCoords, MultiPolygon, Polygon};
 pub type P = (f64, f64);
 
 /// Points closer to a cut than this (in the ring's units) count as lying on it.
-const ON: f64 = 1e-12;
+pub(super) const ON: f64 = 1e-12;
 
 /// The ring's signed area: positive when counter-clockwise.
 pub fn area(ring: &[P]) -> f64 {
