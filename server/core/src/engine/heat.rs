@@ -161,6 +161,8 @@ pub struct Heat {
     at: HashMap<i64, usize>,
     /// Bumped on every change, so derived figures know when to recompute.
     version: u64,
+    /// The earliest and latest report time of every entry made (entries are never taken out).
+    span: Option<(i64, i64)>,
 }
 
 impl Heat {
@@ -267,20 +269,13 @@ impl Heat {
         }
     }
 
-    /// The largest store id indexed (0 when none).
     /// The earliest and latest report times held (Unix seconds), or None when empty: what
     /// a date range can find at all ("data until …").
     pub fn time_span(&self) -> Option<(i64, i64)> {
-        self.sorted
-            .iter()
-            .chain(&self.tail)
-            .map(|e| e.time)
-            .fold(None, |span, t| match span {
-                None => Some((t, t)),
-                Some((lo, hi)) => Some((lo.min(t), hi.max(t))),
-            })
+        self.span
     }
 
+    /// The largest store id indexed (0 when none).
     pub fn max_id(&self) -> i64 {
         self.at.keys().copied().max().unwrap_or(0)
     }
@@ -310,6 +305,8 @@ impl Heat {
     }
 
     fn entry(&mut self, n: &NewIncident) -> Entry {
+        let t = n.reported_at.timestamp();
+        self.span = Some(self.span.map_or((t, t), |(lo, hi)| (lo.min(t), hi.max(t))));
         let (x, y) = mercator(n.location.lng(), n.location.lat());
         let (qx, qy) = (quantise(x), quantise(y));
         let grids = [
@@ -324,7 +321,7 @@ impl Heat {
             morton: morton(qx, qy),
             qx,
             qy,
-            time: n.reported_at.timestamp(),
+            time: t,
             category: index_of(Category::ALL, n.category),
             status: index_of(IncidentStatus::ALL, n.status),
             channel: index_of(Channel::ALL, n.channel),

@@ -321,14 +321,11 @@ pub fn along(
         x: (a.0 + b.0) / 2.0,
         y: (a.1 + b.1) / 2.0,
     };
-    let turns = (0..=ALONG_TURN_DEG / 2).flat_map(|k| {
+    // 0°, then ±2°, ±4°, … (the smallest turn that finds a gap wins).
+    let turns = std::iter::once(0.0).chain((1..=ALONG_TURN_DEG / 2).flat_map(|k| {
         let t = f64::from(2 * k).to_radians();
-        if k == 0 {
-            vec![0.0]
-        } else {
-            vec![t, -t]
-        }
-    });
+        [t, -t]
+    }));
     turns.into_iter().find_map(|turn| {
         let (s, c) = f64::sin_cos(turn);
         let (tx, ty) = (dx * c - dy * s, dx * s + dy * c);
