@@ -6,6 +6,7 @@
  */
 import { zhCN, type MessageKey } from './zh-CN';
 import { en } from './en';
+import { readStored, writeStored } from '../lib/stored';
 import type { Action, Category, Channel, Crs, PartyOrg, Satisfaction, Status } from '../api/codes';
 
 export type Language = 'zh-CN' | 'en';
@@ -15,13 +16,8 @@ const DICTIONARIES: Record<Language, Record<MessageKey, string>> = { 'zh-CN': zh
 const STORAGE_KEY = 'gridd.lang';
 
 function initialLanguage(): Language {
-  try {
-    const saved = window.localStorage.getItem(STORAGE_KEY);
-    if (saved === 'en' || saved === 'zh-CN') return saved;
-  } catch {
-    // Storage can be off (private mode): the default stands.
-  }
-  return 'zh-CN';
+  const saved = readStored(STORAGE_KEY);
+  return saved === 'en' || saved === 'zh-CN' ? saved : 'zh-CN';
 }
 
 let current: Language = initialLanguage();
@@ -44,11 +40,7 @@ export function t(key: MessageKey, params?: Params): string {
 export function setLanguage(lang: Language): void {
   if (lang === current) return;
   current = lang;
-  try {
-    window.localStorage.setItem(STORAGE_KEY, lang);
-  } catch {
-    // Not remembered across visits, still switched now.
-  }
+  writeStored(STORAGE_KEY, lang);
   // Outside a page (unit tests) there is nothing to relocalise.
   if (typeof document !== 'undefined') localize(document);
   for (const fn of listeners) fn(lang);

@@ -9,6 +9,7 @@ import type * as maplibregl from 'maplibre-gl';
 import { api } from '../api/client';
 import { BASEMAP_CRSES, type BasemapAnswer, type BasemapCrs } from '../api/types';
 import { onLanguageChange, t } from '../i18n';
+import { readStored, writeStored } from '../lib/stored';
 import { showBasemap } from '../map/basemap';
 import { codeSelect, field, fill, h, notice } from '../ui/dom';
 
@@ -23,7 +24,7 @@ const STORAGE_KEY = 'gridd.basemap';
 
 function load(): Saved {
   try {
-    const v = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null') as Partial<Saved> | null;
+    const v = JSON.parse(readStored(STORAGE_KEY) ?? 'null') as Partial<Saved> | null;
     if (v && ['none', 'configured', 'custom'].includes(v.choice ?? '')) {
       return {
         choice: v.choice as Choice,
@@ -87,7 +88,7 @@ export class BasemapControl implements maplibregl.IControl {
     this.panel.addEventListener('submit', (e) => {
       e.preventDefault();
       this.saved = { choice: this.choice.value as Choice, url: this.url.value.trim(), crs: this.crs.value as BasemapCrs };
-      localStorage.setItem(STORAGE_KEY, JSON.stringify(this.saved));
+      writeStored(STORAGE_KEY, JSON.stringify(this.saved));
       // Out of the way once the map shows what was asked for; left open to read an error.
       void this.apply().then((ok) => {
         if (ok) {

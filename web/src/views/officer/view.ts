@@ -8,6 +8,7 @@ import { CATEGORIES, CRSES, type Category, type Crs } from '../../api/codes';
 import type { GridFeature, Incident, LocateAnswer } from '../../api/types';
 import { formatDay, t } from '../../i18n';
 import { Latest } from '../../lib/latest';
+import { readStored, writeStored } from '../../lib/stored';
 import { pageParams, saveToUrl } from '../../lib/url';
 import { styleReady } from '../../map/base';
 import { bboxOf, bboxPad } from '../../map/geometry';
@@ -31,23 +32,6 @@ import { exactGrid, filed, fromParams, matchingGrids, redrawnAs, toQuery, typedP
 
 /** Where the officer's grid is remembered between visits (on this device). */
 const MY_GRID_KEY = 'gridd.officer.grid';
-
-function rememberedGrid(): string | null {
-  try {
-    return window.localStorage.getItem(MY_GRID_KEY);
-  } catch {
-    return null;
-  }
-}
-
-function rememberGrid(code: string | null): void {
-  try {
-    if (code) window.localStorage.setItem(MY_GRID_KEY, code);
-    else window.localStorage.removeItem(MY_GRID_KEY);
-  } catch {
-    // Storage can be off (private mode): the URL still keeps the grid.
-  }
-}
 
 /** How many of a grid's newest incidents are read to find its open ones. */
 const INCIDENT_PAGE = 500;
@@ -331,7 +315,7 @@ export async function officerView(shell: Shell): Promise<void> {
     listCategory = '';
     openTotal = null;
     saveToUrl(toQuery({ grid: g ? code : null }));
-    rememberGrid(g ? code : null);
+    writeStored(MY_GRID_KEY, g ? code : null);
     if (g) {
       layers.showGrid(g, fly);
       void loadIncidents();
@@ -481,7 +465,7 @@ export async function officerView(shell: Shell): Promise<void> {
   await gridsLoad;
   renderGridOptions();
   renderSummary();
-  const wanted = fromParams(params).grid ?? rememberedGrid();
+  const wanted = fromParams(params).grid ?? readStored(MY_GRID_KEY);
   if (wanted && grids.some((g) => g.properties.code === wanted)) select(wanted, false);
   else {
     // A grid no longer in force (a bookmark from before a redraw): say what replaced it.
