@@ -457,17 +457,12 @@ export async function plannerView(shell: Shell): Promise<void> {
 
   /** Opens a kept draft where it was left. */
   async function resume(id: number): Promise<void> {
-    busy = true;
-    renderDraft();
-    try {
+    await inDraftBox(async () => {
       draft = await api.draft(id);
       draftMessage = null;
       validation = null;
       confirming = false;
-    } catch (e) {
-      draftMessage = { kind: 'error', text: () => errorText(e) };
-    }
-    busy = false;
+    });
     saveUrl();
     renderAll();
     showProposed();
