@@ -47,3 +47,8 @@ export function densityScale(zoom: number, lat: number): DensityScale {
   return { classes, cellM };
 }
 
+
+/** Whether two scales colour cells alike (the same counts begin the same classes). */
+export function sameClasses(a: readonly DensityClass[], b: readonly DensityClass[]): boolean {
+  return a.length === b.length && a.every((c, i) => c.count === b[i].count);
+}

@@ -9,9 +9,9 @@ import type { VectorTileSource } from 'maplibre-gl';
 import { densityTilesUrl } from '../api/client';
 import type { IncidentFilter } from '../api/types';
 import { BELOW_OUTLINES } from './base';
-import { densityScale, type DensityClass, type DensityScale } from './density-scale';
+import { densityScale, sameClasses, type DensityClass, type DensityScale } from './density-scale';
 
-export { densityScale, type DensityClass, type DensityScale } from './density-scale';
+export { densityScale, sameClasses, type DensityClass, type DensityScale } from './density-scale';
 
 export const DENSITY_SOURCE = 'density';
 export const DENSITY_LAYER = 'density-fill';
@@ -62,8 +62,7 @@ export function addDensity(map: maplibregl.Map, filter: IncidentFilter): Density
   map.on('idle', () => {
     if (map.getLayoutProperty(DENSITY_LAYER, 'visibility') === 'none') return;
     const next = scaleHere();
-    const same = (a: DensityClass[], b: DensityClass[]) => a.length === b.length && a.every((c, i) => c.count === b[i].count);
-    if (!same(next.classes, scale.classes)) map.setPaintProperty(DENSITY_LAYER, 'fill-color', colourExpression(next.classes));
+    if (!sameClasses(next.classes, scale.classes)) map.setPaintProperty(DENSITY_LAYER, 'fill-color', colourExpression(next.classes));
     scale = next;
     const empty = map.querySourceFeatures(DENSITY_SOURCE, { sourceLayer: 'density' }).length === 0;
     for (const fn of listeners) fn(scale, empty);

@@ -13,7 +13,7 @@ import { Latest } from '../../lib/latest';
 import { pageParams, saveToUrl } from '../../lib/url';
 import { styleReady } from '../../map/base';
 import { metricStyle, METRICS, type Metric } from '../../map/choropleth';
-import type { DensityScale } from '../../map/density';
+import { sameClasses, type DensityScale } from '../../map/density';
 import { codeSelect, field, fill, h, notice } from '../../ui/dom';
 import { renderLegend } from '../../ui/legend';
 import type { Shell } from '../../ui/shell';
@@ -290,8 +290,7 @@ export async function leaderView(shell: Shell): Promise<void> {
       empty !== densityEmpty ||
       !scale ||
       Math.round(next.cellM) !== Math.round(scale.cellM) ||
-      next.classes.length !== scale.classes.length ||
-      next.classes.some((c, i) => c.count !== scale?.classes[i].count);
+      !sameClasses(next.classes, scale.classes);
     scale = next;
     densityEmpty = empty;
     if (changed) renderLegendBox();

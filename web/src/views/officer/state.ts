@@ -106,6 +106,11 @@ export function redrawnAs(
   const retiring = (c: string) => [...versions].reverse().find((v) => v.retired.includes(c));
   const first = retiring(code);
   if (!first) return null;
+  // The grids version `v` made in place of `c`: those under the same level-2 grid, else all.
+  const madeFor = (c: string, v: { created: readonly string[] }): readonly string[] => {
+    const made = v.created.filter((n) => n.startsWith(c.slice(0, 12)));
+    return made.length ? made : v.created;
+  };
   const out = new Set<string>();
   const seen = new Set<string>();
   const follow = (c: string, depth: number): void => {
@@ -116,13 +121,8 @@ export function redrawnAs(
       return;
     }
     const v = retiring(c);
-    if (!v) return;
-    const parent = c.slice(0, 12);
-    const made = v.created.filter((n) => n.startsWith(parent));
-    for (const n of made.length ? made : v.created) follow(n, depth + 1);
+    if (v) for (const n of madeFor(c, v)) follow(n, depth + 1);
   };
-  const parent = code.slice(0, 12);
-  const made = first.created.filter((n) => n.startsWith(parent));
-  for (const n of made.length ? made : first.created) follow(n, 1);
+  for (const n of madeFor(code, first)) follow(n, 1);
   return { version: first.version, validFrom: first.valid_from, replacements: [...out].sort() };
 }
