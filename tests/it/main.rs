@@ -22,6 +22,7 @@ mod contract;
 mod crs_import;
 mod demo_accounts;
 mod draft_names;
+mod draft_staff;
 mod draft_versions;
 mod drafts_api;
 mod engine_stats;

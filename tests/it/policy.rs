@@ -137,6 +137,18 @@ fn requests() -> Vec<(&'static str, String, Option<Value>, StatusCode)> {
             S::NOT_FOUND,
         ),
         (
+            "GET",
+            format!("{none}/officers?grid={l3}"),
+            None,
+            S::NOT_FOUND,
+        ),
+        (
+            "POST",
+            format!("{none}/officers"),
+            Some(json!({ "grid": l3, "officers": [] })),
+            S::NOT_FOUND,
+        ),
+        (
             "POST",
             format!("{none}/restore"),
             Some(json!({ "undo_version": 2 })),

@@ -65,7 +65,7 @@ fn split_publish(data: &Dataset) -> gridd::store::Publish {
             .officers
             .iter()
             .filter(|o| o.grids.contains(&old))
-            .map(|o| (o.id.clone(), old.clone(), new[0].code.clone()))
+            .map(|o| (o.id.clone(), new[0].code.clone()))
             .collect(),
         create: new,
     }
@@ -224,7 +224,7 @@ async fn an_officer_of_two_merged_grids_serves_the_merged_grid_once(store: S) {
             o.grids
                 .iter()
                 .filter(|g| olds.contains(g))
-                .map(move |g| (o.id.clone(), g.clone(), to.clone()))
+                .map(move |_| (o.id.clone(), to.clone()))
         })
         .collect();
     let twice = officers.iter().filter(|m| m.0.as_str() == "O006").count();

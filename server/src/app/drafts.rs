@@ -6,8 +6,9 @@
 
 use super::auth::Principal;
 use super::{App, AppError};
-use crate::domain::plan::draft::{moves, Changes, DraftState};
+use crate::domain::plan::draft::{Changes, DraftState};
 use crate::domain::plan::rebalance::GridContents;
+use crate::domain::plan::staff::moves;
 use crate::domain::plan::PlanError;
 use crate::domain::validate::{validate, Defect, Severity, Territory, Tolerance};
 use crate::domain::{Grid, GridCode, Level};
@@ -249,6 +250,7 @@ impl App {
         let city = engine.city();
         let m = moves(
             &checked.changes,
+            &s.staffing(),
             &city.compounds,
             &city.buildings,
             &city.officers,

@@ -126,6 +126,8 @@ pub const POLICY: &[Rule] = &[
     rule("POST", "/api/drafts/{id}/cut", Roles(PLAN), Write),
     rule("POST", "/api/drafts/{id}/restore", Roles(PLAN), Write),
     rule("POST", "/api/drafts/{id}/move", Roles(PLAN), Write),
+    rule("GET", "/api/drafts/{id}/officers", Roles(PLAN), Object),
+    rule("POST", "/api/drafts/{id}/officers", Roles(PLAN), Write),
     rule("POST", "/api/drafts/{id}/undo", Roles(PLAN), Write),
     rule("POST", "/api/drafts/{id}/redo", Roles(PLAN), Write),
     rule("GET", "/api/drafts/{id}/validate", Roles(PLAN), Object),

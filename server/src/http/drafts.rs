@@ -7,14 +7,16 @@
 
 use super::contract::{
     defect_views, server_messages, DraftGridProperties, DraftSummary, DraftView, DraftsAnswer,
-    FixReport, GeoFeature, GeoFeatureCollection, Published, Validation,
+    FixReport, GeoFeature, GeoFeatureCollection, OfficerView, Published, Validation,
 };
 use super::features::geometry;
 use super::{App, AppError};
 use crate::app::auth::{Principal, Who};
 use crate::app::drafts::{live_level3, plan_error};
 use crate::domain::message::{texts, Message};
-use crate::domain::plan::draft::{officer_moves, Changes, DraftState};
+use crate::domain::model::Officer;
+use crate::domain::plan::draft::{Changes, DraftState};
+use crate::domain::plan::staff::{left_without_grid, officer_moves};
 use crate::domain::plan::{polsby_popper, Band, PlanError};
 use crate::domain::GridCode;
 use crate::engine::Engine;
@@ -45,7 +47,11 @@ impl Reported {
     }
 }
 
-fn detail(row: &DraftRow, s: &DraftState, engine: &Engine) -> Result<DraftView, AppError> {
+pub(super) fn detail(
+    row: &DraftRow,
+    s: &DraftState,
+    engine: &Engine,
+) -> Result<DraftView, AppError> {
     let live = live_level3(engine);
     let (changes, stale) = match s.changes(&live) {
         Ok(c) => (c, None),
@@ -55,17 +61,17 @@ fn detail(row: &DraftRow, s: &DraftState, engine: &Engine) -> Result<DraftView, 
     let before: BTreeMap<&GridCode, u32> =
         live.iter().map(|g| (&g.code, g.households.get())).collect();
     let band = Band::default();
-    // Officers a new grid would have once published (those of the grid it inherits from).
+    // Who a new grid would have once published: the default, or the planner's choice.
     let city = engine.city();
-    let serving: std::collections::HashSet<&str> = city
-        .officers
-        .iter()
-        .filter(|o| o.role.serves_grid())
-        .map(|o| o.id.as_str())
-        .collect();
-    let mut officers: BTreeMap<GridCode, u32> = BTreeMap::new();
-    for (officer, _, to) in officer_moves(&changes, &city.officers) {
-        *officers.entry(to).or_default() += u32::from(serving.contains(officer.as_str()));
+    let staffing = s.staffing();
+    let moves = officer_moves(&changes, &staffing, &city.officers);
+    let by_id: BTreeMap<&str, &Officer> =
+        city.officers.iter().map(|o| (o.id.as_str(), o)).collect();
+    let mut staff: BTreeMap<&GridCode, Vec<&Officer>> = BTreeMap::new();
+    for (officer, to) in &moves {
+        if let Some(o) = by_id.get(officer.as_str()) {
+            staff.entry(to).or_default().push(o);
+        }
     }
     let features = changes
         .created
@@ -82,7 +88,13 @@ fn detail(row: &DraftRow, s: &DraftState, engine: &Engine) -> Result<DraftView, 
                 contiguous: g.geometry.0.len() == 1,
                 households_before: origins.iter().filter_map(|c| before.get(c)).sum(),
                 replaces: origins,
-                officers: officers.get(&g.code).copied().unwrap_or(0),
+                officers: staff.get(&g.code).map_or(0, |v| {
+                    v.iter().filter(|o| o.role.serves_grid()).count() as u32
+                }),
+                staff: staff.get(&g.code).map_or_else(Vec::new, |v| {
+                    v.iter().map(|o| OfficerView::from(*o)).collect()
+                }),
+                staffed: staffing.contains_key(&g.code),
             };
             GeoFeature::new(properties, geometry(&g.geometry))
         })
@@ -100,6 +112,10 @@ fn detail(row: &DraftRow, s: &DraftState, engine: &Engine) -> Result<DraftView, 
         can_redo: s.can_redo(),
         retired: changes.retired.clone(),
         grids: GeoFeatureCollection::new(features),
+        unplaced: left_without_grid(&changes, &moves, &city.officers)
+            .into_iter()
+            .map(OfficerView::from)
+            .collect(),
         stale,
         problems: None,
         reasons: None,

@@ -11,6 +11,7 @@ mod cases;
 mod compounds;
 pub mod contract;
 mod draft_ops;
+mod draft_staff;
 mod drafts;
 pub mod error;
 pub(crate) mod features;
@@ -200,6 +201,8 @@ fn api_routes() -> Routes {
         .post("/drafts/{id}/cut", draft_ops::cut)
         .post("/drafts/{id}/move", draft_ops::move_units)
         .post("/drafts/{id}/restore", draft_ops::restore)
+        .get("/drafts/{id}/officers", draft_staff::show)
+        .post("/drafts/{id}/officers", draft_staff::assign)
         .post("/drafts/{id}/undo", drafts::undo)
         .post("/drafts/{id}/redo", drafts::redo)
         .get_bare("/drafts/{id}/validate", drafts::validate_draft)

@@ -81,8 +81,9 @@ pub struct Publish {
     /// Compounds and buildings moving to a new grid.
     pub compounds: Vec<(FeatureId, GridCode)>,
     pub buildings: Vec<(FeatureId, GridCode)>,
-    /// Officer assignments moving from a retired grid to a new one: (officer, from, to).
-    pub officers: Vec<(FeatureId, GridCode, GridCode)>,
+    /// Who will serve the new grids: (officer, new grid). An officer's rows for retired grids
+    /// go with them; rows for grids in force are kept (an officer may serve several grids).
+    pub officers: Vec<(FeatureId, GridCode)>,
 }
 
 /// The words of the refusal when a grid a publish would retire is no longer live.

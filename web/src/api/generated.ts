@@ -233,9 +233,19 @@ export type DraftsAnswer = { drafts: Array<DraftSummary>, };
 
 export type DraftGridProperties = { code: string, name: string, households: number, population: number, fit: Fit, polsby_popper: number, contiguous: boolean, replaces: string[], households_before: number, 
 /**
- * Officers it would have once published (those of the grid it inherits from).
+ * Officers serving its households it would have once published (those of the grid it
+ * inherits from, or those the planner placed on it).
  */
-officers: number, };
+officers: number, 
+/**
+ * Who would serve it once published, any role.
+ */
+staff: Array<OfficerView>, 
+/**
+ * Whether the planner chose its officers (`POST /api/drafts/{id}/officers`) rather than
+ * leaving the default.
+ */
+staffed: boolean, };
 
 export type Unfixed = { code: string, 
 /**
@@ -251,9 +261,16 @@ export type DraftView = { id: number, name: string, base_version: number,
  */
 version: number, created_at: string, updated_at: string, operations: number, cursor: number, can_undo: boolean, can_redo: boolean, retired: string[], grids: FeatureCollection<Polygon | MultiPolygon, DraftGridProperties>, 
 /**
+ * Officers of retired grids who would serve no grid once published (every part of their
+ * grid was given other officers).
+ */
+unplaced: Array<OfficerView>, 
+/**
  * Why the draft no longer applies (another version changed its grids), or null.
  */
 stale: string | null, problems?: Array<string>, reasons?: Array<ServerMessage>, divided?: Array<string>, fixed?: FixReport, };
+
+export type DraftStaff = { grid: string, staffed: boolean, staff: Array<OfficerView>, candidates: Array<OfficerView>, };
 
 export type BandView = { min: number, max: number, };
 

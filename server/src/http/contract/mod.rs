@@ -262,6 +262,7 @@ pub fn typescript() -> String {
         Unfixed::decl(),
         FixReport::decl(),
         DraftView::decl(),
+        DraftStaff::decl(),
         BandView::decl(),
         OutOfBandGrid::decl(),
         OutOfBandAnswer::decl(),

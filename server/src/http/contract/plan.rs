@@ -1,7 +1,7 @@
 //! Planning answers: validation, publish, versions, drafts, and the oversized list and split
 //! preview.
 
-use super::{DefectView, GeoFeatureCollection, ServerMessage};
+use super::{DefectView, GeoFeatureCollection, OfficerView, ServerMessage};
 use crate::domain::GridCode;
 use serde::Serialize;
 use ts_rs::TS;
@@ -96,8 +96,24 @@ pub struct DraftGridProperties {
     #[schema(value_type = Vec<String>)]
     pub replaces: Vec<GridCode>,
     pub households_before: u32,
-    /// Officers it would have once published (those of the grid it inherits from).
+    /// Officers serving its households it would have once published (those of the grid it
+    /// inherits from, or those the planner placed on it).
     pub officers: u32,
+    /// Who would serve it once published, any role.
+    pub staff: Vec<OfficerView>,
+    /// Whether the planner chose its officers (`POST /api/drafts/{id}/officers`) rather than
+    /// leaving the default.
+    pub staffed: bool,
+}
+
+/// `GET /api/drafts/{id}/officers?grid=`: who would serve a grid the draft creates, and who
+/// the planner may place there (the officers of its community, 社区).
+#[derive(Clone, Debug, Serialize, TS, utoipa::ToSchema)]
+pub struct DraftStaff {
+    pub grid: String,
+    pub staffed: bool,
+    pub staff: Vec<OfficerView>,
+    pub candidates: Vec<OfficerView>,
 }
 
 /// An oversized grid left as it was by "fix every oversized grid", and why.
@@ -145,6 +161,9 @@ pub struct DraftView {
     #[ts(type = "FeatureCollection<Polygon | MultiPolygon, DraftGridProperties>")]
     #[schema(value_type = Object)]
     pub grids: GeoFeatureCollection<DraftGridProperties>,
+    /// Officers of retired grids who would serve no grid once published (every part of their
+    /// grid was given other officers).
+    pub unplaced: Vec<OfficerView>,
     /// Why the draft no longer applies (another version changed its grids), or null.
     pub stale: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

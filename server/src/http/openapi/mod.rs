@@ -260,6 +260,7 @@ pub fn document() -> OpenApi {
         .schema_from::<DraftsAnswer>()
         .schema_from::<DraftSummary>()
         .schema_from::<DraftView>()
+        .schema_from::<DraftStaff>()
         .schema_from::<DraftGridProperties>()
         .schema_from::<FixReport>()
         .schema_from::<Unfixed>()
@@ -295,6 +296,7 @@ pub fn document() -> OpenApi {
         .schema_from::<super::draft_ops::BalanceOp>()
         .schema_from::<super::draft_ops::CutOp>()
         .schema_from::<super::draft_ops::RestoreOp>()
+        .schema_from::<super::draft_staff::StaffOp>()
         .schema_from::<super::draft_ops::MoveOp>()
         .schema_from::<super::cases::TransitionBody>()
         .build();

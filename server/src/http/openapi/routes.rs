@@ -93,6 +93,8 @@ pub const ROUTES: &[Route] = &[
     Route("POST", "/api/drafts/{id}/balance", "Redraw two neighbours evenly", &[], In::Json("BalanceOp"), 200, Out::Json("DraftView")),
     Route("POST", "/api/drafts/{id}/cut", "Cut a grid along a line", &[], In::Json("CutOp"), 200, Out::Json("DraftView")),
     Route("POST", "/api/drafts/{id}/restore", "Undo a published version in a draft", &[], In::Json("RestoreOp"), 200, Out::Json("DraftView")),
+    Route("GET", "/api/drafts/{id}/officers", "Who would serve a new grid of a draft, and who may", &["grid"], In::Nothing, 200, Out::Json("DraftStaff")),
+    Route("POST", "/api/drafts/{id}/officers", "Choose the officers of a new grid in a draft", &[], In::Json("StaffOp"), 200, Out::Json("DraftView")),
     Route("POST", "/api/drafts/{id}/move", "Move units to a neighbour", &[], In::Json("MoveOp"), 200, Out::Json("DraftView")),
     Route("POST", "/api/drafts/{id}/undo", "Undo the last edit", &[], In::Nothing, 200, Out::Json("DraftView")),
     Route("POST", "/api/drafts/{id}/redo", "Redo", &[], In::Nothing, 200, Out::Json("DraftView")),

@@ -172,8 +172,8 @@ pub(super) async fn publish(client: &mut Client, p: &Publish) -> Result<GridVers
         }
     }
     // An officer of two grids merged into one gets the merged grid once; the rows of the
-    // retired grids go below.
-    for (officer, _from, to) in &p.officers {
+    // retired grids go below, those of grids in force stay.
+    for (officer, to) in &p.officers {
         tx.execute(
             "INSERT INTO officer_grids (officer_fid, grid_code) VALUES ($1, $2) ON CONFLICT DO NOTHING",
             &[&officer.as_str(), &to.as_str()],

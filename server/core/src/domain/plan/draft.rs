@@ -4,9 +4,7 @@
 //! Stored as JSON; the live grids are never touched until the draft is published.
 
 use super::PlanError;
-use crate::domain::model::{
-    Building, Compound, Domain, FeatureId, Grid, GridKind, Households, Officer, Population,
-};
+use crate::domain::model::{Domain, FeatureId, Grid, GridKind, Households, Population};
 use crate::domain::GridCode;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -84,6 +82,13 @@ pub enum Op {
     },
     /// Several operations done (and undone) as one, e.g. fixing every oversized grid.
     Batch { ops: Vec<Op> },
+    /// The officers who will serve a grid the draft creates, chosen by the planner instead of
+    /// the default (the officers of the grid it came from go to its part with the most
+    /// households). An empty list goes back to the default. Changes no ground.
+    Staff {
+        grid: GridCode,
+        officers: Vec<FeatureId>,
+    },
 }
 
 impl Op {
@@ -91,14 +96,14 @@ impl Op {
         match self {
             Op::Split { code, .. } => vec![code],
             Op::Merge { codes, .. } | Op::Redraw { codes, .. } => codes.iter().collect(),
-            Op::Batch { .. } => vec![],
+            Op::Batch { .. } | Op::Staff { .. } => vec![],
         }
     }
     fn adds(&self) -> Vec<&DraftGrid> {
         match self {
             Op::Split { parts, .. } | Op::Redraw { parts, .. } => parts.iter().collect(),
             Op::Merge { into, .. } => vec![into],
-            Op::Batch { .. } => vec![],
+            Op::Batch { .. } | Op::Staff { .. } => vec![],
         }
     }
     /// This operation as simple ones, in order (a batch opened up).
@@ -264,6 +269,23 @@ impl DraftState {
             .map(|g| g.code.clone())
             .collect()
     }
+
+    /// The officers the planner chose per grid, the latest choice for each grid in effect
+    /// (an empty choice removed). Grids a later operation replaced keep their entry here;
+    /// [`super::staff::officer_moves`] looks only at the grids the draft still creates.
+    pub fn staffing(&self) -> BTreeMap<GridCode, Vec<FeatureId>> {
+        let mut out = BTreeMap::new();
+        for op in self.steps() {
+            if let Op::Staff { grid, officers } = op {
+                if officers.is_empty() {
+                    out.remove(grid);
+                } else {
+                    out.insert(grid.clone(), officers.clone());
+                }
+            }
+        }
+        out
+    }
 }
 
 /// Neighbouring level-3 grids of one level-2 parent joined into one grid with `code`: their
@@ -314,79 +336,6 @@ pub fn merge(grids: &[Grid], code: GridCode) -> Result<Grid, PlanError> {
         population: Population::new(grids.iter().map(|g| g.population.get()).sum()),
         domains,
     })
-}
-
-/// Where what the retired grids held goes: each compound and building to the new grid holding
-/// its interior point, each officer of a retired grid to the grid made from it with the most
-/// households (the other new grids start without an officer: the coverage view lists them).
-pub struct Moves {
-    pub compounds: Vec<(FeatureId, GridCode)>,
-    pub buildings: Vec<(FeatureId, GridCode)>,
-    pub officers: Vec<(FeatureId, GridCode, GridCode)>,
-}
-
-pub fn moves(
-    changes: &Changes,
-    compounds: &[Compound],
-    buildings: &[Building],
-    officers: &[Officer],
-) -> Moves {
-    use geo::InteriorPoint;
-    let retired: std::collections::HashSet<&GridCode> = changes.retired.iter().collect();
-    let index = crate::spatial::PolygonIndex::new(
-        changes
-            .created
-            .iter()
-            .map(|g| (g.code.clone(), g.geometry.clone())),
-    );
-    let home = |mp: &geo::MultiPolygon| mp.interior_point().and_then(|p| index.locate(p).cloned());
-    let compounds = compounds
-        .iter()
-        .filter(|c| c.grid.as_ref().is_some_and(|g| retired.contains(g)))
-        .filter_map(|c| Some((c.id.clone(), home(&c.geometry)?)))
-        .collect();
-    let buildings = buildings
-        .iter()
-        .filter(|b| b.grid.as_ref().is_some_and(|g| retired.contains(g)))
-        .filter_map(|b| Some((b.id.clone(), home(&b.footprint)?)))
-        .collect();
-    Moves {
-        compounds,
-        buildings,
-        officers: officer_moves(changes, officers),
-    }
-}
-
-/// Each officer of a retired grid to the new grid made from it with the most households:
-/// (officer, retired grid, new grid).
-pub fn officer_moves(
-    changes: &Changes,
-    officers: &[Officer],
-) -> Vec<(FeatureId, GridCode, GridCode)> {
-    let retired: std::collections::HashSet<&GridCode> = changes.retired.iter().collect();
-    let heir = |old: &GridCode| {
-        changes
-            .created
-            .iter()
-            .filter(|g| {
-                changes
-                    .origins
-                    .get(&g.code)
-                    .is_some_and(|o| o.contains(old))
-            })
-            .max_by_key(|g| (g.households.get(), std::cmp::Reverse(g.code.clone())))
-            .map(|g| g.code.clone())
-    };
-    officers
-        .iter()
-        .flat_map(|o| {
-            o.grids
-                .iter()
-                .filter(|g| retired.contains(g))
-                .filter_map(|g| Some((o.id.clone(), g.clone(), heir(g)?)))
-                .collect::<Vec<_>>()
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -477,5 +426,32 @@ mod tests {
             Err(PlanError::NotInDraft("610581001001001".into()))
         );
         assert!(DraftState::parse("{\"ops\":[],\"cursor\":3}").is_err());
+    }
+
+    #[test]
+    fn the_latest_staffing_choice_for_a_grid_counts_an_empty_one_resets_it_and_undo_takes_it_back()
+    {
+        let g = GridCode::parse("610581001001011").unwrap();
+        let o = |s: &str| FeatureId::parse(s).unwrap();
+        let mut s = DraftState::default();
+        s.push(Op::Staff {
+            grid: g.clone(),
+            officers: vec![o("a")],
+        });
+        s.push(Op::Staff {
+            grid: g.clone(),
+            officers: vec![o("b"), o("c")],
+        });
+        assert_eq!(s.staffing()[&g], vec![o("b"), o("c")]);
+        assert!(s.undo());
+        assert_eq!(s.staffing()[&g], vec![o("a")]);
+        s.push(Op::Staff {
+            grid: g.clone(),
+            officers: vec![],
+        });
+        assert!(s.staffing().is_empty());
+        // A staffing choice changes no grid.
+        assert_eq!(s.grids(&live()).unwrap().len(), 3);
+        assert_eq!(DraftState::parse(&s.to_json()).unwrap(), s);
     }
 }

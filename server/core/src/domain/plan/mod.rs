@@ -8,6 +8,7 @@ pub mod draft;
 pub mod fix;
 pub mod rebalance;
 pub mod split;
+pub mod staff;
 
 pub use rebalance::{fresh_codes, rebalance, Planned};
 pub use split::{cut_along, split, Part, Split};
