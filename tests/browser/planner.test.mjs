@@ -81,7 +81,7 @@ test('a planner splits an oversized grid in a draft, validates and publishes a n
     const said = await summary.innerText();
     assert.match(said, /发布前请确认/);
     assert.match(said, /停用 1 个网格，新建 2 个网格/);
-    assert.match(said, /名网格员随原网格转到新网格/);
+    assert.match(said, /名网格员将服务新网格/);
     // The old grid's officers go with one part; the other starts vacant and is named.
     assert.match(said, /1 个新网格暂无网格员：61058\d{10}/);
     assert.match(said, /发布后立即生效/);
@@ -89,7 +89,30 @@ test('a planner splits an oversized grid in a draft, validates and publishes a n
     await page.click('#publish-cancel');
     await page.locator('#publish-summary').waitFor({ state: 'detached' });
     assert.equal((await server.api('/api/versions')).versions.length, 1, 'nothing published on going back');
+
+    // The vacant part is given an officer of the community, chosen by name.
+    const vacantRow = page.locator('#plan-parts tbody tr', { has: page.locator('.vacant') });
+    assert.equal(await vacantRow.count(), 1);
+    const vacantCode = await vacantRow.getAttribute('data-code');
+    await vacantRow.locator('button[data-action="staff"]').click();
+    const editor = page.locator('#staff-editor');
+    await editor.locator('ul.staff-candidates li').first().waitFor();
+    assert.match(await editor.locator('h3').innerText(), new RegExp(`安排网格员：.*${vacantCode}`));
+    assert.match(await editor.innerText(), /现服务：.*网格/);
+    const pick = editor.locator('ul.staff-candidates li', { has: page.locator('input:not(:checked)') }).first();
+    const pickedName = await pick.locator('.staff-name').innerText();
+    await pick.locator('input').check();
+    await screenshot(page, 'planner-staff-1280x800');
+    await page.click('#staff-save');
+    await page.locator('#plan-draft >> text=已为').waitFor();
+    const staffedRow = page.locator(`#plan-parts tbody tr[data-code="${vacantCode}"]`);
+    assert.match(await staffedRow.innerText(), new RegExp(`${pickedName}.*已指定`));
+    assert.equal(await staffedRow.locator('.vacant').count(), 0);
     await page.click('#draft-publish');
+    await summary.waitFor();
+    const staffedSaid = await summary.innerText();
+    assert.match(staffedSaid, /每个新网格都有网格员/);
+    assert.match(staffedSaid, /其中 1 个新网格的网格员由您指定/);
     await page.click('#publish-confirm');
     await page.locator('#plan-draft >> text=已发布版本').waitFor();
     assert.match(await page.locator('#plan-draft').innerText(), /已发布版本 2，新增 2 个网格/);
@@ -104,6 +127,12 @@ test('a planner splits an oversized grid in a draft, validates and publishes a n
       const g = await server.api(`/api/grids/${code}`);
       assert.ok(g.properties.households >= 300 && g.properties.households <= 500, `${code}: ${g.properties.households}`);
     }
+    const staffed = await server.api(`/api/grids/${vacantCode}`);
+    assert.deepEqual(
+      staffed.properties.officer_list.map((o) => o.name),
+      [pickedName],
+      'the officer chosen in the draft serves the new grid',
+    );
     assert.deepEqual(problems(), []);
 
     // The officer view offers the new grids.

@@ -113,16 +113,17 @@ void test('the band form takes whole numbers from 1 to 100,000 with the lower no
   assert.deepEqual(planner.readBand('300', '100001'), { ok: false, field: 'max', problem: 'number' });
 });
 
-void test('the publish summary counts retired and new grids, officers moved, vacant grids and straddling compounds', () => {
+void test('the publish summary counts retired and new grids, officers moved, grids staffed by hand, vacant grids, officers left without a grid and straddling compounds', () => {
   const draft = {
     retired: ['610581001001001', '610581001001002'],
     grids: {
       features: [
-        { properties: { code: '610581001001010', officers: 2 } },
-        { properties: { code: '610581001001011', officers: 0 } },
-        { properties: { code: '610581001001012', officers: 1 } },
+        { properties: { code: '610581001001010', officers: 2, staffed: false } },
+        { properties: { code: '610581001001011', officers: 0, staffed: false } },
+        { properties: { code: '610581001001012', officers: 1, staffed: true } },
       ],
     },
+    unplaced: [{ name: '王芳' }],
   };
   const s = planner.publishSummary(draft, [
     { kind: 'compound_straddles', feature: 'compound C00012' },
@@ -132,7 +133,9 @@ void test('the publish summary counts retired and new grids, officers moved, vac
     retired: 2,
     created: 3,
     officersMoved: 3,
+    staffed: 1,
     vacant: ['610581001001011'],
+    unplaced: ['王芳'],
     straddling: ['compound C00012'],
   });
 });

@@ -9,6 +9,7 @@ import type {
   BasemapCrs,
   Bbox,
   Draft,
+  DraftStaff,
   DraftSummary,
   GridVersionInfo,
   OutOfBandAnswer,
@@ -207,8 +208,9 @@ function bboxParam(b: Bbox): string {
 }
 
 export const api = {
-  grids(level: Level, signal?: AbortSignal): Promise<GridCollection> {
-    return request(withQuery('/api/grids', { level }), { signal }, 'FeatureCollection');
+  /** Grids in force at `level`, those under `parent` only when given. */
+  grids(level: Level, signal?: AbortSignal, parent?: string): Promise<GridCollection> {
+    return request(withQuery('/api/grids', { level, parent }), { signal }, 'FeatureCollection');
   },
   grid(code: string, signal?: AbortSignal): Promise<GridDetail> {
     return request(`/api/grids/${encodeURIComponent(code)}`, { signal }, 'Feature');
@@ -279,6 +281,14 @@ export const api = {
   /** Undoes published version `undoVersion` in the draft: its grids retired, the ones it retired back. */
   restoreInDraft(d: DraftRef, undoVersion: number): Promise<Draft> {
     return request(`/api/drafts/${d.id}/restore`, json({ undo_version: undoVersion, version: d.version }), DRAFT);
+  },
+  /** Who would serve new grid `grid` of a draft, and the officers of its community who may. */
+  draftStaff(id: number, grid: string): Promise<DraftStaff> {
+    return request(`/api/drafts/${id}/officers?grid=${encodeURIComponent(grid)}`, undefined, ['grid', 'staff', 'candidates']);
+  },
+  /** Exactly these officers serve new grid `grid` once published; none goes back to the default. */
+  staffInDraft(d: DraftRef, grid: string, officers: string[]): Promise<Draft> {
+    return request(`/api/drafts/${d.id}/officers`, json({ grid, officers, version: d.version }), DRAFT);
   },
   balanceInDraft(d: DraftRef, codes: [string, string]): Promise<Draft> {
     return request(`/api/drafts/${d.id}/balance`, json({ codes, version: d.version }), DRAFT);

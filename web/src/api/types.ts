@@ -73,6 +73,9 @@ export interface DraftRef {
 /** A draft (generated from the server's `DraftView`). */
 export type Draft = import('./generated').DraftView;
 
+/** Who would serve a new grid of a draft, and who may (generated from `DraftStaff`). */
+export type DraftStaff = import('./generated').DraftStaff;
+
 /** A validation defect (generated from the server's `DefectView`). */
 export type Defect = import('./generated').DefectView;
 

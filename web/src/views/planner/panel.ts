@@ -211,6 +211,8 @@ export interface DraftBoxView {
   /** Whether the open draft's name is being edited, in `renameInput`. */
   renaming: boolean;
   renameInput: HTMLInputElement;
+  /** The box where a new grid's officers are chosen (empty while closed). */
+  staffBox: HTMLElement;
 }
 
 export interface DraftActions {
@@ -230,6 +232,8 @@ export interface DraftActions {
   cancelRename: () => void;
   /** Leaves the draft (kept on the server) for the list of drafts. */
   close: () => void;
+  /** Opens the choice of officers for new grid `code`. */
+  staff: (code: string, name: string) => void;
 }
 
 /** The draft: its changes, undo/redo, validation and publishing (or how to start one). */
@@ -278,7 +282,8 @@ export function draftContent(v: DraftBoxView, on: DraftActions): (Node | null)[]
       h('button', { type: 'button', class: 'secondary', id: 'draft-redo', i18n: 'plan.redo', disabled: !d.can_redo || busy, on: { click: on.redo } }),
     ),
     d.retired.length ? retiredList(d.retired, v.names) : h('p', { class: 'hint', i18n: 'plan.noChanges' }),
-    d.grids.features.length ? partRows(d.grids.features) : null,
+    d.grids.features.length ? partRows(d.grids.features, busy ? undefined : on.staff) : null,
+    v.staffBox,
     problemList(d.problems, d.reasons),
     h('button', { type: 'button', class: 'secondary', id: 'draft-validate', i18n: 'plan.validate', disabled: busy, on: { click: on.validate } }),
     validation
@@ -377,11 +382,12 @@ function summaryContent(
       'ul',
       {},
       h('li', { text: t('plan.summaryGrids', { retired: s.retired, created: s.created }) }),
-      h('li', { text: t('plan.summaryOfficers', { n: s.officersMoved }) }),
+      h('li', { text: t('plan.summaryOfficers', { n: s.officersMoved }) + (s.staffed ? t('plan.summaryStaffed', { n: s.staffed }) : '') }),
       h('li', {
         class: s.vacant.length ? 'warn' : '',
         text: s.vacant.length ? t('plan.summaryVacant', { n: s.vacant.length, codes: s.vacant.join('、') }) : t('plan.summaryNoVacant'),
       }),
+      s.unplaced.length ? h('li', { class: 'warn', text: t('plan.summaryUnplaced', { n: s.unplaced.length, names: s.unplaced.join('、') }) }) : null,
       h('li', {
         class: s.straddling.length ? 'warn' : '',
         text: s.straddling.length

@@ -77,10 +77,14 @@ export function readBand(minText: string, maxText: string): BandCheck {
 export interface PublishSummary {
   retired: number;
   created: number;
-  /** Officers going with the new grids (those of the grids they replace). */
+  /** Officers serving the new grids' households (those of the grids they replace, or chosen). */
   officersMoved: number;
+  /** New grids whose officers the planner chose. */
+  staffed: number;
   /** New grids no officer would serve. */
   vacant: string[];
+  /** Officers of retired grids who would serve no grid once published. */
+  unplaced: string[];
   /** Compounds lying in more than one level-3 grid once published (the validation's warnings). */
   straddling: string[];
 }
@@ -88,7 +92,8 @@ export interface PublishSummary {
 export function publishSummary(
   draft: {
     retired: readonly string[];
-    grids: { features: readonly { properties: { code: string; officers: number } }[] };
+    grids: { features: readonly { properties: { code: string; officers: number; staffed: boolean } }[] };
+    unplaced: readonly { name: string }[];
   },
   warnings: readonly { kind: string; feature: string }[],
 ): PublishSummary {
@@ -97,7 +102,9 @@ export function publishSummary(
     retired: draft.retired.length,
     created: grids.length,
     officersMoved: grids.reduce((n, g) => n + g.officers, 0),
+    staffed: grids.filter((g) => g.staffed).length,
     vacant: grids.filter((g) => g.officers === 0).map((g) => g.code),
+    unplaced: draft.unplaced.map((o) => o.name),
     straddling: warnings.filter((w) => w.kind === 'compound_straddles').map((w) => w.feature),
   };
 }

@@ -16,6 +16,7 @@ import type { Shell } from '../../ui/shell';
 import { errorText, MapStatus, placesStatus, startMap } from '../common';
 import { plannerMap } from './map';
 import { bandContent, bandControls, bandProblem, draftContent, gridContent, legendGroups, previewContent, say, versionsContent, type Message } from './panel';
+import { staffEditor } from './staffing';
 import { bandTints, fromParams, publishSummary, readBand, toggleUnit, toQuery, withMergeCode, type Brush } from './state';
 
 export async function plannerView(shell: Shell): Promise<void> {
@@ -61,6 +62,7 @@ export async function plannerView(shell: Shell): Promise<void> {
   const renameInput = h('input', { type: 'text', maxlength: 60 });
   const publishFrom = h('input', { type: 'date' });
   const versionsBox = h('div', { class: 'plan-versions', id: 'plan-versions' });
+  const staffing = staffEditor((run, done) => withDraft(run, done));
 
   /** The band as typed, or null after saying in the form what is wrong with it. */
   function checkedBand(): { min: number; max: number } | null {
@@ -167,6 +169,7 @@ export async function plannerView(shell: Shell): Promise<void> {
           deleting,
           renaming,
           renameInput,
+          staffBox: staffing.element,
         },
         {
           create: () => void newDraft(),
@@ -193,6 +196,9 @@ export async function plannerView(shell: Shell): Promise<void> {
             renderDraft();
           },
           close: () => void closeDraft(),
+          staff: (code, name) => {
+            if (draft) void staffing.open(draft.id, code, name);
+          },
         },
       ),
     );
@@ -295,6 +301,7 @@ export async function plannerView(shell: Shell): Promise<void> {
   }
 
   async function withDraft(run: (d: DraftRef) => Promise<Draft>, done?: () => string): Promise<void> {
+    staffing.close();
     busy = true;
     renderAll();
     try {
@@ -457,6 +464,7 @@ export async function plannerView(shell: Shell): Promise<void> {
 
   /** Opens a kept draft where it was left. */
   async function resume(id: number): Promise<void> {
+    staffing.close();
     await inDraftBox(async () => {
       draft = await api.draft(id);
       draftMessage = null;
@@ -469,6 +477,7 @@ export async function plannerView(shell: Shell): Promise<void> {
   }
 
   async function closeDraft(): Promise<void> {
+    staffing.close();
     draft = null;
     draftMessage = null;
     validation = null;
