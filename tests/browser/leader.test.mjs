@@ -319,3 +319,29 @@ test('hovering over a grid names it with its incidents, and the figure the map s
     await context.close();
   }
 });
+
+test('the leader of a grid sees its officers\' whole phone numbers to call; a planner gets them masked', async () => {
+  const mine = await server.apiAs('demo.leader', '/api/grids?level=3');
+  const code = mine.features.find((f) => f.properties.officers > 0)?.properties.code;
+  assert.ok(code, 'the demo leader has a staffed grid');
+  const { page, context, problems } = await openPage(browser, DESKTOP, { server, as: 'demo.leader' });
+  try {
+    await page.goto(`${server.url}/leader?grid=${code}&level=3`);
+    const tel = page.locator('#grid-detail ul.officers a.tel').first();
+    await tel.waitFor();
+    const href = await tel.getAttribute('href');
+    assert.match(href, /^tel:1\d{10}$/);
+    await screenshot(page, 'leader-officer-phone-1280x800');
+    assert.deepEqual(problems(), []);
+    // The views of the others show no officer list; their API answers keep the middle hidden.
+    const whole = href.slice('tel:'.length);
+    const masked = `${whole.slice(0, 3)}****${whole.slice(7)}`;
+    for (const as of ['demo.planner']) {
+      const g = await server.apiAs(as, `/api/grids/${code}`);
+      assert.ok(g.properties.officer_list.some((o) => o.phone === masked), `${as} gets ${masked}`);
+      assert.ok(!g.properties.officer_list.some((o) => o.phone === whole), `${as} does not get ${whole}`);
+    }
+  } finally {
+    await context.close();
+  }
+});

@@ -274,7 +274,10 @@ async fn officers_of_a_grid_include_those_serving_grids_under_it(store: S) {
     assert_eq!(ids, ["O002", "O003", "O004", "O006", "O007"]);
     // The instructor keeps both of their grids, not just the one that matched.
     assert_eq!(west[3].grids.len(), 2);
-    assert_eq!(west[3].phone.as_ref().unwrap().as_str(), "138****0005");
+    // The whole number is kept (the leaders of the grid see it); it is shown masked.
+    let phone = west[3].phone.as_ref().unwrap();
+    assert_eq!(phone.as_str(), "13812340005");
+    assert_eq!(phone.masked(), "138****0005");
 }
 
 fn incident(

@@ -23,6 +23,7 @@ both_stores!(
     a_department_sees_only_cases_of_its_categories,
     a_planner_of_another_county_or_street_can_neither_see_nor_publish_a_draft,
     reporters_contacts_are_whole_for_the_dispatcher_and_masked_for_the_street_leader,
+    officers_phones_are_whole_for_the_leaders_of_their_grid_and_masked_for_officers_and_planners,
     an_outside_system_reads_back_only_the_reports_it_posted,
     every_write_leaves_a_line_in_the_audit_log,
 );
@@ -401,6 +402,29 @@ async fn reporters_contacts_are_whole_for_the_dispatcher_and_masked_for_the_stre
         stored[0].incident.reporter.phone.as_deref(),
         Some("13812345678")
     );
+}
+
+async fn officers_phones_are_whole_for_the_leaders_of_their_grid_and_masked_for_officers_and_planners(
+    store: Arc<dyn Store>,
+) {
+    let w = world(&store).await;
+    let phone = |v: &Value| v["properties"]["officer_list"][0]["phone"].clone();
+    let uri = "/api/grids/610581001001001";
+    for (role, scope, seen) in [
+        ("street_leader", "610581001", "13812340002"),
+        ("community", "610581001001", "13812340002"),
+        ("dispatcher", "610581", "13812340002"),
+        ("officer", "610581001001001", "138****0002"),
+        ("planner", "610581", "138****0002"),
+    ] {
+        let token = w.token(role, scope).await;
+        let (s, v) = w.get(&token, uri).await;
+        assert_eq!(s, StatusCode::OK, "{role}: {v}");
+        assert_eq!(phone(&v), json!(seen), "{role}");
+    }
+    // The leader of another street does not get the grid at all.
+    let elsewhere = w.token("street_leader", "610581002").await;
+    assert_eq!(w.get(&elsewhere, uri).await.0, StatusCode::NOT_FOUND);
 }
 
 async fn an_outside_system_reads_back_only_the_reports_it_posted(store: Arc<dyn Store>) {

@@ -341,6 +341,13 @@ impl Principal {
     pub fn sees_contacts(&self) -> bool {
         matches!(self.role, Admin | Dispatcher | Department)
     }
+
+    /// Whether this caller sees officers' whole phone numbers: those who lead the officers'
+    /// grids (street leaders, community secretaries: only grids in their scope reach them),
+    /// the dispatcher who calls officers about cases, and the admin.
+    pub fn sees_officer_phones(&self) -> bool {
+        matches!(self.role, Admin | Dispatcher | StreetLeader | Community)
+    }
 }
 
 #[cfg(test)]

@@ -76,7 +76,10 @@ pub async fn detail(
                     .map(|(s, n)| (s.as_str().to_string(), *n))
                     .collect(),
             },
-            officer_list: officers.iter().map(OfficerView::from).collect(),
+            officer_list: officers
+                .iter()
+                .map(|o| OfficerView::shown(o, who.sees_officer_phones()))
+                .collect(),
         },
     }))
 }

@@ -6,9 +6,8 @@ use crate::domain::geometry::{
     lines_from_geojson, multipolygon_from_geojson, point_from_geojson, GeometryError,
 };
 use crate::domain::{
-    Building, Compound, Domain, FeatureId, Floors, Grid, GridCode, GridKind, Households,
-    MaskedPhone, Officer, OfficerRole, PartyOrg, Population, Road, RoadClass, ServiceCentre,
-    ServiceLevel,
+    Building, Compound, Domain, FeatureId, Floors, Grid, GridCode, GridKind, Households, Officer,
+    OfficerPhone, OfficerRole, PartyOrg, Population, Road, RoadClass, ServiceCentre, ServiceLevel,
 };
 use geojson::{Feature, GeoJson, JsonObject, JsonValue};
 
@@ -361,7 +360,7 @@ pub(super) fn officers(file: &str, text: &str, rd: &mut Reading) -> Vec<Officer>
         let role = ctx.ok(field(Some(cr)).parse::<OfficerRole>(), "role");
         let phone = Some(field(cp))
             .filter(|p| !p.is_empty())
-            .and_then(|p| ctx.ok(MaskedPhone::parse(&p), "phone"));
+            .and_then(|p| ctx.ok(OfficerPhone::parse(&p), "phone"));
         let grids: Vec<GridCode> = field(cg)
             .split(';')
             .map(str::trim)

@@ -225,7 +225,7 @@ pub(crate) fn officer(
         name,
         role: parse(&row, role)?,
         phone: phone
-            .map(|p| crate::domain::MaskedPhone::parse(&p).map_err(|e| corrupt(&row, e)))
+            .map(|p| crate::domain::OfficerPhone::parse(&p).map_err(|e| corrupt(&row, e)))
             .transpose()?,
         grids: Vec::new(),
     })

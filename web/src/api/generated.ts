@@ -176,7 +176,12 @@ export type GridProperties = { code: string, name: string, level: Level, parent:
  */
 households_per_officer: number | null, domains: string[], };
 
-export type OfficerView = { id: string, name: string, role: string, role_zh: string, phone: string | null, grids: string[], };
+export type OfficerView = { id: string, name: string, role: string, role_zh: string, 
+/**
+ * Masked (`138****5678`) unless the caller leads the officer's grid (街道领导, 社区书记 in
+ * scope), dispatches cases (指挥中心) or administers; then whole where it is known.
+ */
+phone: string | null, grids: string[], };
 
 export type IncidentCounts = { total: number, open: number, by_status: Partial<Record<Status, number>>, };
 

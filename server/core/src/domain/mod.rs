@@ -28,7 +28,6 @@ pub use incident::{
     Category, Channel, GridPath, Incident, IncidentStatus, NewIncident, StatusCounts, StatusSet,
 };
 pub use model::{
-    Building, Compound, Domain, FeatureId, FieldError, Floors, Grid, GridKind, Households,
-    MaskedPhone, Officer, OfficerRole, PartyOrg, Population, Road, RoadClass, ServiceCentre,
-    ServiceLevel,
+    Building, Compound, Domain, FeatureId, FieldError, Floors, Grid, GridKind, Households, Officer,
+    OfficerPhone, OfficerRole, PartyOrg, Population, Road, RoadClass, ServiceCentre, ServiceLevel,
 };

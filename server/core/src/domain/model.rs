@@ -1,7 +1,7 @@
 //! The territory: grids, residential compounds, buildings, officers and service centres.
 //!
 //! Values that have rules are types: a [`Households`] count is never negative, a
-//! [`FeatureId`] is never blank, a [`MaskedPhone`] never holds a full phone number. A grid's
+//! [`FeatureId`] is never blank, a [`OfficerPhone`] never holds a full phone number. A grid's
 //! level and parent are not stored beside its code: they are read off the code.
 
 use super::code::{GridCode, Level};
@@ -352,14 +352,16 @@ pub struct Building {
     pub grid: Option<GridCode>,
 }
 
-/// A phone number of which only the first three and last four digits are kept.
+/// An officer's mobile number: 11 digits starting with 1, kept whole so that the leaders of the
+/// officer's grid can call them, or already masked (`138****5678`) when the source kept only
+/// that. Everyone else sees [`OfficerPhone::masked`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct MaskedPhone(String);
+pub struct OfficerPhone(String);
 
-impl MaskedPhone {
-    /// Accepts a full 11-digit mobile number (masked on the way in) or an already masked one.
-    pub fn parse(s: &str) -> Result<MaskedPhone, FieldError> {
+impl OfficerPhone {
+    /// Accepts a full 11-digit mobile number or a masked one (its middle four digits `****`).
+    pub fn parse(s: &str) -> Result<OfficerPhone, FieldError> {
         let s = s.trim();
         let b = s.as_bytes();
         let shape_ok = b.len() == 11
@@ -369,22 +371,31 @@ impl MaskedPhone {
         if !shape_ok {
             return Err(FieldError::BadPhone(s.to_string()));
         }
-        Ok(MaskedPhone(format!("{}****{}", &s[..3], &s[7..])))
+        Ok(OfficerPhone(s.to_string()))
     }
+    /// The number as kept (full when it is known): for storage and export only.
     pub fn as_str(&self) -> &str {
         &self.0
     }
-}
-
-impl TryFrom<String> for MaskedPhone {
-    type Error = FieldError;
-    fn try_from(s: String) -> Result<Self, FieldError> {
-        MaskedPhone::parse(&s)
+    /// The first three and last four digits (`138****5678`), what most callers see.
+    pub fn masked(&self) -> String {
+        format!("{}****{}", &self.0[..3], &self.0[7..])
+    }
+    /// The whole number, when the source gave it.
+    pub fn full(&self) -> Option<&str> {
+        (!self.0.contains('*')).then_some(self.0.as_str())
     }
 }
 
-impl From<MaskedPhone> for String {
-    fn from(p: MaskedPhone) -> String {
+impl TryFrom<String> for OfficerPhone {
+    type Error = FieldError;
+    fn try_from(s: String) -> Result<Self, FieldError> {
+        OfficerPhone::parse(&s)
+    }
+}
+
+impl From<OfficerPhone> for String {
+    fn from(p: OfficerPhone) -> String {
         p.0
     }
 }
@@ -395,7 +406,7 @@ pub struct Officer {
     pub id: FeatureId,
     pub name: String,
     pub role: OfficerRole,
-    pub phone: Option<MaskedPhone>,
+    pub phone: Option<OfficerPhone>,
     pub grids: Vec<GridCode>,
 }
 
@@ -438,17 +449,16 @@ mod tests {
     }
 
     #[test]
-    fn a_full_phone_number_is_masked_and_a_masked_one_kept() {
-        assert_eq!(
-            MaskedPhone::parse("13812345678").unwrap().as_str(),
-            "138****5678"
-        );
-        assert_eq!(
-            MaskedPhone::parse("138****5678").unwrap().as_str(),
-            "138****5678"
-        );
-        assert!(MaskedPhone::parse("0913-5212345").is_err());
-        assert!(MaskedPhone::parse("1381234567").is_err());
+    fn a_full_phone_number_is_kept_whole_and_shown_masked_and_a_masked_one_stays_masked() {
+        let full = OfficerPhone::parse(" 13812345678 ").unwrap();
+        assert_eq!(full.as_str(), "13812345678");
+        assert_eq!(full.masked(), "138****5678");
+        assert_eq!(full.full(), Some("13812345678"));
+        let masked = OfficerPhone::parse("138****5678").unwrap();
+        assert_eq!(masked.masked(), "138****5678");
+        assert_eq!(masked.full(), None);
+        assert!(OfficerPhone::parse("0913-5212345").is_err());
+        assert!(OfficerPhone::parse("1381234567").is_err());
     }
 
     #[test]

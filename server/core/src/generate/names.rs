@@ -128,7 +128,7 @@ mod tests {
     fn generated_phones_are_valid_mobile_numbers() {
         let mut r = Rng::new(1);
         for _ in 0..100 {
-            assert!(crate::domain::MaskedPhone::parse(&phone(&mut r)).is_ok());
+            assert!(crate::domain::OfficerPhone::parse(&phone(&mut r)).is_ok());
         }
     }
 }

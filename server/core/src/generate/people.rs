@@ -12,8 +12,8 @@ use super::rng::Rng;
 use super::shapes::{self, urbanity};
 use super::{Planned, LEVEL2, LEVEL3};
 use crate::domain::{
-    Building, Compound, FeatureId, Floors, GridCode, Households, MaskedPhone, Officer, OfficerRole,
-    PartyOrg, Population, ServiceCentre, ServiceLevel, Wgs84Point,
+    Building, Compound, FeatureId, Floors, GridCode, Households, Officer, OfficerPhone,
+    OfficerRole, PartyOrg, Population, ServiceCentre, ServiceLevel, Wgs84Point,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -369,7 +369,7 @@ fn nearest(centres: &[ServiceCentre], geom: &geo::MultiPolygon) -> Option<Featur
 fn officers(levels: &[Vec<Planned>; 3], rng: &mut Rng) -> Vec<Officer> {
     let mut out: Vec<Officer> = vec![];
     let mut add = |role: OfficerRole, grid: &GridCode, rng: &mut Rng| {
-        let phone = MaskedPhone::parse(&names::phone(rng)).ok();
+        let phone = OfficerPhone::parse(&names::phone(rng)).ok();
         out.push(Officer {
             id: id("O", out.len() + 1),
             name: names::person(rng),

@@ -5,8 +5,8 @@ use super::{GridRef, RawCoordView};
 use crate::domain::metrics::households_per_officer;
 use crate::domain::Crs;
 use crate::domain::{
-    Building, Compound, Domain, FeatureId, Floors, GridCode, GridKind, Households, MaskedPhone,
-    Officer, OfficerRole, Population,
+    Building, Compound, Domain, FeatureId, Floors, GridCode, GridKind, Households, Officer,
+    OfficerRole, Population,
 };
 use crate::store::GridRow;
 use serde::Serialize;
@@ -151,24 +151,35 @@ pub struct OfficerView {
     #[schema(value_type = String)]
     pub role: OfficerRole,
     pub role_zh: &'static str,
-    #[ts(type = "string | null")]
-    #[schema(value_type = Option<String>)]
-    pub phone: Option<MaskedPhone>,
+    /// Masked (`138****5678`) unless the caller leads the officer's grid (街道领导, 社区书记 in
+    /// scope), dispatches cases (指挥中心) or administers; then whole where it is known.
+    pub phone: Option<String>,
     #[ts(type = "string[]")]
     #[schema(value_type = Vec<String>)]
     pub grids: Vec<GridCode>,
 }
 
-impl From<&Officer> for OfficerView {
-    fn from(o: &Officer) -> OfficerView {
+impl OfficerView {
+    /// The officer as `who` may see them: the whole phone number only when `unmasked`.
+    pub fn shown(o: &Officer, unmasked: bool) -> OfficerView {
         OfficerView {
             id: o.id.clone(),
             name: o.name.clone(),
             role: o.role,
             role_zh: o.role.zh(),
-            phone: o.phone.clone(),
+            phone: o.phone.as_ref().map(|p| match p.full() {
+                Some(full) if unmasked => full.to_string(),
+                _ => p.masked(),
+            }),
             grids: o.grids.clone(),
         }
+    }
+}
+
+/// The officer with the phone masked (what every caller may see).
+impl From<&Officer> for OfficerView {
+    fn from(o: &Officer) -> OfficerView {
+        OfficerView::shown(o, false)
     }
 }
 

@@ -97,7 +97,14 @@ export function detailContent(
               'ul',
               { class: 'officers' },
               p.officer_list.map((o) =>
-                h('li', {}, `${o.name} · ${roleName(o)}${o.phone ? ` · ${o.phone}` : ''}`),
+                h(
+                  'li',
+                  {},
+                  `${o.name} · ${roleName(o)}`,
+                  // A whole number (the leader of the grid sees it) can be called from here.
+                  o.phone ? ' · ' : null,
+                  o.phone && !o.phone.includes('*') ? h('a', { href: `tel:${o.phone}`, class: 'tel', text: o.phone }) : (o.phone ?? null),
+                ),
               ),
             )
           : t('common.none'),
