@@ -33,7 +33,9 @@ const DURING: &str = "c_public_facilities";
 struct Answers {
     counts: Counts,
     locate: Value,
-    /// `/api/stats/grids?level=3` for street-order cases (none are reported during a copy).
+    /// `/api/stats/grids?level=3` for street-order cases (none are reported during a copy),
+    /// without `data_from`/`data_until`: those span every incident, and reports of other
+    /// categories do arrive during a copy (a second later, the restored store's span is longer).
     stats: Value,
     status_counts: StatusCounts,
     history: Vec<CaseEvent>,
@@ -49,7 +51,13 @@ async fn answers(l: &Loop, store: &Arc<dyn Store>, case: i64) -> Answers {
     Answers {
         counts: store.counts().await.unwrap(),
         locate: get(l, &format!("/api/locate?lng={}&lat={}", MINE.0, MINE.1)).await,
-        stats: get(l, "/api/stats/grids?level=3&category=e_street_order").await,
+        stats: {
+            let mut v = get(l, "/api/stats/grids?level=3&category=e_street_order").await;
+            for key in ["data_from", "data_until"] {
+                v.as_object_mut().map(|o| o.remove(key));
+            }
+            v
+        },
         status_counts: store
             .incident_status_counts(&common::code("610581001001001"))
             .await
