@@ -73,6 +73,7 @@ test('changing a filter changes the density tile requests and the rendered heatm
     await page.selectOption('#filter-status', 'closed');
     await page.fill('#filter-from', '2026-01-01');
     await page.fill('#filter-to', '2026-03-31');
+    await page.press('#filter-to', 'Tab');
     await waitForSettle(page, n);
     await page.waitForLoadState('networkidle');
     const last = tiles.slice(seen2).at(-1);
@@ -341,6 +342,36 @@ test('the leader of a grid sees its officers\' whole phone numbers to call; a pl
       assert.ok(g.properties.officer_list.some((o) => o.phone === masked), `${as} gets ${masked}`);
       assert.ok(!g.properties.officer_list.some((o) => o.phone === whole), `${as} does not get ${whole}`);
     }
+  } finally {
+    await context.close();
+  }
+});
+
+test('dates read as 年-月-日 in an English browser too: typed days are read leniently, an impossible one is said and changes nothing', async () => {
+  const { page, context, problems } = await openPage(browser, DESKTOP, { server, locale: 'en-US' });
+  try {
+    await page.goto(`${server.url}/leader`);
+    await waitForMapIdle(page);
+    // The field is ours, not the browser's mm/dd/yyyy.
+    assert.equal(await page.getAttribute('#filter-from', 'placeholder'), '2026-03-01');
+    await page.click('button[data-preset="thisMonth"]');
+    assert.match(await page.inputValue('#filter-from'), /^\d{4}-\d{2}-01$/);
+    await page.fill('#filter-from', '2026年1月5日');
+    await page.press('#filter-from', 'Tab');
+    assert.equal(await page.inputValue('#filter-from'), '2026-01-05');
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('from') === '2026-01-05');
+    await page.fill('#filter-from', '2026-02-30');
+    await page.press('#filter-from', 'Tab');
+    assert.equal(await page.getAttribute('#filter-from', 'aria-invalid'), 'true');
+    const said = page.locator('#filter-from ~ .date-error');
+    assert.match(await said.innerText(), /2026-02-30/);
+    assert.equal(new URL(page.url()).searchParams.get('from'), '2026-01-05', 'an impossible day is not applied');
+    await screenshot(page, 'leader-date-invalid-1280x800');
+    await page.fill('#filter-from', '2026/1/6');
+    await page.press('#filter-from', 'Tab');
+    assert.equal(await page.getAttribute('#filter-from', 'aria-invalid'), null);
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('from') === '2026-01-06');
+    assert.deepEqual(problems(), []);
   } finally {
     await context.close();
   }

@@ -59,6 +59,8 @@ export const en: Record<MessageKey, string> = {
   'common.error': 'Something went wrong: {message}',
   'common.networkError': 'The server cannot be reached: check the network and try again.',
   'common.all': 'All',
+  'common.dateInvalid': '“{text}” is not a date: type year-month-day, e.g. 2026-03-01.',
+  'common.datePick': 'Pick from a calendar',
   'common.none': 'None',
   'common.cancel': 'Cancel',
   'common.close': 'Close',

@@ -13,6 +13,7 @@ import { pageParams, readers, saveToUrl } from '../../lib/url';
 import { styleReady } from '../../map/base';
 import { addDensity } from '../../map/density';
 import { bboxOf, bboxPad } from '../../map/geometry';
+import { dateField, dateInput } from '../../ui/date';
 import { field, fill, h, notice } from '../../ui/dom';
 import type { Shell } from '../../ui/shell';
 import { errorText, MapStatus, startMap } from '../common';
@@ -38,8 +39,8 @@ export async function kpisView(shell: Shell): Promise<void> {
 
   const groupSelect = h('select', {}, GROUPS.map((g) => h('option', { value: g, i18n: `kpis.by.${g}` })));
   groupSelect.value = group;
-  const fromInput = h('input', { type: 'date', value: readers.date(params, 'from') });
-  const toInput = h('input', { type: 'date', value: readers.date(params, 'to') });
+  const fromInput = dateInput(readers.date(params, 'from'));
+  const toInput = dateInput(readers.date(params, 'to'));
   const csv = h('a', { class: 'button secondary', id: 'kpi-csv', i18n: 'kpis.csv', download: 'kpis.csv' });
   const tableBox = h('div', { class: 'table-wrap', id: 'kpi-table' });
   const chartBoxes = {
@@ -54,7 +55,7 @@ export async function kpisView(shell: Shell): Promise<void> {
       { class: 'section' },
       h('h2', { i18n: 'kpis.title' }),
       h('p', { class: 'hint', i18n: 'kpis.overdueLayer' }),
-      h('div', { class: 'filter-grid' }, field('kpis.group', groupSelect, 'kpi-group'), field('leader.from', fromInput, 'kpi-from'), field('leader.to', toInput, 'kpi-to')),
+      h('div', { class: 'filter-grid' }, field('kpis.group', groupSelect, 'kpi-group'), dateField('leader.from', fromInput, 'kpi-from'), dateField('leader.to', toInput, 'kpi-to')),
       h('div', { class: 'actions' }, csv),
     ),
     h(

@@ -14,6 +14,7 @@ import { pageParams, saveToUrl } from '../../lib/url';
 import { styleReady } from '../../map/base';
 import { metricStyle, METRICS, type Metric } from '../../map/choropleth';
 import { sameClasses, type DensityScale } from '../../map/density';
+import { dateField, dateInput } from '../../ui/date';
 import { codeSelect, field, fill, h, notice } from '../../ui/dom';
 import { renderLegend } from '../../ui/legend';
 import type { Shell } from '../../ui/shell';
@@ -59,11 +60,11 @@ export async function leaderView(shell: Shell): Promise<void> {
   const categorySelect = codeSelect(CATEGORIES, (c) => `category.${c}` as const, 'common.all');
   const statusSelect = codeSelect(STATUS_FILTERS, (s) => `status.${s}` as const, 'common.all');
   const channelSelect = codeSelect(CHANNELS, (c) => `channel.${c}` as const, 'common.all');
-  const fromInput = h('input', { type: 'date' });
+  const fromInput = dateInput();
   // The overdue heat (超期): only open cases past their due time, on the density map.
   const overdueBox = h('input', { type: 'checkbox', id: 'filter-overdue' });
   overdueBox.checked = filter.overdue === true;
-  const toInput = h('input', { type: 'date' });
+  const toInput = dateInput();
   const presetButtons = PRESETS.map((p) =>
     h('button', {
       type: 'button',
@@ -128,8 +129,8 @@ export async function leaderView(shell: Shell): Promise<void> {
         field('leader.category', categorySelect, 'filter-category'),
         field('leader.status', statusSelect, 'filter-status'),
         field('leader.channel', channelSelect, 'filter-channel'),
-        field('leader.from', fromInput, 'filter-from'),
-        field('leader.to', toInput, 'filter-to'),
+        dateField('leader.from', fromInput, 'filter-from'),
+        dateField('leader.to', toInput, 'filter-to'),
         h('div', { class: 'presets button-row', role: 'group', i18nAriaLabel: 'leader.presets' }, presetButtons),
         dataNote,
         h('label', { class: 'check', for: 'filter-overdue' }, overdueBox, h('span', { i18n: 'leader.overdue' })),

@@ -8,6 +8,7 @@
 import type { Draft, DraftSummary, Fit, GridVersionInfo, OutOfBandAnswer, SplitPreview, Validation } from '../../api/types';
 import { formatNumber, formatTime, sayDefect, t, type MessageKey } from '../../i18n';
 import { fitSwatch } from '../../map/plan';
+import { dateField } from '../../ui/date';
 import { field, h, notice } from '../../ui/dom';
 import type { LegendGroup } from '../../ui/legend';
 import { fitBadge, partRows, problemList } from './parts';
@@ -308,7 +309,7 @@ export function draftContent(v: DraftBoxView, on: DraftActions): (Node | null)[]
             : null,
         )
       : null,
-    field('plan.validFrom', v.publishFrom, 'publish-from'),
+    dateField('plan.validFrom', v.publishFrom, 'publish-from'),
     v.summary
       ? summaryContent(v.summary, v.publishFrom.value, validation, busy, on)
       : h('button', { type: 'button', class: 'primary', id: 'draft-publish', i18n: 'plan.publish', disabled: busy || !d.retired.length, on: { click: on.publish } }),

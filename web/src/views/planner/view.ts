@@ -10,6 +10,7 @@ import type { Draft, DraftRef, DraftSummary, GridVersionInfo, OutOfBandAnswer, S
 import { t } from '../../i18n';
 import { pageParams, saveToUrl } from '../../lib/url';
 import { styleReady } from '../../map/base';
+import { dateInput } from '../../ui/date';
 import { field, fill, h } from '../../ui/dom';
 import { renderLegend } from '../../ui/legend';
 import type { Shell } from '../../ui/shell';
@@ -60,7 +61,7 @@ export async function plannerView(shell: Shell): Promise<void> {
   const draftBox = h('div', { class: 'plan-draft', id: 'plan-draft' });
   const draftName = h('input', { type: 'text', i18nPlaceholder: 'plan.draftNamePlaceholder', maxlength: 60 });
   const renameInput = h('input', { type: 'text', maxlength: 60 });
-  const publishFrom = h('input', { type: 'date' });
+  const publishFrom = dateInput();
   const versionsBox = h('div', { class: 'plan-versions', id: 'plan-versions' });
   const staffing = staffEditor((run, done) => withDraft(run, done));
 
