@@ -226,6 +226,22 @@ test('the heat means the same at 1280 and 1920 pixels wide: fixed classes per km
       const paint = await page.evaluate(() => JSON.stringify(document.getElementById('map').griddMap.getPaintProperty('density-fill', 'fill-color')));
       const labels = await legend.locator('.legend-items li').allInnerTexts();
       seen.push({ paint, labels });
+      // The table shows enough grids to compare: whole rows in view, every column in view.
+      const table = await page.locator('#grid-table').boundingBox();
+      const aux = await page.locator('.aux').boundingBox();
+      const rows = await page.locator('#grid-table tbody tr').evaluateAll(
+        (trs, bottom) => trs.filter((tr) => tr.getBoundingClientRect().bottom <= bottom).length,
+        aux.y + aux.height,
+      );
+      const header = await page.locator('#grid-table thead th').last().boundingBox();
+      assert.ok(header.x + header.width <= table.x + table.width + 1, 'the last column is in view without scrolling');
+      const map = await page.locator('#map').boundingBox();
+      if (size.width >= 1600) {
+        assert.ok(aux.x >= map.x + map.width - 1, 'on a wide screen the table stands beside the map');
+        assert.ok(rows >= 30, `${rows} rows in view at ${size.width}`);
+      } else {
+        assert.ok(rows >= 8, `${rows} rows in view at ${size.width}`);
+      }
       await screenshot(page, `leader-heat-${size.width}x${size.height}`);
       assert.deepEqual(problems(), []);
     } finally {

@@ -198,7 +198,7 @@ export function tableContent(v: TableView, on: TableActions): { count: string; c
                 h(
                   'td',
                   { class: c.key === 'name' ? 'name' : 'num' },
-                  c.key === 'name' ? [h('div', {}, r.name), h('div', { class: 'code' }, r.code)] : c.show(r),
+                  c.key === 'name' ? [h('span', { title: r.code }, r.name), h('span', { class: 'code' }, r.code)] : c.show(r),
                 ),
               ),
             ),
