@@ -331,3 +331,48 @@ test("an officer's long list comes twenty at a time, filters by category, and th
     await context.close();
   }
 });
+
+test('zoomed in, compounds and buildings are named on the map, and no name covers another', async () => {
+  // A compound of the sample city and the grid it lies in.
+  const compounds = await server.api('/api/compounds?bbox=110.0,35.0,111.0,36.0');
+  const compound = compounds.features.find((f) => f.properties.grid);
+  assert.ok(compound, 'the sample city has a compound in a grid');
+  const ring = compound.geometry.type === 'Polygon' ? compound.geometry.coordinates[0] : compound.geometry.coordinates[0][0];
+  const centre = [0, 1].map((k) => ring.slice(1).reduce((s, p) => s + p[k], 0) / (ring.length - 1));
+  const { page, context, problems } = await openPage(browser, DESKTOP, { server });
+  try {
+    await page.goto(`${server.url}/officer?grid=${compound.properties.grid}`);
+    await waitForMapIdle(page);
+    const show = async (zoom) => {
+      const n = await settledCount(page);
+      await page.evaluate(([c, z]) => document.getElementById('map').griddMap.jumpTo({ center: c, zoom: z }), [centre, zoom]);
+      await waitForSettle(page, n);
+      await waitForPlaces(page);
+      await page.waitForFunction(() => Number(document.getElementById('map').dataset.labels ?? 0) > 0);
+    };
+    // At 16 the compounds are named, not yet the buildings.
+    await show(16);
+    const names = await page.locator('.map-label-compound').allInnerTexts();
+    assert.ok(names.includes(compound.properties.name), `${compound.properties.name} among ${names.join('、')}`);
+    assert.equal(await page.locator('.map-label-building').count(), 0);
+    // At 17.5 the buildings too: a compound's by their number.
+    await show(17.5);
+    const buildings = await page.locator('.map-label-building').allInnerTexts();
+    assert.ok(buildings.some((b) => /^\d+号楼$/.test(b)), buildings.join('、'));
+    const boxes = await page.locator('.map-label').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON()));
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i], boxes[j]];
+        const apart = a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+        assert.ok(apart, `labels ${i} and ${j} overlap`);
+      }
+    }
+    await screenshot(page, 'officer-labels-1280x800');
+    // Zoomed out again, the names go.
+    await show(16);
+    assert.equal(await page.locator('.map-label-building').count(), 0);
+    assert.deepEqual(problems(), []);
+  } finally {
+    await context.close();
+  }
+});

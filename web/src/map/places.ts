@@ -4,7 +4,7 @@
  * city has tens of thousands of buildings and the map never asks for all of them. "Small" is
  * an area (what a desk screen shows at zoom 15), so a phone, which shows less ground at the
  * same zoom, loads a grid's buildings from zoom 14 on: a large rural grid fitted to a phone
- * sits between 14 and 15.
+ * sits between 14 and 15. Their names are drawn over the map when zoomed in (`labels.ts`).
  */
 import type * as maplibregl from 'maplibre-gl';
 import type { GeoJSONSource } from 'maplibre-gl';
@@ -14,6 +14,7 @@ import type { Bbox } from '../api/types';
 import type { PartyOrg } from '../api/codes';
 import { BELOW_OUTLINES } from './base';
 import { bboxContains, bboxPad, EMPTY_COLLECTION } from './geometry';
+import { addLabels } from './labels';
 
 export const PLACES_MIN_ZOOM = 15;
 /** The most ground (km²) a view may show for its places to load: a 1920×1080 screen at zoom 15. */
@@ -101,6 +102,7 @@ export function addPlaces(
     BELOW_OUTLINES,
   );
 
+  const labels = addLabels(map);
   let loaded: Bbox | null = null;
   const request = new Latest();
   const emit = (state: PlacesState, error?: Error) => {
@@ -133,6 +135,7 @@ export function addPlaces(
     const [compounds, buildings] = got.value;
     void map.getSource<GeoJSONSource>('compounds')?.setData(compounds);
     void map.getSource<GeoJSONSource>('buildings')?.setData(buildings);
+    labels.setData(compounds, buildings);
     loaded = want;
     emit('ready');
   }
