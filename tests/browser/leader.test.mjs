@@ -201,7 +201,8 @@ test('a failing statistics answer is shown in words, the map still works', async
     await waitForMapIdle(page);
     const error = page.locator('#grid-table .notice-error');
     await error.waitFor();
-    assert.equal(await error.innerText(), '出错了：the statistics store is unavailable');
+    // No message code: headed in Chinese by the kind, the server's sentence kept as the detail.
+    assert.equal(await error.innerText(), '服务器内部错误，请联系管理员。服务器说明：the statistics store is unavailable');
     assert.equal(await page.locator('#legend').isVisible(), true);
   } finally {
     await context.close();

@@ -185,7 +185,7 @@ test('empty states and errors are said in words', async () => {
     await page.click('#locate-form button[type="submit"]');
     const error = page.locator('#locate-result .notice-error');
     await error.waitFor();
-    assert.match(await error.innerText(), /出错了：.*lat/);
+    assert.match(await error.innerText(), /^请求参数有误。服务器说明：.*lat.*swapped/);
 
     // An unreachable server is told apart from a refusal.
     await page.route('**/api/incidents?*', (route) => route.abort('connectionrefused'));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { language, say, sayDefect, setLanguage } from '../src/i18n';
+import { language, say, sayDefect, sayRefusal, setLanguage } from '../src/i18n';
 
 void test('planner reasons from the server read in Chinese, with the measure and unit kind translated', () => {
   assert.equal(language(), 'zh-CN');
@@ -34,4 +34,16 @@ void test('the same codes read in English after the switch', () => {
     say({ code: 'plan.divided_by_building', params: { compounds: '瑞景公寓' }, message: '' }),
     'Divided by building to meet the band: 瑞景公寓 (a compound then spans several grids)',
   );
+});
+
+void test('a server refusal without a code is headed in Chinese by its kind, the server sentence kept as the detail', () => {
+  setLanguage('zh-CN');
+  const text = sayRefusal('stale_version', 'draft 3 is at version 5, not 4');
+  assert.match(text, /^草稿已在别处修改.*服务器说明：draft 3 is at version 5, not 4$/);
+  assert.match(sayRefusal('forbidden', 'grid 610581002001001 is outside your scope'), /^您的账号无权进行此操作/);
+  // An unknown kind still says what the server said.
+  assert.equal(sayRefusal('something_new', 'x'), '出错了：x');
+  setLanguage('en');
+  assert.equal(sayRefusal('stale_version', 'draft 3 is at version 5, not 4'), 'Something went wrong: draft 3 is at version 5, not 4');
+  setLanguage('zh-CN');
 });

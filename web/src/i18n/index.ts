@@ -142,6 +142,18 @@ export function say(m: { code: string; params?: Record<string, unknown>; message
   return t(m.code as MessageKey, p);
 }
 
+/**
+ * A server refusal that carries no message code: headed in Chinese by its kind (`error` in
+ * the body: 冲突, 无权, 未找到, …) with the server's own sentence after it as the detail; in
+ * English the server's sentence is already in the user's language.
+ */
+export function sayRefusal(kind: string, message: string): string {
+  const key = `apiError.${kind}`;
+  const known = DICTIONARIES[current] as Record<string, string>;
+  if (current === 'en' || !(key in known)) return t('common.error', { message });
+  return t('common.errorKind', { what: known[key], message });
+}
+
 /** A validation defect in the current language. */
 export function sayDefect(d: { kind: string; feature: string; message: string; params?: Record<string, unknown> }): string {
   return say({ code: `defect.${d.kind}`, params: { ...d.params, feature: d.feature }, message: `${d.kind}: ${d.message}` });

@@ -2,7 +2,7 @@
 import type * as maplibregl from 'maplibre-gl';
 import { api, ApiError } from '../api/client';
 import type { Bbox } from '../api/types';
-import { onLanguageChange, say, t } from '../i18n';
+import { onLanguageChange, say, sayRefusal, t } from '../i18n';
 import { createMap, markFirstIdle } from '../map/base';
 import type { PlacesState } from '../map/places';
 import { bboxOf } from '../map/geometry';
@@ -60,6 +60,7 @@ export function errorText(e: unknown): string {
   if (e instanceof ApiError && e.status === 0) return t('common.networkError');
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof ApiError && e.said) return t('common.error', { message: say({ ...e.said, message }) });
+  if (e instanceof ApiError) return sayRefusal(e.kind, message);
   return t('common.error', { message });
 }
 
