@@ -6,7 +6,7 @@
  * from a date; and the history of versions.
  */
 import { api } from '../../api/client';
-import type { Draft, DraftRef, DraftSummary, GridVersionInfo, OutOfBandAnswer, SplitPreview, Validation } from '../../api/types';
+import type { Draft, DraftRef, GridVersionInfo, OutOfBandAnswer, SplitPreview, Validation } from '../../api/types';
 import { t } from '../../i18n';
 import { pageParams, saveToUrl } from '../../lib/url';
 import { styleReady } from '../../map/base';
@@ -17,6 +17,7 @@ import type { Shell } from '../../ui/shell';
 import { errorText, MapStatus, placesStatus, startMap } from '../common';
 import { plannerMap } from './map';
 import { bandContent, bandControls, bandProblem, draftContent, gridContent, legendGroups, previewContent, say, versionsContent, type Message } from './panel';
+import { DraftShelf } from './shelf';
 import { staffEditor } from './staffing';
 import { bandTints, fromParams, publishSummary, readBand, toggleUnit, toQuery, withMergeCode, type Brush } from './state';
 
@@ -38,10 +39,6 @@ export async function plannerView(shell: Shell): Promise<void> {
   let validation: Validation | null = null;
   /** Whether the planner has asked to publish and is shown what it would change. */
   let confirming = false;
-  /** The drafts kept on the server (listed when none is open). */
-  let drafts: DraftSummary[] = [];
-  let deleting: number | null = null;
-  let renaming = false;
   let versions: GridVersionInfo[] = [];
   let mergeCodes: string[] = [];
   /** While drawing a cut: the points clicked so far (two make the line). */
@@ -60,10 +57,16 @@ export async function plannerView(shell: Shell): Promise<void> {
   const previewBox = h('div', { class: 'plan-preview', id: 'plan-preview' });
   const draftBox = h('div', { class: 'plan-draft', id: 'plan-draft' });
   const draftName = h('input', { type: 'text', i18nPlaceholder: 'plan.draftNamePlaceholder', maxlength: 60 });
-  const renameInput = h('input', { type: 'text', maxlength: 60 });
   const publishFrom = dateInput();
   const versionsBox = h('div', { class: 'plan-versions', id: 'plan-versions' });
   const staffing = staffEditor((run, done) => withDraft(run, done));
+  const shelf = new DraftShelf({
+    draft: () => draft,
+    setDraft: (d) => (draft = d),
+    say: (m) => (draftMessage = m),
+    inBox: (work) => inDraftBox(work),
+    render: () => renderDraft(),
+  });
 
   /** The band as typed, or null after saying in the form what is wrong with it. */
   function checkedBand(): { min: number; max: number } | null {
@@ -166,10 +169,10 @@ export async function plannerView(shell: Shell): Promise<void> {
           publishFrom,
           summary: draft && confirming && validation ? publishSummary(draft, validation.warnings) : null,
           names: new Map((band?.grids ?? []).map((g) => [g.code, g.name])),
-          drafts,
-          deleting,
-          renaming,
-          renameInput,
+          drafts: shelf.drafts,
+          deleting: shelf.deleting,
+          renaming: shelf.renaming,
+          renameInput: shelf.renameInput,
           staffBox: staffing.element,
         },
         {
@@ -184,18 +187,10 @@ export async function plannerView(shell: Shell): Promise<void> {
             renderDraft();
           },
           resume: (id) => void resume(id),
-          remove: (id) => void removeDraft(id),
-          startRename: () => {
-            renaming = true;
-            renameInput.value = draft?.name ?? '';
-            renderDraft();
-            renameInput.focus();
-          },
-          rename: () => void renameDraft(),
-          cancelRename: () => {
-            renaming = false;
-            renderDraft();
-          },
+          remove: (id) => void shelf.remove(id),
+          startRename: () => shelf.startRename(),
+          rename: () => void shelf.rename(),
+          cancelRename: () => shelf.cancelRename(),
           close: () => void closeDraft(),
           staff: (code, name) => {
             if (draft) void staffing.open(draft.id, code, name);
@@ -455,14 +450,6 @@ export async function plannerView(shell: Shell): Promise<void> {
     });
   }
 
-  async function loadDrafts(): Promise<void> {
-    try {
-      drafts = (await api.drafts()).drafts;
-    } catch (e) {
-      draftMessage = { kind: 'error', text: () => errorText(e) };
-    }
-  }
-
   /** Opens a kept draft where it was left. */
   async function resume(id: number): Promise<void> {
     staffing.close();
@@ -483,46 +470,11 @@ export async function plannerView(shell: Shell): Promise<void> {
     draftMessage = null;
     validation = null;
     confirming = false;
-    renaming = false;
-    await loadDrafts();
+    shelf.renaming = false;
+    await shelf.load();
     saveUrl();
     renderAll();
     showProposed();
-  }
-
-  /** The first click asks, the second deletes; null takes the question back. */
-  async function removeDraft(id: number | null): Promise<void> {
-    if (id === null || deleting !== id) {
-      deleting = id;
-      renderDraft();
-      return;
-    }
-    const name = drafts.find((d) => d.id === id)?.name ?? String(id);
-    await inDraftBox(async () => {
-      try {
-        await api.deleteDraft(id);
-        draftMessage = { kind: 'success', text: () => t('plan.draftDeleted', { name }) };
-      } finally {
-        deleting = null;
-        await loadDrafts();
-      }
-    });
-  }
-
-  async function renameDraft(): Promise<void> {
-    if (!draft) return;
-    const name = renameInput.value.trim();
-    if (!name) {
-      draftMessage = { kind: 'error', text: () => t('plan.draftNameBlank') };
-      renderDraft();
-      return;
-    }
-    const id = draft.id;
-    await inDraftBox(async () => {
-      draft = await api.renameDraft(id, name);
-      draftMessage = { kind: 'success', text: () => t('plan.draftRenamed', { name }) };
-      renaming = false;
-    });
   }
 
   /** Validates the draft as it is now and shows what publishing it would change. */
@@ -546,7 +498,7 @@ export async function plannerView(shell: Shell): Promise<void> {
       // New boundaries: ask for the grid tiles again rather than from the browser's cache.
       layers.reloadGrids(p.version);
       versions = (await api.versions()).versions;
-      await Promise.all([loadBand(), loadDrafts()]);
+      await Promise.all([loadBand(), shelf.load()]);
     } catch (e) {
       draftMessage = { kind: 'error', text: () => errorText(e) };
     }
@@ -573,7 +525,7 @@ export async function plannerView(shell: Shell): Promise<void> {
   const draftId = initial.draft;
   await Promise.all([
     loadBand(),
-    loadDrafts(),
+    shelf.load(),
     api.versions().then((v) => (versions = v.versions), () => undefined),
     draftId
       ? api.draft(draftId).then(
