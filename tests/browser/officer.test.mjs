@@ -376,3 +376,20 @@ test('zoomed in, compounds and buildings are named on the map, and no name cover
     await context.close();
   }
 });
+
+test("an officer's first visit opens on the grid their login serves, with its incidents", async () => {
+  const me = await server.apiAs('demo.officer', '/api/session');
+  assert.ok(me.officer_grids.length > 0, 'the demo officer serves a grid');
+  const { page, context, problems } = await openPage(browser, PHONE, { server, as: 'demo.officer' });
+  try {
+    await page.goto(`${server.url}/officer`);
+    await waitForMapIdle(page);
+    await page.waitForFunction((code) => document.getElementById('grid-select')?.value === code, me.officer_grids[0]);
+    await page.locator('#incidents-count').filter({ hasText: /\d/ }).waitFor();
+    await waitForPlaces(page);
+    await screenshot(page, 'officer-first-visit-390x844');
+    assert.deepEqual(problems(), []);
+  } finally {
+    await context.close();
+  }
+});

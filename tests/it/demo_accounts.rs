@@ -9,7 +9,42 @@ use std::sync::Arc;
 both_stores!(
     setup = crate::common::with_fixture;
     the_demo_has_one_account_of_each_role_over_the_loaded_city_made_once,
+    the_demo_officers_session_names_the_grids_their_officer_serves,
 );
+
+async fn the_demo_officers_session_names_the_grids_their_officer_serves(store: Arc<dyn Store>) {
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    let city = gridd::store::export_dataset(&*store).await.unwrap();
+    let made = accounts::create_demo_accounts(&*store, &city)
+        .await
+        .unwrap();
+    let app = gridd::http::app(
+        gridd::app::App::load(store.clone()).await.unwrap(),
+        &gridd::http::HttpOptions::default(),
+    );
+    let session = |login: &str| {
+        let body = serde_json::json!({ "login": login, "password": accounts::DEMO_PASSWORD });
+        Request::post("/api/session")
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    let (s, me) = crate::common::call(app.clone(), session("demo.officer")).await;
+    assert_eq!(s, StatusCode::OK, "{me}");
+    let officer = made.iter().find(|a| a.role == Role::Officer).unwrap();
+    let record = city
+        .officers
+        .iter()
+        .find(|o| Some(o.id.as_str()) == officer.officer.as_deref())
+        .unwrap();
+    let serves: Vec<String> = record.grids.iter().map(|g| g.to_string()).collect();
+    assert!(!serves.is_empty());
+    assert_eq!(me["officer_grids"], serde_json::json!(serves));
+    // An account without an officer record names none.
+    let (_, leader) = crate::common::call(app, session("demo.leader")).await;
+    assert_eq!(leader["officer_grids"], serde_json::json!([]));
+}
 
 async fn the_demo_has_one_account_of_each_role_over_the_loaded_city_made_once(
     store: Arc<dyn Store>,

@@ -54,7 +54,7 @@ async function start(root: HTMLElement): Promise<void> {
     return;
   }
   const shell = renderShell(root, asked, session);
-  await STARTS[asked](shell).catch((e: unknown) => {
+  await STARTS[asked](shell, session).catch((e: unknown) => {
     const message = e instanceof Error ? e.message : String(e);
     shell.panel.prepend(notice('error', t('common.error', { message })));
     console.error(e);

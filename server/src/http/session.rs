@@ -29,8 +29,22 @@ pub struct LoginBody {
     password: String,
 }
 
-fn view(p: &Principal) -> SessionView {
+/// The session as the client sees it; `officer_grids` from the city in service.
+fn view(p: &Principal, state: &App) -> SessionView {
+    let officer_grids = p
+        .officer
+        .as_deref()
+        .and_then(|id| {
+            let engine = state.engine();
+            let city = engine.city();
+            city.officers
+                .iter()
+                .find(|o| o.id.as_str() == id)
+                .map(|o| o.grids.iter().map(|g| g.to_string()).collect())
+        })
+        .unwrap_or_default();
     SessionView {
+        officer_grids,
         login: p.actor.clone(),
         role: p.role.as_str().into(),
         role_zh: p.role.zh().into(),
@@ -119,7 +133,7 @@ pub async fn login(
     let (id, p) = state
         .login(&b.login, &b.password, &source(&addr), Utc::now())
         .await?;
-    let mut res = Json(view(&p)).into_response();
+    let mut res = Json(view(&p, &state)).into_response();
     res.headers_mut().insert(
         header::SET_COOKIE,
         cookie(
@@ -135,7 +149,7 @@ pub async fn current(
     State(state): State<App>,
     headers: HeaderMap,
 ) -> Result<Json<SessionView>, AppError> {
-    Ok(Json(view(&*principal(&state, &headers).await?)))
+    Ok(Json(view(&*principal(&state, &headers).await?, &state)))
 }
 
 pub async fn logout(

@@ -164,7 +164,12 @@ login: string, role: string, role_zh: string,
 /**
  * Comma-separated county codes, grid codes or categories; `*` for everything.
  */
-scope: string, display_name: string, officer: string | null, department: string | null, };
+scope: string, display_name: string, officer: string | null, 
+/**
+ * The grids the account's officer serves now (empty without one): the officer view opens
+ * on the first when the address and the device name none.
+ */
+officer_grids: Array<string>, department: string | null, };
 
 export type AuditLine = { id: number, at: string, actor: string, kind: string, object: string, summary: string, source: string, };
 

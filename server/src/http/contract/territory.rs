@@ -370,6 +370,9 @@ pub struct SessionView {
     pub scope: String,
     pub display_name: String,
     pub officer: Option<String>,
+    /// The grids the account's officer serves now (empty without one): the officer view opens
+    /// on the first when the address and the device name none.
+    pub officer_grids: Vec<String>,
     pub department: Option<String>,
 }
 

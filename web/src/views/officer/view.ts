@@ -8,6 +8,7 @@ import { CATEGORIES, CRSES, type Category, type Crs } from '../../api/codes';
 import type { GridFeature, Incident, LocateAnswer } from '../../api/types';
 import { formatDay, t } from '../../i18n';
 import { Latest } from '../../lib/latest';
+import type { Session } from '../../api/session';
 import { readStored, writeStored } from '../../lib/stored';
 import { pageParams, saveToUrl } from '../../lib/url';
 import { styleReady } from '../../map/base';
@@ -36,7 +37,7 @@ const MY_GRID_KEY = 'gridd.officer.grid';
 /** How many of a grid's newest incidents are read to find its open ones. */
 const INCIDENT_PAGE = 500;
 
-export async function officerView(shell: Shell): Promise<void> {
+export async function officerView(shell: Shell, session?: Session): Promise<void> {
   const status = new MapStatus(shell.mapStatus);
   const params = pageParams();
 
@@ -465,7 +466,10 @@ export async function officerView(shell: Shell): Promise<void> {
   await gridsLoad;
   renderGridOptions();
   renderSummary();
-  const wanted = fromParams(params).grid ?? readStored(MY_GRID_KEY);
+  // The grid asked for in the address, else the one remembered on this device, else the first
+  // grid the login's officer serves.
+  const own = session?.officer_grids.find((c) => grids.some((g) => g.properties.code === c)) ?? null;
+  const wanted = fromParams(params).grid ?? readStored(MY_GRID_KEY) ?? own;
   if (wanted && grids.some((g) => g.properties.code === wanted)) select(wanted, false);
   else {
     // A grid no longer in force (a bookmark from before a redraw): say what replaced it.
