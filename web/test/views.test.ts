@@ -127,6 +127,7 @@ void test('the publish summary counts retired and new grids, officers moved, gri
   };
   const s = planner.publishSummary(draft, [
     { kind: 'compound_straddles', feature: 'compound C00012' },
+    { kind: 'compound_straddles', feature: 'compound C00013', params: { name: '丰泽花园' } },
     { kind: 'empty_grid', feature: 'grid 610581001001012' },
   ]);
   assert.deepEqual(s, {
@@ -136,7 +137,7 @@ void test('the publish summary counts retired and new grids, officers moved, gri
     staffed: 1,
     vacant: ['610581001001011'],
     unplaced: ['王芳'],
-    straddling: ['compound C00012'],
+    straddling: ['compound C00012', '丰泽花园'],
   });
 });
 

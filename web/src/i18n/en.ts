@@ -86,6 +86,7 @@ export const en: Record<MessageKey, string> = {
   'common.networkError': 'The server cannot be reached: check the network and try again.',
   'common.all': 'All',
   'common.dateInvalid': '“{text}” is not a date: type year-month-day, e.g. 2026-03-01.',
+  'common.datePlaceholder': 'yyyy-mm-dd',
   'common.datePick': 'Pick from a calendar',
   'common.none': 'None',
   'common.cancel': 'Cancel',

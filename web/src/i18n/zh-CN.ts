@@ -87,6 +87,7 @@ export const zhCN = {
   'common.networkError': '无法连接服务器，请检查网络后重试。',
   'common.all': '全部',
   'common.dateInvalid': '“{text}”不是有效日期，请按 年-月-日 输入，例如 2026-03-01。',
+  'common.datePlaceholder': '年-月-日',
   'common.datePick': '从日历选择',
   'common.none': '无',
   'common.cancel': '取消',

@@ -21,7 +21,7 @@ export function dateInput(value = ''): HTMLInputElement {
     inputmode: 'numeric',
     autocomplete: 'off',
     maxlength: 12,
-    placeholder: '2026-03-01',
+    i18nPlaceholder: 'common.datePlaceholder',
     value,
   });
   // Registered first, so it runs before the view's own `change` listeners.

@@ -95,7 +95,7 @@ export function publishSummary(
     grids: { features: readonly { properties: { code: string; officers: number; staffed: boolean } }[] };
     unplaced: readonly { name: string }[];
   },
-  warnings: readonly { kind: string; feature: string }[],
+  warnings: readonly { kind: string; feature: string; params?: Record<string, unknown> }[],
 ): PublishSummary {
   const grids = draft.grids.features.map((f) => f.properties);
   return {
@@ -105,7 +105,8 @@ export function publishSummary(
     staffed: grids.filter((g) => g.staffed).length,
     vacant: grids.filter((g) => g.officers === 0).map((g) => g.code),
     unplaced: draft.unplaced.map((o) => o.name),
-    straddling: warnings.filter((w) => w.kind === 'compound_straddles').map((w) => w.feature),
+    // By name where the validator gives it (compound_straddles carries the compound's name).
+    straddling: warnings.filter((w) => w.kind === 'compound_straddles').map((w) => (typeof w.params?.name === 'string' ? w.params.name : w.feature)),
   };
 }
 

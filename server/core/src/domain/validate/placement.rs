@@ -124,7 +124,8 @@ pub(super) fn check(t: &Territory, tol: &Tolerance, out: &mut Vec<Defect>) {
                     c.geometry.interior_point(),
                     format!("it spreads over level-3 grids {}", level3.describe(&pieces)),
                 )
-                .with("grids", level3.describe(&pieces)),
+                .with("grids", level3.describe(&pieces))
+                .with("name", c.name.clone()),
             );
         }
     }
