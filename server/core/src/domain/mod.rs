@@ -18,6 +18,8 @@ pub mod metrics;
 pub mod model;
 pub mod plan;
 pub mod reporter;
+#[cfg(test)]
+pub(crate) mod testkit;
 pub mod validate;
 
 pub use city::{Dataset, ImportSummary, RepeatedKey};

@@ -341,21 +341,7 @@ pub fn merge(grids: &[Grid], code: GridCode) -> Result<Grid, PlanError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::Rect;
-
-    fn grid(code: &str, x0: f64, households: u32) -> Grid {
-        Grid {
-            code: GridCode::parse(code).unwrap(),
-            name: format!("网格{code}"),
-            kind: GridKind::Comprehensive,
-            geometry: geo::MultiPolygon::new(vec![
-                Rect::new((x0, 35.0), (x0 + 0.01, 35.01)).to_polygon()
-            ]),
-            households: Households::new(households),
-            population: Population::new(households * 2),
-            domains: vec![],
-        }
-    }
+    use crate::domain::testkit::square_grid as grid;
 
     fn live() -> Vec<Grid> {
         vec![

@@ -149,25 +149,11 @@ pub fn candidates<'a>(grid: &Grid, officers: &'a [Officer]) -> Vec<&'a Officer> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::model::{GridKind, Households, OfficerRole, Population};
-    use geo::Rect;
-
-    fn code(s: &str) -> GridCode {
-        GridCode::parse(s).unwrap()
-    }
+    use crate::domain::model::OfficerRole;
+    use crate::domain::testkit::{code, square_grid};
 
     fn grid(c: &str, households: u32) -> Grid {
-        Grid {
-            code: code(c),
-            name: format!("网格{c}"),
-            kind: GridKind::Comprehensive,
-            geometry: geo::MultiPolygon::new(vec![
-                Rect::new((110.0, 35.0), (110.01, 35.01)).to_polygon()
-            ]),
-            households: Households::new(households),
-            population: Population::new(households * 2),
-            domains: vec![],
-        }
+        square_grid(c, 110.0, households)
     }
 
     fn officer(id: &str, role: OfficerRole, grids: &[&str]) -> Officer {
