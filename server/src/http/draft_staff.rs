@@ -10,8 +10,8 @@ use super::{App, AppError};
 use crate::app::auth::Who;
 use crate::app::drafts::{live_level3, plan_error};
 use crate::domain::model::{FeatureId, Grid, Officer};
-use crate::domain::plan::draft::{DraftState, Op};
-use crate::domain::plan::staff::{candidates, officer_moves};
+use crate::domain::plan::draft::{Changes, DraftState, Op};
+use crate::domain::plan::staff::{candidates, officer_moves, staff_by_grid};
 use crate::domain::GridCode;
 use crate::engine::Engine;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
@@ -22,18 +22,21 @@ use serde::Deserialize;
 /// At most this many officers are placed on one grid at a time.
 const MAX_STAFF: usize = 20;
 
-/// A grid the draft creates (and still holds), or 404 saying why not.
-fn new_grid(s: &DraftState, engine: &Engine, code: &GridCode) -> Result<Grid, AppError> {
+/// What the draft changes, and the grid `code` it creates (and still holds), or 404 saying
+/// why not.
+fn new_grid(s: &DraftState, engine: &Engine, code: &GridCode) -> Result<(Changes, Grid), AppError> {
     let changes = s.changes(&live_level3(engine)).map_err(plan_error)?;
-    changes
+    let grid = changes
         .created
-        .into_iter()
+        .iter()
         .find(|g| &g.code == code)
+        .cloned()
         .ok_or_else(|| {
             AppError::NotFound(format!(
                 "grid {code} is not a grid this draft creates: officers are placed only on new grids (those in force keep theirs)"
             ))
-        })
+        })?;
+    Ok((changes, grid))
 }
 
 #[derive(Deserialize)]
@@ -57,23 +60,18 @@ pub async fn show(
     })?;
     let (_, s) = state.draft(id, &who).await?;
     let engine = state.engine();
-    let grid = new_grid(&s, &engine, &code)?;
-    let changes = s.changes(&live_level3(&engine)).map_err(plan_error)?;
+    let (changes, grid) = new_grid(&s, &engine, &code)?;
     let staffing = s.staffing();
     let city = engine.city();
-    let serving: Vec<&FeatureId> = officer_moves(&changes, &staffing, &city.officers)
-        .into_iter()
-        .filter(|(_, to)| to == &code)
-        .filter_map(|(o, _)| city.officers.iter().find(|x| x.id == o).map(|x| &x.id))
-        .collect();
+    let moves = officer_moves(&changes, &staffing, &city.officers);
     let view = |o: &Officer| OfficerView::from(o);
     Ok(Json(DraftStaff {
         grid: code.to_string(),
         staffed: staffing.contains_key(&code),
-        staff: city
-            .officers
-            .iter()
-            .filter(|o| serving.contains(&&o.id))
+        staff: staff_by_grid(&moves, &city.officers)
+            .remove(&code)
+            .unwrap_or_default()
+            .into_iter()
             .map(view)
             .collect(),
         candidates: candidates(&grid, &city.officers)
@@ -116,7 +114,7 @@ pub async fn assign(
     let (row, mut s) = state.draft_for_edit(id, b.version, &who).await?;
     who.may_change(&b.grid, &format!("grid {}", b.grid))?;
     let engine = state.engine();
-    let grid = new_grid(&s, &engine, &b.grid)?;
+    let (_, grid) = new_grid(&s, &engine, &b.grid)?;
     let city = engine.city();
     let allowed = candidates(&grid, &city.officers);
     let mut officers = Vec::new();

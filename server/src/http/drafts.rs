@@ -14,9 +14,8 @@ use super::{App, AppError};
 use crate::app::auth::{Principal, Who};
 use crate::app::drafts::{live_level3, plan_error};
 use crate::domain::message::{texts, Message};
-use crate::domain::model::Officer;
 use crate::domain::plan::draft::{Changes, DraftState};
-use crate::domain::plan::staff::{left_without_grid, officer_moves};
+use crate::domain::plan::staff::{left_without_grid, officer_moves, staff_by_grid};
 use crate::domain::plan::{polsby_popper, Band, PlanError};
 use crate::domain::GridCode;
 use crate::engine::Engine;
@@ -47,11 +46,7 @@ impl Reported {
     }
 }
 
-pub(super) fn detail(
-    row: &DraftRow,
-    s: &DraftState,
-    engine: &Engine,
-) -> Result<DraftView, AppError> {
+fn detail(row: &DraftRow, s: &DraftState, engine: &Engine) -> Result<DraftView, AppError> {
     let live = live_level3(engine);
     let (changes, stale) = match s.changes(&live) {
         Ok(c) => (c, None),
@@ -65,14 +60,7 @@ pub(super) fn detail(
     let city = engine.city();
     let staffing = s.staffing();
     let moves = officer_moves(&changes, &staffing, &city.officers);
-    let by_id: BTreeMap<&str, &Officer> =
-        city.officers.iter().map(|o| (o.id.as_str(), o)).collect();
-    let mut staff: BTreeMap<&GridCode, Vec<&Officer>> = BTreeMap::new();
-    for (officer, to) in &moves {
-        if let Some(o) = by_id.get(officer.as_str()) {
-            staff.entry(to).or_default().push(o);
-        }
-    }
+    let staff = staff_by_grid(&moves, &city.officers);
     let features = changes
         .created
         .iter()

@@ -111,6 +111,22 @@ pub fn officer_moves(
     out
 }
 
+/// The officers each new grid would have once published, grouped from `moves` (in its order,
+/// by officer id); moves naming no officer of `officers` are left out.
+pub fn staff_by_grid<'a>(
+    moves: &'a [(FeatureId, GridCode)],
+    officers: &'a [Officer],
+) -> BTreeMap<&'a GridCode, Vec<&'a Officer>> {
+    let by_id: BTreeMap<&FeatureId, &Officer> = officers.iter().map(|o| (&o.id, o)).collect();
+    let mut out: BTreeMap<&GridCode, Vec<&Officer>> = BTreeMap::new();
+    for (officer, to) in moves {
+        if let Some(o) = by_id.get(officer) {
+            out.entry(to).or_default().push(o);
+        }
+    }
+    out
+}
+
 /// Officers who serve only grids the draft retires and would serve no grid once it is
 /// published (every part of their grid staffed by the planner with others).
 pub fn left_without_grid<'a>(
@@ -239,6 +255,23 @@ mod tests {
             .collect();
         let m = officer_moves(&split(), &staffing, &officers);
         assert_eq!(m, vec![(id("o1"), code(BIG))]);
+    }
+
+    #[test]
+    fn the_staff_of_each_new_grid_is_grouped_from_the_moves_and_unknown_officers_are_left_out() {
+        let officers = [
+            officer("o1", OfficerRole::FullTime, &[OLD]),
+            officer("o2", OfficerRole::Instructor, &[OLD]),
+        ];
+        let moves = vec![
+            (id("o1"), code(BIG)),
+            (id("o2"), code(BIG)),
+            (id("gone"), code(SMALL)),
+        ];
+        let staff = staff_by_grid(&moves, &officers);
+        let names: Vec<&str> = staff[&code(BIG)].iter().map(|o| o.name.as_str()).collect();
+        assert_eq!(names, vec!["o1", "o2"]);
+        assert!(!staff.contains_key(&code(SMALL)));
     }
 
     #[test]
