@@ -4,7 +4,7 @@
 //! undo takes a choice back; an unknown officer, one from another community and a grid the
 //! draft does not create are refused in words, and nothing is saved.
 
-use crate::drafts_api::{get, oversized, post, router};
+use crate::drafts_api::{draft_with_split, get, oversized, post, router};
 use axum::http::StatusCode;
 use axum::Router;
 use serde_json::{json, Value};
@@ -19,15 +19,7 @@ both_stores!(
 /// A draft splitting an oversized grid in two: (draft id, old grid, the parts' properties).
 async fn split_draft(r: &Router) -> (i64, String, Vec<Value>) {
     let (code, _) = oversized(r).await;
-    let (_, d) = post(r, "/api/drafts", json!({ "name": "配网格员" })).await;
-    let id = d["id"].as_i64().unwrap();
-    let (s, d) = post(
-        r,
-        &format!("/api/drafts/{id}/split"),
-        json!({ "code": code }),
-    )
-    .await;
-    assert_eq!(s, StatusCode::OK, "{d}");
+    let (id, d) = draft_with_split(r, "配网格员", &code).await;
     (id, code, properties(&d))
 }
 

@@ -61,6 +61,22 @@ pub(crate) async fn oversized(r: &Router) -> (String, [f64; 2]) {
     (code, [(x + x2) / 2.0, (y + y2) / 2.0])
 }
 
+/// A new draft named `name` with grid `code` auto-split in it (both answers checked): the
+/// draft's id and its view after the split.
+pub(crate) async fn draft_with_split(r: &Router, name: &str, code: &str) -> (i64, Value) {
+    let (s, draft) = post(r, "/api/drafts", json!({ "name": name })).await;
+    assert_eq!(s, StatusCode::CREATED, "{draft}");
+    let id = draft["id"].as_i64().unwrap();
+    let (s, d) = post(
+        r,
+        &format!("/api/drafts/{id}/split"),
+        json!({ "code": code }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    (id, d)
+}
+
 async fn a_draft_changes_nothing_live_until_published_and_then_a_new_version_is_in_force(
     r: Router,
 ) {
@@ -75,16 +91,7 @@ async fn a_draft_changes_nothing_live_until_published_and_then_a_new_version_is_
     assert_eq!(s, StatusCode::CREATED, "{reported}");
     assert_eq!(reported["grids"][2]["code"], code.as_str());
 
-    let (s, draft) = post(&r, "/api/drafts", json!({ "name": "拆分超大网格" })).await;
-    assert_eq!(s, StatusCode::CREATED, "{draft}");
-    let id = draft["id"].as_i64().unwrap();
-    let (s, d) = post(
-        &r,
-        &format!("/api/drafts/{id}/split"),
-        json!({ "code": code }),
-    )
-    .await;
-    assert_eq!(s, StatusCode::OK, "{d}");
+    let (id, d) = draft_with_split(&r, "拆分超大网格", &code).await;
     assert_eq!(d["retired"], json!([code]));
     let parts = d["grids"]["features"].as_array().unwrap().clone();
     assert_eq!(parts.len(), 2);
@@ -249,16 +256,7 @@ async fn of_two_drafts_over_the_same_grid_the_second_to_publish_gets_409(r: Rout
     let (code, _) = oversized(&r).await;
     let mut ids = vec![];
     for name in ["方案甲", "方案乙"] {
-        let (_, d) = post(&r, "/api/drafts", json!({ "name": name })).await;
-        let id = d["id"].as_i64().unwrap();
-        let (s, v) = post(
-            &r,
-            &format!("/api/drafts/{id}/split"),
-            json!({ "code": code }),
-        )
-        .await;
-        assert_eq!(s, StatusCode::OK, "{v}");
-        ids.push(id);
+        ids.push(draft_with_split(&r, name, &code).await.0);
     }
     let (first, v) = post(&r, &format!("/api/drafts/{}/publish", ids[0]), json!({})).await;
     assert_eq!(first, StatusCode::CREATED, "{v}");

@@ -146,15 +146,7 @@ async fn a_publish_on_one_server_changes_locate_and_statistics_on_the_other(
     let (_, before) = drafts_api::get(&r2, &locate).await;
     assert_eq!(before["grids"][2]["code"], code.as_str(), "{before}");
 
-    let (_, draft) = drafts_api::post(&r, "/api/drafts", json!({ "name": "拆分" })).await;
-    let id = draft["id"].as_i64().unwrap();
-    let (s, d) = drafts_api::post(
-        &r,
-        &format!("/api/drafts/{id}/split"),
-        json!({ "code": code }),
-    )
-    .await;
-    assert_eq!(s, StatusCode::OK, "{d}");
+    let (id, _) = drafts_api::draft_with_split(&r, "拆分", &code).await;
     let generation = b_state.generation();
     let (s, p) = drafts_api::post(&r, &format!("/api/drafts/{id}/publish"), json!({})).await;
     assert_eq!(s, StatusCode::CREATED, "{p}");

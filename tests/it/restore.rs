@@ -3,7 +3,7 @@
 //! is a new version and the history keeps all three. A version whose grids were changed
 //! since, version 1 and an unknown version are refused and change nothing.
 
-use crate::drafts_api::{get, oversized, post, router};
+use crate::drafts_api::{draft_with_split, get, oversized, post, router};
 use axum::http::StatusCode;
 use axum::Router;
 use serde_json::{json, Value};
@@ -22,15 +22,7 @@ async fn publish(r: &Router, id: i64) -> Value {
 async fn a_published_split_is_undone_by_publishing_the_grid_it_retired_again(r: Router) {
     let (code, _) = oversized(&r).await;
     let (_, before) = get(&r, &format!("/api/grids/{code}")).await;
-    let (_, d) = post(&r, "/api/drafts", json!({ "name": "拆分" })).await;
-    let id = d["id"].as_i64().unwrap();
-    let (s, v) = post(
-        &r,
-        &format!("/api/drafts/{id}/split"),
-        json!({ "code": code }),
-    )
-    .await;
-    assert_eq!(s, StatusCode::OK, "{v}");
+    let (id, _) = draft_with_split(&r, "拆分", &code).await;
     let split = publish(&r, id).await;
     let made: Vec<String> = serde_json::from_value(split["created"].clone()).unwrap();
     assert_eq!(split["version"], 2);
