@@ -133,7 +133,7 @@ void test('the publish summary counts retired and new grids, officers moved, gri
   assert.deepEqual(s, {
     retired: 2,
     created: 3,
-    officersMoved: 3,
+    officersServing: 3,
     staffed: 1,
     vacant: ['610581001001011'],
     unplaced: ['王芳'],

@@ -383,7 +383,7 @@ function summaryContent(
       'ul',
       {},
       h('li', { text: t('plan.summaryGrids', { retired: s.retired, created: s.created }) }),
-      h('li', { text: t('plan.summaryOfficers', { n: s.officersMoved }) + (s.staffed ? t('plan.summaryStaffed', { n: s.staffed }) : '') }),
+      h('li', { text: t('plan.summaryOfficers', { n: s.officersServing }) + (s.staffed ? t('plan.summaryStaffed', { n: s.staffed }) : '') }),
       h('li', {
         class: s.vacant.length ? 'warn' : '',
         text: s.vacant.length ? t('plan.summaryVacant', { n: s.vacant.length, codes: s.vacant.join('、') }) : t('plan.summaryNoVacant'),

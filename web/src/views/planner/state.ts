@@ -78,7 +78,7 @@ export interface PublishSummary {
   retired: number;
   created: number;
   /** Officers serving the new grids' households (those of the grids they replace, or chosen). */
-  officersMoved: number;
+  officersServing: number;
   /** New grids whose officers the planner chose. */
   staffed: number;
   /** New grids no officer would serve. */
@@ -101,7 +101,7 @@ export function publishSummary(
   return {
     retired: draft.retired.length,
     created: grids.length,
-    officersMoved: grids.reduce((n, g) => n + g.officers, 0),
+    officersServing: grids.reduce((n, g) => n + g.officers, 0),
     staffed: grids.filter((g) => g.staffed).length,
     vacant: grids.filter((g) => g.officers === 0).map((g) => g.code),
     unplaced: draft.unplaced.map((o) => o.name),
